@@ -1,0 +1,7 @@
+#include <iostream>
+
+#include "cli/run.hpp"
+
+int main(int argc, char** argv) {
+  return kumo::cli::run(std::vector<std::string>(argv, argv + argc), std::cout, std::cerr);
+}

@@ -1,0 +1,46 @@
+// Durations exactly as KumoMTA reads and writes them (reference §2):
+// duration-serde over humantime 2.4.0.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/util/expected.hpp"
+#include "core/values/value_error.hpp"
+
+namespace kumo::values {
+
+// A non-negative span, like Rust's std::time::Duration.
+struct Duration {
+  std::uint64_t seconds = 0;
+  std::uint32_t nanos = 0;  // always < 1'000'000'000
+
+  friend bool operator==(const Duration&, const Duration&) = default;
+  friend auto operator<=>(const Duration&, const Duration&) = default;
+};
+
+// --- Interface ---
+
+// Parses `text` with humantime's exact grammar (§2.2): unit spellings and
+// case, juxtaposed spans, whitespace rules, exact fractions, overflow, the
+// bare "0". On failure `kumo_message` holds humantime's own error text.
+util::Expected<Duration, ValueError> parse_humantime(std::string_view text);
+
+// Formats like humantime's format_duration (§2.4): "0s", "7days", "1h 30m",
+// "11months 30days 3h 50m 24s", "4s 200ms". Always re-parses to `d`.
+std::string format_humantime(Duration d);
+
+// Config-field conversions (duration-serde, §2.1). Each error's
+// `kumo_message` is the serde message kumod reports for that input.
+// A Lua integer: seconds; negative is an error.
+util::Expected<Duration, ValueError> duration_from_integer(std::int64_t seconds);
+// A Lua float: seconds to the nanosecond, converted like Rust's
+// Duration::from_secs_f64. Negative, NaN, infinite or too large floats make
+// kumod panic: the error has crashes_kumod = true.
+util::Expected<Duration, ValueError> duration_from_float(double seconds);
+// A Lua string: humantime; the kumo_message is
+// `invalid value: string "<text>", expected a duration`.
+util::Expected<Duration, ValueError> duration_from_string(std::string_view text);
+
+}  // namespace kumo::values
