@@ -1,0 +1,44 @@
+// Every diagnostic kumo-lint can emit, declared once. The docs
+// (docs/diagnostics.md), the SARIF rules and the tests read this table.
+// Codes are stable: never renumber, only add.
+//   KQ0xx  keys, types and values of a queue config
+//   KQ1xx  references: egress pools and sources, custom_lua constructors
+//   KQ2xx  retry schedule and max_age
+//   KQ3xx  throttles (max_message_rate)
+//   KQ9xx  loading and running the policy
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/diag/diagnostic.hpp"
+
+namespace kumo::diag {
+
+enum class Code : std::size_t {
+  // --- KQ0xx keys and values ---
+  // --- KQ1xx references ---
+  // --- KQ2xx retry schedule ---
+  // --- KQ3xx throttles ---
+  // --- KQ9xx loading and running ---
+  count_  // keep last
+};
+
+struct CodeInfo {
+  Code id;
+  std::string_view code;     // "KQ001"
+  Severity severity;         // default severity
+  std::string_view summary;  // one line for docs and SARIF rules
+};
+
+// The table, in Code order.
+const std::array<CodeInfo, static_cast<std::size_t>(Code::count_)>& code_table();
+
+const CodeInfo& code_info(Code c);
+
+// A diagnostic of kind `c` with its default severity.
+Diagnostic make_diagnostic(Code c, std::string message, Location location);
+
+}  // namespace kumo::diag

@@ -1,0 +1,39 @@
+// A finding about the user's policy: data, never an exception.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <tuple>
+
+namespace kumo::diag {
+
+enum class Severity { error, warning, info };
+
+// "error", "warning", "info".
+const char* severity_name(Severity s);
+
+// Where a finding points. line 0 means unknown and is never made up.
+struct Location {
+  std::string file;
+  int line = 0;
+  std::optional<int> column;
+
+  friend bool operator==(const Location&, const Location&) = default;
+};
+
+struct Diagnostic {
+  std::string code;  // stable, e.g. "KQ001"; see codes.hpp
+  Severity severity = Severity::error;
+  std::string message;  // lowercase, no trailing period, offending value quoted
+  Location location;
+  std::optional<std::string> queue;  // the sample queue it concerns, if any
+  std::optional<std::string> key;    // config key path, e.g. "protocol.smtp.mx_list[2]"
+  std::string detail;  // KumoMTA's own wording, when it differs; else empty
+
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
+};
+
+// Total order for output: file, line, column, code, message, queue, key.
+bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);
+
+}  // namespace kumo::diag
