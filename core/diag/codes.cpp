@@ -8,10 +8,50 @@ using S = Severity;
 
 constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes = {{
     // --- KQ0xx keys and values ---
+    {Code::unknown_key, "KQ001", S::error, "a key that QueueConfig (or a nested struct) does not have"},
+    {Code::wrong_type, "KQ002", S::error, "a value of the wrong type for its key"},
+    {Code::invalid_duration, "KQ003", S::error, "a duration that KumoMTA cannot parse"},
+    {Code::duration_crashes_kumod, "KQ004", S::error, "a negative, NaN, infinite or huge float duration: kumod panics"},
+    {Code::unknown_variant, "KQ005", S::error, "an enum value that is not one of its variants (case-sensitive)"},
+    {Code::non_string_key, "KQ006", S::error, "a table key that is not a string where field names are expected"},
+    {Code::map_becomes_empty_list, "KQ007", S::warning, "a key = value table where a list is expected: KumoMTA silently reads it as []"},
+    {Code::missing_field, "KQ008", S::error, "a required field is absent"},
+    {Code::protocol_no_variant, "KQ009", S::error, "protocol matches none of smtp, maildir, custom_lua, xfer"},
+    {Code::ignored_key, "KQ010", S::warning, "a key KumoMTA accepts and silently ignores"},
+    {Code::empty_table_list, "KQ011", S::error, "a literal {} where protocol expects a list: KumoMTA rejects it"},
+    {Code::invalid_mx_addr, "KQ012", S::error, "an mx_list addr that is not an IP address or unix socket path"},
+    {Code::suspicious_mx_name, "KQ013", S::warning, "an mx_list name that will fail at delivery time"},
+    {Code::unsupported_value, "KQ014", S::error, "a function, coroutine, userdata or recursive table inside a config"},
+    {Code::tick_without_timerwheel, "KQ015", S::warning, "timerwheel_tick_interval has no effect unless strategy is TimerWheel"},
+    {Code::zero_tick, "KQ016", S::warning, "timerwheel_tick_interval of 0 with TimerWheel: a busy loop"},
+    {Code::max_age_overflow, "KQ017", S::error, "max_age beyond chrono range: kumod panics at the first expiry check"},
+    {Code::secure_without_mx_list, "KQ018", S::warning, "treat_mx_list_as_secure without an mx_list has no effect"},
+    {Code::maildir_template, "KQ019", S::warning, "maildir_path uses a template variable that does not exist"},
+    {Code::internal_protocol, "KQ020", S::warning, "protocol selects an internal-only variant"},
+    {Code::invalid_xfer_target, "KQ021", S::error, "xfer target is not a URL"},
+    {Code::batch_size, "KQ022", S::warning, "custom_lua batch sizes that cannot work as written"},
+    {Code::not_a_table, "KQ023", S::error, "kumo.make_queue_config was not given a key = value table"},
     // --- KQ1xx references ---
+    {Code::egress_pool_unresolved, "KQ101", S::error, "egress_pool cannot be resolved the way kumod resolves it at queue creation"},
+    {Code::egress_source_unresolved, "KQ102", S::error, "a source of the egress pool cannot be resolved"},
+    {Code::constructor_missing, "KQ103", S::error, "a custom_lua constructor event has no kumo.on handler"},
+    {Code::empty_pool, "KQ104", S::warning, "an egress pool with no usable (weight > 0) entries"},
     // --- KQ2xx retry schedule ---
     // --- KQ3xx throttles ---
+    {Code::invalid_throttle, "KQ301", S::error, "a throttle spec that KumoMTA cannot parse"},
+    {Code::zero_rate_throttle, "KQ302", S::warning, "a throttle whose emission interval is 0: every throttle call fails at run time"},
+    {Code::throttle_too_fast, "KQ303", S::warning, "a throttle faster than 1000/s never delays on the local backend"},
     // --- KQ9xx loading and running ---
+    {Code::policy_syntax, "KQ901", S::error, "the policy file does not compile"},
+    {Code::policy_top_level, "KQ902", S::error, "the policy raised an error while loading"},
+    {Code::handler_raised, "KQ903", S::error, "a get_queue_config handler raised an error"},
+    {Code::handler_bad_return, "KQ904", S::error, "a get_queue_config handler returned something other than kumo.make_queue_config(...)"},
+    {Code::default_config, "KQ905", S::info, "no handler answered: KumoMTA uses the built-in default config"},
+    {Code::not_modeled, "KQ906", S::error, "a kumo.* function that kumo-lint does not model was called"},
+    {Code::duplicate_handler, "KQ907", S::error, "a second kumo.on for a single-handler event"},
+    {Code::instruction_budget, "KQ908", S::error, "Lua code ran past the instruction budget"},
+    {Code::memory_limit, "KQ909", S::error, "Lua code allocated past the memory limit"},
+    {Code::sandbox_blocked, "KQ910", S::error, "the policy called a function the sandbox blocks"},
 }};
 
 constexpr bool table_in_enum_order() {

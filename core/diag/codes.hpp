@@ -19,10 +19,50 @@ namespace kumo::diag {
 
 enum class Code : std::size_t {
   // --- KQ0xx keys and values ---
+  unknown_key,
+  wrong_type,
+  invalid_duration,
+  duration_crashes_kumod,
+  unknown_variant,
+  non_string_key,
+  map_becomes_empty_list,
+  missing_field,
+  protocol_no_variant,
+  ignored_key,
+  empty_table_list,
+  invalid_mx_addr,
+  suspicious_mx_name,
+  unsupported_value,
+  tick_without_timerwheel,
+  zero_tick,
+  max_age_overflow,
+  secure_without_mx_list,
+  maildir_template,
+  internal_protocol,
+  invalid_xfer_target,
+  batch_size,
+  not_a_table,
   // --- KQ1xx references ---
+  egress_pool_unresolved,
+  egress_source_unresolved,
+  constructor_missing,
+  empty_pool,
   // --- KQ2xx retry schedule ---
   // --- KQ3xx throttles ---
+  invalid_throttle,
+  zero_rate_throttle,
+  throttle_too_fast,
   // --- KQ9xx loading and running ---
+  policy_syntax,
+  policy_top_level,
+  handler_raised,
+  handler_bad_return,
+  default_config,
+  not_modeled,
+  duplicate_handler,
+  instruction_budget,
+  memory_limit,
+  sandbox_blocked,
   count_  // keep last
 };
 

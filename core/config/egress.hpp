@@ -1,0 +1,43 @@
+// kumo.make_egress_pool and kumo.make_egress_source tables (reference §6),
+// accepted and rejected as KumoMTA does.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diag/diagnostic.hpp"
+#include "core/lua/value.hpp"
+#include "core/values/duration.hpp"
+
+namespace kumo::config {
+
+struct EgressPoolEntry {
+  std::string name;
+  std::uint32_t weight = 1;
+};
+
+struct EgressPool {
+  std::string name;
+  std::vector<EgressPoolEntry> entries;
+  values::Duration ttl{60, 0};
+};
+
+struct EgressSource {
+  std::string name;
+};
+
+template <class T>
+struct Converted {
+  std::optional<T> value;  // empty when KumoMTA would reject the table
+  std::vector<diag::Diagnostic> findings;
+  std::string kumo_error;
+};
+
+// --- Interface ---
+
+Converted<EgressPool> convert_egress_pool(const lua::Value& params);
+Converted<EgressSource> convert_egress_source(const lua::Value& params);
+
+}  // namespace kumo::config

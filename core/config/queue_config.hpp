@@ -1,0 +1,85 @@
+// The typed queue configuration KumoMTA builds from kumo.make_queue_config
+// (reference §1, §5). Defaults are KumoMTA's.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/values/duration.hpp"
+#include "core/values/throttle.hpp"
+
+namespace kumo::config {
+
+using values::Duration;
+
+enum class QueueStrategy { TimerWheel, SkipList, SingletonTimerWheel, SingletonTimerWheelV2 };
+enum class RefreshStrategy { Ttl, Epoch };
+enum class MemoryReductionPolicy { ShrinkDataAndMeta, ShrinkData, NoShrink };
+
+struct ShrinkPolicy {
+  Duration interval;
+  MemoryReductionPolicy policy = MemoryReductionPolicy::ShrinkDataAndMeta;
+};
+
+// One `mx_list` entry: a name resolved at connection time, or a
+// pre-resolved {name, addr[, is_secure]}.
+struct MxEntry {
+  bool resolved = false;
+  std::string name;  // the string entry itself, or the `name` field
+  std::string addr;  // canonical address display, when resolved
+  bool is_secure = false;
+};
+
+struct SmtpProtocol {
+  std::vector<MxEntry> mx_list;
+  bool treat_mx_list_as_secure = false;
+};
+
+struct MaildirProtocol {
+  std::string maildir_path;
+  std::optional<std::uint32_t> dir_mode;
+  std::optional<std::uint32_t> file_mode;
+};
+
+struct LuaProtocol {
+  std::string constructor;
+  std::uint64_t batch_size = 1;
+  std::uint64_t min_batch_size = 1;
+  Duration max_batch_latency;
+};
+
+struct XferProtocol {
+  std::string target;  // normalized URL
+};
+
+// The internal unit variants; from Lua only the null sentinel reaches the
+// first of them.
+enum class InternalProtocol { HttpInjectionGenerator, DeferredSmtpInjection, Null };
+
+using Protocol = std::variant<SmtpProtocol, MaildirProtocol, LuaProtocol, XferProtocol, InternalProtocol>;
+
+struct QueueConfig {
+  Duration retry_interval{1200, 0};
+  std::optional<Duration> max_retry_interval;
+  Duration max_age{604800, 0};
+  std::optional<std::string> egress_pool;
+  std::optional<values::ThrottleSpec> max_message_rate;
+  Protocol protocol = SmtpProtocol{};
+  Duration reap_interval{600, 0};
+  Duration refresh_interval{60, 0};
+  std::optional<Duration> timerwheel_tick_interval;
+  QueueStrategy strategy = QueueStrategy::SingletonTimerWheel;
+  RefreshStrategy refresh_strategy = RefreshStrategy::Ttl;
+  std::optional<std::string> provider_name;
+  std::vector<ShrinkPolicy> shrink_policy;
+};
+
+// Variant names exactly as KumoMTA spells them.
+const char* strategy_name(QueueStrategy s);
+const char* refresh_strategy_name(RefreshStrategy s);
+const char* memory_policy_name(MemoryReductionPolicy p);
+
+}  // namespace kumo::config

@@ -1,0 +1,136 @@
+#include "core/config/serde_text.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "core/util/text.hpp"
+
+namespace kumo::config {
+
+bool is_sequence(const lua::Table& t) { return t.raw_length > 0 || t.array_marked; }
+
+static bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 4;
+    if (extra == 4 || extra > s.size() - 1 - i) {
+      return false;
+    }
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) {
+        return false;
+      }
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string rust_float(double value) {
+  if (std::isnan(value)) {
+    return "NaN";
+  }
+  if (std::isinf(value)) {
+    return value < 0 ? "-inf" : "inf";
+  }
+  char buf[400];
+  auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+  return std::string(buf, res.ptr);
+}
+
+// serde prints floats in "invalid type" messages with a decimal point.
+static std::string float_with_point(double value) {
+  std::string s = rust_float(value);
+  if (std::isfinite(value) && s.find('.') == std::string::npos) {
+    s += ".0";
+  }
+  return s;
+}
+
+// Rust's {:?} for a str: double quotes, \" \\ \n \r \t escaped.
+static std::string rust_debug_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string serde_unexpected(const lua::Value& v) {
+  using K = lua::Value::Kind;
+  switch (v.kind) {
+    case K::nil:
+    case K::null:
+      return "Option value";
+    case K::boolean:
+      return std::string("boolean `") + (v.boolean ? "true" : "false") + "`";
+    case K::integer:
+      return "integer `" + std::to_string(v.integer) + "`";
+    case K::number:
+      return "floating point `" + float_with_point(v.number) + "`";
+    case K::string:
+      if (!is_valid_utf8(v.string)) {
+        return "byte array";
+      }
+      return "string " + rust_debug_string(v.string);
+    case K::table:
+      return is_sequence(*v.table) ? "sequence" : "map";
+    case K::function:
+    case K::userdata:
+    case K::thread:
+      return kind_name(v.kind);
+  }
+  return "value";
+}
+
+std::string serde_invalid_type(const lua::Value& v, std::string_view expected) {
+  return "invalid type: " + serde_unexpected(v) + ", expected " + std::string(expected);
+}
+
+std::string serde_one_of(const std::vector<std::string_view>& names) {
+  if (names.size() == 1) {
+    return "`" + std::string(names[0]) + "`";
+  }
+  if (names.size() == 2) {
+    return "`" + std::string(names[0]) + "` or `" + std::string(names[1]) + "`";
+  }
+  return "one of " + util::join(names, ", ", "`");
+}
+
+std::string describe_value(const lua::Value& v) {
+  using K = lua::Value::Kind;
+  switch (v.kind) {
+    case K::nil:
+      return "nil";
+    case K::null:
+      return "the null sentinel";
+    case K::boolean:
+      return std::string("a boolean (") + (v.boolean ? "true" : "false") + ")";
+    case K::integer:
+      return "an integer (" + std::to_string(v.integer) + ")";
+    case K::number:
+      return "a float (" + rust_float(v.number) + ")";
+    case K::string:
+      return "a string (" + util::quoted(v.string) + ")";
+    case K::table:
+      return is_sequence(*v.table) ? "a list table" : "a table";
+    case K::function:
+      return "a function";
+    case K::userdata:
+      return v.object_type.empty() ? "a userdata" : "a " + v.object_type + " object";
+    case K::thread:
+      // The reader marks recursive (or absurdly deep) tables this way.
+      return v.object_type.empty() ? "a coroutine" : "a " + v.object_type;
+  }
+  return "a value";
+}
+
+}  // namespace kumo::config

@@ -1,0 +1,271 @@
+#include "core/lua/bridge.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/config/serialize.hpp"
+
+namespace kumo::lua {
+
+PolicyHost::State& state_of(lua_State* L) { return **static_cast<PolicyHost::State**>(lua_getextraspace(L)); }
+
+std::optional<diag::Location> current_location(lua_State* L) {
+  lua_Debug ar;
+  for (int level = 0; lua_getstack(L, level, &ar) != 0; ++level) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.currentline > 0 && ar.source != nullptr && ar.source[0] == '@') {
+      return diag::Location{ar.source + 1, ar.currentline, std::nullopt};
+    }
+  }
+  return std::nullopt;
+}
+
+void raise_pending(lua_State* L, diag::Code code, const std::string& message) {
+  state_of(L).pending = PendingError{code, message};
+  lua_pushstring(L, message.c_str());
+  lua_error(L);
+  throw std::logic_error("unreachable: lua_error returned");
+}
+
+namespace {
+
+int kind_rank(Value::Kind k) {
+  switch (k) {
+    case Value::Kind::integer: return 0;
+    case Value::Kind::number: return 1;
+    case Value::Kind::string: return 2;
+    case Value::Kind::boolean: return 3;
+    default: return 4;
+  }
+}
+
+bool key_less(const TableEntry& a, const TableEntry& b) {
+  int ra = kind_rank(a.key.kind);
+  int rb = kind_rank(b.key.kind);
+  if (ra != rb) {
+    return ra < rb;
+  }
+  switch (a.key.kind) {
+    case Value::Kind::integer: return a.key.integer < b.key.integer;
+    case Value::Kind::number: return a.key.number < b.key.number;
+    case Value::Kind::string: return a.key.string < b.key.string;
+    case Value::Kind::boolean: return a.key.boolean < b.key.boolean;
+    default: return false;
+  }
+}
+
+Value value_from_json(const nlohmann::json& j);
+
+bool has_metatable(lua_State* L, int index, const char* name) {
+  if (lua_getmetatable(L, index) == 0) {
+    return false;
+  }
+  luaL_getmetatable(L, name);
+  bool same = lua_rawequal(L, -1, -2) != 0;
+  lua_pop(L, 2);
+  return same;
+}
+
+constexpr int k_max_depth = 64;
+
+class Reader {
+ public:
+  explicit Reader(lua_State* L) : m_L(L) {}
+
+  // [-0, +0, e]
+  Value read(int index, int depth) {
+    index = lua_absindex(m_L, index);
+    Value v;
+    switch (lua_type(m_L, index)) {
+      case LUA_TNIL: return v;
+      case LUA_TBOOLEAN:
+        v.kind = Value::Kind::boolean;
+        v.boolean = lua_toboolean(m_L, index) != 0;
+        return v;
+      case LUA_TNUMBER:
+        if (lua_isinteger(m_L, index)) {
+          v.kind = Value::Kind::integer;
+          v.integer = lua_tointeger(m_L, index);
+        } else {
+          v.kind = Value::Kind::number;
+          v.number = lua_tonumber(m_L, index);
+        }
+        return v;
+      case LUA_TSTRING: {
+        std::size_t len = 0;
+        const char* s = lua_tolstring(m_L, index, &len);
+        v.kind = Value::Kind::string;
+        v.string.assign(s, len);
+        return v;
+      }
+      case LUA_TLIGHTUSERDATA:
+        v.kind = lua_touserdata(m_L, index) == nullptr ? Value::Kind::null : Value::Kind::userdata;
+        return v;
+      case LUA_TTABLE: return read_table(index, depth);
+      case LUA_TFUNCTION: v.kind = Value::Kind::function; return v;
+      case LUA_TTHREAD: v.kind = Value::Kind::thread; return v;
+      case LUA_TUSERDATA: return read_userdata(index);
+      default: return v;
+    }
+  }
+
+ private:
+  Value read_userdata(int index) {
+    if (auto* obj = static_cast<ConfigObject*>(luaL_testudata(m_L, index, k_queue_config_mt))) {
+      Value v = value_from_json(config::to_kumo_json(obj->config));
+      v.object_type = "QueueConfig";
+      return v;
+    }
+    Value v;
+    v.kind = Value::Kind::userdata;
+    if (has_metatable(m_L, index, k_egress_pool_mt)) {
+      v.object_type = "EgressPool";
+    } else if (has_metatable(m_L, index, k_egress_source_mt)) {
+      v.object_type = "EgressSource";
+    }
+    return v;
+  }
+
+  Value read_table(int index, int depth) {
+    const void* identity = lua_topointer(m_L, index);
+    Value v;
+    if (depth > k_max_depth || m_open.count(identity) != 0) {
+      // serde refuses recursive tables; a nesting this deep is treated the same.
+      v.kind = Value::Kind::thread;
+      v.object_type = "recursive table";
+      return v;
+    }
+    m_open.insert(identity);
+    auto table = std::make_shared<Table>();
+    table->raw_length = static_cast<std::int64_t>(lua_rawlen(m_L, index));
+    table->array_marked = has_metatable(m_L, index, k_array_mt);
+    luaL_checkstack(m_L, 3, "reading a table");
+    lua_pushnil(m_L);
+    while (lua_next(m_L, index) != 0) {
+      // stack: key, value. Never lua_tolstring a key in place: it would
+      // confuse lua_next; read() copies without converting.
+      TableEntry e;
+      e.key = read(-2, depth + 1);
+      e.value = read(-1, depth + 1);
+      table->entries.push_back(std::move(e));
+      lua_pop(m_L, 1);
+    }
+    std::sort(table->entries.begin(), table->entries.end(), key_less);
+    m_open.erase(identity);
+    v.kind = Value::Kind::table;
+    v.table = std::move(table);
+    return v;
+  }
+
+  lua_State* m_L;
+  std::set<const void*> m_open;
+};
+
+Value value_from_json(const nlohmann::json& j) {
+  Value v;
+  switch (j.type()) {
+    case nlohmann::json::value_t::null: v.kind = Value::Kind::null; break;
+    case nlohmann::json::value_t::boolean: v.kind = Value::Kind::boolean; v.boolean = j.get<bool>(); break;
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+      v.kind = Value::Kind::integer;
+      v.integer = j.get<std::int64_t>();
+      break;
+    case nlohmann::json::value_t::number_float: v.kind = Value::Kind::number; v.number = j.get<double>(); break;
+    case nlohmann::json::value_t::string: v.kind = Value::Kind::string; v.string = j.get<std::string>(); break;
+    case nlohmann::json::value_t::array: {
+      auto t = std::make_shared<Table>();
+      t->array_marked = true;
+      t->raw_length = static_cast<std::int64_t>(j.size());
+      std::int64_t i = 1;
+      for (const auto& item : j) {
+        t->entries.push_back({Value::make_integer(i++), value_from_json(item)});
+      }
+      v.kind = Value::Kind::table;
+      v.table = std::move(t);
+      break;
+    }
+    case nlohmann::json::value_t::object: {
+      auto t = std::make_shared<Table>();
+      for (const auto& [k, item] : j.items()) {
+        t->entries.push_back({Value::make_string(k), value_from_json(item)});
+      }
+      v.kind = Value::Kind::table;
+      v.table = std::move(t);
+      break;
+    }
+    default: break;
+  }
+  return v;
+}
+
+}  // namespace
+
+Value read_value(lua_State* L, int index) { return Reader(L).read(index, 0); }
+
+void push_json(lua_State* L, const nlohmann::json& value) {
+  luaL_checkstack(L, 3, "pushing JSON");
+  switch (value.type()) {
+    case nlohmann::json::value_t::null: lua_pushlightuserdata(L, nullptr); break;
+    case nlohmann::json::value_t::boolean: lua_pushboolean(L, value.get<bool>()); break;
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned: lua_pushinteger(L, value.get<lua_Integer>()); break;
+    case nlohmann::json::value_t::number_float: lua_pushnumber(L, value.get<double>()); break;
+    case nlohmann::json::value_t::string: {
+      const auto& s = value.get_ref<const std::string&>();
+      lua_pushlstring(L, s.data(), s.size());
+      break;
+    }
+    case nlohmann::json::value_t::array: {
+      lua_createtable(L, static_cast<int>(value.size()), 0);
+      lua_Integer i = 1;
+      for (const auto& item : value) {
+        push_json(L, item);
+        lua_rawseti(L, -2, i++);
+      }
+      luaL_setmetatable(L, k_array_mt);
+      break;
+    }
+    case nlohmann::json::value_t::object:
+      lua_createtable(L, 0, static_cast<int>(value.size()));
+      for (const auto& [k, item] : value.items()) {
+        push_json(L, item);
+        lua_setfield(L, -2, k.c_str());
+      }
+      break;
+    default: lua_pushnil(L); break;
+  }
+}
+
+nlohmann::json value_to_json(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::nil:
+    case Value::Kind::null: return nullptr;
+    case Value::Kind::boolean: return v.boolean;
+    case Value::Kind::integer: return v.integer;
+    case Value::Kind::number: return v.number;
+    case Value::Kind::string: return v.string;
+    case Value::Kind::table: {
+      const Table& t = *v.table;
+      if (t.raw_length > 0 || t.array_marked) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (std::int64_t i = 1; i <= t.raw_length; ++i) {
+          const Value* item = t.at(i);
+          arr.push_back(item ? value_to_json(*item) : nlohmann::json(nullptr));
+        }
+        return arr;
+      }
+      nlohmann::json obj = nlohmann::json::object();
+      for (const auto& e : t.entries) {
+        std::string key = e.key.kind == Value::Kind::string    ? e.key.string
+                          : e.key.kind == Value::Kind::integer ? std::to_string(e.key.integer)
+                                                               : kind_name(e.key.kind);
+        obj[key] = value_to_json(e.value);
+      }
+      return obj;
+    }
+    default: return std::string("<") + kind_name(v.kind) + ">";
+  }
+}
+
+}  // namespace kumo::lua

@@ -1,0 +1,115 @@
+// Internal to core/lua: the Lua-facing side of PolicyHost. Every function
+// here touches a lua_State; stack effects use the manual's notation.
+#pragma once
+
+#include <lua.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/config/queue_config.hpp"
+#include "core/diag/codes.hpp"
+#include "core/lua/host.hpp"
+#include "core/lua/value.hpp"
+
+namespace kumo::lua {
+
+struct Handler {
+  int ref = LUA_NOREF;  // registry reference to the function
+  diag::Location location;
+};
+
+// A make_queue_config call KumoMTA would have rejected: kept until the
+// handler's error is seen, so the error can be reported key by key.
+struct ConversionFailure {
+  std::string kumo_message;  // the text raised to Lua
+  std::vector<diag::Diagnostic> findings;
+};
+
+// A special reason for the error being raised (not-modeled call, sandbox
+// block, budget), consumed by whoever reports the error.
+struct PendingError {
+  diag::Code code;
+  std::string message;
+};
+
+// Objects returned by kumo.make_* and held as full userdata.
+struct ConfigObject {
+  config::QueueConfig config;
+  std::vector<diag::Diagnostic> findings;  // warnings; location filled
+  diag::Location location;                 // the make_queue_config call
+};
+
+struct PolicyHost::State {
+  HostOptions options;
+  lua_State* L = nullptr;
+  std::string policy_path;  // as displayed
+  std::string policy_dir;   // for require and io.open
+  std::map<std::string, std::vector<Handler>> handlers;
+  std::optional<std::string> current_event;  // set while a handler runs
+  std::vector<LogLine> logs;
+  std::vector<ConversionFailure> failures;
+  std::optional<PendingError> pending;
+  std::optional<diag::Location> error_location;  // innermost Lua frame of the last error
+  std::vector<diag::Diagnostic> side_diagnostics;  // found outside any error path (e.g. duplicate kumo.on)
+  std::uint64_t instructions = 0;
+  std::size_t memory_used = 0;
+  bool memory_limited = false;  // the cap applies (off while the host itself sets up)
+};
+
+// --- Interface ---
+
+// The State a lua_State belongs to (stored in its extra space).
+PolicyHost::State& state_of(lua_State* L);
+
+// The innermost Lua-code location on the call stack of L, if any.
+std::optional<diag::Location> current_location(lua_State* L);
+
+// [-0, +0, e] Copies the value at `index` into plain C++. Tables are
+// classified once here; recursion and functions are kept as kinds for the
+// converter to reject. Our own config objects come back materialized as
+// their serialized tables (as mlua does through __pairs).
+Value read_value(lua_State* L, int index);
+
+// [-0, +1, m] Pushes JSON as Lua: null → kumo's null sentinel, arrays →
+// tables carrying the array mark.
+void push_json(lua_State* L, const nlohmann::json& value);
+
+// [-0, +0, -] The JSON form of a Value (tables as objects or arrays).
+nlohmann::json value_to_json(const Value& v);
+
+// Raises a Lua error for a call the sandbox or model refuses, recording
+// why so the report can use the right code. Never returns.
+[[noreturn]] void raise_pending(lua_State* L, diag::Code code, const std::string& message);
+
+// Registry names of the metatables.
+inline constexpr const char* k_queue_config_mt = "kumo-lint.QueueConfig";
+inline constexpr const char* k_egress_pool_mt = "kumo-lint.EgressPool";
+inline constexpr const char* k_egress_source_mt = "kumo-lint.EgressSource";
+inline constexpr const char* k_array_mt = "kumo-lint.array";
+
+// Installs the sandboxed standard library (print/io capture, blocked
+// functions, text-only loading, require from the policy directory).
+void open_sandbox(lua_State* L);
+
+// Installs the `kumo` module as a global and in package.loaded.
+void open_kumo(lua_State* L);
+
+// Calls a C++ body, turning escaping C++ exceptions into Lua errors
+// (Lua's own C++ build would otherwise swallow them in its catch(...)).
+template <int (*Body)(lua_State*)>
+int guarded(lua_State* L) {
+  std::string error;
+  try {
+    return Body(L);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  return luaL_error(L, "kumo-lint internal error: %s", error.c_str());
+}
+
+}  // namespace kumo::lua

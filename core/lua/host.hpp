@@ -1,0 +1,73 @@
+// The policy, loaded into a sandboxed Lua 5.4 state with kumo-lint's model
+// of the `kumo` module. The only public face of core/lua: no Lua types leak.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config/queue_config.hpp"
+#include "core/diag/diagnostic.hpp"
+#include "core/values/queue_name.hpp"
+
+namespace kumo::lua {
+
+struct HostOptions {
+  std::vector<std::string> lua_path;  // extra directories for require
+  std::uint64_t max_instructions = 100'000'000;  // per load and per handler call
+  std::size_t max_memory = 512u << 20;           // bytes for the whole Lua state
+};
+
+// Something the policy printed (print, io.write, kumo.log_*).
+struct LogLine {
+  diag::Location location;
+  std::string level;  // "print", "error", "warn", "info", "debug"
+  std::string text;
+};
+
+// Which get_queue_config handler answered.
+struct HandlerRef {
+  int index = 0;  // 1-based registration order
+  diag::Location location;  // where kumo.on was called
+};
+
+struct Evaluation {
+  std::optional<config::QueueConfig> config;  // empty when KumoMTA would fail
+  std::optional<HandlerRef> handler;          // empty for the built-in default
+  std::vector<diag::Diagnostic> diagnostics;  // queue field not yet set
+  std::vector<LogLine> logs;
+};
+
+struct LoadResult {
+  bool ok = false;  // false: the policy did not compile or raised at top level
+  std::vector<diag::Diagnostic> diagnostics;
+  std::vector<LogLine> logs;
+};
+
+class PolicyHost {
+ public:
+  explicit PolicyHost(HostOptions options);
+  ~PolicyHost();
+  PolicyHost(const PolicyHost&) = delete;
+  PolicyHost& operator=(const PolicyHost&) = delete;
+
+  // Runs the policy file's top level (registering handlers). `display_path`
+  // is how locations name it (the path as the user gave it).
+  LoadResult load(const std::string& display_path, const std::string& source);
+
+  // Runs the get_queue_config chain for one queue as kumod would (§7.3),
+  // then resolves its egress pool (§6.4) and custom_lua constructor.
+  Evaluation evaluate(const values::QueueName& queue);
+
+  // Handlers registered for `event`, in order.
+  std::vector<HandlerRef> handlers(const std::string& event) const;
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> m_state;
+};
+
+}  // namespace kumo::lua

@@ -1,0 +1,21 @@
+#include "core/lua/value.hpp"
+
+namespace kumo::lua {
+
+const char* kind_name(Value::Kind kind) {
+  switch (kind) {
+    case Value::Kind::nil: return "nil";
+    case Value::Kind::null: return "null";
+    case Value::Kind::boolean: return "boolean";
+    case Value::Kind::integer: return "integer";
+    case Value::Kind::number: return "float";
+    case Value::Kind::string: return "string";
+    case Value::Kind::table: return "table";
+    case Value::Kind::function: return "function";
+    case Value::Kind::userdata: return "userdata";
+    case Value::Kind::thread: return "thread";
+  }
+  return "value";
+}
+
+}  // namespace kumo::lua
