@@ -1,7 +1,52 @@
 #include "cli/run.hpp"
 
+#include <CLI/CLI.hpp>
+
+#include "cli/command_check.hpp"
+#include "cli/errors.hpp"
+#include "cli/exit_code.hpp"
+
 namespace kumo::cli {
 
-int run(const std::vector<std::string>&, std::ostream&, std::ostream&) { return 0; }
+namespace {
+
+constexpr const char* k_exit_codes_help =
+    "Exit codes: 0 no finding at or above --fail-level; 1 findings; 2 bad command line or unreadable input file; "
+    "3 the policy could not be loaded; 4 internal error.";
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
+  CLI::App app{"kumo-lint: validate KumoMTA queue configuration policies and preview what each queue will do"};
+  app.name(args.empty() ? "kumo-lint" : "kumo-lint");
+  app.footer(k_exit_codes_help);
+  app.set_version_flag("--version", std::string("kumo-lint ") + KUMO_LINT_VERSION);
+  app.require_subcommand(1);
+
+  CheckOptions check;
+  CLI::App* check_cmd = add_check_command(app, check);
+  check_cmd->footer(k_exit_codes_help);
+
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e, out, err);
+    return code == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::usage);
+  }
+
+  try {
+    if (check_cmd->parsed()) {
+      return to_int(run_check_command(check, in, out, err));
+    }
+    return to_int(ExitCode::usage);
+  } catch (const UsageError& e) {
+    err << "kumo-lint: error: " << e.what() << "\n";
+    return to_int(ExitCode::usage);
+  } catch (const std::exception& e) {
+    err << "kumo-lint: internal error: " << e.what() << "\n";
+    return to_int(ExitCode::internal);
+  }
+}
 
 }  // namespace kumo::cli

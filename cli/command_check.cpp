@@ -1,0 +1,94 @@
+#include "cli/command_check.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli/errors.hpp"
+#include "cli/input.hpp"
+#include "core/pipeline/check.hpp"
+#include "core/report/render.hpp"
+
+namespace kumo::cli {
+
+CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
+  CLI::App* cmd = app.add_subcommand("check", "Evaluate get_queue_config for sample queues, validate every key, "
+                                              "print each queue's normalized config");
+  cmd->add_option("policy", o.policy, "The policy file (init.lua or a file that registers get_queue_config)")
+      ->required();
+  cmd->add_option("-q,--queue", o.queues,
+                  "A queue to evaluate, in KumoMTA's syntax campaign:tenant@domain!routing_domain (repeatable)");
+  cmd->add_option("--queues-file", o.queues_file, "A file of queue names, one per line; # comments; - for stdin");
+  cmd->add_option("--lua-path", o.lua_path, "Another directory for require (repeatable)");
+  std::vector<std::string> format_names;
+  for (const auto& f : report::formats()) {
+    format_names.emplace_back(f.name);
+  }
+  cmd->add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember(format_names));
+  cmd->add_option("--fail-level", o.fail_level, "Exit 1 on findings at or above this severity")
+      ->check(CLI::IsMember({"error", "warning"}));
+  cmd->add_option("--color", o.color, "Color severities: auto (a terminal without NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--max-instructions", o.max_instructions,
+                  "Lua instruction budget for loading and for each handler call");
+  cmd->add_option("--max-memory", o.max_memory_mib, "Memory limit of the Lua state, in MiB");
+  return cmd;
+}
+
+namespace {
+
+bool use_color(const std::string& mode) {
+  if (mode != "auto") {
+    return mode == "always";
+  }
+  return std::getenv("NO_COLOR") == nullptr && isatty(STDOUT_FILENO) != 0;
+}
+
+std::optional<pipeline::QueueSource> queue_source(const CheckOptions& o, std::istream& in) {
+  if (o.queues.empty() && o.queues_file.empty()) {
+    return std::nullopt;
+  }
+  auto listed = std::make_shared<std::vector<std::string>>(o.queues);
+  auto index = std::make_shared<std::size_t>(0);
+  std::shared_ptr<LineReader> file;
+  if (!o.queues_file.empty()) {
+    file = std::make_shared<LineReader>(open_queue_file(o.queues_file, in));
+  }
+  return [listed, index, file]() -> std::optional<std::string> {
+    if (*index < listed->size()) {
+      return (*listed)[(*index)++];
+    }
+    return file ? file->next_queue() : std::nullopt;
+  };
+}
+
+}  // namespace
+
+ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
+  pipeline::CheckRequest request;
+  request.policy_path = o.policy;
+  request.policy_source = read_policy_file(o.policy);
+  request.host.lua_path = o.lua_path;
+  request.host.max_instructions = o.max_instructions;
+  request.host.max_memory = o.max_memory_mib << 20;
+  request.queues = queue_source(o, in);
+
+  report::Format format = report::Format::text;
+  for (const auto& f : report::formats()) {
+    if (f.name == o.format) {
+      format = f.id;
+    }
+  }
+  auto sink = report::make_sink(format, out, err, report::RenderOptions{use_color(o.color)});
+  report::Summary summary = pipeline::run_check(request, *sink);
+  if (!summary.policy_loaded) {
+    return ExitCode::policy_error;
+  }
+  bool fails = summary.errors > 0 || (o.fail_level == "warning" && summary.warnings > 0);
+  return fails ? ExitCode::findings : ExitCode::ok;
+}
+
+}  // namespace kumo::cli

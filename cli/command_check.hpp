@@ -1,0 +1,33 @@
+// `kumo-lint check POLICY`: evaluate get_queue_config for sample queues,
+// validate, and print each normalized config.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli/exit_code.hpp"
+
+namespace kumo::cli {
+
+struct CheckOptions {
+  std::string policy;
+  std::vector<std::string> queues;
+  std::string queues_file;
+  std::vector<std::string> lua_path;
+  std::string format = "text";
+  std::string fail_level = "error";
+  std::string color = "auto";
+  std::uint64_t max_instructions = 100'000'000;
+  std::size_t max_memory_mib = 512;
+};
+
+// Registers the subcommand and binds its flags to `options`.
+CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
+
+// Runs it; `in` is standard input (for --queues-file -).
+ExitCode run_check_command(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
+
+}  // namespace kumo::cli

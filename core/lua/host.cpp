@@ -1,0 +1,323 @@
+#include "core/lua/host.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+#include "core/lua/bridge.hpp"
+#include "core/util/text.hpp"
+
+namespace kumo::lua {
+
+using diag::Code;
+
+namespace {
+
+// How many VM instructions pass between budget checks.
+constexpr int k_hook_step = 1000;
+
+void* limited_alloc(void* ud, void* ptr, std::size_t old_size, std::size_t new_size) {
+  auto* st = static_cast<PolicyHost::State*>(ud);
+  if (ptr == nullptr) {
+    old_size = 0;  // Lua passes the object type here, not a size
+  }
+  if (new_size == 0) {
+    std::free(ptr);
+    st->memory_used -= old_size;
+    return nullptr;
+  }
+  if (st->memory_limited && new_size > old_size &&
+      st->memory_used + (new_size - old_size) > st->options.max_memory) {
+    return nullptr;  // Lua turns this into a memory error for the running code
+  }
+  void* grown = std::realloc(ptr, new_size);
+  if (grown != nullptr) {
+    st->memory_used = st->memory_used - old_size + new_size;
+  }
+  return grown;
+}
+
+int throwing_panic(lua_State* L) {
+  const char* message = lua_tostring(L, -1);
+  throw std::runtime_error(std::string("Lua panic: ") + (message ? message : "unknown error"));
+}
+
+void budget_hook(lua_State* L, lua_Debug*) {
+  auto& st = state_of(L);
+  st.instructions += k_hook_step;
+  if (st.instructions > st.options.max_instructions) {
+    raise_pending(L, Code::instruction_budget,
+                  "execution stopped after " + std::to_string(st.options.max_instructions) +
+                      " Lua instructions (the --max-instructions budget); the code may loop forever");
+  }
+}
+
+// [-1, +1, -] Records where the error was raised and turns any error object
+// into a string, even one whose __tostring itself fails.
+int message_handler(lua_State* L) {
+  auto& st = state_of(L);
+  st.error_location = current_location(L);
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    return 1;
+  }
+  if (luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
+    lua_pushvalue(L, 1);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) {
+      return 1;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  return 1;
+}
+
+// "policy.lua:12: boom" → "boom" when the prefix names `where`.
+std::string strip_location(const std::string& message, const diag::Location& where) {
+  std::string prefix = where.file + ":" + std::to_string(where.line) + ": ";
+  if (message.rfind(prefix, 0) == 0) {
+    return message.substr(prefix.size());
+  }
+  return message;
+}
+
+// "path:12: message" as Lua's compiler reports it.
+diag::Location location_in_message(const std::string& message, const std::string& file) {
+  std::string prefix = file + ":";
+  if (message.rfind(prefix, 0) == 0) {
+    std::size_t digits_end = message.find(':', prefix.size());
+    if (digits_end != std::string::npos) {
+      try {
+        return {file, std::stoi(message.substr(prefix.size(), digits_end - prefix.size())), std::nullopt};
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  return {file, 0, std::nullopt};
+}
+
+struct CallResult {
+  int status = LUA_OK;
+  int base = 0;      // stack top before the call; results start at base + 2
+  int nresults = 0;
+  std::string error;
+};
+
+std::string current_error_text(lua_State* L) {
+  std::size_t len = 0;
+  const char* s = lua_tolstring(L, -1, &len);
+  return s ? std::string(s, len) : std::string("(error object is not a string)");
+}
+
+}  // namespace
+
+PolicyHost::PolicyHost(HostOptions options) : m_state(std::make_unique<State>()) {
+  m_state->options = std::move(options);
+  lua_State* L = lua_newstate(limited_alloc, m_state.get());
+  if (L == nullptr) {
+    throw std::runtime_error("cannot create a Lua state");
+  }
+  m_state->L = L;
+  *static_cast<State**>(lua_getextraspace(L)) = m_state.get();
+  lua_atpanic(L, throwing_panic);
+}
+
+PolicyHost::~PolicyHost() {
+  if (m_state->L != nullptr) {
+    m_state->memory_limited = false;
+    lua_close(m_state->L);
+  }
+}
+
+namespace {
+
+// Calls the function on top of the stack (below its `nargs` arguments)
+// protected, with the traceback handler and a fresh instruction budget.
+CallResult protected_call(PolicyHost::State& st, int nargs) {
+  lua_State* L = st.L;
+  CallResult r;
+  r.base = lua_gettop(L) - nargs - 1;
+  lua_pushcfunction(L, message_handler);
+  lua_insert(L, r.base + 1);
+  st.instructions = 0;
+  st.pending.reset();
+  st.error_location.reset();
+  st.memory_limited = true;
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, k_hook_step);
+  r.status = lua_pcall(L, nargs, LUA_MULTRET, r.base + 1);
+  lua_sethook(L, nullptr, 0, 0);
+  st.memory_limited = false;
+  if (r.status != LUA_OK) {
+    r.error = current_error_text(L);
+    lua_settop(L, r.base);
+    if (r.status == LUA_ERRMEM) {
+      lua_gc(L, LUA_GCCOLLECT);  // the state recovers for the next queue
+    }
+  } else {
+    r.nresults = lua_gettop(L) - r.base - 1;
+  }
+  return r;
+}
+
+// The diagnostics for a failed call of `what` (registered at `fallback`).
+std::vector<diag::Diagnostic> diagnose_failure(PolicyHost::State& st, const CallResult& r, Code generic,
+                                               const std::string& what, const diag::Location& fallback) {
+  diag::Location where = st.error_location.value_or(fallback);
+  if (st.pending) {
+    return {diag::make_diagnostic(st.pending->code, st.pending->message, where)};
+  }
+  if (r.status == LUA_ERRMEM) {
+    return {diag::make_diagnostic(Code::memory_limit,
+                                  what + " ran out of memory: the Lua state reached the --max-memory limit of " +
+                                      std::to_string(st.options.max_memory >> 20) + " MiB",
+                                  where)};
+  }
+  for (auto it = st.failures.rbegin(); it != st.failures.rend(); ++it) {
+    if (r.error.find(it->kumo_message) != std::string::npos) {
+      return it->findings;
+    }
+  }
+  auto d = diag::make_diagnostic(generic, what + " raised an error: " + strip_location(r.error, where), where);
+  return {d};
+}
+
+}  // namespace
+
+LoadResult PolicyHost::load(const std::string& display_path, const std::string& source) {
+  State& st = *m_state;
+  lua_State* L = st.L;
+  st.policy_path = display_path;
+  std::filesystem::path dir = std::filesystem::path(display_path).parent_path();
+  st.policy_dir = dir.empty() ? "." : dir.string();
+  open_sandbox(L);
+  open_kumo(L);
+
+  LoadResult result;
+  std::string chunk_name = "@" + display_path;
+  if (luaL_loadbufferx(L, source.data(), source.size(), chunk_name.c_str(), "t") != LUA_OK) {
+    std::string message = current_error_text(L);
+    lua_pop(L, 1);
+    diag::Location where = location_in_message(message, display_path);
+    result.diagnostics.push_back(
+        diag::make_diagnostic(Code::policy_syntax, "the policy does not compile: " + strip_location(message, where), where));
+    return result;
+  }
+  CallResult r = protected_call(st, 0);
+  if (r.status != LUA_OK) {
+    result.diagnostics = diagnose_failure(st, r, Code::policy_top_level, "the policy's top level",
+                                          diag::Location{display_path, 0, std::nullopt});
+  } else {
+    lua_settop(L, r.base);
+    result.ok = true;
+  }
+  for (auto& d : st.side_diagnostics) {
+    result.diagnostics.push_back(std::move(d));
+  }
+  st.side_diagnostics.clear();
+  st.failures.clear();
+  result.logs = std::move(st.logs);
+  st.logs.clear();
+  return result;
+}
+
+std::vector<HandlerRef> PolicyHost::handlers(const std::string& event) const {
+  std::vector<HandlerRef> out;
+  auto it = m_state->handlers.find(event);
+  if (it != m_state->handlers.end()) {
+    int index = 1;
+    for (const auto& h : it->second) {
+      out.push_back({index++, h.location});
+    }
+  }
+  return out;
+}
+
+namespace {
+
+void push_optional(lua_State* L, const std::optional<std::string>& s) {
+  if (s) {
+    lua_pushlstring(L, s->data(), s->size());
+  } else {
+    lua_pushnil(L);
+  }
+}
+
+// A handler's first return value was not a config object.
+diag::Diagnostic bad_return(lua_State* L, int index, const diag::Location& where) {
+  std::string got;
+  switch (lua_type(L, index)) {
+    case LUA_TNIL:
+      got = "returned nil; KumoMTA fails with \"error converting Lua nil to QueueConfig\" instead of trying the "
+            "next handler. Return nothing (a bare return) to pass the queue on, or return kumo.make_queue_config{...}";
+      break;
+    case LUA_TTABLE:
+      got = "returned a plain table; KumoMTA fails with \"error converting Lua table to QueueConfig\". Wrap it: "
+            "return kumo.make_queue_config { ... }";
+      break;
+    case LUA_TUSERDATA:
+      got = "returned a different kind of object (\"userdata is not expected type\"); return "
+            "kumo.make_queue_config { ... }";
+      break;
+    default:
+      got = std::string("returned a ") + luaL_typename(L, index) +
+            "; return kumo.make_queue_config { ... }, or nothing to pass the queue on";
+  }
+  return diag::make_diagnostic(Code::handler_bad_return, "get_queue_config handler " + got, where);
+}
+
+}  // namespace
+
+Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
+  State& st = *m_state;
+  lua_State* L = st.L;
+  st.failures.clear();
+  st.side_diagnostics.clear();
+  Evaluation ev;
+  const auto& chain = st.handlers["get_queue_config"];
+  bool answered = false;
+  for (std::size_t i = 0; i < chain.size() && !answered; ++i) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, chain[i].ref);
+    lua_pushlstring(L, queue.domain.data(), queue.domain.size());
+    push_optional(L, queue.tenant);
+    push_optional(L, queue.campaign);
+    push_optional(L, queue.routing_domain);
+    st.current_event = "get_queue_config";
+    CallResult r = protected_call(st, 4);
+    st.current_event.reset();
+    if (r.status != LUA_OK) {
+      ev.diagnostics = diagnose_failure(st, r, Code::handler_raised, "get_queue_config handler", chain[i].location);
+      answered = true;
+      break;
+    }
+    if (r.nresults > 0) {
+      answered = true;
+      int first = r.base + 2;
+      HandlerRef ref{static_cast<int>(i + 1), chain[i].location};
+      if (auto* obj = static_cast<ConfigObject*>(luaL_testudata(L, first, k_queue_config_mt))) {
+        ev.config = obj->config;
+        ev.handler = ref;
+        ev.diagnostics = obj->findings;
+      } else {
+        ev.diagnostics.push_back(bad_return(L, first, st.error_location.value_or(chain[i].location)));
+      }
+    }
+    lua_settop(L, r.base);
+  }
+  if (!answered) {
+    ev.config = config::QueueConfig{};
+    diag::Location where = chain.empty() ? diag::Location{st.policy_path, 0, std::nullopt} : chain.back().location;
+    ev.diagnostics.push_back(diag::make_diagnostic(
+        Code::default_config,
+        chain.empty() ? "no get_queue_config handler is registered: KumoMTA uses the built-in default config"
+                      : "every get_queue_config handler passed this queue on: KumoMTA uses the built-in default config",
+        where));
+  }
+  for (auto& d : st.side_diagnostics) {
+    ev.diagnostics.push_back(std::move(d));
+  }
+  st.side_diagnostics.clear();
+  ev.logs = std::move(st.logs);
+  st.logs.clear();
+  return ev;
+}
+
+}  // namespace kumo::lua

@@ -1,0 +1,447 @@
+// kumo-lint's model of KumoMTA's `kumo` module: the constructors validate
+// exactly as kumod does; configuration calls made from init are recorded
+// and do nothing; anything not modeled raises a clear error when called.
+#include <fstream>
+#include <sstream>
+
+#include "core/config/convert.hpp"
+#include "core/config/egress.hpp"
+#include "core/config/serialize.hpp"
+#include "core/lua/bridge.hpp"
+#include "core/values/duration.hpp"
+
+namespace kumo::lua {
+
+namespace {
+
+using diag::Code;
+
+// The KumoMTA build this model follows (reference snapshot).
+constexpr const char* k_modeled_version = "2026.08.04-3ebc1e85";
+
+// Events declared Multiple in KumoMTA; every other event takes one handler.
+bool is_multiple_handler_event(const std::string& name) {
+  static const char* const k_multiple[] = {"get_queue_config",           "throttle_insert_ready_queue",
+                                           "requeue_message",            "should_enqueue_log_record",
+                                           "pre_init",                   "validate_config",
+                                           "get_acl_definition"};
+  for (const char* m : k_multiple) {
+    if (name == m) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string format_location(const diag::Location& l) { return l.file + ":" + std::to_string(l.line); }
+
+// kumo.on(name, fn)
+int kumo_on(lua_State* L) {
+  std::string event = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  auto& st = state_of(L);
+  diag::Location here = current_location(L).value_or(diag::Location{st.policy_path, 0, std::nullopt});
+  if (st.current_event && *st.current_event != "main") {
+    return luaL_error(L,
+                      "Attempting to register an event handler via kumo.on('%s', ...) from within the event "
+                      "handler '%s'; register handlers at the top level of the policy",
+                      event.c_str(), st.current_event->c_str());
+  }
+  auto& list = st.handlers[event];
+  if (!list.empty() && !is_multiple_handler_event(event)) {
+    // KumoMTA raises here and refuses the policy; we report it and keep the
+    // first handler so every queue can still be evaluated.
+    auto d = diag::make_diagnostic(
+        Code::duplicate_handler,
+        event + " event already has a handler defined at " + format_location(list.front().location) +
+            "; only one handler is allowed for this event (KumoMTA refuses to load the policy)",
+        here);
+    st.side_diagnostics.push_back(std::move(d));
+    return 0;
+  }
+  lua_pushvalue(L, 2);
+  list.push_back({luaL_ref(L, LUA_REGISTRYINDEX), here});
+  return 0;
+}
+
+// Fills each finding's location: the make_* call line (a key's own line is
+// looked up later, when the source is known).
+std::vector<diag::Diagnostic> locate(std::vector<diag::Diagnostic> findings, const diag::Location& where) {
+  for (auto& d : findings) {
+    d.location = where;
+  }
+  return findings;
+}
+
+// KumoMTA's error text for a rejected table.
+std::string deserialize_error(const std::string& kumo_error, const Value& params) {
+  return "deserialize error: " + kumo_error + ", while processing " + value_to_json(params).dump();
+}
+
+template <class Result>
+[[noreturn]] void raise_conversion_failure(lua_State* L, Result& result, const Value& params,
+                                           const diag::Location& where) {
+  auto& st = state_of(L);
+  std::string message = deserialize_error(result.kumo_error, params);
+  st.failures.push_back({message, locate(std::move(result.findings), where)});
+  lua_pushstring(L, message.c_str());
+  lua_error(L);
+  throw std::logic_error("unreachable");
+}
+
+int config_gc(lua_State* L) {
+  static_cast<ConfigObject*>(luaL_checkudata(L, 1, k_queue_config_mt))->~ConfigObject();
+  return 0;
+}
+
+// cfg.key reads back the serialized form, as in KumoMTA.
+int config_index(lua_State* L) {
+  auto* obj = static_cast<ConfigObject*>(luaL_checkudata(L, 1, k_queue_config_mt));
+  const char* key = luaL_checkstring(L, 2);
+  nlohmann::json j = config::to_kumo_json(obj->config);
+  auto it = j.find(key);
+  if (it == j.end()) {
+    lua_pushnil(L);
+  } else {
+    push_json(L, *it);
+  }
+  return 1;
+}
+
+int config_pairs(lua_State* L) {
+  auto* obj = static_cast<ConfigObject*>(luaL_checkudata(L, 1, k_queue_config_mt));
+  lua_getglobal(L, "next");
+  push_json(L, config::to_kumo_json(obj->config));
+  lua_pushnil(L);
+  return 3;
+}
+
+int config_tostring(lua_State* L) {
+  lua_pushstring(L, "QueueConfig");
+  return 1;
+}
+
+int make_queue_config(lua_State* L) {
+  lua_settop(L, 1);
+  Value params = read_value(L, 1);
+  auto where = current_location(L).value_or(diag::Location{state_of(L).policy_path, 0, std::nullopt});
+  config::ConversionResult result = config::convert_queue_config(params);
+  if (!result.config) {
+    raise_conversion_failure(L, result, params, where);
+  }
+  auto* obj = static_cast<ConfigObject*>(lua_newuserdatauv(L, sizeof(ConfigObject), 0));
+  new (obj) ConfigObject{std::move(*result.config), locate(std::move(result.findings), where), where};
+  luaL_setmetatable(L, k_queue_config_mt);
+  return 1;
+}
+
+int egress_gc(lua_State* L) {
+  static_cast<config::EgressPool*>(lua_touserdata(L, 1))->~EgressPool();
+  return 0;
+}
+
+int make_egress_pool(lua_State* L) {
+  lua_settop(L, 1);
+  Value params = read_value(L, 1);
+  auto where = current_location(L).value_or(diag::Location{});
+  auto result = config::convert_egress_pool(params);
+  if (!result.value) {
+    raise_conversion_failure(L, result, params, where);
+  }
+  auto& st = state_of(L);
+  for (auto& d : locate(std::move(result.findings), where)) {
+    st.side_diagnostics.push_back(std::move(d));
+  }
+  auto* pool = static_cast<config::EgressPool*>(lua_newuserdatauv(L, sizeof(config::EgressPool), 0));
+  new (pool) config::EgressPool(std::move(*result.value));
+  luaL_setmetatable(L, k_egress_pool_mt);
+  return 1;
+}
+
+int make_egress_source(lua_State* L) {
+  lua_settop(L, 1);
+  Value params = read_value(L, 1);
+  auto where = current_location(L).value_or(diag::Location{});
+  auto result = config::convert_egress_source(params);
+  if (!result.value) {
+    raise_conversion_failure(L, result, params, where);
+  }
+  lua_newuserdatauv(L, 0, 0);
+  luaL_setmetatable(L, k_egress_source_mt);
+  return 1;
+}
+
+// kumo.reject(code, message) and kumo.disconnect(...) raise, as in kumod.
+int kumo_reject(lua_State* L) {
+  lua_Integer code = luaL_checkinteger(L, 1);
+  const char* message = luaL_checkstring(L, 2);
+  return luaL_error(L, "%d %s", static_cast<int>(code), message);
+}
+
+template <const char* Level>
+int kumo_log(lua_State* L) {
+  std::string text;
+  for (int i = 1; i <= lua_gettop(L); ++i) {
+    std::size_t len = 0;
+    const char* s = luaL_tolstring(L, i, &len);
+    if (i > 1) {
+      text += ' ';
+    }
+    text.append(s, len);
+    lua_pop(L, 1);
+  }
+  auto& st = state_of(L);
+  st.logs.push_back({current_location(L).value_or(diag::Location{}), Level, text});
+  return 0;
+}
+constexpr char k_error[] = "error";
+constexpr char k_warn[] = "warn";
+constexpr char k_info[] = "info";
+constexpr char k_debug[] = "debug";
+
+int json_parse(lua_State* L) {
+  std::size_t len = 0;
+  const char* text = luaL_checklstring(L, 1, &len);
+  nlohmann::json parsed = nlohmann::json::parse(text, text + len, nullptr, false);
+  if (parsed.is_discarded()) {
+    return luaL_error(L, "json_parse: invalid JSON");
+  }
+  push_json(L, parsed);
+  return 1;
+}
+
+int json_load(lua_State* L) {
+  const char* path = luaL_checkstring(L, 1);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return luaL_error(L, "json_load: cannot open %s", path);
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  nlohmann::json parsed = nlohmann::json::parse(buffer.str(), nullptr, false);
+  if (parsed.is_discarded()) {
+    return luaL_error(L, "json_load: %s is not valid JSON", path);
+  }
+  push_json(L, parsed);
+  return 1;
+}
+
+int json_encode_with(lua_State* L, int indent) {
+  Value v = read_value(L, 1);
+  std::string text = value_to_json(v).dump(indent);
+  lua_pushlstring(L, text.data(), text.size());
+  return 1;
+}
+int json_encode(lua_State* L) { return json_encode_with(L, -1); }
+int json_encode_pretty(lua_State* L) { return json_encode_with(L, 2); }
+
+int time_delta_tostring(lua_State* L) {
+  lua_getfield(L, 1, "human");
+  return 1;
+}
+
+// kumo.time.parse_duration: integers may be negative here (chrono), unlike
+// config durations (reference §2.3).
+int parse_duration(lua_State* L) {
+  int type = lua_type(L, 1);
+  values::Duration d{};
+  bool negative = false;
+  if (type == LUA_TNUMBER && lua_isinteger(L, 1)) {
+    lua_Integer s = lua_tointeger(L, 1);
+    negative = s < 0;
+    d = values::Duration{negative ? static_cast<std::uint64_t>(-(s + 1)) + 1 : static_cast<std::uint64_t>(s), 0};
+  } else if (type == LUA_TNUMBER || type == LUA_TSTRING) {
+    auto parsed = type == LUA_TNUMBER ? values::duration_from_float(lua_tonumber(L, 1))
+                                      : values::parse_humantime(lua_tostring(L, 1));
+    if (!parsed) {
+      return luaL_error(L, "%s", parsed.error().kumo_message.c_str());
+    }
+    d = *parsed;
+  } else {
+    return luaL_error(L, "invalid duration value");
+  }
+  double sign = negative ? -1.0 : 1.0;
+  lua_createtable(L, 0, 5);
+  lua_pushnumber(L, sign * (static_cast<double>(d.seconds) + d.nanos / 1e9));
+  lua_setfield(L, -2, "seconds");
+  auto whole = [&](double scale) {
+    return static_cast<lua_Integer>(sign * (static_cast<double>(d.seconds) * scale + d.nanos / (1e9 / scale)));
+  };
+  lua_pushinteger(L, whole(1e9));
+  lua_setfield(L, -2, "nanoseconds");
+  lua_pushinteger(L, whole(1e6));
+  lua_setfield(L, -2, "microseconds");
+  lua_pushinteger(L, whole(1e3));
+  lua_setfield(L, -2, "milliseconds");
+  std::string human = values::format_humantime(d);
+  lua_pushstring(L, human.c_str());
+  lua_setfield(L, -2, "human");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, time_delta_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
+// kumo.memoize(fn, params): kumo-lint is hermetic, so caching adds nothing;
+// the function itself is returned.
+int memoize(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_settop(L, 1);
+  return 1;
+}
+
+// Configuration calls a policy makes inside init: accepted, do nothing.
+int recorded_noop(lua_State*) { return 0; }
+
+int traceback(lua_State* L) {
+  luaL_traceback(L, L, nullptr, 1);
+  return 1;
+}
+
+// A function of kumo that kumo-lint does not model; its upvalue is its name.
+int not_modeled_call(lua_State* L) {
+  std::string name = lua_tostring(L, lua_upvalueindex(1));
+  raise_pending(L, Code::not_modeled,
+                name + " is not modeled by kumo-lint; it cannot be evaluated outside kumod (keep such calls out of "
+                       "get_queue_config, or report the need)");
+}
+
+int not_modeled_index(lua_State* L);
+
+// [-0, +1, m] A stand-in for kumo.<name>: callable (raises), and indexing
+// it yields further stand-ins (kumo.dns.lookup_mx).
+void push_not_modeled(lua_State* L, const std::string& name) {
+  lua_newtable(L);
+  lua_pushstring(L, name.c_str());
+  lua_setfield(L, -2, "__kumo_lint_name");
+  lua_createtable(L, 0, 2);
+  lua_pushstring(L, name.c_str());
+  lua_pushcclosure(L, not_modeled_call, 1);
+  lua_pushcclosure(L, [](lua_State* L2) -> int {
+    // __call receives the stand-in table first.
+    lua_pushvalue(L2, lua_upvalueindex(1));
+    lua_insert(L2, 1);
+    lua_call(L2, lua_gettop(L2) - 1, LUA_MULTRET);
+    return lua_gettop(L2);
+  }, 1);
+  lua_setfield(L, -2, "__call");
+  lua_pushcfunction(L, not_modeled_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+}
+
+int not_modeled_index(lua_State* L) {
+  lua_getfield(L, 1, "__kumo_lint_name");
+  std::string prefix = lua_isstring(L, -1) ? lua_tostring(L, -1) : "kumo";
+  std::string key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
+  push_not_modeled(L, prefix + "." + key);
+  return 1;
+}
+
+int kumo_index(lua_State* L) {
+  std::string key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
+  push_not_modeled(L, "kumo." + key);
+  return 1;
+}
+
+void set_functions(lua_State* L, const luaL_Reg* functions) { luaL_setfuncs(L, functions, 0); }
+
+void register_metatables(lua_State* L) {
+  luaL_newmetatable(L, k_queue_config_mt);
+  const luaL_Reg config_methods[] = {{"__gc", config_gc},
+                                     {"__index", guarded<config_index>},
+                                     {"__pairs", guarded<config_pairs>},
+                                     {"__tostring", config_tostring},
+                                     {nullptr, nullptr}};
+  set_functions(L, config_methods);
+  lua_pop(L, 1);
+  luaL_newmetatable(L, k_egress_pool_mt);
+  lua_pushcfunction(L, egress_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, k_egress_source_mt);
+  lua_pop(L, 1);
+  luaL_newmetatable(L, k_array_mt);
+  lua_pop(L, 1);
+}
+
+// [-0, +1, m] A submodule table with `functions`.
+void push_module(lua_State* L, const char* name, const luaL_Reg* functions) {
+  lua_newtable(L);
+  set_functions(L, functions);
+  lua_pushstring(L, name);
+  lua_setfield(L, -2, "__kumo_lint_name");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, not_modeled_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+}
+
+const char* const k_recorded_calls[] = {
+    "start_esmtp_listener", "start_http_listener", "define_spool", "suspend_delivery_when_spool_unhealthy",
+    "configure_local_logs", "configure_log_hook", "configure_log_disposition_hook", "configure_bounce_classifier",
+    "configure_accounting_db_path", "set_diagnostic_log_filter", "set_config_monitor_globs",
+    "eval_config_monitor_globs", "bump_config_epoch", "configure_redis_throttles", "set_max_spare_lua_contexts",
+    "set_max_lua_context_use_count", "set_max_lua_context_age", "set_lua_gc_on_put", "set_lruttl_cache_capacity",
+    "set_memory_hard_limit", "set_memory_soft_limit", "set_memory_low_thresh", "set_httpinject_threads",
+    "set_httpinject_recipient_rate_limit", "set_smtpsrv_threads", "set_qmaint_threads",
+    "set_ready_qmaint_threads", "set_readyq_threads", "set_spoolin_threads", "set_logging_threads",
+    "set_timeq_spawn_reinsertion", "validation_failed", "enable_memory_callstack_tracking"};
+
+}  // namespace
+
+void open_kumo(lua_State* L) {
+  register_metatables(L);
+  lua_newtable(L);
+  const luaL_Reg functions[] = {{"on", guarded<kumo_on>},
+                                {"make_queue_config", guarded<make_queue_config>},
+                                {"make_egress_pool", guarded<make_egress_pool>},
+                                {"make_egress_source", guarded<make_egress_source>},
+                                {"reject", kumo_reject},
+                                {"disconnect", kumo_reject},
+                                {"log_error", kumo_log<k_error>},
+                                {"log_warn", kumo_log<k_warn>},
+                                {"log_info", kumo_log<k_info>},
+                                {"log_debug", kumo_log<k_debug>},
+                                {"json_parse", guarded<json_parse>},
+                                {"json_load", guarded<json_load>},
+                                {"json_encode", guarded<json_encode>},
+                                {"json_encode_pretty", guarded<json_encode_pretty>},
+                                {"memoize", memoize},
+                                {"traceback", traceback},
+                                {nullptr, nullptr}};
+  set_functions(L, functions);
+  for (const char* name : k_recorded_calls) {
+    lua_pushcfunction(L, recorded_noop);
+    lua_setfield(L, -2, name);
+  }
+  lua_pushstring(L, k_modeled_version);
+  lua_setfield(L, -2, "version");
+
+  const luaL_Reg serde[] = {{"json_parse", guarded<json_parse>},
+                            {"json_load", guarded<json_load>},
+                            {"json_encode", guarded<json_encode>},
+                            {"json_encode_pretty", guarded<json_encode_pretty>},
+                            {nullptr, nullptr}};
+  push_module(L, "kumo.serde", serde);
+  lua_setfield(L, -2, "serde");
+  const luaL_Reg time[] = {{"parse_duration", guarded<parse_duration>}, {nullptr, nullptr}};
+  push_module(L, "kumo.time", time);
+  lua_setfield(L, -2, "time");
+
+  // Anything else is a stand-in that explains itself when called.
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, kumo_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+
+  lua_pushvalue(L, -1);
+  lua_setglobal(L, "kumo");
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "kumo");
+  lua_pop(L, 1);
+}
+
+}  // namespace kumo::lua

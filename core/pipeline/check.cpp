@@ -1,0 +1,175 @@
+#include "core/pipeline/check.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <unordered_set>
+
+#include "core/policy/lua_source.hpp"
+#include "core/values/queue_name.hpp"
+
+namespace kumo::pipeline {
+
+namespace {
+
+// Mailbox providers most policies special-case, plain and with tenant,
+// campaign and routing domain (documented in docs/usage.md).
+const std::vector<std::string> k_builtin_queues = {
+    "gmail.com",
+    "outlook.com",
+    "yahoo.com",
+    "tenant@gmail.com",
+    "campaign:tenant@outlook.com",
+    "campaign:tenant@yahoo.com!smarthost.example.net",
+};
+
+bool looks_like_domain(const std::string& s) {
+  // Lower-case labels with a letters-only TLD; file names are not domains.
+  static const std::regex k_domain(R"(^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$)");
+  static const char* const k_file_suffixes[] = {".lua", ".toml", ".json", ".yaml", ".txt", ".pem", ".key", ".csv"};
+  if (s.size() > 253 || !std::regex_match(s, k_domain)) {
+    return false;
+  }
+  for (const char* suffix : k_file_suffixes) {
+    std::string_view sv(suffix);
+    if (s.size() >= sv.size() && s.compare(s.size() - sv.size(), sv.size(), sv) == 0) {
+      return false;
+    }
+  }
+  return s[0] != '*';
+}
+
+// Finds each file's source once, to point findings at a key's own line.
+class KeyLocator {
+ public:
+  KeyLocator(std::string policy_path, const std::string& policy_source) {
+    m_tokens.emplace(std::move(policy_path), policy::tokenize(policy_source));
+  }
+
+  void refine(diag::Diagnostic& d) {
+    if (!d.key || d.key->empty() || d.location.line <= 0) {
+      return;
+    }
+    const auto& tokens = tokens_of(d.location.file);
+    auto cache_key = d.location.file + ":" + std::to_string(d.location.line);
+    auto it = m_keys.find(cache_key);
+    if (it == m_keys.end()) {
+      auto keys = policy::constructor_keys(tokens, d.location.line, "make_queue_config");
+      it = m_keys.emplace(cache_key, std::move(keys)).first;
+    }
+    if (auto pos = policy::find_key(it->second, *d.key)) {
+      d.location.line = pos->line;
+      d.location.column = pos->column;
+    }
+  }
+
+ private:
+  const std::vector<policy::Token>& tokens_of(const std::string& file) {
+    auto it = m_tokens.find(file);
+    if (it == m_tokens.end()) {
+      std::ifstream in(file, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      it = m_tokens.emplace(file, policy::tokenize(text.str())).first;
+    }
+    return it->second;
+  }
+
+  std::map<std::string, std::vector<policy::Token>> m_tokens;
+  std::map<std::string, std::map<std::string, policy::KeyPosition>> m_keys;
+};
+
+void count(report::Summary& s, const std::vector<diag::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) {
+    switch (d.severity) {
+      case diag::Severity::error: ++s.errors; break;
+      case diag::Severity::warning: ++s.warnings; break;
+      case diag::Severity::info: ++s.infos; break;
+    }
+  }
+}
+
+void sort_unique(std::vector<diag::Diagnostic>& diagnostics) {
+  std::sort(diagnostics.begin(), diagnostics.end(), diag::diagnostic_less);
+  diagnostics.erase(std::unique(diagnostics.begin(), diagnostics.end()), diagnostics.end());
+}
+
+QueueSource from_list(std::vector<std::string> names) {
+  auto shared = std::make_shared<std::vector<std::string>>(std::move(names));
+  auto index = std::make_shared<std::size_t>(0);
+  return [shared, index]() -> std::optional<std::string> {
+    if (*index >= shared->size()) {
+      return std::nullopt;
+    }
+    return (*shared)[(*index)++];
+  };
+}
+
+}  // namespace
+
+std::vector<std::string> default_queues(const std::string& policy_source) {
+  std::vector<std::string> out = k_builtin_queues;
+  std::vector<std::string> found;
+  for (auto& literal : policy::string_literals(policy::tokenize(policy_source))) {
+    if (looks_like_domain(literal)) {
+      found.push_back(literal);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  for (auto& f : found) {
+    if (std::find(out.begin(), out.end(), f) == out.end()) {
+      out.push_back(f);
+    }
+  }
+  return out;
+}
+
+report::Summary run_check(const CheckRequest& request, report::ReportSink& sink) {
+  report::Summary summary;
+  sink.begin(request.policy_path);
+  lua::PolicyHost host(request.host);
+  lua::LoadResult loaded = host.load(request.policy_path, request.policy_source);
+  KeyLocator locator(request.policy_path, request.policy_source);
+  for (auto& d : loaded.diagnostics) {
+    locator.refine(d);
+  }
+  sort_unique(loaded.diagnostics);
+  count(summary, loaded.diagnostics);
+  sink.policy(loaded.diagnostics, loaded.logs);
+  if (!loaded.ok) {
+    summary.policy_loaded = false;
+    sink.end(summary);
+    return summary;
+  }
+
+  QueueSource next = request.queues ? *request.queues : from_list(default_queues(request.policy_source));
+  // Hashes, not names, so a million-line queue file stays small in memory.
+  std::unordered_set<std::size_t> seen;
+  while (std::optional<std::string> name = next()) {
+    if (!seen.insert(std::hash<std::string>{}(*name)).second) {
+      continue;
+    }
+    report::QueueReport r;
+    r.queue = *name;
+    r.parts = values::parse_queue_name(*name);
+    lua::Evaluation ev = host.evaluate(r.parts);
+    for (auto& d : ev.diagnostics) {
+      locator.refine(d);
+      d.queue = r.queue;
+    }
+    sort_unique(ev.diagnostics);
+    r.config = std::move(ev.config);
+    r.handler = ev.handler;
+    r.diagnostics = std::move(ev.diagnostics);
+    r.logs = std::move(ev.logs);
+    count(summary, r.diagnostics);
+    ++summary.queues;
+    sink.queue(r);
+  }
+  sink.end(summary);
+  return summary;
+}
+
+}  // namespace kumo::pipeline

@@ -1,0 +1,35 @@
+// The `check` pipeline: load the policy, evaluate each sample queue, locate
+// and sort the findings, hand each result to a sink.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/lua/host.hpp"
+#include "core/report/report.hpp"
+
+namespace kumo::pipeline {
+
+// Yields the next queue name, or nullopt when there are no more.
+using QueueSource = std::function<std::optional<std::string>()>;
+
+struct CheckRequest {
+  std::string policy_path;    // as the user gave it: used in every location
+  std::string policy_source;  // its text
+  lua::HostOptions host;
+  // Empty: use the default sample queues (built-in plus domain-like string
+  // literals of the policy).
+  std::optional<QueueSource> queues;
+};
+
+// --- Interface ---
+
+// Runs the whole check, streaming results into `sink`; returns the totals.
+report::Summary run_check(const CheckRequest& request, report::ReportSink& sink);
+
+// The default sample queues for a policy source (documented in docs/usage.md).
+std::vector<std::string> default_queues(const std::string& policy_source);
+
+}  // namespace kumo::pipeline

@@ -1,0 +1,320 @@
+#include "core/policy/lua_source.hpp"
+
+#include <cctype>
+
+namespace kumo::policy {
+
+namespace {
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view s) : m_s(s) {}
+
+  std::vector<Token> run() {
+    std::vector<Token> out;
+    while (skip_space_and_comments()) {
+      std::optional<Token> t = next();
+      if (!t) {
+        break;
+      }
+      out.push_back(std::move(*t));
+    }
+    out.push_back(Token{Token::Kind::eof, "", m_line, column()});
+    return out;
+  }
+
+ private:
+  bool at_end() const { return m_pos >= m_s.size(); }
+  char peek(std::size_t ahead = 0) const { return m_pos + ahead < m_s.size() ? m_s[m_pos + ahead] : '\0'; }
+  int column() const { return static_cast<int>(m_pos - m_line_start) + 1; }
+
+  void advance() {
+    if (m_s[m_pos] == '\n') {
+      ++m_line;
+      m_line_start = m_pos + 1;
+    }
+    ++m_pos;
+  }
+
+  // Level of a long bracket "[==[" starting at m_pos, or -1.
+  int long_bracket_level() const {
+    if (peek() != '[') {
+      return -1;
+    }
+    std::size_t i = 1;
+    while (peek(i) == '=') {
+      ++i;
+    }
+    return peek(i) == '[' ? static_cast<int>(i - 1) : -1;
+  }
+
+  // Consumes a long bracket body; returns its text or nullopt if unclosed.
+  std::optional<std::string> long_bracket(int level) {
+    for (int i = 0; i < level + 2; ++i) {
+      advance();
+    }
+    if (peek() == '\r' || peek() == '\n') {
+      advance();  // a first newline is skipped
+    }
+    std::string body;
+    while (!at_end()) {
+      if (peek() == ']') {
+        std::size_t i = 1;
+        while (peek(i) == '=') {
+          ++i;
+        }
+        if (static_cast<int>(i - 1) == level && peek(i) == ']') {
+          for (std::size_t k = 0; k <= i; ++k) {
+            advance();
+          }
+          return body;
+        }
+      }
+      body += peek();
+      advance();
+    }
+    return std::nullopt;
+  }
+
+  bool skip_space_and_comments() {
+    while (!at_end()) {
+      if (std::isspace(static_cast<unsigned char>(peek()))) {
+        advance();
+      } else if (peek() == '-' && peek(1) == '-') {
+        advance();
+        advance();
+        int level = long_bracket_level();
+        if (level >= 0) {
+          if (!long_bracket(level)) {
+            return false;
+          }
+        } else {
+          while (!at_end() && peek() != '\n') {
+            advance();
+          }
+        }
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::optional<Token> next() {
+    Token t{Token::Kind::symbol, "", m_line, column()};
+    char c = peek();
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      t.kind = Token::Kind::name;
+      while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '_') {
+        t.text += peek();
+        advance();
+      }
+      return t;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && std::isdigit(static_cast<unsigned char>(peek(1))))) {
+      t.kind = Token::Kind::number;
+      while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '.' ||
+             ((peek() == '+' || peek() == '-') && (std::tolower(m_s[m_pos - 1]) == 'e' || std::tolower(m_s[m_pos - 1]) == 'p'))) {
+        t.text += peek();
+        advance();
+      }
+      return t;
+    }
+    if (c == '"' || c == '\'') {
+      return quoted_string(t);
+    }
+    int level = long_bracket_level();
+    if (level >= 0) {
+      auto body = long_bracket(level);
+      if (!body) {
+        return std::nullopt;
+      }
+      t.kind = Token::Kind::string;
+      t.text = *body;
+      return t;
+    }
+    static const char* const k_multi[] = {"...", "..", "==", "~=", "<=", ">=", "//", "::", "<<", ">>"};
+    for (const char* m : k_multi) {
+      if (m_s.substr(m_pos).rfind(m, 0) == 0) {
+        t.text = m;
+        for (std::size_t i = 0; m[i] != '\0'; ++i) {
+          advance();
+        }
+        return t;
+      }
+    }
+    t.text = std::string(1, c);
+    advance();
+    return t;
+  }
+
+  std::optional<Token> quoted_string(Token t) {
+    char quote = peek();
+    advance();
+    t.kind = Token::Kind::string;
+    while (!at_end() && peek() != quote) {
+      if (peek() == '\n') {
+        return std::nullopt;
+      }
+      if (peek() == '\\') {
+        advance();
+        if (at_end()) {
+          return std::nullopt;
+        }
+        t.text += escape();
+        continue;
+      }
+      t.text += peek();
+      advance();
+    }
+    if (at_end()) {
+      return std::nullopt;
+    }
+    advance();
+    return t;
+  }
+
+  // The decoded text of an escape after its backslash. Rare forms (\u{},
+  // \x) decode well enough for literal scanning.
+  std::string escape() {
+    char e = peek();
+    advance();
+    switch (e) {
+      case 'n': return "\n";
+      case 't': return "\t";
+      case 'r': return "\r";
+      case 'a': return "\a";
+      case 'b': return "\b";
+      case 'f': return "\f";
+      case 'v': return "\v";
+      case 'z':
+        while (!at_end() && std::isspace(static_cast<unsigned char>(peek()))) {
+          advance();
+        }
+        return "";
+      case 'x': {
+        std::string hex;
+        for (int i = 0; i < 2 && std::isxdigit(static_cast<unsigned char>(peek())); ++i) {
+          hex += peek();
+          advance();
+        }
+        return hex.empty() ? "" : std::string(1, static_cast<char>(std::stoi(hex, nullptr, 16)));
+      }
+      default:
+        if (std::isdigit(static_cast<unsigned char>(e))) {
+          std::string digits(1, e);
+          for (int i = 0; i < 2 && std::isdigit(static_cast<unsigned char>(peek())); ++i) {
+            digits += peek();
+            advance();
+          }
+          return std::string(1, static_cast<char>(std::stoi(digits) & 0xff));
+        }
+        return std::string(1, e);
+    }
+  }
+
+  std::string_view m_s;
+  std::size_t m_pos = 0;
+  std::size_t m_line_start = 0;
+  int m_line = 1;
+};
+
+bool is_symbol(const Token& t, std::string_view s) { return t.kind == Token::Kind::symbol && t.text == s; }
+
+// Walks one table constructor starting at tokens[i] == "{", recording every
+// key and list item under `prefix`. Returns the index after its "}".
+std::size_t walk_constructor(const std::vector<Token>& tokens, std::size_t i, const std::string& prefix,
+                             std::map<std::string, KeyPosition>& out) {
+  ++i;  // past "{"
+  int item = 0;
+  while (i < tokens.size() && tokens[i].kind != Token::Kind::eof && !is_symbol(tokens[i], "}")) {
+    std::string path;
+    const Token& start = tokens[i];
+    if (start.kind == Token::Kind::name && i + 1 < tokens.size() && is_symbol(tokens[i + 1], "=")) {
+      path = prefix.empty() ? start.text : prefix + "." + start.text;
+      i += 2;
+    } else if (is_symbol(start, "[") && i + 3 < tokens.size() && tokens[i + 1].kind == Token::Kind::string &&
+               is_symbol(tokens[i + 2], "]") && is_symbol(tokens[i + 3], "=")) {
+      path = prefix.empty() ? tokens[i + 1].text : prefix + "." + tokens[i + 1].text;
+      i += 4;
+    } else {
+      path = prefix + "[" + std::to_string(++item) + "]";
+    }
+    out.emplace(path, KeyPosition{start.line, start.column});
+    // The value: a nested constructor is walked; anything else is skipped
+    // to the next separator at this depth.
+    int depth = 0;
+    while (i < tokens.size() && tokens[i].kind != Token::Kind::eof) {
+      const Token& t = tokens[i];
+      if (depth == 0 && is_symbol(t, "{") && (i == 0 || is_symbol(tokens[i - 1], "=") || is_symbol(tokens[i - 1], ",") ||
+                                               is_symbol(tokens[i - 1], "{") || is_symbol(tokens[i - 1], ";"))) {
+        i = walk_constructor(tokens, i, path, out);
+        continue;
+      }
+      if (depth == 0 && (is_symbol(t, ",") || is_symbol(t, ";") || is_symbol(t, "}"))) {
+        break;
+      }
+      if (is_symbol(t, "{") || is_symbol(t, "(") || is_symbol(t, "[")) {
+        ++depth;
+      } else if (is_symbol(t, "}") || is_symbol(t, ")") || is_symbol(t, "]")) {
+        --depth;
+      }
+      ++i;
+    }
+    if (i < tokens.size() && (is_symbol(tokens[i], ",") || is_symbol(tokens[i], ";"))) {
+      ++i;
+    }
+  }
+  return i < tokens.size() ? i + 1 : i;
+}
+
+}  // namespace
+
+std::vector<Token> tokenize(std::string_view source) { return Lexer(source).run(); }
+
+std::vector<std::string> string_literals(const std::vector<Token>& tokens) {
+  std::vector<std::string> out;
+  for (const auto& t : tokens) {
+    if (t.kind == Token::Kind::string) {
+      out.push_back(t.text);
+    }
+  }
+  return out;
+}
+
+std::map<std::string, KeyPosition> constructor_keys(const std::vector<Token>& tokens, int line,
+                                                    std::string_view function_name) {
+  std::map<std::string, KeyPosition> out;
+  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (tokens[i].line != line || tokens[i].kind != Token::Kind::name || tokens[i].text != function_name) {
+      continue;
+    }
+    std::size_t open = i + 1;
+    if (is_symbol(tokens[open], "(") && open + 1 < tokens.size()) {
+      ++open;
+    }
+    if (is_symbol(tokens[open], "{")) {
+      walk_constructor(tokens, open, "", out);
+      return out;
+    }
+  }
+  return out;
+}
+
+std::optional<KeyPosition> find_key(const std::map<std::string, KeyPosition>& keys, const std::string& path) {
+  std::string p = path;
+  while (!p.empty()) {
+    auto it = keys.find(p);
+    if (it != keys.end()) {
+      return it->second;
+    }
+    std::size_t cut = p.find_last_of(".[");
+    if (cut == std::string::npos) {
+      break;
+    }
+    p.resize(cut);
+  }
+  return std::nullopt;
+}
+
+}  // namespace kumo::policy

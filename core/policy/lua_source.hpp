@@ -1,0 +1,46 @@
+// Reading a policy's Lua source as text (never running it): its string
+// literals, and where each key of a make_queue_config { ... } table
+// constructor is written, so findings can point at the key's own line.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kumo::policy {
+
+struct Token {
+  enum class Kind { name, string, number, symbol, eof };
+  Kind kind = Kind::eof;
+  std::string text;  // a string literal's decoded value; otherwise the token's text
+  int line = 0;
+  int column = 0;  // 1-based byte column
+};
+
+struct KeyPosition {
+  int line = 0;
+  int column = 0;
+};
+
+// --- Interface ---
+
+// Tokenizes Lua 5.4 source; comments and whitespace are dropped. Stops at
+// the first malformed token (the compiler reports those).
+std::vector<Token> tokenize(std::string_view source);
+
+// The value of every string literal, in source order.
+std::vector<std::string> string_literals(const std::vector<Token>& tokens);
+
+// Key paths ("protocol.smtp.mx_list[2].addr") of the table constructor
+// passed to the call of `function_name` written on `line`, mapped to where
+// each key (or list item) is written. Empty when the argument is not a
+// literal table.
+std::map<std::string, KeyPosition> constructor_keys(const std::vector<Token>& tokens, int line,
+                                                    std::string_view function_name);
+
+// The position of the longest prefix of `path` found in `keys`.
+std::optional<KeyPosition> find_key(const std::map<std::string, KeyPosition>& keys, const std::string& path);
+
+}  // namespace kumo::policy

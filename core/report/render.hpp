@@ -1,0 +1,50 @@
+// Renderers: a Report's pieces to text. Pure functions produce the strings;
+// the sinks only write them in order.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/report/report.hpp"
+
+namespace kumo::report {
+
+enum class Format { text, json };
+
+struct FormatInfo {
+  Format id;
+  std::string_view name;
+  std::string_view description;
+};
+
+// Every output format, declared once (the CLI's --format reads this).
+const std::vector<FormatInfo>& formats();
+
+struct RenderOptions {
+  bool color = false;  // ANSI colors for severities (text only)
+};
+
+// --- Pure renderers ---
+
+// "file:line:col: severity[code]: message" (line and column omitted when unknown).
+std::string format_diagnostic(const diag::Diagnostic& d, bool color);
+// "file:line: print: text" for what the policy printed.
+std::string format_log(const lua::LogLine& log);
+// One queue: header, its findings, its normalized config.
+std::string format_queue_text(const QueueReport& r, bool color);
+// "kumo-lint: 9 queues, 0 errors, 1 warning, 2 notes".
+std::string format_summary(const Summary& s);
+
+nlohmann::json diagnostic_json(const diag::Diagnostic& d);
+nlohmann::json log_json(const lua::LogLine& log);
+nlohmann::json queue_json(const QueueReport& r);
+
+// A sink that writes `format` to `out`; text mode shows policy output on
+// `err`, JSON mode keeps stdout one JSON document.
+std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ostream& err, RenderOptions options);
+
+}  // namespace kumo::report
