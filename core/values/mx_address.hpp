@@ -31,12 +31,18 @@ struct MxName {
 
 // Classifies a string entry as KumoMTA would at delivery time. KumoMTA does
 // no validation at config time beyond "is a string".
+// Faithful quirks: "[/path]" is a unix_path (KumoMTA lower-cases it);
+// "[IPv6:...]:25" is a bad_literal (has_colon_port refuses a label holding
+// ':'); an absolute path that no unix socket can have (NUL, >= 108 bytes)
+// goes to DNS in KumoMTA and is reported here as bad_literal.
 MxName classify_mx_name(std::string_view entry);
 
 // Parses the `addr` of a `{name, addr}` entry as HostOrSocketAddress: an IP,
 // IP:port, [ip], [ip]:port, [v6]:port, or an absolute unix path. A hostname
 // is rejected. The value is the canonical display form KumoMTA serializes
-// (e.g. "10.0.0.1", "10.0.0.1:25", "[::1]:25", "/run/sock").
+// (e.g. "10.0.0.1", "10.0.0.1:25", "[::1]:25", "/run/sock"). On failure
+// `kumo_message` is the untagged-enum error kumod reports for the protocol
+// table: "data did not match any variant of untagged enum DeliveryProto".
 util::Expected<std::string, ValueError> parse_mx_addr(std::string_view addr);
 
 }  // namespace kumo::values

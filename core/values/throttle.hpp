@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/util/expected.hpp"
 #include "core/values/value_error.hpp"
@@ -45,5 +46,15 @@ struct ThrottleExplanation {
   bool never_delays_locally = false;  // emission interval < 1 ms
 };
 ThrottleExplanation explain_throttle(const ThrottleSpec& spec);
+
+// The text of KumoMTA's `throttle:explain()` (mod_kumo.rs explain_throttle),
+// one entry per line, byte for byte: the canonical spec, the burst line and
+// the overall-rate line, e.g. for "100/h":
+//   "100/h"
+//   "implied burst rate 100 every 36s, or: 3/s, 167/m, 10,000/h, 240,000/d in that period."
+//   "overall rate 0.028/s, 2/m, 100/h, 2,400/d"
+// Where kumod would panic (an interval too large for a Duration) the
+// interval saturates instead.
+std::vector<std::string> explain_throttle_lines(const ThrottleSpec& spec);
 
 }  // namespace kumo::values
