@@ -10,6 +10,20 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
     // --- KQ0xx keys and values ---
     // --- KQ1xx references ---
     // --- KQ2xx retry schedule ---
+    {Code::retry_never_retried, "KQ201", S::warning,
+     "the first retry would exceed max_age: a failed message is never retried"},
+    {Code::retry_fixed_interval, "KQ202", S::info,
+     "max_retry_interval is below retry_interval: every retry waits max_retry_interval"},
+    {Code::retry_lifetime_unused, "KQ203", S::warning,
+     "retry doubling expires messages long before max_age: most of max_age is unused"},
+    {Code::retry_cap_within_jitter, "KQ204", S::warning,
+     "max_retry_interval is within the retry jitter: some retries are immediate"},
+    {Code::retry_too_many_attempts, "KQ205", S::warning,
+     "more than 10000 delivery attempts per message before expiry"},
+    {Code::retry_zero_delay, "KQ206", S::error,
+     "retry delay truncates to 0s: kumod retries without pause and hangs at spool-in"},
+    {Code::retry_zero_max_age, "KQ207", S::warning,
+     "max_age is 0s: every message expires at its first transient failure"},
     // --- KQ3xx throttles ---
     // --- KQ9xx loading and running ---
 }};
