@@ -445,7 +445,8 @@ std::optional<diag::Diagnostic> fixed_interval_finding(const RetryPolicy& policy
 std::optional<diag::Diagnostic> lifetime_unused_finding(const RetryPolicy& policy,
                                                         const Timeline& t) {
   const std::optional<std::int64_t> last_at = last_attempt_at(t);
-  if (t.unbounded || !t.expiry || !last_at || t.expiry->after_attempt < 2) {
+  if (t.unbounded || !t.expiry || !last_at || t.expiry->after_attempt < 2 ||
+      t.max_age_seconds <= 0) {
     return std::nullopt;
   }
   const double fraction = static_cast<double>(*last_at) / static_cast<double>(t.max_age_seconds);

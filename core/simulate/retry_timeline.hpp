@@ -124,7 +124,8 @@ Timeline simulate_retries(const RetryPolicy& policy, const TimelineOptions& opti
 // kumod's spool-in decision for a message of the given age.
 SpoolIn spool_in(const RetryPolicy& policy, values::Duration age);
 
-// The JSON contract of `kumo-lint timeline` (keys as documented in the brief).
+// {attempt_count, expires_at_seconds, max_age_seconds, unbounded, attempts[{attempt,
+// at_seconds, at, earliest_seconds, latest_seconds, delay_after_seconds}], expiry, summary}.
 nlohmann::json timeline_to_json(const Timeline& timeline);
 
 // KQ2xx findings, without location, queue or key (the caller fills them).

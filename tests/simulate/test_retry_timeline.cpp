@@ -527,3 +527,104 @@ TEST_CASE("findings", "[timeline]") {
   CHECK(codes_of(findings_for(policy(secs(1), secs(1), secs(604800)))) ==
         std::vector<std::string>{"KQ205"});
 }
+
+namespace {
+
+// Step-by-step seeded reference: kumod's increment path with our generator,
+// drawing for every failure (no draw limit).
+std::optional<Naive> naive_seeded(const RetryPolicy& p, std::int64_t duration, std::uint64_t seed,
+                                  std::uint64_t draws, std::uint64_t limit) {
+  const float magnitude = kumo::simulate::jitter_magnitude(p);
+  JitterRng rng(seed);
+  const auto max_age = static_cast<std::int64_t>(p.max_age.seconds);
+  Naive n;
+  std::int64_t at = 0;
+  for (std::uint64_t k = 1; k <= limit; ++k) {
+    n.at.push_back(at);
+    std::int64_t delay = static_cast<std::int64_t>(delay_for_attempt(p, k - 1));
+    if (k <= draws) {
+      delay += kumo::simulate::jitter_for(magnitude, rng.next_unit_f32());
+    }
+    if (at + duration + delay > max_age) {
+      n.count = k;
+      n.expires_at = at + duration;
+      return n;
+    }
+    at += duration + std::max<std::int64_t>(0, delay);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("seeded timeline equals a step-by-step seeded simulation", "[timeline]") {
+  JitterRng configs(99);
+  auto pick = [&configs](std::uint64_t lo, std::uint64_t hi) {
+    return lo + configs.next_u64() % (hi - lo + 1);
+  };
+  int compared = 0;
+  for (int i = 0; i < 200; ++i) {
+    RetryPolicy p;
+    p.retry_interval = secs(pick(1, 5000));
+    if (pick(0, 1) == 0) {
+      p.max_retry_interval = secs(pick(1, 100'000));
+    }
+    p.max_age = secs(pick(0, 1'000'000));
+    TimelineOptions options;
+    options.seed = pick(0, 1'000'000);
+    options.attempt_duration_seconds = pick(0, 1) == 0 ? 0 : pick(1, 300);
+    const auto duration = static_cast<std::int64_t>(options.attempt_duration_seconds);
+    const std::optional<Naive> naive =
+        naive_seeded(p, duration, *options.seed, UINT64_MAX, 50'000);
+    if (!naive) {
+      continue;
+    }
+    ++compared;
+    const Timeline t = simulate_retries(p, options);
+    INFO("R=" << p.retry_interval.seconds << " max_age=" << p.max_age.seconds);
+    REQUIRE(t.attempt_count == naive->count);
+    CHECK(t.expires_at_seconds == naive->expires_at);
+    for (const Attempt& a : t.attempts) {
+      CHECK(a.at_seconds == naive->at[a.attempt - 1]);
+    }
+    if (t.summary) {
+      CHECK(t.summary->first_at_seconds == naive->at[t.attempts.size()]);
+      CHECK(t.summary->last_at_seconds == naive->at.back());
+    }
+  }
+  CHECK(compared > 150);
+}
+
+TEST_CASE("seeded draws stop at the limit, then the tail is nominal", "[timeline]") {
+  // R=60: J in {-1, 0, 1}; one attempt a minute for 200 days.
+  const RetryPolicy p = policy(secs(60), secs(60), secs(17'280'000));
+  TimelineOptions options;
+  options.seed = 5;
+  const std::optional<Naive> naive =
+      naive_seeded(p, 0, 5, kumo::simulate::k_seeded_draw_limit, 1'000'000);
+  REQUIRE(naive);
+  const Timeline t = simulate_retries(p, options);
+  CHECK(t.attempt_count == naive->count);
+  CHECK(t.expires_at_seconds == naive->expires_at);
+  REQUIRE(t.summary);
+  CHECK(t.summary->last_at_seconds == naive->at.back());
+  // The nominal count is 288001: the draws moved it.
+  CHECK(simulate_retries(p).attempt_count == 288001u);
+}
+
+TEST_CASE("extreme values neither overflow nor loop", "[timeline]") {
+  const std::uint64_t huge = UINT64_MAX;
+  // max_age beyond kumod's chrono range (kumod panics there) is clamped.
+  const Timeline t = simulate_retries(policy(secs(1), secs(1), secs(huge)));
+  CHECK(t.attempt_count == 9'223'372'036'854'776u);
+  CHECK(t.max_age_seconds == INT64_MAX);
+  const Timeline big_interval = simulate_retries(policy(secs(huge), std::nullopt, secs(huge)));
+  CHECK(big_interval.attempt_count == 2u);
+  CHECK(big_interval.expires_at_seconds == 9'223'372'036'854'775);
+  TimelineOptions slow;
+  slow.attempt_duration_seconds = huge;
+  CHECK(simulate_retries(k_defaults, slow).attempt_count == 1u);
+  // 54 doublings (2^54 - 1 s), then 1998 clamped delays of i64::MAX / 1000 s.
+  CHECK(kumo::simulate::spool_in(policy(secs(1), std::nullopt, secs(huge)), secs(huge)).num_attempts ==
+        2052);
+}
