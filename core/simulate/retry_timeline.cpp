@@ -224,8 +224,8 @@ std::size_t listed_count(const TimelineOptions& options, const Envelope& envelop
                          std::optional<std::uint64_t> count) {
   // The tail after the list must be evenly spaced, so the doubling prefix
   // (at most 65 attempts) is always listed.
-  std::uint64_t listed = std::max<std::uint64_t>(
-      {options.max_attempts_shown, envelope.periodic_from() - 1, 1});
+  std::uint64_t listed =
+      std::max<std::uint64_t>({options.max_attempts_shown, envelope.periodic_from() - 1, 1});
   if (count) {
     listed = std::min(listed, *count);
   }
@@ -265,29 +265,32 @@ Timeline nominal_timeline(const RetryPolicy& policy, const TimelineOptions& opti
   return t;
 }
 
-// One drawn realization: jitter for the first k_seeded_draw_limit failures,
-// then the nominal constant period from the drawn position.
-Timeline seeded_timeline(const RetryPolicy& policy, const TimelineOptions& options,
-                         const Shape& shape, const Envelope& envelope) {
-  const std::optional<std::uint64_t> nominal = nominal_count(policy, shape, envelope);
+// Where a seeded walk stands after its draws.
+struct DrawnWalk {
+  std::uint64_t next_attempt = 1;  // the first attempt not drawn
+  I128 next_at = 0;                // its start
+  std::optional<I128> first_unlisted_at;
+};
+
+// Draws jitter for each failure until expiry or k_seeded_draw_limit, listing
+// the first `listed_max` attempts and recording an expiry in `t`.
+DrawnWalk draw_attempts(const RetryPolicy& policy, const TimelineOptions& options,
+                        const Shape& shape, const Envelope& envelope, std::size_t listed_max,
+                        Timeline& t) {
   const float magnitude = jitter_magnitude(policy);
   JitterRng rng(*options.seed);
-  Timeline t;
-  // Only drawn attempts are listed.
-  const std::size_t listed_max = static_cast<std::size_t>(std::min<std::uint64_t>(
-      listed_count(options, envelope, std::nullopt), k_seeded_draw_limit));
-  std::optional<I128> first_unlisted_at;
-  I128 at = 0;
-  std::uint64_t k = 1;
-  for (; k <= k_seeded_draw_limit; ++k) {
+  DrawnWalk walk;
+  for (; walk.next_attempt <= k_seeded_draw_limit; ++walk.next_attempt) {
+    const std::uint64_t k = walk.next_attempt;
     if (k == listed_max + 1) {
-      first_unlisted_at = at;
+      walk.first_unlisted_at = walk.next_at;
     }
-    const I128 delay = delay_for_attempt(policy, k - 1) + jitter_for(magnitude, rng.next_unit_f32());
-    const I128 failed_at = at + shape.duration;
+    const I128 delay =
+        delay_for_attempt(policy, k - 1) + jitter_for(magnitude, rng.next_unit_f32());
+    const I128 failed_at = walk.next_at + shape.duration;
     const bool expires = failed_at + delay > shape.max_age;
     if (k <= listed_max) {
-      Attempt a = make_attempt(k, envelope.at(k), at);
+      Attempt a = make_attempt(k, envelope.at(k), walk.next_at);
       if (!expires) {
         a.delay_after_seconds = to_i64(jittered_step(delay, 0));
       }
@@ -295,33 +298,47 @@ Timeline seeded_timeline(const RetryPolicy& policy, const TimelineOptions& optio
     }
     if (expires) {
       t.attempt_count = k;
-      t.expiry = Expiry{k, to_i64(failed_at), expiry_reason(failed_at + delay, policy.max_age),
-                        !nominal || *nominal != k ||
-                            count_depends_on_jitter(policy, shape, envelope, k)};
-      break;
+      t.expiry =
+          Expiry{k, to_i64(failed_at), expiry_reason(failed_at + delay, policy.max_age), false};
+      return walk;
     }
-    at = failed_at + jittered_step(delay, 0);
+    walk.next_at = failed_at + jittered_step(delay, 0);
   }
-  std::optional<I128> last_at = at;
+  return walk;
+}
+
+// One drawn realization: jitter for the first k_seeded_draw_limit failures,
+// then the nominal constant period from the drawn position.
+Timeline seeded_timeline(const RetryPolicy& policy, const TimelineOptions& options,
+                         const Shape& shape, const Envelope& envelope) {
+  // Only drawn attempts are listed.
+  const std::size_t listed_max = static_cast<std::size_t>(
+      std::min<std::uint64_t>(listed_count(options, envelope, std::nullopt), k_seeded_draw_limit));
+  Timeline t;
+  DrawnWalk walk = draw_attempts(policy, options, shape, envelope, listed_max, t);
+  I128 last_at = walk.next_at;
   if (!t.expiry) {
     // Past the draw limit the delay is constant: continue in closed form.
-    t.attempt_count = first_expiring_in_tail(shape, k, at);
+    t.attempt_count = first_expiring_in_tail(shape, walk.next_attempt, walk.next_at);
     if (!t.attempt_count) {
       return t;
     }
     const std::uint64_t n = *t.attempt_count;
-    last_at = at + static_cast<I128>(n - k) * envelope.period();
-    const I128 failed_at = *last_at + shape.duration;
-    t.expiry = Expiry{n, to_i64(failed_at), expiry_reason(failed_at + shape.constant_delay, policy.max_age),
-                      !nominal || *nominal != n};
-    if (!first_unlisted_at) {
-      first_unlisted_at = at + static_cast<I128>(listed_max + 1 - k) * envelope.period();
+    last_at = walk.next_at + static_cast<I128>(n - walk.next_attempt) * envelope.period();
+    const I128 failed_at = last_at + shape.duration;
+    t.expiry = Expiry{n, to_i64(failed_at),
+                      expiry_reason(failed_at + shape.constant_delay, policy.max_age), false};
+    if (!walk.first_unlisted_at) {
+      walk.first_unlisted_at =
+          walk.next_at + static_cast<I128>(listed_max + 1 - walk.next_attempt) * envelope.period();
     }
   }
   const std::uint64_t n = *t.attempt_count;
+  const std::optional<std::uint64_t> nominal = nominal_count(policy, shape, envelope);
+  t.expiry->depends_on_jitter = nominal != n || count_depends_on_jitter(policy, shape, envelope, n);
   if (n > listed_max) {
     t.summary = PeriodicTail{listed_max + 1, n - listed_max, to_i64(envelope.period()),
-                             to_i64(*first_unlisted_at), to_i64(*last_at)};
+                             to_i64(*walk.first_unlisted_at), to_i64(last_at)};
   }
   return t;
 }
@@ -351,7 +368,8 @@ std::uint64_t infer_num_attempts(const RetryPolicy& policy, const Shape& shape, 
 }
 
 values::Duration seconds_minus(I128 seconds, values::Duration age) {
-  const I128 total_ns = seconds * 1'000'000'000 - (static_cast<I128>(age.seconds) * 1'000'000'000 + age.nanos);
+  const I128 total_ns =
+      seconds * 1'000'000'000 - (static_cast<I128>(age.seconds) * 1'000'000'000 + age.nanos);
   if (total_ns <= 0) {
     return {};
   }
@@ -418,8 +436,7 @@ std::optional<diag::Diagnostic> zero_max_age_finding(const RetryPolicy& policy) 
 
 std::optional<diag::Diagnostic> never_retried_finding(const RetryPolicy& policy,
                                                       const Timeline& t) {
-  if (t.attempt_count != 1 || !t.expiry || policy.max_age.seconds == 0 ||
-      has_zero_delay(policy)) {
+  if (t.attempt_count != 1 || !t.expiry || policy.max_age.seconds == 0 || has_zero_delay(policy)) {
     return std::nullopt;
   }
   const I128 first_retry = static_cast<I128>(t.expiry->at_seconds) + delay_for_attempt(policy, 0);
@@ -458,8 +475,8 @@ std::optional<diag::Diagnostic> lifetime_unused_finding(const RetryPolicy& polic
   const std::string advice = policy.max_retry_interval ? "consider a smaller max_retry_interval"
                                                        : "consider max_retry_interval";
   return finding(diag::Code::retry_lifetime_unused,
-                 "last attempt at " + humantime_seconds(*last_at) + " of max_age=" +
-                     humantime(policy.max_age) + " (the next retry would be at " +
+                 "last attempt at " + humantime_seconds(*last_at) +
+                     " of max_age=" + humantime(policy.max_age) + " (the next retry would be at " +
                      humantime_seconds(next_retry) + "): " + advice);
 }
 
@@ -487,8 +504,9 @@ std::optional<diag::Diagnostic> too_many_attempts_finding(const RetryPolicy& pol
   const std::string advice = policy.max_retry_interval ? "consider a longer max_retry_interval"
                                                        : "consider a longer retry_interval";
   return finding(diag::Code::retry_too_many_attempts,
-                 std::to_string(*t.attempt_count) + " delivery attempts per message within max_age=" +
-                     humantime(policy.max_age) + ": " + advice);
+                 std::to_string(*t.attempt_count) +
+                     " delivery attempts per message within max_age=" + humantime(policy.max_age) +
+                     ": " + advice);
 }
 
 }  // namespace

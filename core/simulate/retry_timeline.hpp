@@ -3,6 +3,9 @@
 // jitter, and the strict max_age check at each failure. Pure: no Lua, no
 // clock, no unseeded randomness. Closed form once the delay is constant, so
 // every config costs microseconds.
+// Not modelled: kumod's in-memory attempt counter is a u16 that wraps to 0 at
+// 65536 failures (release builds), restarting the doubling; counts above that
+// are reported as if it did not wrap (KQ205 flags them anyway).
 #pragma once
 
 #include <cstddef>
@@ -20,9 +23,9 @@ namespace kumo::simulate {
 
 // The three QueueConfig keys that decide the schedule.
 struct RetryPolicy {
-  values::Duration retry_interval{1200, 0};          // kumod default 20m
+  values::Duration retry_interval{1200, 0};            // kumod default 20m
   std::optional<values::Duration> max_retry_interval;  // unset by default
-  values::Duration max_age{604800, 0};               // kumod default 7days
+  values::Duration max_age{604800, 0};                 // kumod default 7days
 };
 
 // The jitter J added to a delay: every achievable integer lies in [min, max].
@@ -40,8 +43,8 @@ struct TimelineOptions {
 };
 
 struct Attempt {
-  std::uint64_t attempt = 0;      // 1-based
-  std::int64_t at_seconds = 0;    // since creation: nominal, or the drawn time with a seed
+  std::uint64_t attempt = 0;          // 1-based
+  std::int64_t at_seconds = 0;        // since creation: nominal, or the drawn time with a seed
   std::int64_t earliest_seconds = 0;  // jitter envelope: every draw lower
   std::int64_t latest_seconds = 0;    // jitter envelope: every draw higher
   std::optional<std::int64_t> delay_after_seconds;  // wait after this failure; none if final
@@ -71,21 +74,21 @@ struct PeriodicTail {
 };
 
 struct Timeline {
-  std::optional<std::uint64_t> attempt_count;    // none: retries forever
+  std::optional<std::uint64_t> attempt_count;      // none: retries forever
   std::optional<std::int64_t> expires_at_seconds;  // none: never expires
-  std::int64_t max_age_seconds = 0;               // whole seconds
-  bool unbounded = false;             // every delay is 0s: kumod retries without pause
-  std::vector<Attempt> attempts;      // the first attempts, in order
-  std::optional<Expiry> expiry;       // none: never expires
-  std::optional<PeriodicTail> summary;  // none: every attempt is listed, or no end
+  std::int64_t max_age_seconds = 0;                // whole seconds
+  bool unbounded = false;                          // every delay is 0s: kumod retries without pause
+  std::vector<Attempt> attempts;                   // the first attempts, in order
+  std::optional<Expiry> expiry;                    // none: never expires
+  std::optional<PeriodicTail> summary;             // none: every attempt is listed, or no end
 };
 
 // What kumod does with a spooled message at restart (§4.4 spool-in).
 struct SpoolIn {
-  bool hangs = false;          // every delay is 0s: infer_num_attempts never returns
+  bool hangs = false;              // every delay is 0s: infer_num_attempts never returns
   std::uint64_t num_attempts = 0;  // inferred; kumod keeps it in a u16 (wraps past 65535)
   bool expired = false;
-  values::Duration delay{};    // due this long after restart, when not expired
+  values::Duration delay{};  // due this long after restart, when not expired
 
   friend bool operator==(const SpoolIn&, const SpoolIn&) = default;
 };

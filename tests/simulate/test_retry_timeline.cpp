@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -178,8 +177,9 @@ TEST_CASE("a retry landing exactly on max_age happens", "[timeline]") {
   const Timeline fraction = simulate_retries(policy(secs(10), std::nullopt, secs(9, 999'999'999)));
   CHECK(fraction.attempt_count == 1u);
   REQUIRE(fraction.expiry);
-  CHECK(fraction.expiry->reason ==
-        "Next delivery time would be 10s after creation, which exceeds max_age=9s 999ms 999us 999ns");
+  CHECK(
+      fraction.expiry->reason ==
+      "Next delivery time would be 10s after creation, which exceeds max_age=9s 999ms 999us 999ns");
 }
 
 TEST_CASE("max_age = 0 expires at the first failure", "[timeline]") {
@@ -205,7 +205,8 @@ TEST_CASE("attempt duration shifts every later attempt", "[timeline]") {
 
 TEST_CASE("sub-second intervals truncate", "[timeline]") {
   const Timeline one = simulate_retries(policy(secs(1), std::nullopt, secs(3600)));
-  const Timeline one_and_half = simulate_retries(policy(secs(1, 500'000'000), std::nullopt, secs(3600)));
+  const Timeline one_and_half =
+      simulate_retries(policy(secs(1, 500'000'000), std::nullopt, secs(3600)));
   CHECK(one.attempt_count == one_and_half.attempt_count);
   CHECK(one.attempts == one_and_half.attempts);
 
@@ -267,7 +268,9 @@ TEST_CASE("capped tails are summarized in closed form", "[timeline]") {
 
 TEST_CASE("closed form equals a step-by-step simulation", "[timeline]") {
   JitterRng rng(20240611);
-  auto pick = [&rng](std::uint64_t lo, std::uint64_t hi) { return lo + rng.next_u64() % (hi - lo + 1); };
+  auto pick = [&rng](std::uint64_t lo, std::uint64_t hi) {
+    return lo + rng.next_u64() % (hi - lo + 1);
+  };
   int compared = 0;
   for (int i = 0; i < 400; ++i) {
     RetryPolicy p;
@@ -354,9 +357,11 @@ TEST_CASE("seeded jitter draws are reproducible", "[timeline]") {
   const Timeline b = simulate_retries(k_defaults, options);
   CHECK(a.attempts == b.attempts);
   CHECK(a.expiry == b.expiry);
-  CHECK(attempt_times(a) == std::vector<std::int64_t>{0, 1214, 3594, 8381, 17972, 37145, 75567, 152351, 305969});
+  CHECK(attempt_times(a) ==
+        std::vector<std::int64_t>{0, 1214, 3594, 8381, 17972, 37145, 75567, 152351, 305969});
   REQUIRE(a.expiry);
-  CHECK(a.expiry->reason == "Next delivery time would be 7days 2h 19m 20s after creation, which exceeds "
+  CHECK(a.expiry->reason ==
+        "Next delivery time would be 7days 2h 19m 20s after creation, which exceeds "
         "max_age=7days");
   for (const Attempt& at : a.attempts) {
     CHECK(at.earliest_seconds <= at.at_seconds);
@@ -410,7 +415,8 @@ TEST_CASE("spool-in: kumod's spool_in_delay table", "[timeline]") {
   };
   for (std::uint64_t age = 2; age <= 254; age += 4) {
     INFO("age " << age);
-    CHECK(kumo::simulate::spool_in(p, secs(age)) == SpoolIn{false, expected_attempts(age), false, {}});
+    CHECK(kumo::simulate::spool_in(p, secs(age)) ==
+          SpoolIn{false, expected_attempts(age), false, {}});
   }
   CHECK(kumo::simulate::spool_in(p, secs(258)).expired);
 }
@@ -467,17 +473,21 @@ TEST_CASE("JSON for an endless loop and a summarized tail", "[timeline]") {
   one.max_attempts_shown = 1;
   const nlohmann::json loop = kumo::simulate::timeline_to_json(
       simulate_retries(policy(secs(0), std::nullopt, secs(60)), one));
-  CHECK(loop.dump() ==
-        R"({"attempt_count":null,"attempts":[{"at":"0s","at_seconds":0,"attempt":1,"delay_after_seconds":0,"earliest_seconds":0,"latest_seconds":0}],"expires_at_seconds":null,"expiry":null,"max_age_seconds":60,"summary":null,"unbounded":true})");
+  CHECK(
+      loop.dump() ==
+      R"({"attempt_count":null,"attempts":[{"at":"0s","at_seconds":0,"attempt":1,"delay_after_seconds":0,"earliest_seconds":0,"latest_seconds":0}],"expires_at_seconds":null,"expiry":null,"max_age_seconds":60,"summary":null,"unbounded":true})");
   const nlohmann::json tail = kumo::simulate::timeline_to_json(
       simulate_retries(policy(secs(1), secs(1), secs(604800)), one));
-  CHECK(tail["summary"].dump() ==
-        R"({"count":604800,"first_at_seconds":1,"first_attempt":2,"last_at_seconds":604800,"period_seconds":1})");
+  CHECK(
+      tail["summary"].dump() ==
+      R"({"count":604800,"first_at_seconds":1,"first_attempt":2,"last_at_seconds":604800,"period_seconds":1})");
 }
 
 TEST_CASE("findings", "[timeline]") {
   using kumo::simulate::timeline_findings;
-  auto findings_for = [](const RetryPolicy& p) { return timeline_findings(p, simulate_retries(p)); };
+  auto findings_for = [](const RetryPolicy& p) {
+    return timeline_findings(p, simulate_retries(p));
+  };
 
   const auto defaults = findings_for(k_defaults);
   REQUIRE(codes_of(defaults) == std::vector<std::string>{"KQ203"});
@@ -498,7 +508,8 @@ TEST_CASE("findings", "[timeline]") {
   const auto fixed = findings_for(policy(secs(1200), secs(600), secs(86400)));
   REQUIRE(codes_of(fixed) == std::vector<std::string>{"KQ202"});
   CHECK(fixed[0].message ==
-        "max_retry_interval=10m is below retry_interval=20m: every retry waits 10m, without doubling");
+        "max_retry_interval=10m is below retry_interval=20m: every retry waits 10m, without "
+        "doubling");
   CHECK(fixed[0].severity == kumo::diag::Severity::info);
 
   const auto jitter = findings_for(policy(secs(1200), secs(10), secs(604800)));
@@ -574,8 +585,7 @@ TEST_CASE("seeded timeline equals a step-by-step seeded simulation", "[timeline]
     options.seed = pick(0, 1'000'000);
     options.attempt_duration_seconds = pick(0, 1) == 0 ? 0 : pick(1, 300);
     const auto duration = static_cast<std::int64_t>(options.attempt_duration_seconds);
-    const std::optional<Naive> naive =
-        naive_seeded(p, duration, *options.seed, UINT64_MAX, 50'000);
+    const std::optional<Naive> naive = naive_seeded(p, duration, *options.seed, UINT64_MAX, 50'000);
     if (!naive) {
       continue;
     }
@@ -625,6 +635,6 @@ TEST_CASE("extreme values neither overflow nor loop", "[timeline]") {
   slow.attempt_duration_seconds = huge;
   CHECK(simulate_retries(k_defaults, slow).attempt_count == 1u);
   // 54 doublings (2^54 - 1 s), then 1998 clamped delays of i64::MAX / 1000 s.
-  CHECK(kumo::simulate::spool_in(policy(secs(1), std::nullopt, secs(huge)), secs(huge)).num_attempts ==
-        2052);
+  CHECK(kumo::simulate::spool_in(policy(secs(1), std::nullopt, secs(huge)), secs(huge))
+            .num_attempts == 2052);
 }
