@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,5 +43,22 @@ util::Expected<Duration, ValueError> duration_from_float(double seconds);
 // A Lua string: humantime; the kumo_message is
 // `invalid value: string "<text>", expected a duration`.
 util::Expected<Duration, ValueError> duration_from_string(std::string_view text);
+
+// humantime's error variants, split the way its Display text splits them
+// (UnknownUnit with an empty unit prints "time unit needed"), plus `panics`
+// for the inputs on which humantime itself panics inside Duration::new
+// (a total of exactly 2^64 seconds reached by a nanosecond carry).
+enum class HumantimeErrorKind {
+  empty,
+  number_expected,
+  unit_needed,
+  unknown_unit,
+  invalid_character,
+  number_overflow,
+  panics,
+};
+
+// Which humantime error `text` produces; nullopt when it parses.
+std::optional<HumantimeErrorKind> humantime_error_kind(std::string_view text);
 
 }  // namespace kumo::values
