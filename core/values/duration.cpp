@@ -944,7 +944,7 @@ std::string explain_overflow(std::string_view text, const Failure& f) {
       return head + "the number" + at(f.span_start) + " has more than 19 decimal places";
     case OverflowCause::fraction_of_nanosecond:
       return head + span_text(text, f) +
-             ": nanoseconds cannot have a decimal part (1ns is the finest precision), e.g. " +
+             " has a decimal part, but nanoseconds must be whole (1ns is the finest precision), e.g. " +
              quote(std::to_string(f.integer_part == 0 ? 1 : f.integer_part) + "ns");
     case OverflowCause::inexact_nanoseconds:
       return explain_inexact_nanoseconds(text, f);
