@@ -536,6 +536,9 @@ TEST_CASE("strings: serde's message quotes the input like Rust's Debug", "[durat
         "invalid value: string \"\\u{1}\", expected a duration");
   CHECK(values::duration_from_string("5\xC2\xB5").error().kumo_message ==
         "invalid value: string \"5\xC2\xB5\", expected a duration");
+  // a combining mark (Grapheme_Extend) is escaped too
+  CHECK(values::duration_from_string("e\xCC\x81").error().kumo_message ==
+        "invalid value: string \"e\\u{301}\", expected a duration");
   CHECK(values::duration_from_string("it's").error().kumo_message ==
         "invalid value: string \"it's\", expected a duration");
 }
