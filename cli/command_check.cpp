@@ -35,6 +35,10 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_option("--max-instructions", o.max_instructions,
                   "Lua instruction budget for loading and for each handler call");
   cmd->add_option("--max-memory", o.max_memory_mib, "Memory limit of the Lua state, in MiB");
+  cmd->add_flag("--timeline", o.timeline, "Text: show every retry attempt, not just the summary line");
+  cmd->add_option("--attempt-duration", o.attempt_duration, "Seconds each delivery attempt takes before failing");
+  cmd->add_option("--seed", o.seed, "Draw one reproducible jitter realization instead of the envelope");
+  cmd->add_option("--max-attempts-shown", o.max_attempts_shown, "Attempts listed before the periodic tail is summarized");
   return cmd;
 }
 
@@ -67,6 +71,14 @@ std::optional<pipeline::QueueSource> queue_source(const CheckOptions& o, std::is
 
 }  // namespace
 
+Command make_check_command() {
+  auto options = std::make_shared<CheckOptions>();
+  return {[options](CLI::App& app) { return add_check_command(app, *options); },
+          [options](std::istream& in, std::ostream& out, std::ostream& err) {
+            return run_check_command(*options, in, out, err);
+          }};
+}
+
 ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
   pipeline::CheckRequest request;
   request.policy_path = o.policy;
@@ -75,6 +87,9 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   request.host.max_instructions = o.max_instructions;
   request.host.max_memory = o.max_memory_mib << 20;
   request.queues = queue_source(o, in);
+  request.timeline.attempt_duration_seconds = o.attempt_duration;
+  request.timeline.seed = o.seed;
+  request.timeline.max_attempts_shown = o.max_attempts_shown;
 
   report::Format format = report::Format::text;
   for (const auto& f : report::formats()) {
@@ -82,7 +97,7 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
       format = f.id;
     }
   }
-  auto sink = report::make_sink(format, out, err, report::RenderOptions{use_color(o.color)});
+  auto sink = report::make_sink(format, out, err, report::RenderOptions{use_color(o.color), o.timeline});
   report::Summary summary = pipeline::run_check(request, *sink);
   if (!summary.policy_loaded) {
     return ExitCode::policy_error;

@@ -4,10 +4,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "cli/command.hpp"
 #include "cli/exit_code.hpp"
 
 namespace kumo::cli {
@@ -22,6 +25,10 @@ struct CheckOptions {
   std::string color = "auto";
   std::uint64_t max_instructions = 100'000'000;
   std::size_t max_memory_mib = 512;
+  bool timeline = false;
+  std::uint64_t attempt_duration = 0;
+  std::optional<std::uint64_t> seed;
+  std::size_t max_attempts_shown = 50;
 };
 
 // Registers the subcommand and binds its flags to `options`.
@@ -29,5 +36,8 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
 
 // Runs it; `in` is standard input (for --queues-file -).
 ExitCode run_check_command(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
+
+// The `check` row of the command table.
+Command make_check_command();
 
 }  // namespace kumo::cli

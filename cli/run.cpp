@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/command.hpp"
 #include "cli/command_check.hpp"
 #include "cli/errors.hpp"
 #include "cli/exit_code.hpp"
@@ -14,18 +15,28 @@ constexpr const char* k_exit_codes_help =
     "Exit codes: 0 no finding at or above --fail-level; 1 findings; 2 bad command line or unreadable input file; "
     "3 the policy could not be loaded; 4 internal error.";
 
+// Every subcommand, in the order --help lists them.
+std::vector<Command> command_table() {
+  return {
+      make_check_command(),
+  };
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
   CLI::App app{"kumo-lint: validate KumoMTA queue configuration policies and preview what each queue will do"};
-  app.name(args.empty() ? "kumo-lint" : "kumo-lint");
+  app.name("kumo-lint");
   app.footer(k_exit_codes_help);
   app.set_version_flag("--version", std::string("kumo-lint ") + KUMO_LINT_VERSION);
   app.require_subcommand(1);
 
-  CheckOptions check;
-  CLI::App* check_cmd = add_check_command(app, check);
-  check_cmd->footer(k_exit_codes_help);
+  std::vector<Command> commands = command_table();
+  std::vector<CLI::App*> subcommands;
+  for (auto& c : commands) {
+    subcommands.push_back(c.add(app));
+    subcommands.back()->footer(k_exit_codes_help);
+  }
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
@@ -36,8 +47,10 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   }
 
   try {
-    if (check_cmd->parsed()) {
-      return to_int(run_check_command(check, in, out, err));
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+      if (subcommands[i]->parsed()) {
+        return to_int(commands[i].run(in, out, err));
+      }
     }
     return to_int(ExitCode::usage);
   } catch (const UsageError& e) {

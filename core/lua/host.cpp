@@ -295,6 +295,7 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
       if (auto* obj = static_cast<ConfigObject*>(luaL_testudata(L, first, k_queue_config_mt))) {
         ev.config = obj->config;
         ev.handler = ref;
+        ev.config_location = obj->location;
         ev.diagnostics = obj->findings;
       } else {
         ev.diagnostics.push_back(bad_return(L, first, st.error_location.value_or(chain[i].location)));

@@ -36,6 +36,7 @@ struct HandlerRef {
 struct Evaluation {
   std::optional<config::QueueConfig> config;  // empty when KumoMTA would fail
   std::optional<HandlerRef> handler;          // empty for the built-in default
+  std::optional<diag::Location> config_location;  // the make_queue_config call that built it
   std::vector<diag::Diagnostic> diagnostics;  // queue field not yet set
   std::vector<LogLine> logs;
 };

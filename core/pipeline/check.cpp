@@ -96,6 +96,23 @@ void sort_unique(std::vector<diag::Diagnostic>& diagnostics) {
   diagnostics.erase(std::unique(diagnostics.begin(), diagnostics.end()), diagnostics.end());
 }
 
+simulate::RetryPolicy retry_policy(const config::QueueConfig& c) {
+  return {c.retry_interval, c.max_retry_interval, c.max_age};
+}
+
+// The retry timeline of a config, and its findings located at the keys.
+simulate::Timeline add_timeline(const config::QueueConfig& c, const simulate::TimelineOptions& options,
+                                lua::Evaluation& ev, KeyLocator& locator) {
+  simulate::RetryPolicy policy = retry_policy(c);
+  simulate::Timeline timeline = simulate::simulate_retries(policy, options);
+  for (auto& d : simulate::timeline_findings(policy, timeline)) {
+    d.location = ev.config_location.value_or(diag::Location{});
+    locator.refine(d);
+    ev.diagnostics.push_back(std::move(d));
+  }
+  return timeline;
+}
+
 QueueSource from_list(std::vector<std::string> names) {
   auto shared = std::make_shared<std::vector<std::string>>(std::move(names));
   auto index = std::make_shared<std::size_t>(0);
@@ -158,6 +175,12 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
     for (auto& d : ev.diagnostics) {
       locator.refine(d);
       d.queue = r.queue;
+    }
+    if (ev.config) {
+      r.timeline = add_timeline(*ev.config, request.timeline, ev, locator);
+      for (auto& d : ev.diagnostics) {
+        d.queue = r.queue;
+      }
     }
     sort_unique(ev.diagnostics);
     r.config = std::move(ev.config);

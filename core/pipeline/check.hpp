@@ -9,6 +9,7 @@
 
 #include "core/lua/host.hpp"
 #include "core/report/report.hpp"
+#include "core/simulate/retry_timeline.hpp"
 
 namespace kumo::pipeline {
 
@@ -22,6 +23,7 @@ struct CheckRequest {
   // Empty: use the default sample queues (built-in plus domain-like string
   // literals of the policy).
   std::optional<QueueSource> queues;
+  simulate::TimelineOptions timeline;  // how each queue's retry timeline is simulated
 };
 
 // --- Interface ---

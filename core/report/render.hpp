@@ -25,7 +25,8 @@ struct FormatInfo {
 const std::vector<FormatInfo>& formats();
 
 struct RenderOptions {
-  bool color = false;  // ANSI colors for severities (text only)
+  bool color = false;          // ANSI colors for severities (text only)
+  bool timeline_table = false;  // text: the full attempt table, not just its summary line
 };
 
 // --- Pure renderers ---
@@ -35,9 +36,14 @@ std::string format_diagnostic(const diag::Diagnostic& d, bool color);
 // "file:line: print: text" for what the policy printed.
 std::string format_log(const lua::LogLine& log);
 // One queue: header, its findings, its normalized config.
-std::string format_queue_text(const QueueReport& r, bool color);
+std::string format_queue_text(const QueueReport& r, const RenderOptions& options);
 // "kumo-lint: 9 queues, 0 errors, 1 warning, 2 notes".
 std::string format_summary(const Summary& s);
+
+// "9 attempts, the last at 3days 13h; expires at 3days 13h of max_age=7days".
+std::string timeline_summary(const simulate::Timeline& t);
+// The attempts as a table, then the periodic tail and the expiry line.
+std::string timeline_table(const simulate::Timeline& t);
 
 nlohmann::json diagnostic_json(const diag::Diagnostic& d);
 nlohmann::json log_json(const lua::LogLine& log);

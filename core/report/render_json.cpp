@@ -115,6 +115,7 @@ json queue_json(const QueueReport& r) {
           {"routing_domain", optional_string(r.parts.routing_domain)},
           {"config", r.config ? config::to_kumo_json(*r.config) : json(nullptr)},
           {"handler", handler},
+          {"timeline", r.timeline ? simulate::timeline_to_json(*r.timeline) : json(nullptr)},
           {"diagnostics", diagnostics},
           {"logs", logs}};
 }

@@ -59,7 +59,7 @@ class TextSink : public ReportSink {
     for (const auto& l : r.logs) {
       m_err << format_log(l);
     }
-    m_out << format_queue_text(r, m_options.color);
+    m_out << format_queue_text(r, m_options);
   }
 
   void end(const Summary& s) override { m_out << format_summary(s); }
@@ -88,7 +88,7 @@ std::string format_log(const lua::LogLine& log) {
   return location_prefix(log.location) + ": " + log.level + ": " + log.text + "\n";
 }
 
-std::string format_queue_text(const QueueReport& r, bool color) {
+std::string format_queue_text(const QueueReport& r, const RenderOptions& options) {
   std::string out = "queue " + r.queue + ": ";
   if (r.handler) {
     out += "handler #" + std::to_string(r.handler->index) + " (" + location_prefix(r.handler->location) + ")";
@@ -99,7 +99,13 @@ std::string format_queue_text(const QueueReport& r, bool color) {
   }
   out += "\n";
   for (const auto& d : r.diagnostics) {
-    out += indent(format_diagnostic(d, color), "  ");
+    out += indent(format_diagnostic(d, options.color), "  ");
+  }
+  if (r.timeline) {
+    out += "  retries: " + timeline_summary(*r.timeline) + "\n";
+    if (options.timeline_table) {
+      out += indent(timeline_table(*r.timeline), "  ");
+    }
   }
   if (r.config) {
     out += indent(config::to_kumo_json(*r.config).dump(2), "  ");

@@ -10,6 +10,7 @@
 #include "core/config/queue_config.hpp"
 #include "core/diag/diagnostic.hpp"
 #include "core/lua/host.hpp"
+#include "core/simulate/retry_timeline.hpp"
 #include "core/values/queue_name.hpp"
 
 namespace kumo::report {
@@ -19,6 +20,7 @@ struct QueueReport {
   values::QueueName parts;
   std::optional<config::QueueConfig> config;  // empty when KumoMTA would fail
   std::optional<lua::HandlerRef> handler;     // empty for the built-in default
+  std::optional<simulate::Timeline> timeline;  // when there is a config
   std::vector<diag::Diagnostic> diagnostics;  // sorted
   std::vector<lua::LogLine> logs;
 };

@@ -49,42 +49,7 @@ std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
   return product;
 }
 
-// TODO(merge): use values::format_humantime
-// humantime::format_duration (reference §2.4): greedy years, months, days,
-// h, m, s, then ms, us, ns; non-zero parts joined by one space.
-std::string humantime(values::Duration d) {
-  if (d.seconds == 0 && d.nanos == 0) {
-    return "0s";
-  }
-  std::string out;
-  auto part = [&out](std::uint64_t n, const char* unit, bool plural) {
-    if (n == 0) {
-      return;
-    }
-    if (!out.empty()) {
-      out += ' ';
-    }
-    out += std::to_string(n);
-    out += unit;
-    if (plural && n > 1) {
-      out += 's';
-    }
-  };
-  const std::uint64_t secs = d.seconds;
-  const std::uint64_t year_rest = secs % 31'557'600;
-  const std::uint64_t month_rest = year_rest % 2'630'016;
-  const std::uint64_t day_rest = month_rest % 86'400;
-  part(secs / 31'557'600, "year", true);
-  part(year_rest / 2'630'016, "month", true);
-  part(month_rest / 86'400, "day", true);
-  part(day_rest / 3600, "h", false);
-  part(day_rest % 3600 / 60, "m", false);
-  part(day_rest % 60, "s", false);
-  part(d.nanos / 1'000'000, "ms", false);
-  part(d.nanos / 1000 % 1000, "us", false);
-  part(d.nanos % 1000, "ns", false);
-  return out;
-}
+std::string humantime(values::Duration d) { return values::format_humantime(d); }
 
 // Negative spans print as 0s, like kumod's `to_std().unwrap_or(ZERO)`.
 std::string humantime_seconds(I128 seconds) {
@@ -407,8 +372,11 @@ std::optional<std::int64_t> last_attempt_at(const Timeline& t) {
   return t.attempts.back().at_seconds;
 }
 
-diag::Diagnostic finding(diag::Code code, std::string message) {
-  return diag::make_diagnostic(code, std::move(message), diag::Location{});
+// A finding about `key`, the setting to change (its line is found later).
+diag::Diagnostic finding(diag::Code code, const std::string& key, std::string message) {
+  diag::Diagnostic d = diag::make_diagnostic(code, std::move(message), diag::Location{});
+  d.key = key;
+  return d;
 }
 
 std::optional<diag::Diagnostic> zero_delay_finding(const RetryPolicy& policy) {
@@ -419,7 +387,7 @@ std::optional<diag::Diagnostic> zero_delay_finding(const RetryPolicy& policy) {
   const std::string key = interval_is_zero ? "retry_interval" : "max_retry_interval";
   const values::Duration value =
       interval_is_zero ? policy.retry_interval : *policy.max_retry_interval;
-  return finding(diag::Code::retry_zero_delay,
+  return finding(diag::Code::retry_zero_delay, key,
                  key + "=" + humantime(value) +
                      " truncates to 0s: every retry is immediate and kumod hangs at "
                      "spool-in on any spooled message of this queue");
@@ -429,7 +397,7 @@ std::optional<diag::Diagnostic> zero_max_age_finding(const RetryPolicy& policy) 
   if (policy.max_age.seconds != 0 || has_zero_delay(policy)) {
     return std::nullopt;
   }
-  return finding(diag::Code::retry_zero_max_age,
+  return finding(diag::Code::retry_zero_max_age, "max_age",
                  "max_age=" + humantime(policy.max_age) +
                      ": every message expires at its first transient failure");
 }
@@ -440,7 +408,7 @@ std::optional<diag::Diagnostic> never_retried_finding(const RetryPolicy& policy,
     return std::nullopt;
   }
   const I128 first_retry = static_cast<I128>(t.expiry->at_seconds) + delay_for_attempt(policy, 0);
-  return finding(diag::Code::retry_never_retried,
+  return finding(diag::Code::retry_never_retried, "retry_interval",
                  "the first retry would be at " + humantime_seconds(first_retry) +
                      ", after max_age=" + humantime(policy.max_age) +
                      ": a failed message is never retried (retry_interval=" +
@@ -453,7 +421,7 @@ std::optional<diag::Diagnostic> fixed_interval_finding(const RetryPolicy& policy
     return std::nullopt;
   }
   const std::string cap = humantime(values::Duration{policy.max_retry_interval->seconds, 0});
-  return finding(diag::Code::retry_fixed_interval,
+  return finding(diag::Code::retry_fixed_interval, "max_retry_interval",
                  "max_retry_interval=" + humantime(*policy.max_retry_interval) +
                      " is below retry_interval=" + humantime(policy.retry_interval) +
                      ": every retry waits " + cap + ", without doubling");
@@ -474,7 +442,7 @@ std::optional<diag::Diagnostic> lifetime_unused_finding(const RetryPolicy& polic
                           delay_for_attempt(policy, t.expiry->after_attempt - 1);
   const std::string advice = policy.max_retry_interval ? "consider a smaller max_retry_interval"
                                                        : "consider max_retry_interval";
-  return finding(diag::Code::retry_lifetime_unused,
+  return finding(diag::Code::retry_lifetime_unused, "max_age",
                  "last attempt at " + humantime_seconds(*last_at) +
                      " of max_age=" + humantime(policy.max_age) + " (the next retry would be at " +
                      humantime_seconds(next_retry) + "): " + advice);
@@ -489,7 +457,7 @@ std::optional<diag::Diagnostic> cap_within_jitter_finding(const RetryPolicy& pol
   if (static_cast<I128>(cap) + jitter.min > 0) {
     return std::nullopt;
   }
-  return finding(diag::Code::retry_cap_within_jitter,
+  return finding(diag::Code::retry_cap_within_jitter, "max_retry_interval",
                  "max_retry_interval=" + humantime(*policy.max_retry_interval) +
                      " is within the retry jitter of up to " + humantime_seconds(-jitter.min) +
                      " early (sized from retry_interval=" + humantime(policy.retry_interval) +
@@ -504,6 +472,7 @@ std::optional<diag::Diagnostic> too_many_attempts_finding(const RetryPolicy& pol
   const std::string advice = policy.max_retry_interval ? "consider a longer max_retry_interval"
                                                        : "consider a longer retry_interval";
   return finding(diag::Code::retry_too_many_attempts,
+                 policy.max_retry_interval ? "max_retry_interval" : "retry_interval",
                  std::to_string(*t.attempt_count) +
                      " delivery attempts per message within max_age=" + humantime(policy.max_age) +
                      ": " + advice);

@@ -3,6 +3,8 @@
 // the checks decides which error a user sees.
 #include "core/values/throttle.hpp"
 
+#include "core/values/duration.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -354,46 +356,8 @@ double as_secs_f64(RustDuration d) {
   return static_cast<double>(d.secs) + static_cast<double>(d.nanos) / 1e9;
 }
 
-// TODO(merge): use values::format_humantime
-// humantime's format_duration: "0s", "2m 52s 800ms", "1day 2h".
 std::string format_humantime_local(RustDuration d) {
-  if (d.secs == 0 && d.nanos == 0) {
-    return "0s";
-  }
-  const std::uint64_t year_secs = d.secs % 31'557'600;
-  const std::uint64_t month_secs = year_secs % 2'630'016;
-  const std::uint64_t day_secs = month_secs % 86400;
-  struct Part {
-    std::uint64_t value;
-    std::string_view unit;
-    bool plural;
-  };
-  const std::array<Part, 9> parts{{
-      {d.secs / 31'557'600, "year", true},
-      {year_secs / 2'630'016, "month", true},
-      {month_secs / 86400, "day", true},
-      {day_secs / 3600, "h", false},
-      {day_secs % 3600 / 60, "m", false},
-      {day_secs % 60, "s", false},
-      {d.nanos / 1'000'000u, "ms", false},
-      {d.nanos / 1000u % 1000u, "us", false},
-      {d.nanos % 1000u, "ns", false},
-  }};
-  std::string out;
-  for (const auto& part : parts) {
-    if (part.value == 0) {
-      continue;
-    }
-    if (!out.empty()) {
-      out += ' ';
-    }
-    out += std::to_string(part.value);
-    out += part.unit;
-    if (part.plural && part.value > 1) {
-      out += 's';
-    }
-  }
-  return out;
+  return format_humantime(Duration{d.secs, static_cast<std::uint32_t>(d.nanos)});
 }
 
 // Rust's `f64 as usize`: saturating, NaN becomes 0.
