@@ -56,6 +56,10 @@ struct PolicyHost::State {
   std::optional<PendingError> pending;
   std::optional<diag::Location> error_location;  // innermost Lua frame of the last error
   std::vector<diag::Diagnostic> side_diagnostics;  // found outside any error path (e.g. duplicate kumo.on)
+  // Egress pool and source resolutions, by name: kumod caches them too, and
+  // a deterministic policy answers the same for every queue.
+  std::map<std::string, std::vector<diag::Diagnostic>> pool_findings;
+  std::map<std::string, std::optional<std::string>> source_errors;
   std::uint64_t instructions = 0;
   std::size_t memory_used = 0;
   bool memory_limited = false;  // the cap applies (off while the host itself sets up)

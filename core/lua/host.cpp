@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "core/config/egress.hpp"
 #include "core/lua/bridge.hpp"
 #include "core/util/text.hpp"
 
@@ -219,6 +220,14 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
   return result;
 }
 
+std::vector<std::string> PolicyHost::event_names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, list] : m_state->handlers) {
+    out.push_back(name);
+  }
+  return out;
+}
+
 std::vector<HandlerRef> PolicyHost::handlers(const std::string& event) const {
   std::vector<HandlerRef> out;
   auto it = m_state->handlers.find(event);
@@ -312,6 +321,9 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
                       : "every get_queue_config handler passed this queue on: KumoMTA uses the built-in default config",
         where));
   }
+  if (ev.config) {
+    check_references(ev);
+  }
   for (auto& d : st.side_diagnostics) {
     ev.diagnostics.push_back(std::move(d));
   }
@@ -319,6 +331,135 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
   ev.logs = std::move(st.logs);
   st.logs.clear();
   return ev;
+}
+
+std::optional<std::string> PolicyHost::call_single(const std::string& event, const std::string& arg, int& base) {
+  State& st = *m_state;
+  lua_State* L = st.L;
+  auto it = st.handlers.find(event);
+  if (it == st.handlers.end() || it->second.empty()) {
+    return "Event " + event + " has not been registered";
+  }
+  const Handler& h = it->second.front();
+  lua_rawgeti(L, LUA_REGISTRYINDEX, h.ref);
+  lua_pushlstring(L, arg.data(), arg.size());
+  st.current_event = event;
+  CallResult r = protected_call(st, 1);
+  st.current_event.reset();
+  base = r.base;
+  if (r.status != LUA_OK) {
+    diag::Location where = st.error_location.value_or(h.location);
+    std::string cause = st.pending ? st.pending->message : strip_location(r.error, where);
+    return "the " + event + " handler raised an error at " + where.file + ":" + std::to_string(where.line) + ": " +
+           cause;
+  }
+  if (r.nresults == 0) {
+    lua_pushnil(L);
+  }
+  lua_settop(L, r.base + 2);  // keep the first result only
+  return std::nullopt;
+}
+
+namespace {
+
+// What a get_egress_* handler returned instead of the expected object.
+std::string wrong_object(lua_State* L, int index, const char* type_name) {
+  switch (lua_type(L, index)) {
+    case LUA_TNIL: return std::string("the handler returned nil (\"error converting Lua nil to ") + type_name + "\")";
+    case LUA_TTABLE:
+      return std::string("the handler returned a plain table (\"error converting Lua table to ") + type_name +
+             "\"); wrap it in kumo.make_" + (std::string(type_name) == "EgressPool" ? "egress_pool" : "egress_source");
+    default: return std::string("the handler returned a ") + luaL_typename(L, index) + ", not an " + type_name;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> PolicyHost::resolve_source(const std::string& source) {
+  State& st = *m_state;
+  if (source == "unspecified") {
+    return std::nullopt;
+  }
+  auto cached = st.source_errors.find(source);
+  if (cached != st.source_errors.end()) {
+    return cached->second;
+  }
+  int base = 0;
+  std::optional<std::string> error = call_single("get_egress_source", source, base);
+  if (!error && luaL_testudata(st.L, base + 2, k_egress_source_mt) == nullptr) {
+    error = wrong_object(st.L, base + 2, "EgressSource");
+  }
+  lua_settop(st.L, base);
+  st.source_errors.emplace(source, error);
+  return error;
+}
+
+std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, const diag::Location& where) {
+  State& st = *m_state;
+  auto cached = st.pool_findings.find(pool);
+  if (cached != st.pool_findings.end()) {
+    auto out = cached->second;
+    for (auto& d : out) {
+      d.location = where;
+    }
+    return out;
+  }
+  std::vector<diag::Diagnostic> out;
+  auto fail = [&](Code code, const std::string& message) {
+    out.push_back(diag::make_diagnostic(code, message, where));
+    out.back().key = "egress_pool";
+  };
+  const std::string subject = "egress_pool \"" + pool + "\": ";
+  int base = 0;
+  std::optional<std::string> error = call_single("get_egress_pool", pool, base);
+  if (error) {
+    fail(Code::egress_pool_unresolved,
+         subject + *error + "; kumod cannot create this queue (messages are refused with a 421)");
+  } else if (auto* p = static_cast<config::EgressPool*>(luaL_testudata(st.L, base + 2, k_egress_pool_mt))) {
+    config::EgressPool resolved = *p;
+    lua_settop(st.L, base);
+    bool usable = false;
+    for (const auto& entry : resolved.entries) {
+      usable = usable || entry.weight > 0;
+      if (auto source_error = resolve_source(entry.name)) {
+        fail(Code::egress_source_unresolved, subject + "source \"" + entry.name + "\": " + *source_error +
+                                                 "; kumod cannot create this queue");
+      }
+    }
+    if (!usable) {
+      fail(Code::empty_pool, subject + "the pool has no entry with a weight above 0; every message fails with "
+                                       "\"no sources available\" and is retried until it expires");
+    }
+  } else {
+    fail(Code::egress_pool_unresolved, subject + wrong_object(st.L, base + 2, "EgressPool") +
+                                           "; kumod cannot create this queue");
+  }
+  lua_settop(st.L, base);
+  st.pool_findings.emplace(pool, out);
+  return out;
+}
+
+void PolicyHost::check_references(Evaluation& ev) {
+  State& st = *m_state;
+  diag::Location where = ev.config_location.value_or(diag::Location{st.policy_path, 0, std::nullopt});
+  const auto& pool = ev.config->egress_pool;
+  if (pool && *pool != "unspecified") {
+    for (auto& d : resolve_pool(*pool, where)) {
+      ev.diagnostics.push_back(std::move(d));
+    }
+  }
+  if (const auto* lua = std::get_if<config::LuaProtocol>(&ev.config->protocol)) {
+    auto it = st.handlers.find(lua->constructor);
+    if (it == st.handlers.end() || it->second.empty()) {
+      auto d = diag::make_diagnostic(
+          Code::constructor_missing,
+          "protocol.custom_lua.constructor \"" + lua->constructor +
+              "\" has no kumo.on('" + lua->constructor + "', ...) handler; every delivery attempt would fail",
+          where);
+      d.key = "protocol.custom_lua.constructor";
+      ev.diagnostics.push_back(std::move(d));
+    }
+  }
 }
 
 }  // namespace kumo::lua

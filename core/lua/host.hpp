@@ -62,10 +62,26 @@ class PolicyHost {
   // then resolves its egress pool (§6.4) and custom_lua constructor.
   Evaluation evaluate(const values::QueueName& queue);
 
+  // Every event with a registered handler, sorted.
+  std::vector<std::string> event_names() const;
+
   // Handlers registered for `event`, in order.
   std::vector<HandlerRef> handlers(const std::string& event) const;
 
   struct State;
+
+ private:
+  // §6.4: the findings of resolving `pool` (via get_egress_pool and then
+  // get_egress_source for every entry), located at `where`.
+  std::vector<diag::Diagnostic> resolve_pool(const std::string& pool, const diag::Location& where);
+  // The error of resolving one source, if any.
+  std::optional<std::string> resolve_source(const std::string& source);
+  // Calls the single handler of `event` with one string argument; returns
+  // the error text, or nullopt with the result left on the stack.
+  std::optional<std::string> call_single(const std::string& event, const std::string& arg, int& base);
+  // Adds reference findings (egress pool, custom_lua constructor) for a config.
+  void check_references(Evaluation& ev);
+
 
  private:
   std::unique_ptr<State> m_state;

@@ -126,15 +126,36 @@ QueueSource from_list(std::vector<std::string> names) {
 
 }  // namespace
 
-std::vector<std::string> default_queues(const std::string& policy_source) {
-  std::vector<std::string> out = k_builtin_queues;
+std::vector<std::string> default_queues(const std::string& policy_source,
+                                        const std::vector<std::string>& event_names) {
+  auto tokens = policy::tokenize(policy_source);
   std::vector<std::string> found;
-  for (auto& literal : policy::string_literals(policy::tokenize(policy_source))) {
-    if (looks_like_domain(literal)) {
-      found.push_back(literal);
+  auto add = [&found](std::string name) {
+    if (std::find(found.begin(), found.end(), name) == found.end()) {
+      found.push_back(std::move(name));
+    }
+  };
+  // Values the handler branches on are the queues most worth evaluating.
+  for (const auto& d : policy::compared_literals(tokens, "domain")) {
+    add(d);
+  }
+  for (const auto& t : policy::compared_literals(tokens, "tenant")) {
+    add(t + "@gmail.com");
+  }
+  for (const auto& c : policy::compared_literals(tokens, "campaign")) {
+    add(c + ":tenant@gmail.com");
+  }
+  for (const auto& r : policy::compared_literals(tokens, "routing_domain")) {
+    add("gmail.com!" + r);
+  }
+  for (const auto& literal : policy::string_literals(tokens)) {
+    bool is_event = std::find(event_names.begin(), event_names.end(), literal) != event_names.end();
+    if (looks_like_domain(literal) && !is_event) {
+      add(literal);
     }
   }
   std::sort(found.begin(), found.end());
+  std::vector<std::string> out = k_builtin_queues;
   for (auto& f : found) {
     if (std::find(out.begin(), out.end(), f) == out.end()) {
       out.push_back(f);
@@ -161,7 +182,8 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
     return summary;
   }
 
-  QueueSource next = request.queues ? *request.queues : from_list(default_queues(request.policy_source));
+  QueueSource next =
+      request.queues ? *request.queues : from_list(default_queues(request.policy_source, host.event_names()));
   // Hashes, not names, so a million-line queue file stays small in memory.
   std::unordered_set<std::size_t> seen;
   while (std::optional<std::string> name = next()) {

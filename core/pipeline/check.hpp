@@ -31,7 +31,11 @@ struct CheckRequest {
 // Runs the whole check, streaming results into `sink`; returns the totals.
 report::Summary run_check(const CheckRequest& request, report::ReportSink& sink);
 
-// The default sample queues for a policy source (documented in docs/usage.md).
-std::vector<std::string> default_queues(const std::string& policy_source);
+// The default sample queues for a policy source (documented in docs/usage.md):
+// the built-in set, then (sorted) every literal the policy compares with
+// domain, tenant, campaign or routing_domain, and every domain-like string
+// literal that is not the name of an event in `event_names`.
+std::vector<std::string> default_queues(const std::string& policy_source,
+                                        const std::vector<std::string>& event_names);
 
 }  // namespace kumo::pipeline

@@ -282,6 +282,23 @@ std::vector<std::string> string_literals(const std::vector<Token>& tokens) {
   return out;
 }
 
+std::vector<std::string> compared_literals(const std::vector<Token>& tokens, std::string_view name) {
+  std::vector<std::string> out;
+  auto is_name = [&](const Token& t) { return t.kind == Token::Kind::name && t.text == name; };
+  auto is_comparison = [](const Token& t) { return is_symbol(t, "==") || is_symbol(t, "~="); };
+  for (std::size_t i = 0; i + 2 < tokens.size(); ++i) {
+    if (!is_comparison(tokens[i + 1])) {
+      continue;
+    }
+    if (is_name(tokens[i]) && tokens[i + 2].kind == Token::Kind::string) {
+      out.push_back(tokens[i + 2].text);
+    } else if (tokens[i].kind == Token::Kind::string && is_name(tokens[i + 2])) {
+      out.push_back(tokens[i].text);
+    }
+  }
+  return out;
+}
+
 std::map<std::string, KeyPosition> constructor_keys(const std::vector<Token>& tokens, int line,
                                                     std::string_view function_name) {
   std::map<std::string, KeyPosition> out;

@@ -33,6 +33,10 @@ std::vector<Token> tokenize(std::string_view source);
 // The value of every string literal, in source order.
 std::vector<std::string> string_literals(const std::vector<Token>& tokens);
 
+// String literals compared (== or ~=) with a variable called `name`, in
+// source order: `domain == 'x'` and `'x' ~= domain` both yield "x".
+std::vector<std::string> compared_literals(const std::vector<Token>& tokens, std::string_view name);
+
 // Key paths ("protocol.smtp.mx_list[2].addr") of the table constructor
 // passed to the call of `function_name` written on `line`, mapped to where
 // each key (or list item) is written. Empty when the argument is not a

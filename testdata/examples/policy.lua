@@ -3,10 +3,6 @@
 -- sink and a custom Lua webhook.
 local kumo = require 'kumo'
 
-local TENANT_POOLS = {
-  ['marketing'] = 'pool-marketing',
-  ['transactional'] = 'pool-transactional',
-}
 
 kumo.on('get_egress_pool', function(pool_name)
   return kumo.make_egress_pool {
@@ -56,8 +52,15 @@ kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
     }
   end
 
+  local pool = nil
+  if tenant == 'marketing' then
+    pool = 'pool-marketing'
+  elseif tenant == 'transactional' then
+    pool = 'pool-transactional'
+  end
+
   return kumo.make_queue_config {
-    egress_pool = TENANT_POOLS[tenant],
+    egress_pool = pool,
     retry_interval = '20 minutes',
     max_retry_interval = '4 hours',
     max_age = '3 days',
