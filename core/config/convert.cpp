@@ -169,8 +169,8 @@ std::vector<std::pair<std::string, const Value*>> Converter::fields(
       std::string key_text = e.key.kind == K::integer ? "[" + std::to_string(e.key.integer) + "]"
                                                       : std::string("[") + kind_name(e.key.kind) + "]";
       reject(Code::non_string_key, where.empty() ? key_text : where + key_text,
-             (where.empty() ? std::string("the config table") : where) + " has a " +
-                 kind_name(e.key.kind) + " key " + key_text +
+             (where.empty() ? std::string("the config table") : where) + " has " +
+                 (e.key.kind == K::integer ? "an " : "a ") + kind_name(e.key.kind) + " key " + key_text +
                  "; only name = value pairs are allowed (did you write a list where a table of keys belongs?)",
              "invalid type: " + serde_unexpected(e.key) + ", expected field identifier");
       continue;

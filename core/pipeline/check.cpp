@@ -102,11 +102,12 @@ simulate::RetryPolicy retry_policy(const config::QueueConfig& c) {
 
 // The retry timeline of a config, and its findings located at the keys.
 simulate::Timeline add_timeline(const config::QueueConfig& c, const simulate::TimelineOptions& options,
-                                lua::Evaluation& ev, KeyLocator& locator) {
+                                lua::Evaluation& ev, KeyLocator& locator, const std::string& policy_path) {
   simulate::RetryPolicy policy = retry_policy(c);
   simulate::Timeline timeline = simulate::simulate_retries(policy, options);
   for (auto& d : simulate::timeline_findings(policy, timeline)) {
-    d.location = ev.config_location.value_or(diag::Location{});
+    // The built-in default has no make_queue_config call: point at the policy.
+    d.location = ev.config_location.value_or(diag::Location{policy_path, 0, std::nullopt});
     locator.refine(d);
     ev.diagnostics.push_back(std::move(d));
   }
@@ -199,7 +200,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
       d.queue = r.queue;
     }
     if (ev.config) {
-      r.timeline = add_timeline(*ev.config, request.timeline, ev, locator);
+      r.timeline = add_timeline(*ev.config, request.timeline, ev, locator, request.policy_path);
       for (auto& d : ev.diagnostics) {
         d.queue = r.queue;
       }

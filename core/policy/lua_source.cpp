@@ -237,6 +237,10 @@ std::size_t walk_constructor(const std::vector<Token>& tokens, std::size_t i, co
                is_symbol(tokens[i + 2], "]") && is_symbol(tokens[i + 3], "=")) {
       path = prefix.empty() ? tokens[i + 1].text : prefix + "." + tokens[i + 1].text;
       i += 4;
+    } else if (is_symbol(start, "[") && i + 3 < tokens.size() && tokens[i + 1].kind == Token::Kind::number &&
+               is_symbol(tokens[i + 2], "]") && is_symbol(tokens[i + 3], "=")) {
+      path = prefix + "[" + tokens[i + 1].text + "]";
+      i += 4;
     } else {
       path = prefix + "[" + std::to_string(++item) + "]";
     }

@@ -1,0 +1,7 @@
+local kumo = require 'kumo'
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  return kumo.make_queue_config {
+    strategy = 'timerwheel',
+    refresh_strategy = 'TTL',
+  }
+end)

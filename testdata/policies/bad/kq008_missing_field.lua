@@ -1,0 +1,6 @@
+local kumo = require 'kumo'
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  return kumo.make_queue_config {
+    shrink_policy = { { interval = '1m' } },
+  }
+end)

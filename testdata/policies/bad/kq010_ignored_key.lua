@@ -1,0 +1,8 @@
+local kumo = require 'kumo'
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  return kumo.make_queue_config {
+    protocol = {
+      smtp = { mx_list = { 'relay.example.com' }, treat_mx_list_as_secur = true },
+    },
+  }
+end)

@@ -1,0 +1,7 @@
+local kumo = require 'kumo'
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  return kumo.make_queue_config {
+    max_message_rate = '5000/s',
+    max_retry_interval = '1h',
+  }
+end)

@@ -1,0 +1,2 @@
+local kumo = require 'kumo'
+local settings = require 'settings_that_do_not_exist'

@@ -1,0 +1,6 @@
+local kumo = require 'kumo'
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  if domain == 'special.example.com' then
+    return kumo.make_queue_config { max_retry_interval = '1h' }
+  end
+end)

@@ -1,0 +1,22 @@
+// Running kumo-lint in-process, as a user would type it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kumo::test {
+
+struct CliResult {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+// Runs `kumo-lint <args...>` with `input` as standard input, from the
+// source directory (so testdata/ paths are relative, as in the goldens).
+CliResult run_cli(const std::vector<std::string>& args, const std::string& input = "");
+
+// The text of a file under the source directory.
+std::string read_source_file(const std::string& relative_path);
+
+}  // namespace kumo::test
