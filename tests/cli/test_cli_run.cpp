@@ -1,1 +1,117 @@
+// The command line as users and CI jobs meet it: exit codes, input files,
+// formats. Run in-process through cli::run.
 #include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/run_cli.hpp"
+
+using kumo::test::run_cli;
+
+namespace {
+
+const std::string k_example = "testdata/examples/policy.lua";
+
+}  // namespace
+
+TEST_CASE("no subcommand is a usage error", "[cli]") {
+  auto r = run_cli({});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("A subcommand is required") != std::string::npos);
+}
+
+TEST_CASE("--help exits 0 and documents the exit codes", "[cli]") {
+  auto r = run_cli({"check", "--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("Exit codes: 0 no finding") != std::string::npos);
+  CHECK(r.out.find("--queues-file") != std::string::npos);
+}
+
+TEST_CASE("an unknown flag is a usage error", "[cli]") {
+  auto r = run_cli({"check", k_example, "--no-such-flag"});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("a bad --format value is a usage error", "[cli]") {
+  auto r = run_cli({"check", k_example, "--format", "yaml"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("yaml") != std::string::npos);
+}
+
+TEST_CASE("unreadable policy inputs exit 2 with a clear message", "[cli]") {
+  SECTION("missing") {
+    auto r = run_cli({"check", "testdata/no-such-policy.lua"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "kumo-lint: error: policy file testdata/no-such-policy.lua does not exist\n");
+    CHECK(r.out.empty());
+  }
+  SECTION("a directory") {
+    auto r = run_cli({"check", "testdata"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "kumo-lint: error: policy file testdata is a directory, not a file\n");
+  }
+  SECTION("a missing queues file") {
+    auto r = run_cli({"check", k_example, "--queues-file", "testdata/none.txt"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "kumo-lint: error: queues file testdata/none.txt does not exist\n");
+  }
+}
+
+TEST_CASE("queues come from flags, then the queues file, in order, each once", "[cli]") {
+  auto r = run_cli({"check", k_example, "-q", "b.example.com", "--queues-file", "-", "--format", "json"},
+                   "# comment\n\n  a.example.com  \nb.example.com\nc:t@d.example.com!r.example.com\n");
+  CHECK(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["results"].size() == 3);
+  CHECK(doc["results"][0]["queue"] == "b.example.com");
+  CHECK(doc["results"][1]["queue"] == "a.example.com");
+  CHECK(doc["results"][2]["queue"] == "c:t@d.example.com!r.example.com");
+  CHECK(doc["results"][2]["campaign"] == "c");
+  CHECK(doc["results"][2]["tenant"] == "t");
+  CHECK(doc["results"][2]["domain"] == "d.example.com");
+  CHECK(doc["results"][2]["routing_domain"] == "r.example.com");
+  CHECK(doc["summary"]["queues"] == 3);
+}
+
+TEST_CASE("--fail-level warning turns warnings into exit 1", "[cli]") {
+  const std::string policy = "testdata/policies/bad/kq203_retry_lifetime_unused.lua";
+  CHECK(run_cli({"check", policy, "-q", "example.com"}).exit_code == 0);
+  CHECK(run_cli({"check", policy, "-q", "example.com", "--fail-level", "warning"}).exit_code == 1);
+}
+
+TEST_CASE("a policy that cannot load exits 3, and JSON stays one document", "[cli]") {
+  auto r = run_cli({"check", "testdata/policies/bad/kq901_policy_syntax.lua", "--format", "json"});
+  CHECK(r.exit_code == 3);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["results"].empty());
+  CHECK(doc["summary"]["policy_loaded"] == false);
+  CHECK(doc["diagnostics"][0]["code"] == "KQ901");
+  CHECK(doc["diagnostics"][0]["line"] == 5);
+}
+
+TEST_CASE("what the policy prints never reaches stdout in JSON mode", "[cli]") {
+  auto r = run_cli({"check", "testdata/policies/ok/multiple_handlers.lua", "-q", "example.com", "--format", "json"});
+  CHECK(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  auto logs = doc["results"][0]["logs"];
+  REQUIRE(logs.size() == 1);
+  CHECK(logs[0]["text"] == "default handler for\texample.com\tnil");
+  CHECK(logs[0]["line"] == 42);
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("--color always marks severities; never leaves them plain", "[cli]") {
+  const std::string policy = "testdata/policies/bad/kq001_unknown_key.lua";
+  auto plain = run_cli({"check", policy, "-q", "example.com", "--color", "never"});
+  auto colored = run_cli({"check", policy, "-q", "example.com", "--color", "always"});
+  CHECK(plain.out.find("\x1b[") == std::string::npos);
+  CHECK(colored.out.find("\x1b[1;31merror\x1b[0m[KQ001]") != std::string::npos);
+}
+
+TEST_CASE("--timeline shows every attempt in text", "[cli]") {
+  auto r = run_cli({"check", "testdata/policies/bad/kq203_retry_lifetime_unused.lua", "-q", "example.com",
+                    "--timeline"});
+  CHECK(r.out.find("    9        3days 13h ") != std::string::npos);
+  CHECK(r.out.find("expired after attempt 9 at 3days 13h: Next delivery time would be 7days 2h 20m after "
+                   "creation, which exceeds max_age=7days") != std::string::npos);
+}

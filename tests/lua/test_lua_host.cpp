@@ -1,0 +1,181 @@
+// The Lua host: handler chain semantics (§7.3), the kumo model, the sandbox
+// and the limits, driven through PolicyHost with small inline policies.
+#include <catch2/catch.hpp>
+
+#include "core/config/serialize.hpp"
+#include "core/lua/host.hpp"
+
+using kumo::lua::HostOptions;
+using kumo::lua::PolicyHost;
+using kumo::values::QueueName;
+
+namespace {
+
+struct Loaded {
+  PolicyHost host;
+  kumo::lua::LoadResult result;
+  explicit Loaded(const std::string& source, HostOptions options = {}) : host(std::move(options)) {
+    result = host.load(KUMO_LINT_SOURCE_DIR "/testdata/inline.lua", source);
+  }
+};
+
+QueueName queue(std::string domain) { return QueueName{std::nullopt, std::nullopt, std::move(domain), std::nullopt}; }
+
+std::string first_code(const kumo::lua::Evaluation& ev) {
+  return ev.diagnostics.empty() ? "" : ev.diagnostics.front().code;
+}
+
+const std::string k_prelude = "local kumo = require 'kumo'\n";
+
+}  // namespace
+
+TEST_CASE("handlers run in order; a bare return passes the queue on", "[lua_host]") {
+  Loaded p(k_prelude +
+           "kumo.on('get_queue_config', function(d) if d == 'a.com' then return kumo.make_queue_config{max_age='1d'} end end)\n"
+           "kumo.on('get_queue_config', function(d) return kumo.make_queue_config{max_age='2d'} end)\n");
+  REQUIRE(p.result.ok);
+  auto a = p.host.evaluate(queue("a.com"));
+  auto b = p.host.evaluate(queue("b.com"));
+  REQUIRE(a.config);
+  REQUIRE(b.config);
+  CHECK(a.handler->index == 1);
+  CHECK(b.handler->index == 2);
+  CHECK(kumo::config::to_kumo_json(*b.config)["max_age"] == "2days");
+}
+
+TEST_CASE("an explicit nil does not fall through (KumoMTA converts nil and fails)", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function() return nil end)\n"
+                       "kumo.on('get_queue_config', function() return kumo.make_queue_config{} end)\n");
+  auto ev = p.host.evaluate(queue("a.com"));
+  CHECK_FALSE(ev.config);
+  CHECK(first_code(ev) == "KQ904");
+}
+
+TEST_CASE("the handler receives tenant, campaign and routing domain, nil when absent", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function(d, t, c, r)\n"
+                       "  print(d, t, c, r)\n  return kumo.make_queue_config{}\nend)\n");
+  auto ev = p.host.evaluate(QueueName{"camp", "", "d.com", "r.net"});
+  REQUIRE(ev.logs.size() == 1);
+  CHECK(ev.logs[0].text == "d.com\t\tcamp\tr.net");
+  CHECK(ev.logs[0].location.line == 3);
+}
+
+TEST_CASE("a failed make_queue_config is reported key by key, even through pcall-free handlers", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n  return kumo.make_queue_config{ max_age = 'x', strategy = 1 }\nend)\n");
+  auto ev = p.host.evaluate(queue("a.com"));
+  CHECK_FALSE(ev.config);
+  REQUIRE(ev.diagnostics.size() == 2);
+  CHECK(ev.diagnostics[0].location.line == 3);
+}
+
+TEST_CASE("make_queue_config raises KumoMTA's error text, which a policy can catch", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+                       "  local ok, err = pcall(kumo.make_queue_config, { max_age = true })\n"
+                       "  print(err)\n  return kumo.make_queue_config{}\nend)\n");
+  auto ev = p.host.evaluate(queue("a.com"));
+  REQUIRE(ev.config);
+  REQUIRE(ev.logs.size() == 1);
+  CHECK(ev.logs[0].text ==
+        "deserialize error: invalid type: boolean `true`, expected a duration, while processing {\"max_age\":true}");
+}
+
+TEST_CASE("config objects read back in serialized form", "[lua_host]") {
+  Loaded p(k_prelude + "local c = kumo.make_queue_config{ retry_interval = 90 }\n"
+                       "print(c.retry_interval, c.max_age, c.egress_pool == nil)\n"
+                       "local again = kumo.make_queue_config(c)\nprint(again.retry_interval)\n");
+  REQUIRE(p.result.ok);
+  REQUIRE(p.result.logs.size() == 2);
+  CHECK(p.result.logs[0].text == "1m 30s\t7days\tfalse");
+  CHECK(p.result.logs[1].text == "1m 30s");
+}
+
+TEST_CASE("kumo.on inside a handler is refused, as in KumoMTA", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function() kumo.on('init', function() end) end)\n");
+  auto ev = p.host.evaluate(queue("a.com"));
+  REQUIRE(first_code(ev) == "KQ903");
+  CHECK(ev.diagnostics[0].message.find("from within the event handler 'get_queue_config'") != std::string::npos);
+}
+
+TEST_CASE("error objects that are not strings are reported, even when __tostring fails", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+                       "  error(setmetatable({}, { __tostring = function() error('nested') end }))\nend)\n");
+  auto ev = p.host.evaluate(queue("a.com"));
+  REQUIRE(first_code(ev) == "KQ903");
+  CHECK(ev.diagnostics[0].message == "get_queue_config handler raised an error: (error object is a table value)");
+  CHECK(ev.diagnostics[0].location.line == 3);
+}
+
+TEST_CASE("the sandbox blocks commands, writes and C modules at the calling line", "[lua_host]") {
+  for (const char* call : {"os.execute('true')", "io.popen('ls')", "io.open('/tmp/kumo-lint-test', 'w')",
+                           "os.remove('/tmp/x')", "package.loadlib('x', 'y')", "os.exit(1)", "io.read()"}) {
+    Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n  " + call + "\nend)\n");
+    auto ev = p.host.evaluate(queue("a.com"));
+    INFO(call);
+    REQUIRE(first_code(ev) == "KQ910");
+    CHECK(ev.diagnostics[0].location.line == 3);
+  }
+}
+
+TEST_CASE("binary chunks are refused by load", "[lua_host]") {
+  Loaded p(k_prelude + "local f, err = load(string.dump(function() end))\nprint(f, err)\n");
+  REQUIRE(p.result.ok);
+  CHECK(p.result.logs[0].text == "nil\tattempt to load a binary chunk (mode is 't')");
+}
+
+TEST_CASE("the instruction budget stops loops, also inside coroutines", "[lua_host]") {
+  HostOptions options;
+  options.max_instructions = 100000;
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+                       "  coroutine.wrap(function() while true do end end)()\nend)\n",
+           options);
+  auto ev = p.host.evaluate(queue("a.com"));
+  CHECK(first_code(ev) == "KQ908");
+}
+
+TEST_CASE("after a memory error the state recovers for the next queue", "[lua_host]") {
+  HostOptions options;
+  options.max_memory = 16u << 20;
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function(d)\n"
+                       "  if d == 'big.com' then local t = {} for i = 1, 1e8 do t[i] = i end end\n"
+                       "  return kumo.make_queue_config{}\nend)\n",
+           options);
+  CHECK(first_code(p.host.evaluate(queue("big.com"))) == "KQ909");
+  auto next = p.host.evaluate(queue("small.com"));
+  CHECK(next.config);
+}
+
+TEST_CASE("unmodeled kumo functions explain themselves when called", "[lua_host]") {
+  Loaded p(k_prelude + "local ok, err = pcall(kumo.dns.lookup_mx, 'x')\nprint(err)\n"
+                       "print(type(kumo.start_esmtp_listener), kumo.version)\n");
+  REQUIRE(p.result.ok);
+  CHECK(p.result.logs[0].text.rfind("kumo.dns.lookup_mx is not modeled by kumo-lint", 0) == 0);
+  CHECK(p.result.logs[1].text == "function\t2026.08.04-3ebc1e85");
+}
+
+TEST_CASE("require finds modules next to the policy", "[lua_host]") {
+  Loaded p(k_prelude + "local t = require 'policies.ok.modules.tenants'\nprint(t.pools.marketing)\n");
+  REQUIRE(p.result.ok);
+  CHECK(p.result.logs[0].text == "pool-bulk");
+}
+
+TEST_CASE("a second handler for a single-handler event is reported at its line", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('init', function() end)\nkumo.on('init', function() end)\n");
+  REQUIRE(p.result.ok);
+  REQUIRE(p.result.diagnostics.size() == 1);
+  CHECK(p.result.diagnostics[0].code == "KQ907");
+  CHECK(p.result.diagnostics[0].location.line == 3);
+}
+
+TEST_CASE("kumo.json_parse marks arrays, so an empty mx_list from JSON is a list", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+                       "  return kumo.make_queue_config{ protocol = { smtp = { mx_list = kumo.json_parse('[]') } } }\nend)\n");
+  CHECK(p.host.evaluate(queue("a.com")).config);
+}
+
+TEST_CASE("kumo.time.parse_duration follows the duration grammar", "[lua_host]") {
+  Loaded p(k_prelude + "local d = kumo.time.parse_duration('1h 30m')\nprint(d.seconds, tostring(d), d.milliseconds)\n"
+                       "print(pcall(kumo.time.parse_duration, '10 minuts'))\n");
+  REQUIRE(p.result.ok);
+  CHECK(p.result.logs[0].text == "5400.0\t1h 30m\t5400000");
+  CHECK(p.result.logs[1].text.rfind("false\t", 0) == 0);
+}

@@ -1,0 +1,47 @@
+// Reading Lua source as text: literals, comparisons, table-constructor keys.
+#include <catch2/catch.hpp>
+
+#include "core/policy/lua_source.hpp"
+
+using namespace kumo::policy;
+
+TEST_CASE("tokenize skips comments and decodes string literals", "[lua_source]") {
+  auto tokens = tokenize("-- a comment 'x'\n--[==[ long\n 'y' ]==]\nlocal s = \"a\\tb\" .. [[\nlong]] .. 'c\\65'\n");
+  auto literals = string_literals(tokens);
+  CHECK(literals == std::vector<std::string>{"a\tb", "long", "cA"});
+  CHECK(tokens[0].text == "local");
+  CHECK(tokens[0].line == 4);
+}
+
+TEST_CASE("compared_literals finds both sides of == and ~=", "[lua_source]") {
+  auto tokens = tokenize("if domain == 'a.com' or 'b.com' ~= domain or tenant == 'x' then end");
+  CHECK(compared_literals(tokens, "domain") == std::vector<std::string>{"a.com", "b.com"});
+  CHECK(compared_literals(tokens, "tenant") == std::vector<std::string>{"x"});
+}
+
+TEST_CASE("constructor_keys maps nested key paths and list items to positions", "[lua_source]") {
+  const char* source =
+      "return kumo.make_queue_config {\n"
+      "  retry_interval = '1m',\n"
+      "  protocol = { smtp = {\n"
+      "    mx_list = { 'a', { name = 'b', addr = '10.0.0.1' } },\n"
+      "  } },\n"
+      "  ['max_age'] = f({ 1, 2 }),\n"
+      "  [5] = 'x',\n"
+      "}\n";
+  auto keys = constructor_keys(tokenize(source), 1, "make_queue_config");
+  CHECK(keys.at("retry_interval").line == 2);
+  CHECK(keys.at("retry_interval").column == 3);
+  CHECK(keys.at("protocol.smtp").line == 3);
+  CHECK(keys.at("protocol.smtp.mx_list[1]").line == 4);
+  CHECK(keys.at("protocol.smtp.mx_list[2].addr").column == 36);
+  CHECK(keys.at("max_age").line == 6);
+  CHECK(keys.at("[5]").line == 7);
+  CHECK(keys.count("max_age[1]") == 0);
+  CHECK(find_key(keys, "protocol.smtp.mx_list[2].addr.x")->column == 36);
+  CHECK_FALSE(find_key(keys, "egress_pool"));
+}
+
+TEST_CASE("constructor_keys is empty when the argument is not a literal table", "[lua_source]") {
+  CHECK(constructor_keys(tokenize("return kumo.make_queue_config(params)"), 1, "make_queue_config").empty());
+}
