@@ -22,6 +22,8 @@ enum class MemoryReductionPolicy { ShrinkDataAndMeta, ShrinkData, NoShrink };
 struct ShrinkPolicy {
   Duration interval;
   MemoryReductionPolicy policy = MemoryReductionPolicy::ShrinkDataAndMeta;
+
+  friend bool operator==(const ShrinkPolicy&, const ShrinkPolicy&) = default;
 };
 
 // One `mx_list` entry: a name resolved at connection time, or a
@@ -31,17 +33,23 @@ struct MxEntry {
   std::string name;  // the string entry itself, or the `name` field
   std::string addr;  // canonical address display, when resolved
   bool is_secure = false;
+
+  friend bool operator==(const MxEntry&, const MxEntry&) = default;
 };
 
 struct SmtpProtocol {
   std::vector<MxEntry> mx_list;
   bool treat_mx_list_as_secure = false;
+
+  friend bool operator==(const SmtpProtocol&, const SmtpProtocol&) = default;
 };
 
 struct MaildirProtocol {
   std::string maildir_path;
   std::optional<std::uint32_t> dir_mode;
   std::optional<std::uint32_t> file_mode;
+
+  friend bool operator==(const MaildirProtocol&, const MaildirProtocol&) = default;
 };
 
 struct LuaProtocol {
@@ -49,10 +57,14 @@ struct LuaProtocol {
   std::uint64_t batch_size = 1;
   std::uint64_t min_batch_size = 1;
   Duration max_batch_latency;
+
+  friend bool operator==(const LuaProtocol&, const LuaProtocol&) = default;
 };
 
 struct XferProtocol {
   std::string target;  // normalized URL
+
+  friend bool operator==(const XferProtocol&, const XferProtocol&) = default;
 };
 
 // The internal unit variants; from Lua only the null sentinel reaches the
@@ -75,6 +87,8 @@ struct QueueConfig {
   RefreshStrategy refresh_strategy = RefreshStrategy::Ttl;
   std::optional<std::string> provider_name;
   std::vector<ShrinkPolicy> shrink_policy;
+
+  friend bool operator==(const QueueConfig&, const QueueConfig&) = default;
 };
 
 // Variant names exactly as KumoMTA spells them.

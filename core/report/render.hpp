@@ -36,7 +36,11 @@ std::string format_diagnostic(const diag::Diagnostic& d, bool color);
 // "file:line: print: text" for what the policy printed.
 std::string format_log(const lua::LogLine& log);
 // One queue: header, its findings, its normalized config.
-std::string format_queue_text(const QueueReport& r, const RenderOptions& options);
+// `config_text`, when given, is format_config_text(*r.config) computed earlier.
+std::string format_queue_text(const QueueReport& r, const RenderOptions& options,
+                              const std::string* config_text = nullptr);
+// The normalized config as indented JSON lines.
+std::string format_config_text(const config::QueueConfig& c);
 // "kumo-lint: 9 queues, 0 errors, 1 warning, 2 notes".
 std::string format_summary(const Summary& s);
 

@@ -33,12 +33,42 @@ std::string plural(std::size_t n, const char* word) {
 
 std::string indent(const std::string& text, const std::string& prefix) {
   std::string out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    out += prefix + line + "\n";
+  out.reserve(text.size() + text.size() / 8);
+  bool line_start = true;
+  for (char c : text) {
+    if (line_start) {
+      out += prefix;
+    }
+    out += c;
+    line_start = c == '\n';
+  }
+  if (!line_start) {
+    out += '\n';
   }
   return out;
 }
+
+// Queues that share a config (most do) share its rendering: the sink keeps
+// the last few rendered configs. The output is the same either way.
+class ConfigTextCache {
+ public:
+  const std::string& get(const config::QueueConfig& c) {
+    for (const auto& [cached, text] : m_entries) {
+      if (cached == c) {
+        return text;
+      }
+    }
+    if (m_entries.size() == k_capacity) {
+      m_entries.erase(m_entries.begin());
+    }
+    m_entries.emplace_back(c, format_config_text(c));
+    return m_entries.back().second;
+  }
+
+ private:
+  static constexpr std::size_t k_capacity = 16;
+  std::vector<std::pair<config::QueueConfig, std::string>> m_entries;
+};
 
 class TextSink : public ReportSink {
  public:
@@ -59,7 +89,7 @@ class TextSink : public ReportSink {
     for (const auto& l : r.logs) {
       m_err << format_log(l);
     }
-    m_out << format_queue_text(r, m_options);
+    m_out << format_queue_text(r, m_options, r.config ? &m_configs.get(*r.config) : nullptr);
   }
 
   void end(const Summary& s) override { m_out << format_summary(s); }
@@ -68,6 +98,7 @@ class TextSink : public ReportSink {
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
+  ConfigTextCache m_configs;
 };
 
 }  // namespace
@@ -88,7 +119,9 @@ std::string format_log(const lua::LogLine& log) {
   return location_prefix(log.location) + ": " + log.level + ": " + log.text + "\n";
 }
 
-std::string format_queue_text(const QueueReport& r, const RenderOptions& options) {
+std::string format_config_text(const config::QueueConfig& c) { return indent(config::to_kumo_json(c).dump(2), "  "); }
+
+std::string format_queue_text(const QueueReport& r, const RenderOptions& options, const std::string* config_text) {
   std::string out = "queue " + r.queue + ": ";
   if (r.handler) {
     out += "handler #" + std::to_string(r.handler->index) + " (" + location_prefix(r.handler->location) + ")";
@@ -108,7 +141,7 @@ std::string format_queue_text(const QueueReport& r, const RenderOptions& options
     }
   }
   if (r.config) {
-    out += indent(config::to_kumo_json(*r.config).dump(2), "  ");
+    out += config_text != nullptr ? *config_text : format_config_text(*r.config);
   }
   return out;
 }

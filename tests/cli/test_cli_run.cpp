@@ -20,7 +20,7 @@ TEST_CASE("no subcommand is a usage error", "[cli]") {
   CHECK(r.err.find("A subcommand is required") != std::string::npos);
 }
 
-TEST_CASE("--help exits 0 and documents the exit codes", "[cli]") {
+TEST_CASE("check --help exits 0 and documents the exit codes", "[cli]") {
   auto r = run_cli({"check", "--help"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("Exit codes: 0 no finding") != std::string::npos);
@@ -73,7 +73,7 @@ TEST_CASE("queues come from flags, then the queues file, in order, each once", "
   CHECK(doc["summary"]["queues"] == 3);
 }
 
-TEST_CASE("--fail-level warning turns warnings into exit 1", "[cli]") {
+TEST_CASE("check: --fail-level warning turns warnings into exit 1", "[cli]") {
   const std::string policy = "testdata/policies/bad/kq203_retry_lifetime_unused.lua";
   CHECK(run_cli({"check", policy, "-q", "example.com"}).exit_code == 0);
   CHECK(run_cli({"check", policy, "-q", "example.com", "--fail-level", "warning"}).exit_code == 1);
@@ -100,7 +100,7 @@ TEST_CASE("what the policy prints never reaches stdout in JSON mode", "[cli]") {
   CHECK(r.err.empty());
 }
 
-TEST_CASE("--color always marks severities; never leaves them plain", "[cli]") {
+TEST_CASE("check: --color always marks severities; never leaves them plain", "[cli]") {
   const std::string policy = "testdata/policies/bad/kq001_unknown_key.lua";
   auto plain = run_cli({"check", policy, "-q", "example.com", "--color", "never"});
   auto colored = run_cli({"check", policy, "-q", "example.com", "--color", "always"});
@@ -108,7 +108,7 @@ TEST_CASE("--color always marks severities; never leaves them plain", "[cli]") {
   CHECK(colored.out.find("\x1b[1;31merror\x1b[0m[KQ001]") != std::string::npos);
 }
 
-TEST_CASE("--timeline shows every attempt in text", "[cli]") {
+TEST_CASE("check: --timeline shows every attempt in text", "[cli]") {
   auto r = run_cli({"check", "testdata/policies/bad/kq203_retry_lifetime_unused.lua", "-q", "example.com",
                     "--timeline"});
   CHECK(r.out.find("    9        3days 13h ") != std::string::npos);
