@@ -96,21 +96,16 @@ void sort_unique(std::vector<diag::Diagnostic>& diagnostics) {
   diagnostics.erase(std::unique(diagnostics.begin(), diagnostics.end()), diagnostics.end());
 }
 
-simulate::RetryPolicy retry_policy(const config::QueueConfig& c) {
-  return {c.retry_interval, c.max_retry_interval, c.max_age};
-}
-
 // The retry timeline of a config, and its findings located at the keys.
 simulate::Timeline add_timeline(const config::QueueConfig& c, const simulate::TimelineOptions& options,
                                 lua::Evaluation& ev, KeyLocator& locator) {
-  simulate::RetryPolicy policy = retry_policy(c);
-  simulate::Timeline timeline = simulate::simulate_retries(policy, options);
-  for (auto& d : simulate::timeline_findings(policy, timeline)) {
+  TimelineResult result = evaluate_timeline(c, options);
+  for (auto& d : result.findings) {
     d.location = ev.config_location.value_or(diag::Location{});
     locator.refine(d);
     ev.diagnostics.push_back(std::move(d));
   }
-  return timeline;
+  return std::move(result.timeline);
 }
 
 QueueSource from_list(std::vector<std::string> names) {
@@ -125,6 +120,17 @@ QueueSource from_list(std::vector<std::string> names) {
 }
 
 }  // namespace
+
+simulate::RetryPolicy retry_policy(const config::QueueConfig& c) {
+  return {c.retry_interval, c.max_retry_interval, c.max_age};
+}
+
+TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::TimelineOptions& options) {
+  simulate::RetryPolicy policy = retry_policy(c);
+  simulate::Timeline timeline = simulate::simulate_retries(policy, options);
+  std::vector<diag::Diagnostic> findings = simulate::timeline_findings(policy, timeline);
+  return {std::move(timeline), std::move(findings)};
+}
 
 std::vector<std::string> default_queues(const std::string& policy_source) {
   std::vector<std::string> out = k_builtin_queues;
