@@ -56,6 +56,13 @@ std::string timeline_settings(const simulate::RetryPolicy& p);
 // move, . max_age left unused), a label row and a legend line. No color.
 std::string timeline_chart(const simulate::Timeline& t, int width = k_default_chart_width);
 
+// `timeline --format json`: {"format_version": 1, "settings": {retry_interval,
+// max_retry_interval, max_age as humantime or null}, "timeline", "diagnostics"},
+// keys in that order; settings and timeline are null without a config.
+std::string timeline_document(const std::optional<simulate::RetryPolicy>& settings,
+                              const std::optional<simulate::Timeline>& timeline,
+                              const std::vector<diag::Diagnostic>& diagnostics);
+
 nlohmann::json diagnostic_json(const diag::Diagnostic& d);
 nlohmann::json log_json(const lua::LogLine& log);
 nlohmann::json queue_json(const QueueReport& r);

@@ -56,7 +56,7 @@ std::string aligned(const std::vector<Row>& rows) {
 
 // --- The chart ---
 
-// Maps times in [0, max_age] onto columns 0 .. width-1.
+// Maps times in [0, max_age] onto columns 0 .. width-1, each max_age/width long.
 struct Axis {
   std::int64_t max_age = 0;
   int width = 0;
@@ -65,8 +65,8 @@ struct Axis {
     if (max_age <= 0) {
       return t <= 0 ? 0 : width - 1;
     }
-    const I128 c = static_cast<I128>(std::clamp<std::int64_t>(t, 0, max_age)) * (width - 1) / max_age;
-    return static_cast<int>(c);
+    const I128 c = static_cast<I128>(std::clamp<std::int64_t>(t, 0, max_age)) * width / max_age;
+    return static_cast<int>(std::min<I128>(c, width - 1));  // max_age itself shares the last column
   }
 
   // The first time that maps to column `c` (c may be `width`: one past the end).
@@ -74,7 +74,7 @@ struct Axis {
     if (c >= width) {
       return static_cast<I128>(std::numeric_limits<std::int64_t>::max()) + 1;  // past every time
     }
-    return (static_cast<I128>(c) * max_age + (width - 2)) / (width - 1);
+    return (static_cast<I128>(c) * max_age + (width - 1)) / width;
   }
 };
 
@@ -131,7 +131,9 @@ std::string axis_row(const simulate::Timeline& t, const Axis& axis) {
   row.back() = '+';
   if (t.expiry) {
     const auto x = static_cast<std::size_t>(axis.column(t.expiry->at_seconds));
-    std::fill(row.begin() + static_cast<std::ptrdiff_t>(x) + 1, row.end() - 1, '.');
+    for (std::size_t c = x + 1; c + 1 < row.size(); ++c) {
+      row[c] = '.';
+    }
     row[x] = t.expiry->depends_on_jitter ? '?' : 'X';
   }
   return row;
@@ -151,7 +153,9 @@ std::string label_row(const simulate::Timeline& t, int width) {
 std::string legend(const simulate::Timeline& t) {
   std::string marks = "| an attempt, 2-9 or # (ten or more) attempts in one column";
   if (!t.expiry) {
-    return "never expires; " + marks;
+    return std::string(t.unbounded ? "never expires: every delay truncates to 0s, kumod retries without pause"
+                                   : "never expires") +
+           "; " + marks;
   }
   std::string out = std::string(t.expiry->depends_on_jitter ? "?" : "X") + " expires at " +
                     at(t.expiry->at_seconds) + " after attempt " + std::to_string(t.expiry->after_attempt);
