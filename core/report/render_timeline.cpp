@@ -115,6 +115,11 @@ std::string mark_row(const simulate::Timeline& t, const Axis& axis) {
   if (t.summary) {
     count_tail(*t.summary, axis, counts);
   }
+  if (!t.attempt_count && !t.attempts.empty()) {
+    // Endless retries: the listed attempts are only the first of infinitely many.
+    auto& last = counts[static_cast<std::size_t>(axis.column(t.attempts.back().at_seconds))];
+    last = std::max<std::uint64_t>(last, 10);
+  }
   std::string row;
   for (std::uint64_t n : counts) {
     row += count_mark(n);
