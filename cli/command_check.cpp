@@ -1,12 +1,10 @@
 #include "cli/command_check.hpp"
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
+#include "cli/color.hpp"
 #include "cli/errors.hpp"
 #include "cli/input.hpp"
 #include "core/pipeline/check.hpp"
@@ -43,13 +41,6 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
 }
 
 namespace {
-
-bool use_color(const std::string& mode) {
-  if (mode != "auto") {
-    return mode == "always";
-  }
-  return std::getenv("NO_COLOR") == nullptr && isatty(STDOUT_FILENO) != 0;
-}
 
 std::optional<pipeline::QueueSource> queue_source(const CheckOptions& o, std::istream& in) {
   if (o.queues.empty() && o.queues_file.empty()) {

@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/command_check.hpp"
+#include "cli/command_timeline.hpp"
 #include "cli/errors.hpp"
 #include "cli/exit_code.hpp"
 
@@ -19,6 +20,7 @@ constexpr const char* k_exit_codes_help =
 std::vector<Command> command_table() {
   return {
       make_check_command(),
+      make_timeline_command(),
   };
 }
 

@@ -96,22 +96,17 @@ void sort_unique(std::vector<diag::Diagnostic>& diagnostics) {
   diagnostics.erase(std::unique(diagnostics.begin(), diagnostics.end()), diagnostics.end());
 }
 
-simulate::RetryPolicy retry_policy(const config::QueueConfig& c) {
-  return {c.retry_interval, c.max_retry_interval, c.max_age};
-}
-
 // The retry timeline of a config, and its findings located at the keys.
 simulate::Timeline add_timeline(const config::QueueConfig& c, const simulate::TimelineOptions& options,
                                 lua::Evaluation& ev, KeyLocator& locator, const std::string& policy_path) {
-  simulate::RetryPolicy policy = retry_policy(c);
-  simulate::Timeline timeline = simulate::simulate_retries(policy, options);
-  for (auto& d : simulate::timeline_findings(policy, timeline)) {
+  TimelineResult result = evaluate_timeline(c, options);
+  for (auto& d : result.findings) {
     // The built-in default has no make_queue_config call: point at the policy.
     d.location = ev.config_location.value_or(diag::Location{policy_path, 0, std::nullopt});
     locator.refine(d);
     ev.diagnostics.push_back(std::move(d));
   }
-  return timeline;
+  return std::move(result.timeline);
 }
 
 QueueSource from_list(std::vector<std::string> names) {
@@ -126,6 +121,17 @@ QueueSource from_list(std::vector<std::string> names) {
 }
 
 }  // namespace
+
+simulate::RetryPolicy retry_policy(const config::QueueConfig& c) {
+  return {c.retry_interval, c.max_retry_interval, c.max_age};
+}
+
+TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::TimelineOptions& options) {
+  simulate::RetryPolicy policy = retry_policy(c);
+  simulate::Timeline timeline = simulate::simulate_retries(policy, options);
+  std::vector<diag::Diagnostic> findings = simulate::timeline_findings(policy, timeline);
+  return {std::move(timeline), std::move(findings)};
+}
 
 std::vector<std::string> default_queues(const std::string& policy_source,
                                         const std::vector<std::string>& event_names) {

@@ -26,10 +26,23 @@ struct CheckRequest {
   simulate::TimelineOptions timeline;  // how each queue's retry timeline is simulated
 };
 
+// A config's retry timeline with its KQ2xx findings (key set, no location).
+struct TimelineResult {
+  simulate::Timeline timeline;
+  std::vector<diag::Diagnostic> findings;
+};
+
 // --- Interface ---
 
 // Runs the whole check, streaming results into `sink`; returns the totals.
 report::Summary run_check(const CheckRequest& request, report::ReportSink& sink);
+
+// The retry keys of a config, as the simulator takes them.
+simulate::RetryPolicy retry_policy(const config::QueueConfig& c);
+
+// Simulates a config's retry schedule and reports its findings; the one path
+// shared by `check` and `timeline`.
+TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::TimelineOptions& options);
 
 // The default sample queues for a policy source (documented in docs/usage.md):
 // the built-in set, then (sorted) every literal the policy compares with

@@ -24,6 +24,9 @@ struct FormatInfo {
 // Every output format, declared once (the CLI's --format reads this).
 const std::vector<FormatInfo>& formats();
 
+inline constexpr int k_default_chart_width = 60;
+inline constexpr int k_min_chart_width = 20;
+
 struct RenderOptions {
   bool color = false;          // ANSI colors for severities (text only)
   bool timeline_table = false;  // text: the full attempt table, not just its summary line
@@ -46,8 +49,23 @@ std::string format_summary(const Summary& s);
 
 // "9 attempts, the last at 3days 13h; expires at 3days 13h of max_age=7days".
 std::string timeline_summary(const simulate::Timeline& t);
-// The attempts as a table, then the periodic tail and the expiry line.
+// The attempts as a table (columns as wide as their cells), then the
+// periodic tail and the expiry line.
 std::string timeline_table(const simulate::Timeline& t);
+// "retry_interval=20m max_retry_interval=none max_age=7days".
+std::string timeline_settings(const simulate::RetryPolicy& p);
+// An ASCII chart, `width` columns from 0 to max_age (narrower widths are
+// raised to k_min_chart_width): a mark row (| one attempt, 2-9 that many in
+// one column, # ten or more), an axis row (X expiry, ? expiry that jitter can
+// move, . max_age left unused), a label row and a legend line. No color.
+std::string timeline_chart(const simulate::Timeline& t, int width = k_default_chart_width);
+
+// `timeline --format json`: {"format_version": 1, "settings": {retry_interval,
+// max_retry_interval, max_age as humantime or null}, "timeline", "diagnostics"},
+// keys in that order; settings and timeline are null without a config.
+std::string timeline_document(const std::optional<simulate::RetryPolicy>& settings,
+                              const std::optional<simulate::Timeline>& timeline,
+                              const std::vector<diag::Diagnostic>& diagnostics);
 
 nlohmann::json diagnostic_json(const diag::Diagnostic& d);
 nlohmann::json log_json(const lua::LogLine& log);

@@ -3,6 +3,7 @@
 
 #include "core/config/serialize.hpp"
 #include "core/report/render.hpp"
+#include "core/values/duration.hpp"
 
 namespace kumo::report {
 
@@ -118,6 +119,27 @@ json queue_json(const QueueReport& r) {
           {"timeline", r.timeline ? simulate::timeline_to_json(*r.timeline) : json(nullptr)},
           {"diagnostics", diagnostics},
           {"logs", logs}};
+}
+
+std::string timeline_document(const std::optional<simulate::RetryPolicy>& settings,
+                              const std::optional<simulate::Timeline>& timeline,
+                              const std::vector<diag::Diagnostic>& diagnostics) {
+  json settings_json = nullptr;
+  if (settings) {
+    settings_json = {{"retry_interval", values::format_humantime(settings->retry_interval)},
+                     {"max_retry_interval", settings->max_retry_interval
+                                                ? json(values::format_humantime(*settings->max_retry_interval))
+                                                : json(nullptr)},
+                     {"max_age", values::format_humantime(settings->max_age)}};
+  }
+  json diagnostics_json = json::array();
+  for (const auto& d : diagnostics) {
+    diagnostics_json.push_back(diagnostic_json(d));
+  }
+  // The envelope by hand, like JsonSink's, to keep the documented key order.
+  return "{\n  \"format_version\": 1,\n  \"settings\": " + nest(settings_json, "  ") + ",\n  \"timeline\": " +
+         nest(timeline ? simulate::timeline_to_json(*timeline) : json(nullptr), "  ") + ",\n  \"diagnostics\": " +
+         nest(diagnostics_json, "  ") + "\n}\n";
 }
 
 std::unique_ptr<ReportSink> make_json_sink(std::ostream& out) { return std::make_unique<JsonSink>(out); }

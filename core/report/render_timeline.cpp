@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <array>
+#include <limits>
 
 #include "core/report/render.hpp"
 #include "core/values/duration.hpp"
@@ -6,6 +8,9 @@
 namespace kumo::report {
 
 namespace {
+
+// Chart arithmetic multiplies times by the width: 128 bits cannot overflow.
+__extension__ using I128 = __int128;
 
 std::string at(std::int64_t seconds) {
   return values::format_humantime(values::Duration{static_cast<std::uint64_t>(std::max<std::int64_t>(seconds, 0)), 0});
@@ -19,6 +24,150 @@ std::optional<std::int64_t> last_attempt_at(const simulate::Timeline& t) {
     return std::nullopt;
   }
   return t.attempts.back().at_seconds;
+}
+
+// --- The attempt table ---
+
+using Row = std::array<std::string, 4>;
+
+Row attempt_row(const simulate::Attempt& a) {
+  return {std::to_string(a.attempt), at(a.at_seconds), at(a.earliest_seconds) + ".." + at(a.latest_seconds),
+          a.delay_after_seconds ? at(*a.delay_after_seconds) : "-"};
+}
+
+// Columns as wide as their widest cell, so long humantime values are never cut.
+std::string aligned(const std::vector<Row>& rows) {
+  std::array<std::size_t, 4> widths{};
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (std::size_t i = 0; i + 1 < row.size(); ++i) {
+      line += " " + row[i] + std::string(widths[i] - row[i].size() + 1, ' ');
+    }
+    out += line + " " + row.back() + "\n";
+  }
+  return out;
+}
+
+// --- The chart ---
+
+// Maps times in [0, max_age] onto columns 0 .. width-1, each max_age/width long.
+struct Axis {
+  std::int64_t max_age = 0;
+  int width = 0;
+
+  int column(std::int64_t t) const {
+    if (max_age <= 0) {
+      return t <= 0 ? 0 : width - 1;
+    }
+    const I128 c = static_cast<I128>(std::clamp<std::int64_t>(t, 0, max_age)) * width / max_age;
+    return static_cast<int>(std::min<I128>(c, width - 1));  // max_age itself shares the last column
+  }
+
+  // The first time that maps to column `c` (c may be `width`: one past the end).
+  I128 first_time(int c) const {
+    if (c >= width) {
+      return static_cast<I128>(std::numeric_limits<std::int64_t>::max()) + 1;  // past every time
+    }
+    return (static_cast<I128>(c) * max_age + (width - 1)) / width;
+  }
+};
+
+I128 ceil_div(I128 a, I128 b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
+
+// How many of the evenly spaced tail attempts land in each column, in closed
+// form: a tail can hold more attempts than it is sensible to loop over.
+void count_tail(const simulate::PeriodicTail& s, const Axis& axis, std::vector<std::uint64_t>& counts) {
+  if (s.period_seconds <= 0 || axis.max_age <= 0) {
+    counts[static_cast<std::size_t>(axis.column(s.first_at_seconds))] += s.count;
+    return;
+  }
+  for (int c = 0; c < axis.width; ++c) {
+    const I128 lo = std::max<I128>(0, ceil_div(axis.first_time(c) - s.first_at_seconds, s.period_seconds));
+    const I128 hi = std::min<I128>(s.count, ceil_div(axis.first_time(c + 1) - s.first_at_seconds, s.period_seconds));
+    if (hi > lo) {
+      counts[static_cast<std::size_t>(c)] += static_cast<std::uint64_t>(hi - lo);
+    }
+  }
+}
+
+// One attempt is '|', two to nine their digit, ten or more '#'.
+char count_mark(std::uint64_t n) {
+  if (n == 0) {
+    return ' ';
+  }
+  if (n == 1) {
+    return '|';
+  }
+  return n < 10 ? static_cast<char>('0' + n) : '#';
+}
+
+std::string mark_row(const simulate::Timeline& t, const Axis& axis) {
+  std::vector<std::uint64_t> counts(static_cast<std::size_t>(axis.width), 0);
+  for (const auto& a : t.attempts) {
+    ++counts[static_cast<std::size_t>(axis.column(a.at_seconds))];
+  }
+  if (t.summary) {
+    count_tail(*t.summary, axis, counts);
+  }
+  if (!t.attempt_count && !t.attempts.empty()) {
+    // Endless retries: the listed attempts are only the first of infinitely many.
+    auto& last = counts[static_cast<std::size_t>(axis.column(t.attempts.back().at_seconds))];
+    last = std::max<std::uint64_t>(last, 10);
+  }
+  std::string row;
+  for (std::uint64_t n : counts) {
+    row += count_mark(n);
+  }
+  row.erase(row.find_last_not_of(' ') + 1);
+  return row;
+}
+
+// '-' while the message lives, 'X' where it expires ('?' when jitter decides
+// whether the last retry happens), '.' for the max_age it never uses.
+std::string axis_row(const simulate::Timeline& t, const Axis& axis) {
+  std::string row(static_cast<std::size_t>(axis.width), '-');
+  row.front() = '+';
+  row.back() = '+';
+  if (t.expiry) {
+    const auto x = static_cast<std::size_t>(axis.column(t.expiry->at_seconds));
+    for (std::size_t c = x + 1; c + 1 < row.size(); ++c) {
+      row[c] = '.';
+    }
+    row[x] = t.expiry->depends_on_jitter ? '?' : 'X';
+  }
+  return row;
+}
+
+std::string label_row(const simulate::Timeline& t, int width) {
+  std::string end = at(t.max_age_seconds);
+  std::string row = "0";
+  if (static_cast<int>(end.size()) + 1 < width) {
+    row.resize(static_cast<std::size_t>(width) - end.size(), ' ');
+  } else {
+    row += " ";
+  }
+  return row + end;
+}
+
+std::string legend(const simulate::Timeline& t) {
+  std::string marks = "| an attempt, 2-9 or # (ten or more) attempts in one column";
+  if (!t.expiry) {
+    return std::string(t.unbounded ? "never expires: every delay truncates to 0s, kumod retries without pause"
+                                   : "never expires") +
+           "; " + marks;
+  }
+  std::string out = std::string(t.expiry->depends_on_jitter ? "?" : "X") + " expires at " +
+                    at(t.expiry->at_seconds) + " after attempt " + std::to_string(t.expiry->after_attempt);
+  if (t.expiry->depends_on_jitter) {
+    out += " (jitter decides whether the last retry happens)";
+  }
+  return out + "; " + marks;
 }
 
 }  // namespace
@@ -45,17 +194,11 @@ std::string timeline_summary(const simulate::Timeline& t) {
 }
 
 std::string timeline_table(const simulate::Timeline& t) {
-  std::string out = "  attempt  at                    earliest..latest                      then waits\n";
+  std::vector<Row> rows = {{"attempt", "at", "earliest..latest", "then waits"}};
   for (const auto& a : t.attempts) {
-    std::string row = "  " + std::to_string(a.attempt);
-    row.resize(11, ' ');
-    row += at(a.at_seconds);
-    row.resize(33, ' ');
-    row += at(a.earliest_seconds) + ".." + at(a.latest_seconds);
-    row.resize(71, ' ');
-    row += a.delay_after_seconds ? at(*a.delay_after_seconds) : "-";
-    out += row + "\n";
+    rows.push_back(attempt_row(a));
   }
+  std::string out = aligned(rows);
   if (t.summary) {
     out += "  ... then " + std::to_string(t.summary->count) + " more attempts every " + at(t.summary->period_seconds) +
            ", from attempt " + std::to_string(t.summary->first_attempt) + " at " + at(t.summary->first_at_seconds) +
@@ -66,6 +209,17 @@ std::string timeline_table(const simulate::Timeline& t) {
            ": " + t.expiry->reason + "\n";
   }
   return out;
+}
+
+std::string timeline_settings(const simulate::RetryPolicy& p) {
+  return "retry_interval=" + values::format_humantime(p.retry_interval) +
+         " max_retry_interval=" + (p.max_retry_interval ? values::format_humantime(*p.max_retry_interval) : "none") +
+         " max_age=" + values::format_humantime(p.max_age);
+}
+
+std::string timeline_chart(const simulate::Timeline& t, int width) {
+  const Axis axis{t.max_age_seconds, std::max(width, k_min_chart_width)};
+  return mark_row(t, axis) + "\n" + axis_row(t, axis) + "\n" + label_row(t, axis.width) + "\n" + legend(t) + "\n";
 }
 
 }  // namespace kumo::report

@@ -1,0 +1,256 @@
+#include "cli/command_timeline.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "cli/color.hpp"
+#include "cli/errors.hpp"
+#include "cli/input.hpp"
+#include "core/pipeline/check.hpp"
+#include "core/pipeline/timeline.hpp"
+#include "core/util/text.hpp"
+#include "core/values/duration.hpp"
+
+namespace kumo::cli {
+
+namespace {
+
+// Where settings-mode findings point: there is no file to name.
+constexpr const char* k_settings_source = "--config";
+constexpr const char* k_defaults_source = "(kumod defaults)";
+
+// What any mode produces, ready to render.
+struct TimelineView {
+  std::string title;  // "queue NAME: " in policy mode, else empty
+  std::optional<simulate::RetryPolicy> settings;
+  std::optional<simulate::Timeline> timeline;
+  std::vector<diag::Diagnostic> diagnostics;
+  bool policy_loaded = true;
+};
+
+// Keeps the one queue's result of run_check; prints policy output as `check` does.
+class CaptureSink : public report::ReportSink {
+ public:
+  explicit CaptureSink(std::ostream& err) : m_err(err) {}
+
+  void begin(const std::string&) override {}
+  void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
+    print_logs(logs);
+    m_diagnostics = diagnostics;
+  }
+  void queue(const report::QueueReport& r) override {
+    print_logs(r.logs);
+    m_report = r;
+  }
+  void end(const report::Summary&) override {}
+
+  std::vector<diag::Diagnostic> diagnostics() const {
+    std::vector<diag::Diagnostic> all = m_diagnostics;
+    if (m_report) {
+      all.insert(all.end(), m_report->diagnostics.begin(), m_report->diagnostics.end());
+    }
+    return all;
+  }
+  const std::optional<report::QueueReport>& report() const { return m_report; }
+
+ private:
+  void print_logs(const std::vector<lua::LogLine>& logs) {
+    for (const auto& l : logs) {
+      m_err << report::format_log(l);
+    }
+  }
+
+  std::ostream& m_err;
+  std::vector<diag::Diagnostic> m_diagnostics;
+  std::optional<report::QueueReport> m_report;
+};
+
+simulate::TimelineOptions simulation_options(const TimelineCommandOptions& o) {
+  simulate::TimelineOptions t;
+  t.attempt_duration_seconds = o.attempt_duration;
+  t.seed = o.seed;
+  t.max_attempts_shown = o.max_attempts_shown;
+  return t;
+}
+
+void check_mode(const TimelineCommandOptions& o) {
+  if (!o.policy.empty() && !o.settings.empty()) {
+    throw UsageError("give either a policy or --config settings, not both");
+  }
+  if (!o.policy.empty() && o.queue.empty()) {
+    throw UsageError("timeline shows one queue: add -q NAME, e.g. -q gmail.com");
+  }
+  if (o.policy.empty() && !o.queue.empty()) {
+    throw UsageError("-q " + o.queue + " needs a policy file to evaluate it");
+  }
+}
+
+pipeline::Setting parse_setting(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) {
+    throw UsageError("--config expects KEY=VALUE, got " + util::quoted(text));
+  }
+  pipeline::Setting s{text.substr(0, eq), text.substr(eq + 1)};
+  const auto& keys = pipeline::timeline_setting_keys();
+  if (std::find(keys.begin(), keys.end(), s.key) == keys.end()) {
+    std::string message = "unknown --config key " + util::quoted(s.key);
+    if (auto near = util::closest_match(s.key, keys)) {
+      message += ", did you mean " + util::quoted(*near) + "?";
+    }
+    throw UsageError(message + " (keys: " + util::join(keys, ", ") + ")");
+  }
+  return s;
+}
+
+std::vector<pipeline::Setting> parse_settings(const std::vector<std::string>& texts) {
+  std::vector<pipeline::Setting> settings;
+  for (const auto& text : texts) {
+    pipeline::Setting s = parse_setting(text);
+    for (const auto& earlier : settings) {
+      if (earlier.key == s.key) {
+        throw UsageError("--config " + s.key + " is given twice");
+      }
+    }
+    settings.push_back(std::move(s));
+  }
+  return settings;
+}
+
+TimelineView settings_view(const TimelineCommandOptions& o) {
+  const char* source = o.settings.empty() ? k_defaults_source : k_settings_source;
+  pipeline::SettingsTimeline result =
+      pipeline::timeline_from_settings(parse_settings(o.settings), simulation_options(o), source);
+  TimelineView view;
+  if (result.config) {
+    view.settings = pipeline::retry_policy(*result.config);
+  }
+  view.timeline = std::move(result.timeline);
+  view.diagnostics = std::move(result.diagnostics);
+  return view;
+}
+
+TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
+  pipeline::CheckRequest request;
+  request.policy_path = o.policy;
+  request.policy_source = read_policy_file(o.policy);
+  request.host.lua_path = o.lua_path;
+  request.host.max_instructions = o.max_instructions;
+  request.host.max_memory = o.max_memory_mib << 20;
+  auto queue = std::make_shared<std::optional<std::string>>(o.queue);
+  request.queues = [queue]() { return std::exchange(*queue, std::nullopt); };
+  request.timeline = simulation_options(o);
+
+  CaptureSink sink(err);
+  report::Summary summary = pipeline::run_check(request, sink);
+  TimelineView view;
+  view.title = "queue " + o.queue + ": ";
+  view.diagnostics = sink.diagnostics();
+  view.policy_loaded = summary.policy_loaded;
+  if (const auto& r = sink.report(); r && r->config) {
+    view.settings = pipeline::retry_policy(*r->config);
+    view.timeline = r->timeline;
+  }
+  return view;
+}
+
+// "retry_interval=20m max_retry_interval=none max_age=7days", plus the
+// simulation flags that change the schedule when they are set.
+std::string settings_line(const TimelineView& view, const TimelineCommandOptions& o) {
+  std::string line = view.title + report::timeline_settings(*view.settings);
+  if (o.attempt_duration > 0) {
+    line += " attempt_duration=" + values::format_humantime(values::Duration{o.attempt_duration, 0});
+  }
+  if (o.seed) {
+    line += " seed=" + std::to_string(*o.seed);
+  }
+  return line + "\n";
+}
+
+std::string indented(const std::string& text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    out += "  " + text.substr(start, end - start + 1);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string render_text(const TimelineView& view, const TimelineCommandOptions& o, bool color) {
+  std::string out;
+  for (const auto& d : view.diagnostics) {
+    out += report::format_diagnostic(d, color);
+  }
+  if (!view.policy_loaded) {
+    return out;
+  }
+  if (!view.timeline || !view.settings) {
+    return out + view.title + "no timeline: kumod would reject this queue config\n";
+  }
+  return out + settings_line(view, o) + report::timeline_table(*view.timeline) + "\n" +
+         indented(report::timeline_chart(*view.timeline, o.chart_width));
+}
+
+ExitCode exit_code(const TimelineView& view) {
+  if (!view.policy_loaded) {
+    return ExitCode::policy_error;
+  }
+  const bool has_error = std::any_of(view.diagnostics.begin(), view.diagnostics.end(),
+                                     [](const diag::Diagnostic& d) { return d.severity == diag::Severity::error; });
+  return has_error || !view.timeline ? ExitCode::findings : ExitCode::ok;
+}
+
+}  // namespace
+
+CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
+  CLI::App* cmd = app.add_subcommand("timeline", "Show one queue's retry schedule: every attempt, the expiry, a chart");
+  cmd->add_option("policy", o.policy, "The policy file; omit it to use --config settings or kumod's defaults");
+  cmd->add_option("-q,--queue", o.queue, "The queue to evaluate (required with a policy), e.g. tenant@gmail.com");
+  cmd->add_option("--config", o.settings,
+                  "KEY=VALUE instead of a policy (repeatable): retry_interval, max_retry_interval or max_age; "
+                  "digits are seconds, anything else humantime");
+  cmd->add_option("--lua-path", o.lua_path, "Another directory for require (repeatable)");
+  std::vector<std::string> format_names;
+  for (const auto& f : report::formats()) {
+    format_names.emplace_back(f.name);
+  }
+  cmd->add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember(format_names));
+  cmd->add_option("--color", o.color, "Color severities: auto (a terminal without NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--max-instructions", o.max_instructions,
+                  "Lua instruction budget for loading and for each handler call");
+  cmd->add_option("--max-memory", o.max_memory_mib, "Memory limit of the Lua state, in MiB");
+  cmd->add_option("--attempt-duration", o.attempt_duration, "Seconds each delivery attempt takes before failing");
+  cmd->add_option("--seed", o.seed, "Draw one reproducible jitter realization instead of the envelope");
+  cmd->add_option("--max-attempts-shown", o.max_attempts_shown, "Attempts listed before the periodic tail is summarized");
+  cmd->add_option("--chart-width", o.chart_width, "Columns of the chart's time axis")
+      ->check(CLI::Range(report::k_min_chart_width, 1000));
+  return cmd;
+}
+
+ExitCode run_timeline_command(const TimelineCommandOptions& o, std::ostream& out, std::ostream& err) {
+  check_mode(o);
+  TimelineView view = o.policy.empty() ? settings_view(o) : policy_view(o, err);
+  if (o.format == "json") {
+    if (view.policy_loaded) {
+      out << report::timeline_document(view.settings, view.timeline, view.diagnostics);
+    } else {
+      out << report::timeline_document(std::nullopt, std::nullopt, view.diagnostics);
+    }
+  } else {
+    out << render_text(view, o, use_color(o.color));
+  }
+  return exit_code(view);
+}
+
+Command make_timeline_command() {
+  auto options = std::make_shared<TimelineCommandOptions>();
+  return {[options](CLI::App& app) { return add_timeline_command(app, *options); },
+          [options](std::istream&, std::ostream& out, std::ostream& err) {
+            return run_timeline_command(*options, out, err);
+          }};
+}
+
+}  // namespace kumo::cli
