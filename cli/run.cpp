@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "cli/command_check.hpp"
 #include "cli/command_timeline.hpp"
+#include "cli/command_explain.hpp"
 #include "cli/errors.hpp"
 #include "cli/exit_code.hpp"
 
@@ -21,6 +22,7 @@ std::vector<Command> command_table() {
   return {
       make_check_command(),
       make_timeline_command(),
+      make_explain_command(),
   };
 }
 
@@ -36,8 +38,11 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   std::vector<Command> commands = command_table();
   std::vector<CLI::App*> subcommands;
   for (auto& c : commands) {
-    subcommands.push_back(c.add(app));
-    subcommands.back()->footer(k_exit_codes_help);
+    CLI::App* sub = c.add(app);
+    // A command's own footer (explain's classification rules) stays first.
+    const std::string own = sub->get_footer();
+    sub->footer(own.empty() ? std::string(k_exit_codes_help) : own + "\n\n" + k_exit_codes_help);
+    subcommands.push_back(sub);
   }
 
   try {

@@ -188,6 +188,11 @@ std::string explain_bad_number(std::string_view whole, std::string_view what,
   if (number.find('.') != std::string_view::npos) {
     return "the " + std::string(what) + " must be a whole number, not " + util::quoted(number);
   }
+  if (number.starts_with(k_local_prefix)) {
+    // "local:local:10/s": only one prefix is stripped. Offering the same
+    // text back as a fix would recurse forever (found by fuzz_throttle).
+    return "the \"local:\" prefix may appear only once";
+  }
   if (to_lower(number).starts_with(k_local_prefix)) {
     std::string fix = splice(whole, position, k_local_prefix.size(), k_local_prefix);
     std::string hint = parses(fix) ? write_hint(fix) : std::string();

@@ -144,6 +144,9 @@ const std::vector<Explained> k_explained = {
     {"/h", R"("/h": missing limit before "/", e.g. "100/h")", 0},
     {"100 /h", R"("100 /h": no spaces allowed in the limit; write "100/h")", 0},
     {"LOCAL:10/s", R"("LOCAL:10/s": the "local:" prefix must be lowercase; write "local:10/s")", 0},
+    // Found by fuzz_throttle: the lowercase hint re-parsed its own text forever.
+    {"local:local:10/s", R"("local:local:10/s": the "local:" prefix may appear only once)", 6},
+    {"loCal:loCal:00/3m", R"("loCal:loCal:00/3m": the "local:" prefix must be lowercase)", 0},
     {"-5/s", R"("-5/s": the limit cannot be negative)", 0},
     {"0.5/s", R"("0.5/s": the limit must be a whole number, not "0.5")", 0},
     {"18446744073709551616/s", R"("18446744073709551616/s": limit "18446744073709551616" is too large; the maximum is 18446744073709551615)", 0},
