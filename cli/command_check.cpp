@@ -20,7 +20,6 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_option("-q,--queue", o.queues,
                   "A queue to evaluate, in KumoMTA's syntax campaign:tenant@domain!routing_domain (repeatable)");
   cmd->add_option("--queues-file", o.queues_file, "A file of queue names, one per line; # comments; - for stdin");
-  cmd->add_option("--lua-path", o.lua_path, "Another directory for require (repeatable)");
   std::vector<std::string> format_names;
   for (const auto& f : report::formats()) {
     format_names.emplace_back(f.name);
@@ -30,9 +29,7 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
       ->check(CLI::IsMember({"error", "warning"}));
   cmd->add_option("--color", o.color, "Color severities: auto (a terminal without NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->add_option("--max-instructions", o.max_instructions,
-                  "Lua instruction budget for loading and for each handler call");
-  cmd->add_option("--max-memory", o.max_memory_mib, "Memory limit of the Lua state, in MiB");
+  add_policy_run_flags(cmd, o.run);
   cmd->add_flag("--timeline", o.timeline, "Text: show every retry attempt, not just the summary line");
   cmd->add_option("--attempt-duration", o.attempt_duration, "Seconds each delivery attempt takes before failing");
   cmd->add_option("--seed", o.seed, "Draw one reproducible jitter realization instead of the envelope");
@@ -74,9 +71,7 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   pipeline::CheckRequest request;
   request.policy_path = o.policy;
   request.policy_source = read_policy_file(o.policy);
-  request.host.lua_path = o.lua_path;
-  request.host.max_instructions = o.max_instructions;
-  request.host.max_memory = o.max_memory_mib << 20;
+  request.host = host_options(o.run);
   request.queues = queue_source(o, in);
   request.timeline.attempt_duration_seconds = o.attempt_duration;
   request.timeline.seed = o.seed;

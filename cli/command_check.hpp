@@ -12,6 +12,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/policy_flags.hpp"
 
 namespace kumo::cli {
 
@@ -19,12 +20,10 @@ struct CheckOptions {
   std::string policy;
   std::vector<std::string> queues;
   std::string queues_file;
-  std::vector<std::string> lua_path;
   std::string format = "text";
   std::string fail_level = "error";
   std::string color = "auto";
-  std::uint64_t max_instructions = 100'000'000;
-  std::size_t max_memory_mib = 512;
+  PolicyRunFlags run;
   bool timeline = false;
   std::uint64_t attempt_duration = 0;
   std::optional<std::uint64_t> seed;

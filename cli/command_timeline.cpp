@@ -134,9 +134,7 @@ TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
   pipeline::CheckRequest request;
   request.policy_path = o.policy;
   request.policy_source = read_policy_file(o.policy);
-  request.host.lua_path = o.lua_path;
-  request.host.max_instructions = o.max_instructions;
-  request.host.max_memory = o.max_memory_mib << 20;
+  request.host = host_options(o.run);
   auto queue = std::make_shared<std::optional<std::string>>(o.queue);
   request.queues = [queue]() { return std::exchange(*queue, std::nullopt); };
   request.timeline = simulation_options(o);
@@ -211,7 +209,6 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
   cmd->add_option("--config", o.settings,
                   "KEY=VALUE instead of a policy (repeatable): retry_interval, max_retry_interval or max_age; "
                   "digits are seconds, anything else humantime");
-  cmd->add_option("--lua-path", o.lua_path, "Another directory for require (repeatable)");
   std::vector<std::string> format_names;
   for (const auto& f : report::formats()) {
     format_names.emplace_back(f.name);
@@ -219,9 +216,7 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
   cmd->add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember(format_names));
   cmd->add_option("--color", o.color, "Color severities: auto (a terminal without NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->add_option("--max-instructions", o.max_instructions,
-                  "Lua instruction budget for loading and for each handler call");
-  cmd->add_option("--max-memory", o.max_memory_mib, "Memory limit of the Lua state, in MiB");
+  add_policy_run_flags(cmd, o.run);
   cmd->add_option("--attempt-duration", o.attempt_duration, "Seconds each delivery attempt takes before failing");
   cmd->add_option("--seed", o.seed, "Draw one reproducible jitter realization instead of the envelope");
   cmd->add_option("--max-attempts-shown", o.max_attempts_shown, "Attempts listed before the periodic tail is summarized");

@@ -13,6 +13,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/policy_flags.hpp"
 #include "core/report/render.hpp"
 
 namespace kumo::cli {
@@ -21,11 +22,9 @@ struct TimelineCommandOptions {
   std::string policy;                 // empty: --config settings or the defaults
   std::string queue;                  // required with a policy
   std::vector<std::string> settings;  // --config KEY=VALUE, in order
-  std::vector<std::string> lua_path;
   std::string format = "text";
   std::string color = "auto";
-  std::uint64_t max_instructions = 100'000'000;
-  std::size_t max_memory_mib = 512;
+  PolicyRunFlags run;
   std::uint64_t attempt_duration = 0;
   std::optional<std::uint64_t> seed;
   std::size_t max_attempts_shown = 50;

@@ -89,3 +89,22 @@ TEST_CASE("golden: valid policies", "[golden]") { check_goldens("testdata/polici
 TEST_CASE("golden: one bad policy per diagnostic", "[golden]") { check_goldens("testdata/policies/bad"); }
 
 TEST_CASE("golden: the README example policy", "[golden]") { check_goldens("testdata/examples"); }
+
+TEST_CASE("golden: hostile policies are contained, and nothing they attempt happens", "[golden]") {
+  // Each hostile policy that tries to run a command or write a file aims at
+  // /tmp/kumo-lint-hostile-*: none of those may exist afterwards.
+  auto attempted = [] {
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(fs::temp_directory_path())) {
+      if (e.path().filename().string().rfind("kumo-lint-hostile-", 0) == 0) {
+        found.push_back(e.path().string());
+      }
+    }
+    return found;
+  };
+  for (const auto& leftover : attempted()) {
+    fs::remove(leftover);
+  }
+  check_goldens("testdata/policies/hostile");
+  CHECK(attempted().empty());
+}

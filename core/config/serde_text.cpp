@@ -9,24 +9,6 @@ namespace kumo::config {
 
 bool is_sequence(const lua::Table& t) { return t.raw_length > 0 || t.array_marked; }
 
-static bool is_valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 4;
-    if (extra == 4 || extra > s.size() - 1 - i) {
-      return false;
-    }
-    for (std::size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) {
-        return false;
-      }
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 std::string rust_float(double value) {
   if (std::isnan(value)) {
     return "NaN";
@@ -77,7 +59,7 @@ std::string serde_unexpected(const lua::Value& v) {
     case K::number:
       return "floating point `" + float_with_point(v.number) + "`";
     case K::string:
-      if (!is_valid_utf8(v.string)) {
+      if (!util::is_valid_utf8(v.string)) {
         return "byte array";
       }
       return "string " + rust_debug_string(v.string);

@@ -66,6 +66,8 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
     {Code::instruction_budget, "KQ908", S::error, "Lua code ran past the instruction budget"},
     {Code::memory_limit, "KQ909", S::error, "Lua code allocated past the memory limit"},
     {Code::sandbox_blocked, "KQ910", S::error, "the policy called a function the sandbox blocks"},
+    {Code::invalid_queue_name, "KQ911", S::error, "a sample queue name that is not valid UTF-8 or contains control characters"},
+    {Code::timeout, "KQ912", S::error, "the run reached its wall-clock --timeout"},
 }};
 
 constexpr bool table_in_enum_order() {

@@ -70,6 +70,8 @@ enum class Code : std::size_t {
   instruction_budget,
   memory_limit,
   sandbox_blocked,
+  invalid_queue_name,
+  timeout,
   count_  // keep last
 };
 

@@ -1,3 +1,4 @@
+#include "core/util/json.hpp"
 #include "core/explain/render_explain.hpp"
 
 #include <algorithm>
@@ -222,7 +223,7 @@ std::string format_explanations_json(const std::vector<Explanation>& values) {
   }
   const json doc = {{"format_version", 1}, {"values", list}};
   // Arguments need not be UTF-8; replace bad bytes rather than throw.
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return util::dump_json(doc, 2) + "\n";
 }
 
 std::string render_explanations(const std::vector<Explanation>& values, report::Format format) {

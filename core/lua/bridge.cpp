@@ -203,7 +203,23 @@ Value value_from_json(const nlohmann::json& j) {
 
 Value read_value(lua_State* L, int index) { return Reader(L).read(index, 0); }
 
-void push_json(lua_State* L, const nlohmann::json& value) {
+namespace {
+
+// JSON nested deeper than this is refused: pushing it recurses on the C++ stack.
+constexpr int k_max_json_depth = 200;
+
+void push_json_at(lua_State* L, const nlohmann::json& value, int depth);
+
+}  // namespace
+
+void push_json(lua_State* L, const nlohmann::json& value) { push_json_at(L, value, 0); }
+
+namespace {
+
+void push_json_at(lua_State* L, const nlohmann::json& value, int depth) {
+  if (depth > k_max_json_depth) {
+    luaL_error(L, "JSON nested deeper than %d levels", k_max_json_depth);
+  }
   luaL_checkstack(L, 3, "pushing JSON");
   switch (value.type()) {
     case nlohmann::json::value_t::null: lua_pushlightuserdata(L, nullptr); break;
@@ -220,7 +236,7 @@ void push_json(lua_State* L, const nlohmann::json& value) {
       lua_createtable(L, static_cast<int>(value.size()), 0);
       lua_Integer i = 1;
       for (const auto& item : value) {
-        push_json(L, item);
+        push_json_at(L, item, depth + 1);
         lua_rawseti(L, -2, i++);
       }
       luaL_setmetatable(L, k_array_mt);
@@ -229,13 +245,15 @@ void push_json(lua_State* L, const nlohmann::json& value) {
     case nlohmann::json::value_t::object:
       lua_createtable(L, 0, static_cast<int>(value.size()));
       for (const auto& [k, item] : value.items()) {
-        push_json(L, item);
+        push_json_at(L, item, depth + 1);
         lua_setfield(L, -2, k.c_str());
       }
       break;
     default: lua_pushnil(L); break;
   }
 }
+
+}  // namespace
 
 nlohmann::json value_to_json(const Value& v) {
   switch (v.kind) {

@@ -4,6 +4,7 @@
 
 #include <lua.hpp>
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -52,6 +53,7 @@ struct PolicyHost::State {
   std::map<std::string, std::vector<Handler>> handlers;
   std::optional<std::string> current_event;  // set while a handler runs
   std::vector<LogLine> logs;
+  std::size_t dropped_logs = 0;  // beyond k_max_log_lines, since logs was last taken
   std::vector<ConversionFailure> failures;
   std::optional<PendingError> pending;
   std::optional<diag::Location> error_location;  // innermost Lua frame of the last error
@@ -60,7 +62,10 @@ struct PolicyHost::State {
   // a deterministic policy answers the same for every queue.
   std::map<std::string, std::vector<diag::Diagnostic>> pool_findings;
   std::map<std::string, std::optional<std::string>> source_errors;
+  std::vector<std::string> readable_roots;  // canonical directories/files the policy may read
   std::uint64_t instructions = 0;
+  std::chrono::steady_clock::time_point deadline;  // the --timeout, for the whole run
+  bool timed_out = false;
   std::size_t memory_used = 0;
   bool memory_limited = false;  // the cap applies (off while the host itself sets up)
 };
@@ -86,9 +91,25 @@ void push_json(lua_State* L, const nlohmann::json& value);
 // [-0, +0, -] The JSON form of a Value (tables as objects or arrays).
 nlohmann::json value_to_json(const Value& v);
 
+// Keeps what the policy printed, within bounds: at most k_max_log_lines per
+// load or queue (then one line saying how many were dropped), each cut at
+// k_max_log_bytes, so a print loop cannot exhaust kumo-lint's own memory.
+inline constexpr std::size_t k_max_log_lines = 1000;
+inline constexpr std::size_t k_max_log_bytes = 4096;
+void record_log(lua_State* L, const char* level, std::string text);
+
 // Raises a Lua error for a call the sandbox or model refuses, recording
 // why so the report can use the right code. Never returns.
 [[noreturn]] void raise_pending(lua_State* L, diag::Code code, const std::string& message);
+
+// True when `path` (as the policy gave it) lies under a readable root.
+bool may_read(const PolicyHost::State& st, const std::string& path);
+
+// Computes the readable roots from the policy directory and the options.
+void set_readable_roots(PolicyHost::State& st);
+
+// Raises KQ910 unless `path` may be read; `what` names the function.
+void require_readable(lua_State* L, const std::string& path, const char* what);
 
 // Registry names of the metatables.
 inline constexpr const char* k_queue_config_mt = "kumo-lint.QueueConfig";

@@ -1,5 +1,7 @@
 #include "core/lua/host.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -38,14 +40,32 @@ void* limited_alloc(void* ud, void* ptr, std::size_t old_size, std::size_t new_s
   return grown;
 }
 
+std::string format_seconds(double seconds) {
+  std::string text = std::to_string(seconds);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (!text.empty() && text.back() == '.') {
+    text.pop_back();
+  }
+  return text + "s";
+}
+
 int throwing_panic(lua_State* L) {
   const char* message = lua_tostring(L, -1);
   throw std::runtime_error(std::string("Lua panic: ") + (message ? message : "unknown error"));
 }
 
+// Installed for the state's whole life: it also bounds finalizers (__gc),
+// which Lua may run at any allocation and at close, always in protected
+// mode, so raising from here is safe wherever it fires.
 void budget_hook(lua_State* L, lua_Debug*) {
   auto& st = state_of(L);
   st.instructions += k_hook_step;
+  if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
+    st.timed_out = true;
+    raise_pending(L, Code::timeout,
+                  "execution stopped: the run reached its --timeout of " + format_seconds(st.options.timeout_seconds) +
+                      " (wall clock)");
+  }
   if (st.instructions > st.options.max_instructions) {
     raise_pending(L, Code::instruction_budget,
                   "execution stopped after " + std::to_string(st.options.max_instructions) +
@@ -96,6 +116,19 @@ diag::Location location_in_message(const std::string& message, const std::string
   return {file, 0, std::nullopt};
 }
 
+// The logs so far, with a last line counting any that were dropped.
+std::vector<LogLine> take_logs(PolicyHost::State& st) {
+  std::vector<LogLine> out = std::move(st.logs);
+  st.logs.clear();
+  if (st.dropped_logs > 0) {
+    out.push_back({diag::Location{st.policy_path, 0, std::nullopt}, "print",
+                   "... " + std::to_string(st.dropped_logs) + " more lines not kept (at most " +
+                       std::to_string(k_max_log_lines) + " per load or queue)"});
+    st.dropped_logs = 0;
+  }
+  return out;
+}
+
 struct CallResult {
   int status = LUA_OK;
   int base = 0;      // stack top before the call; results start at base + 2
@@ -120,11 +153,21 @@ PolicyHost::PolicyHost(HostOptions options) : m_state(std::make_unique<State>())
   m_state->L = L;
   *static_cast<State**>(lua_getextraspace(L)) = m_state.get();
   lua_atpanic(L, throwing_panic);
+  m_state->deadline = std::chrono::steady_clock::now() +
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(m_state->options.timeout_seconds));
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, k_hook_step);
 }
+
+// Finalizers still run at close: give them a small budget of their own, so
+// one that loops cannot hang kumo-lint's exit.
+constexpr std::uint64_t k_close_instructions = 10'000'000;
 
 PolicyHost::~PolicyHost() {
   if (m_state->L != nullptr) {
     m_state->memory_limited = false;
+    m_state->instructions = 0;
+    m_state->options.max_instructions = std::min(m_state->options.max_instructions, k_close_instructions);
     lua_close(m_state->L);
   }
 }
@@ -143,9 +186,7 @@ CallResult protected_call(PolicyHost::State& st, int nargs) {
   st.pending.reset();
   st.error_location.reset();
   st.memory_limited = true;
-  lua_sethook(L, budget_hook, LUA_MASKCOUNT, k_hook_step);
   r.status = lua_pcall(L, nargs, LUA_MULTRET, r.base + 1);
-  lua_sethook(L, nullptr, 0, 0);
   st.memory_limited = false;
   if (r.status != LUA_OK) {
     r.error = current_error_text(L);
@@ -189,6 +230,7 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
   st.policy_path = display_path;
   std::filesystem::path dir = std::filesystem::path(display_path).parent_path();
   st.policy_dir = dir.empty() ? "." : dir.string();
+  set_readable_roots(st);
   open_sandbox(L);
   open_kumo(L);
 
@@ -215,8 +257,7 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
   }
   st.side_diagnostics.clear();
   st.failures.clear();
-  result.logs = std::move(st.logs);
-  st.logs.clear();
+  result.logs = take_logs(st);
   return result;
 }
 
@@ -328,8 +369,7 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
     ev.diagnostics.push_back(std::move(d));
   }
   st.side_diagnostics.clear();
-  ev.logs = std::move(st.logs);
-  st.logs.clear();
+  ev.logs = take_logs(st);
   return ev;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,9 +16,12 @@
 namespace kumo::lua {
 
 struct HostOptions {
-  std::vector<std::string> lua_path;  // extra directories for require
+  std::vector<std::string> lua_path;  // extra directories for require (and reading)
+  std::vector<std::string> allow_read;  // more files or directories io.open may read
+  std::map<std::string, std::string> env;  // os.getenv answers from here first
   std::uint64_t max_instructions = 100'000'000;  // per load and per handler call
   std::size_t max_memory = 512u << 20;           // bytes for the whole Lua state
+  double timeout_seconds = 60;  // wall clock for the whole run (load and every queue)
 };
 
 // Something the policy printed (print, io.write, kumo.log_*).

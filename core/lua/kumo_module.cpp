@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/util/json.hpp"
 #include "core/config/convert.hpp"
 #include "core/config/egress.hpp"
 #include "core/config/serialize.hpp"
@@ -75,7 +76,7 @@ std::vector<diag::Diagnostic> locate(std::vector<diag::Diagnostic> findings, con
 
 // KumoMTA's error text for a rejected table.
 std::string deserialize_error(const std::string& kumo_error, const Value& params) {
-  return "deserialize error: " + kumo_error + ", while processing " + value_to_json(params).dump();
+  return "deserialize error: " + kumo_error + ", while processing " + util::dump_json(value_to_json(params));
 }
 
 template <class Result>
@@ -190,8 +191,7 @@ int kumo_log(lua_State* L) {
     text.append(s, len);
     lua_pop(L, 1);
   }
-  auto& st = state_of(L);
-  st.logs.push_back({current_location(L).value_or(diag::Location{}), Level, text});
+  record_log(L, Level, std::move(text));
   return 0;
 }
 constexpr char k_error[] = "error";
@@ -212,6 +212,7 @@ int json_parse(lua_State* L) {
 
 int json_load(lua_State* L) {
   const char* path = luaL_checkstring(L, 1);
+  require_readable(L, path, "kumo.json_load");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return luaL_error(L, "json_load: cannot open %s", path);
@@ -228,7 +229,7 @@ int json_load(lua_State* L) {
 
 int json_encode_with(lua_State* L, int indent) {
   Value v = read_value(L, 1);
-  std::string text = value_to_json(v).dump(indent);
+  std::string text = util::dump_json(value_to_json(v), indent);
   lua_pushlstring(L, text.data(), text.size());
   return 1;
 }

@@ -11,10 +11,64 @@ namespace kumo::lua {
 
 namespace {
 
+std::string canonical(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+  return ec ? std::string() : p.string();
+}
+
+}  // namespace
+
 void record_log(lua_State* L, const char* level, std::string text) {
   auto& st = state_of(L);
+  if (st.logs.size() >= k_max_log_lines) {
+    ++st.dropped_logs;
+    return;
+  }
+  if (text.size() > k_max_log_bytes) {
+    text.resize(k_max_log_bytes);
+    text += "... (cut at " + std::to_string(k_max_log_bytes) + " bytes)";
+  }
   st.logs.push_back({current_location(L).value_or(diag::Location{}), level, std::move(text)});
 }
+
+bool may_read(const PolicyHost::State& st, const std::string& path) {
+  std::string wanted = canonical(path);
+  if (wanted.empty()) {
+    return false;
+  }
+  for (const auto& root : st.readable_roots) {
+    if (wanted == root || (wanted.size() > root.size() && wanted.compare(0, root.size(), root) == 0 &&
+                           (root.back() == '/' || wanted[root.size()] == '/'))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void require_readable(lua_State* L, const std::string& path, const char* what) {
+  if (!may_read(state_of(L), path)) {
+    raise_pending(L, diag::Code::sandbox_blocked,
+                  std::string(what) + "(\"" + path +
+                      "\") is blocked by kumo-lint's sandbox: policies may read files under their own directory, "
+                      "--lua-path and --allow-read only");
+  }
+}
+
+void set_readable_roots(PolicyHost::State& st) {
+  std::vector<std::string> roots = {st.policy_dir};
+  roots.insert(roots.end(), st.options.lua_path.begin(), st.options.lua_path.end());
+  roots.insert(roots.end(), st.options.allow_read.begin(), st.options.allow_read.end());
+  for (const auto& r : roots) {
+    std::string c = canonical(r);
+    if (!c.empty()) {
+      st.readable_roots.push_back(c);
+    }
+  }
+}
+
+namespace {
+
 
 // [-0, +0, e] The arguments joined the way print joins them.
 std::string joined_arguments(lua_State* L, const char* separator) {
@@ -82,6 +136,9 @@ int text_only_load(lua_State* L) {
 }
 
 int text_only_loadfile(lua_State* L) {
+  if (const char* name = lua_tostring(L, 1)) {
+    require_readable(L, name, "loadfile");
+  }
   int n = lua_gettop(L);
   if (n < 2) {
     lua_settop(L, 2);
@@ -96,6 +153,11 @@ int text_only_loadfile(lua_State* L) {
 
 int text_only_dofile(lua_State* L) {
   const char* name = luaL_optstring(L, 1, nullptr);
+  if (name == nullptr) {
+    raise_pending(L, diag::Code::sandbox_blocked,
+                  "dofile() without a file name reads standard input, which belongs to kumo-lint");
+  }
+  require_readable(L, name, "dofile");
   lua_settop(L, 1);
   if (luaL_loadfilex(L, name, "t") != LUA_OK) {
     return lua_error(L);
@@ -104,10 +166,50 @@ int text_only_dofile(lua_State* L) {
   return lua_gettop(L) - 1;
 }
 
+// setmetatable without __gc: Lua 5.4 turns debug hooks off while a
+// finalizer runs, so a looping __gc could never be stopped by the budget.
+int setmetatable_without_gc(lua_State* L) {
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    bool has_gc = lua_rawget(L, 2) != LUA_TNIL;
+    lua_pop(L, 1);
+    if (has_gc) {
+      raise_pending(L, diag::Code::sandbox_blocked,
+                    "setmetatable with a __gc finalizer is blocked by kumo-lint's sandbox: Lua cannot interrupt a "
+                    "finalizer, so one could hang the linter");
+    }
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 void wrap_with_original(lua_State* L, const char* name, lua_CFunction wrapper) {
   lua_getglobal(L, name);
   lua_pushcclosure(L, wrapper, 1);
   lua_setglobal(L, name);
+}
+
+// The searcher for Lua modules: the directories fixed at start (policy
+// directory, --lua-path), whatever the policy later sets package.path to,
+// and text chunks only.
+int lua_module_searcher(lua_State* L) {
+  const char* name = luaL_checkstring(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(2));  // the original package.searchpath
+  lua_pushstring(L, name);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_call(L, 2, 2);
+  if (lua_isnil(L, -2)) {
+    return 1;  // the "no file ..." message
+  }
+  lua_pop(L, 1);
+  const char* file = lua_tostring(L, -1);
+  if (luaL_loadfilex(L, file, "t") != LUA_OK) {
+    return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, file, lua_tostring(L, -1));
+  }
+  lua_pushstring(L, file);
+  return 2;
 }
 
 void restrict_package(lua_State* L) {
@@ -121,18 +223,23 @@ void restrict_package(lua_State* L) {
   lua_setfield(L, -2, "path");
   lua_pushstring(L, "");
   lua_setfield(L, -2, "cpath");
-  // Keep only the preload and Lua-source searchers: no C modules.
+  // Keep the preload searcher, replace the Lua-source one, drop the C ones.
   lua_getfield(L, -1, "searchers");
   lua_pushnil(L);
   lua_rawseti(L, -2, 4);
   lua_pushnil(L);
   lua_rawseti(L, -2, 3);
+  lua_pushstring(L, path.c_str());
+  lua_getfield(L, -3, "searchpath");
+  lua_pushcclosure(L, lua_module_searcher, 2);
+  lua_rawseti(L, -2, 2);
   lua_pop(L, 1);
   lua_pop(L, 1);
   block(L, "package", "loadlib", "policies cannot load C libraries");
 }
 
-// io.open for reading only; policies read their own data files.
+// io.open for reading only, under the readable roots; policies read their
+// own data files.
 int read_only_open(lua_State* L) {
   const char* name = luaL_checkstring(L, 1);
   std::string mode = luaL_optstring(L, 2, "r");
@@ -141,11 +248,27 @@ int read_only_open(lua_State* L) {
                   "io.open(\"" + std::string(name) + "\", \"" + mode +
                       "\") is blocked by kumo-lint's sandbox: policies may only open files for reading");
   }
+  require_readable(L, name, "io.open");
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_pushstring(L, name);
   lua_pushstring(L, mode.c_str());
   lua_call(L, 2, LUA_MULTRET);
   return lua_gettop(L) - 2;
+}
+
+// io.lines(name) reads a file: the same roots as io.open. io.lines() with
+// no name would read standard input.
+int restricted_lines(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    raise_pending(L, diag::Code::sandbox_blocked,
+                  "io.lines() without a file name reads standard input, which belongs to kumo-lint");
+  }
+  require_readable(L, luaL_checkstring(L, 1), "io.lines");
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  return lua_gettop(L);
 }
 
 void restrict_io(lua_State* L) {
@@ -155,6 +278,9 @@ void restrict_io(lua_State* L) {
   lua_setfield(L, -2, "open");
   lua_pushcfunction(L, captured_io_write);
   lua_setfield(L, -2, "write");
+  lua_getfield(L, -1, "lines");
+  lua_pushcclosure(L, restricted_lines, 1);
+  lua_setfield(L, -2, "lines");
   lua_pop(L, 1);
   const char* no_process = "policies cannot run commands";
   block(L, "io", "popen", no_process);
@@ -164,7 +290,29 @@ void restrict_io(lua_State* L) {
   block(L, "io", "input", "standard input belongs to kumo-lint; use io.open(path):read() instead");
 }
 
+// os.getenv: --env KEY=VALUE first, then the real environment.
+int sandboxed_getenv(lua_State* L) {
+  const char* name = luaL_checkstring(L, 1);
+  const auto& env = state_of(L).options.env;
+  auto it = env.find(name);
+  if (it != env.end()) {
+    lua_pushlstring(L, it->second.data(), it->second.size());
+    return 1;
+  }
+  const char* value = std::getenv(name);
+  if (value == nullptr) {
+    lua_pushnil(L);
+  } else {
+    lua_pushstring(L, value);
+  }
+  return 1;
+}
+
 void restrict_os(lua_State* L) {
+  lua_getglobal(L, "os");
+  lua_pushcfunction(L, sandboxed_getenv);
+  lua_setfield(L, -2, "getenv");
+  lua_pop(L, 1);
   block(L, "os", "execute", "policies cannot run commands");
   block(L, "os", "exit", "policies cannot end kumo-lint");
   block(L, "os", "remove", "policies cannot delete files");
@@ -194,6 +342,7 @@ void open_sandbox(lua_State* L) {
   lua_setglobal(L, "print");
   wrap_with_original(L, "load", text_only_load);
   wrap_with_original(L, "loadfile", text_only_loadfile);
+  wrap_with_original(L, "setmetatable", setmetatable_without_gc);
   lua_pushcfunction(L, text_only_dofile);
   lua_setglobal(L, "dofile");
   restrict_package(L);

@@ -7,7 +7,9 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "core/diag/codes.hpp"
 #include "core/policy/lua_source.hpp"
+#include "core/util/text.hpp"
 #include "core/values/queue_name.hpp"
 
 namespace kumo::pipeline {
@@ -109,6 +111,19 @@ simulate::Timeline add_timeline(const config::QueueConfig& c, const simulate::Ti
   return std::move(result.timeline);
 }
 
+// Why KumoMTA could never have this queue name, if so.
+std::optional<std::string> queue_name_problem(const std::string& name) {
+  if (!util::is_valid_utf8(name)) {
+    return "queue name " + util::quoted(name) + " is not valid UTF-8; it was not evaluated";
+  }
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return "queue name " + util::quoted(name) + " contains a control character; it was not evaluated";
+    }
+  }
+  return std::nullopt;
+}
+
 QueueSource from_list(std::vector<std::string> names) {
   auto shared = std::make_shared<std::vector<std::string>>(std::move(names));
   auto index = std::make_shared<std::size_t>(0);
@@ -200,6 +215,16 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
     report::QueueReport r;
     r.queue = *name;
     r.parts = values::parse_queue_name(*name);
+    if (auto problem = queue_name_problem(*name)) {
+      auto d = diag::make_diagnostic(diag::Code::invalid_queue_name, *problem, diag::Location{"queue names", 0, std::nullopt});
+      d.queue = r.queue;
+      r.evaluated = false;
+      r.diagnostics.push_back(std::move(d));
+      count(summary, r.diagnostics);
+      ++summary.queues;
+      sink.queue(r);
+      continue;
+    }
     lua::Evaluation ev = host.evaluate(r.parts);
     for (auto& d : ev.diagnostics) {
       locator.refine(d);

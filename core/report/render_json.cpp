@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/util/json.hpp"
 #include "core/config/serialize.hpp"
 #include "core/report/render.hpp"
 #include "core/values/duration.hpp"
@@ -15,7 +16,7 @@ json optional_string(const std::optional<std::string>& s) { return s ? json(*s) 
 
 // Indents every line but the first, to nest a dumped value in the envelope.
 std::string nest(const json& value, const std::string& prefix) {
-  std::string text = value.dump(2);
+  std::string text = util::dump_json(value, 2);
   std::string out;
   for (char c : text) {
     out += c;
@@ -34,7 +35,7 @@ class JsonSink : public ReportSink {
   explicit JsonSink(std::ostream& out) : m_out(out) {}
 
   void begin(const std::string& policy_path) override {
-    m_out << "{\n  \"format_version\": 1,\n  \"policy\": " << json(policy_path).dump() << ",\n  \"results\": [";
+    m_out << "{\n  \"format_version\": 1,\n  \"policy\": " << util::dump_json(json(policy_path)) << ",\n  \"results\": [";
   }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {

@@ -1,7 +1,9 @@
 #include <sstream>
 
+#include "core/util/json.hpp"
 #include "core/config/serialize.hpp"
 #include "core/report/render.hpp"
+#include "core/util/text.hpp"
 
 namespace kumo::report {
 
@@ -46,6 +48,16 @@ std::string indent(const std::string& text, const std::string& prefix) {
     out += '\n';
   }
   return out;
+}
+
+// A queue name as typed, or quoted and escaped when it holds bytes that
+// would garble a terminal.
+std::string display_name(const std::string& name) {
+  bool plain = util::is_valid_utf8(name);
+  for (char c : name) {
+    plain = plain && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  }
+  return plain ? name : util::quoted(name);
 }
 
 // Queues that share a config (most do) share its rendering: the sink keeps
@@ -119,12 +131,14 @@ std::string format_log(const lua::LogLine& log) {
   return location_prefix(log.location) + ": " + log.level + ": " + log.text + "\n";
 }
 
-std::string format_config_text(const config::QueueConfig& c) { return indent(config::to_kumo_json(c).dump(2), "  "); }
+std::string format_config_text(const config::QueueConfig& c) { return indent(util::dump_json(config::to_kumo_json(c), 2), "  "); }
 
 std::string format_queue_text(const QueueReport& r, const RenderOptions& options, const std::string* config_text) {
-  std::string out = "queue " + r.queue + ": ";
+  std::string out = "queue " + display_name(r.queue) + ": ";
   if (r.handler) {
     out += "handler #" + std::to_string(r.handler->index) + " (" + location_prefix(r.handler->location) + ")";
+  } else if (!r.evaluated) {
+    out += "not evaluated";
   } else if (r.config) {
     out += "built-in default config";
   } else {

@@ -17,6 +17,7 @@ namespace kumo::report {
 
 struct QueueReport {
   std::string queue;  // exactly as given
+  bool evaluated = true;  // false: the name was refused before any handler ran
   values::QueueName parts;
   std::optional<config::QueueConfig> config;  // empty when KumoMTA would fail
   std::optional<lua::HandlerRef> handler;     // empty for the built-in default

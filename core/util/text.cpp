@@ -52,15 +52,41 @@ std::optional<std::string> closest_match(std::string_view word,
   return best;
 }
 
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : (lead >> 3) == 30 ? 4 : 0;
+    if (length == 0 || length > text.size() - i) {
+      return false;
+    }
+    char32_t value = length == 1 ? lead : lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      auto byte = static_cast<unsigned char>(text[i + k]);
+      if ((byte >> 6) != 2) {
+        return false;
+      }
+      value = (value << 6) | (byte & 0x3F);
+    }
+    static constexpr char32_t k_minimum[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (value < k_minimum[length] || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
 std::string quoted(std::string_view text) {
   static const char* const k_hex = "0123456789abcdef";
+  const bool escape_high = !is_valid_utf8(text);  // keep text UTF-8 for terminals and JSON
   std::string out = "\"";
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
-    } else if (byte < 0x20 || byte == 0x7f) {
+    } else if (byte < 0x20 || byte == 0x7f || (escape_high && byte >= 0x80)) {
       out += "\\x";
       out += k_hex[byte >> 4];
       out += k_hex[byte & 15];

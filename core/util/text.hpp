@@ -21,7 +21,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string_view>& candidates);
 
-// `text` in double quotes, with \ " and control bytes escaped, for messages.
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or
+// code points past U+10FFFF), as Rust's str requires.
+bool is_valid_utf8(std::string_view text);
+
+// `text` in double quotes, with \ " and control bytes escaped (and, when the
+// text is not UTF-8, every byte above 0x7f as \xNN), for messages.
 std::string quoted(std::string_view text);
 
 // "a, b, c" from a list, each item wrapped in `wrap` (e.g. "`").

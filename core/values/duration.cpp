@@ -107,17 +107,6 @@ CodePoint decode_at(std::string_view text, std::size_t offset) {
   return {value, offset, length, true};
 }
 
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t offset = 0; offset < text.size();) {
-    const CodePoint c = decode_at(text, offset);
-    if (!c.valid) {
-      return false;
-    }
-    offset += c.length;
-  }
-  return true;
-}
-
 // Rust's char::is_whitespace: the Unicode White_Space property.
 bool is_rust_whitespace(const CodePoint& c) {
   if (!c.valid) {
@@ -1170,7 +1159,7 @@ util::Expected<Duration, ValueError> duration_from_float(double seconds) {
 }
 
 util::Expected<Duration, ValueError> duration_from_string(std::string_view text) {
-  if (!is_valid_utf8(text)) {
+  if (!util::is_valid_utf8(text)) {
     // mlua hands serde a byte array, which the duration visitor rejects.
     auto parsed = parse_exact(text);
     ValueError error;

@@ -1,0 +1,3 @@
+local kumo = require 'kumo'
+package.path = '/etc/?'
+local passwd = require 'passwd'

@@ -1,0 +1,2 @@
+local kumo = require 'kumo'
+while true do end

@@ -1,0 +1,6 @@
+local kumo = require 'kumo'
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  local f = io.open('/tmp/kumo-lint-hostile-write', 'w')
+  f:write('pwned')
+  return kumo.make_queue_config { max_retry_interval = '1h' }
+end)
