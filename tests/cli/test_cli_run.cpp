@@ -115,3 +115,34 @@ TEST_CASE("check: --timeline shows every attempt in text", "[cli]") {
   CHECK(r.out.find("expired after attempt 9 at 3days 13h: Next delivery time would be 7days 2h 20m after "
                    "creation, which exceeds max_age=7days") != std::string::npos);
 }
+
+TEST_CASE("check: --lua-path finds modules, --allow-read opens data, --env answers os.getenv", "[cli]") {
+  const std::string policy = "testdata/lua_path/policy/uses_lua_path.lua";
+  SECTION("without the flags the module is not found") {
+    auto r = run_cli({"check", policy, "-q", "vip@a.example.com"});
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("module 'shared_pools' not found") != std::string::npos);
+  }
+  SECTION("with --lua-path but no --allow-read the data file is refused") {
+    auto r = run_cli({"check", policy, "-q", "vip@a.example.com", "--lua-path", "testdata/lua_path/lib"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("error[KQ910]: kumo.json_load(\"testdata/lua_path/data.json\") is blocked") != std::string::npos);
+  }
+  SECTION("with all three") {
+    auto r = run_cli({"check", policy, "-q", "vip@a.example.com", "--lua-path", "testdata/lua_path/lib", "--allow-read",
+                      "testdata/lua_path/data.json", "--env", "KUMO_LINT_TEST_RETRY=5m", "--format", "json"});
+    auto doc = nlohmann::json::parse(r.out);
+    auto config = doc["results"][0]["config"];
+    CHECK(config["egress_pool"] == "pool-vip");
+    CHECK(config["max_age"] == "2days");
+    CHECK(config["retry_interval"] == "5m");
+    // The pool has no entries: KQ104, a warning, so the run still passes.
+    CHECK(doc["diagnostics"][0]["code"] == "KQ104");
+    CHECK(r.exit_code == 0);
+  }
+  SECTION("a malformed --env is a usage error") {
+    auto r = run_cli({"check", policy, "--env", "NOEQUALS"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "kumo-lint: error: --env NOEQUALS: expected KEY=VALUE\n");
+  }
+}
