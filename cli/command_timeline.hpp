@@ -14,6 +14,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_code.hpp"
 #include "core/report/render.hpp"
+#include "core/simulate/rate_preview.hpp"
 
 namespace kumo::cli {
 
@@ -29,6 +30,7 @@ struct TimelineCommandOptions {
   std::uint64_t attempt_duration = 0;
   std::optional<std::uint64_t> seed;
   std::size_t max_attempts_shown = 50;
+  std::uint64_t burst = simulate::k_default_burst;
   int chart_width = report::k_default_chart_width;
 };
 
