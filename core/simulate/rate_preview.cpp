@@ -70,18 +70,55 @@ void find_leak_slow(RateSchedule& s) {
   s.leak_deferrals = to_u64(*j - 1 + (at > previous_wake ? 1 : 0));
 }
 
-// The leak of a spec with 1ms <= T < 1s: the cohort wakes every second w and
-// waits for the token after w, T - (w mod T) away; the first second where
-// that is below 1ms leaks right then, with w deferrals behind it.
-void find_leak_fast(RateSchedule& s) {
+// b = 0 and T >= 1s: each allowed call restarts the bucket at its wake-up
+// (max(tat, now) = now), so messages go one per rounded interval, not per T.
+void single_token_cycle(RateSchedule& s) {
   const I128 t = s.interval_ns;
-  const auto w = first_in_range(k_ns_per_second % t, t, t - k_ns_per_ms + 1, t - 1);
-  if (!w) {
+  const I128 sub_second = t % k_ns_per_second;
+  if (sub_second > 0 && sub_second < k_ns_per_ms) {
+    s.leak_token = 1;
+    s.leak_at_seconds = to_i64(t / k_ns_per_second);
+    s.leak_deferrals = 1;
     return;
   }
-  s.leak_token = to_u64(*w * k_ns_per_second / t + 1);
-  s.leak_at_seconds = to_i64(*w);
-  s.leak_deferrals = to_u64(*w);
+  s.cycle_seconds = to_u64(ceil_seconds(t));
+  s.cycle_messages = 1;
+  s.cycle_deferrals = 1;
+}
+
+// 1ms <= T < 1s: the cohort wakes every second. After the wake-up at second
+// w, with v = w·1s mod T, the next token is T - v away: below 1ms it leaks at
+// w; and when b+1 tokens accrue before w+1 (v > (b+1)T - 1s) the bucket is
+// full at w+1, allows b+1 and restarts the pattern of t = 0.
+void find_fast_events(RateSchedule& s) {
+  const I128 t = s.interval_ns;
+  const I128 a = k_ns_per_second % t;
+  const auto leak = first_in_range(a, t, t - k_ns_per_ms + 1, t - 1);
+  const I128 refill_lo = std::max<I128>(0, static_cast<I128>(s.immediate_events) * t - k_ns_per_second + 1);
+  const auto refill = refill_lo <= t - 1 ? first_in_range(a, t, refill_lo, t - 1) : std::nullopt;
+  if (leak && (!refill || *leak <= *refill)) {
+    s.leak_token = to_u64(*leak * k_ns_per_second / t + 1);
+    s.leak_at_seconds = to_i64(*leak);
+    s.leak_deferrals = to_u64(*leak);
+  } else if (refill) {
+    s.cycle_seconds = to_u64(*refill + 1);
+    s.cycle_messages = to_u64(s.immediate_events + *refill * k_ns_per_second / t);
+    s.cycle_deferrals = s.cycle_seconds;
+  }
+}
+
+// The wait of message k within the first cycle (or of a schedule without one).
+RateWait first_cycle_wait(const RateSchedule& s, std::uint64_t k) {
+  if (k <= s.immediate_events) {
+    return RateWait{};
+  }
+  const std::uint64_t j = k - s.immediate_events;
+  if (s.leak_token && j >= *s.leak_token) {
+    return RateWait{s.leak_at_seconds, s.leak_deferrals};
+  }
+  const I128 promoted = ceil_seconds(static_cast<I128>(j) * s.interval_ns);
+  const bool one_token_per_wake = s.interval_ns >= k_ns_per_second;
+  return RateWait{to_i64(promoted), one_token_per_wake ? j : to_u64(promoted)};
 }
 
 // How many k in [1, n] have pred(k) true, for pred false then true.
@@ -135,10 +172,12 @@ RateSchedule rate_schedule(const values::ThrottleSpec& spec) {
     s.regime = RateRegime::zero_rate;
   } else if (e.never_delays_locally) {
     s.regime = RateRegime::never_delays;
+  } else if (s.interval_ns >= k_ns_per_second && s.immediate_events == 1) {
+    single_token_cycle(s);
   } else if (s.interval_ns >= k_ns_per_second) {
-    find_leak_slow(s);
+    find_leak_slow(s);  // b >= 1: bT >= 1s outlasts every wake-up's rounding, no refill
   } else {
-    find_leak_fast(s);
+    find_fast_events(s);
   }
   return s;
 }
@@ -147,16 +186,17 @@ std::optional<RateWait> rate_wait(const RateSchedule& s, std::uint64_t k) {
   if (s.regime == RateRegime::zero_rate) {
     return std::nullopt;
   }
-  if (s.regime == RateRegime::never_delays || k <= s.immediate_events) {
+  if (s.regime == RateRegime::never_delays) {
     return RateWait{};
   }
-  const std::uint64_t j = k - s.immediate_events;
-  if (s.leak_token && j >= *s.leak_token) {
-    return RateWait{s.leak_at_seconds, s.leak_deferrals};
+  if (s.cycle_messages == 0) {
+    return first_cycle_wait(s, k);
   }
-  const I128 promoted = ceil_seconds(static_cast<I128>(j) * s.interval_ns);
-  const bool one_token_per_wake = s.interval_ns >= k_ns_per_second;
-  return RateWait{to_i64(promoted), one_token_per_wake ? j : to_u64(promoted)};
+  const std::uint64_t cycle = (k - 1) / s.cycle_messages;
+  const RateWait w = first_cycle_wait(s, (k - 1) % s.cycle_messages + 1);
+  const I128 delay = static_cast<I128>(cycle) * s.cycle_seconds + w.delay_seconds;
+  const I128 deferrals = static_cast<I128>(cycle) * s.cycle_deferrals + w.deferrals;
+  return RateWait{to_i64(delay), to_u64(deferrals)};
 }
 
 RatePreview preview_rate(const values::ThrottleSpec& spec, values::Duration max_age, std::uint64_t burst) {

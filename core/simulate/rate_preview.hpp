@@ -23,6 +23,9 @@
 // cohort: the k-th message beyond the burst (token j = k - b, time jT) is
 // promoted at ceil_sec(jT), after j throttle deferrals when T >= 1s (one
 // wake-up per token) or ceil_sec(jT) of them when T < 1s (one per second).
+// The bucket holds at most b+1 tokens: when more have accrued by a wake-up
+// (T < 1s with a small burst, or b = 0), it allows b+1 and restarts as at
+// t = 0, so the pattern repeats in cycles (found by the same search below).
 // The exception is a token time whose sub-second part lies in (0, 1ms): the
 // rounding then wakes the cohort before the token is due, the remaining wait
 // rounds to "not throttled", and every message left is promoted at once
@@ -59,6 +62,13 @@ struct RateSchedule {
   std::optional<std::uint64_t> leak_token;
   std::int64_t leak_at_seconds = 0;
   std::uint64_t leak_deferrals = 0;
+  // A bucket that refills to b+1 between wake-ups (GCRA stores at most b+1
+  // tokens) restarts the pattern of t = 0: every `cycle_seconds` the next
+  // `cycle_messages` messages repeat the first cycle's waits, with
+  // `cycle_deferrals` more deferrals each. Zero: no refill, tokens accumulate.
+  std::uint64_t cycle_seconds = 0;
+  std::uint64_t cycle_messages = 0;
+  std::uint64_t cycle_deferrals = 0;
 
   friend bool operator==(const RateSchedule&, const RateSchedule&) = default;
 };
