@@ -103,6 +103,8 @@ TEST_CASE("timeline POLICY -q evaluates that queue of the policy", "[timeline_cm
   4        2h 20m  2h 18m 30s..2h 21m 27s  2h 40m
   ... then 17 more attempts every 4h, from attempt 5 at 5h to 2days 21h
   expired after attempt 21 at 2days 21h: Next delivery time would be 3days 1h after creation, which exceeds max_age=3days
+  max_message_rate 1000/h: a burst of 100 messages goes at once (a cold bucket passes 1000, then one every 3s 600ms)
+  (approximates the local throttle backend for a burst due at once in a cold bucket; redis backends differ, and a throttle_insert_ready_queue delay becomes a random 0-59s)
 
   3|  |  |  |   |  |  |   |  |  |   |  |  |   |  |  |   |  |
   +--------------------------------------------------------X.+
@@ -157,6 +159,7 @@ TEST_CASE("timeline --format json prints settings, timeline and diagnostics", "[
       "reason": "Next delivery time would be 7h after creation, which exceeds max_age=3h"
     },
     "max_age_seconds": 10800,
+    "rate_limit": null,
     "summary": null,
     "unbounded": false
   },
@@ -193,7 +196,7 @@ TEST_CASE("timeline exit codes", "[timeline_cmd]") {
     CHECK(r.out.empty());
     CHECK(r.err ==
           "kumo-lint: error: unknown --config key \"retry_intervl\", did you mean \"retry_interval\"? "
-          "(keys: retry_interval, max_retry_interval, max_age)\n");
+          "(keys: retry_interval, max_retry_interval, max_age, max_message_rate)\n");
   }
   SECTION("other usage errors: 2") {
     CHECK(timeline({"--config", "max_age"}).code == 2);
