@@ -1,6 +1,7 @@
 #include "cli/command_check.hpp"
 
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 
@@ -34,6 +35,9 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_option("--attempt-duration", o.attempt_duration, "Seconds each delivery attempt takes before failing");
   cmd->add_option("--seed", o.seed, "Draw one reproducible jitter realization instead of the envelope");
   cmd->add_option("--max-attempts-shown", o.max_attempts_shown, "Attempts listed before the periodic tail is summarized");
+  cmd->add_option("--burst", o.burst,
+                  "Messages due together for the max_message_rate preview (default 100)")
+      ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
   return cmd;
 }
 
@@ -76,6 +80,7 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   request.timeline.attempt_duration_seconds = o.attempt_duration;
   request.timeline.seed = o.seed;
   request.timeline.max_attempts_shown = o.max_attempts_shown;
+  request.timeline.burst = o.burst;
 
   report::Format format = report::Format::text;
   for (const auto& f : report::formats()) {

@@ -13,6 +13,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/policy_flags.hpp"
+#include "core/simulate/rate_preview.hpp"
 
 namespace kumo::cli {
 
@@ -28,6 +29,7 @@ struct CheckOptions {
   std::uint64_t attempt_duration = 0;
   std::optional<std::uint64_t> seed;
   std::size_t max_attempts_shown = 50;
+  std::uint64_t burst = simulate::k_default_burst;
 };
 
 // Registers the subcommand and binds its flags to `options`.

@@ -1,6 +1,7 @@
 #include "cli/command_timeline.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <utility>
 
@@ -71,6 +72,7 @@ simulate::TimelineOptions simulation_options(const TimelineCommandOptions& o) {
   t.attempt_duration_seconds = o.attempt_duration;
   t.seed = o.seed;
   t.max_attempts_shown = o.max_attempts_shown;
+  t.burst = o.burst;
   return t;
 }
 
@@ -207,8 +209,8 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
   cmd->add_option("policy", o.policy, "The policy file; omit it to use --config settings or kumod's defaults");
   cmd->add_option("-q,--queue", o.queue, "The queue to evaluate (required with a policy), e.g. tenant@gmail.com");
   cmd->add_option("--config", o.settings,
-                  "KEY=VALUE instead of a policy (repeatable): retry_interval, max_retry_interval or max_age; "
-                  "digits are seconds, anything else humantime");
+                  "KEY=VALUE instead of a policy (repeatable): retry_interval, max_retry_interval or max_age "
+                  "(digits are seconds, anything else humantime), or max_message_rate (a throttle spec)");
   std::vector<std::string> format_names;
   for (const auto& f : report::formats()) {
     format_names.emplace_back(f.name);
@@ -220,6 +222,9 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
   cmd->add_option("--attempt-duration", o.attempt_duration, "Seconds each delivery attempt takes before failing");
   cmd->add_option("--seed", o.seed, "Draw one reproducible jitter realization instead of the envelope");
   cmd->add_option("--max-attempts-shown", o.max_attempts_shown, "Attempts listed before the periodic tail is summarized");
+  cmd->add_option("--burst", o.burst,
+                  "Messages due together for the max_message_rate preview (default 100)")
+      ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
   cmd->add_option("--chart-width", o.chart_width, "Columns of the chart's time axis")
       ->check(CLI::Range(report::k_min_chart_width, 1000));
   return cmd;

@@ -15,6 +15,7 @@
 #include "cli/exit_code.hpp"
 #include "cli/policy_flags.hpp"
 #include "core/report/render.hpp"
+#include "core/simulate/rate_preview.hpp"
 
 namespace kumo::cli {
 
@@ -28,6 +29,7 @@ struct TimelineCommandOptions {
   std::uint64_t attempt_duration = 0;
   std::optional<std::uint64_t> seed;
   std::size_t max_attempts_shown = 50;
+  std::uint64_t burst = simulate::k_default_burst;
   int chart_width = report::k_default_chart_width;
 };
 

@@ -55,6 +55,8 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
     {Code::invalid_throttle, "KQ301", S::error, "a throttle spec that KumoMTA cannot parse"},
     {Code::zero_rate_throttle, "KQ302", S::warning, "a throttle whose emission interval is 0: every throttle call fails at run time"},
     {Code::throttle_too_fast, "KQ303", S::warning, "a throttle faster than 1000/s never delays on the local backend"},
+    {Code::rate_expires_untried, "KQ304", S::warning,
+     "max_message_rate defers part of a burst until max_age: those messages expire untried"},
     // --- KQ9xx loading and running ---
     {Code::policy_syntax, "KQ901", S::error, "the policy file does not compile"},
     {Code::policy_top_level, "KQ902", S::error, "the policy raised an error while loading"},

@@ -59,6 +59,7 @@ enum class Code : std::size_t {
   invalid_throttle,
   zero_rate_throttle,
   throttle_too_fast,
+  rate_expires_untried,
   // --- KQ9xx loading and running ---
   policy_syntax,
   policy_top_level,

@@ -145,6 +145,11 @@ TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::T
   simulate::RetryPolicy policy = retry_policy(c);
   simulate::Timeline timeline = simulate::simulate_retries(policy, options);
   std::vector<diag::Diagnostic> findings = simulate::timeline_findings(policy, timeline);
+  if (c.max_message_rate) {
+    timeline.rate_limit = simulate::preview_rate(*c.max_message_rate, c.max_age, options.burst);
+    std::vector<diag::Diagnostic> rate = simulate::rate_preview_findings(*timeline.rate_limit);
+    findings.insert(findings.end(), rate.begin(), rate.end());
+  }
   return {std::move(timeline), std::move(findings)};
 }
 

@@ -40,8 +40,9 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
 // The retry keys of a config, as the simulator takes them.
 simulate::RetryPolicy retry_policy(const config::QueueConfig& c);
 
-// Simulates a config's retry schedule and reports its findings; the one path
-// shared by `check` and `timeline`.
+// Simulates a config's retry schedule and previews its max_message_rate
+// (options.burst messages due together), with the findings of both; the one
+// path shared by `check` and `timeline`.
 TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::TimelineOptions& options);
 
 // The default sample queues for a policy source (documented in docs/usage.md):

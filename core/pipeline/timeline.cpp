@@ -17,11 +17,17 @@ bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// A throttle spec is always a string; "100" must reach the converter as the
+// string kumod would reject, not as an integer (an integer is a type error).
+lua::Value value_of(const Setting& s) {
+  return s.key == "max_message_rate" ? lua::Value::make_string(s.value) : setting_value(s.value);
+}
+
 // A string-keyed Lua table; entries sorted bytewise, as lua::Table requires.
 lua::Value table_of(const std::vector<Setting>& settings) {
   auto table = std::make_shared<lua::Table>();
   for (const auto& s : settings) {
-    table->entries.push_back({lua::Value::make_string(s.key), setting_value(s.value)});
+    table->entries.push_back({lua::Value::make_string(s.key), value_of(s)});
   }
   std::sort(table->entries.begin(), table->entries.end(),
             [](const lua::TableEntry& a, const lua::TableEntry& b) { return a.key.string < b.key.string; });
@@ -34,7 +40,8 @@ lua::Value table_of(const std::vector<Setting>& settings) {
 }  // namespace
 
 const std::vector<std::string_view>& timeline_setting_keys() {
-  static const std::vector<std::string_view> keys = {"retry_interval", "max_retry_interval", "max_age"};
+  static const std::vector<std::string_view> keys = {"retry_interval", "max_retry_interval", "max_age",
+                                                           "max_message_rate"};
   return keys;
 }
 

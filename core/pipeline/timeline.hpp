@@ -28,8 +28,8 @@ struct SettingsTimeline {
 
 // --- Interface ---
 
-// The keys that decide the retry schedule, in QueueConfig order: the only
-// keys settings may name.
+// The keys that decide the retry schedule, then max_message_rate (its value
+// is always a string): the only keys settings may name.
 const std::vector<std::string_view>& timeline_setting_keys();
 
 // The Lua value a policy would write for `text`: all digits is integer

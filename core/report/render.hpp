@@ -50,8 +50,12 @@ std::string format_summary(const Summary& s);
 // "9 attempts, the last at 3days 13h; expires at 3days 13h of max_age=7days".
 std::string timeline_summary(const simulate::Timeline& t);
 // The attempts as a table (columns as wide as their cells), then the
-// periodic tail and the expiry line.
+// periodic tail, the expiry line and the rate preview.
 std::string timeline_table(const simulate::Timeline& t);
+// What max_message_rate does to a burst (after the table's expiry line):
+// "max_message_rate 10/h: of a burst of 100 messages, 10 go at once, ..."
+// and a line naming the approximation. Lines indented like the table's.
+std::string rate_preview_text(const simulate::RatePreview& p);
 // "retry_interval=20m max_retry_interval=none max_age=7days".
 std::string timeline_settings(const simulate::RetryPolicy& p);
 // An ASCII chart, `width` columns from 0 to max_age (narrower widths are

@@ -4,6 +4,7 @@
 
 #include "core/report/render.hpp"
 #include "core/values/duration.hpp"
+#include "core/values/throttle.hpp"
 
 namespace kumo::report {
 
@@ -170,6 +171,60 @@ std::string legend(const simulate::Timeline& t) {
   return out + "; " + marks;
 }
 
+
+// --- The rate preview ---
+
+std::string count_of(std::uint64_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+std::string interval_text(std::uint64_t ns) {
+  return values::format_humantime(
+      values::Duration{ns / 1'000'000'000, static_cast<std::uint32_t>(ns % 1'000'000'000)});
+}
+
+// "of a burst of 100 messages, 10 go at once, the rest one every 6m; the last
+// is promoted after 9h, deferred 90 times".
+std::string throttled_burst_text(const simulate::RatePreview& p) {
+  const simulate::RateSchedule& s = p.schedule;
+  const std::string burst = count_of(p.burst, "message");
+  if (p.burst <= s.immediate_events) {
+    return "a burst of " + burst + " goes at once (a cold bucket passes " + std::to_string(s.immediate_events) +
+           ", then one every " + interval_text(s.interval_ns) + ")";
+  }
+  std::string out = "of a burst of " + burst + ", " + std::to_string(p.at_once) + " go at once, the rest one every " +
+                    interval_text(s.interval_ns);
+  if (s.interval_ns < 1'000'000'000) {
+    out += " in whole-second cohorts";
+  }
+  if (p.leak) {
+    out += "; from message " + std::to_string(p.leak->from_message) + " on the wait rounds below 1ms, so the rest go at " +
+           at(p.leak->at_seconds) + " without a token";
+  }
+  return out + "; the last is promoted after " + at(p.last->delay_seconds) + ", deferred " +
+         count_of(p.last->deferrals, "time") + " (throttle deferrals count no attempt and have no jitter)";
+}
+
+std::string rate_outcome_text(const simulate::RatePreview& p) {
+  const simulate::RateSchedule& s = p.schedule;
+  switch (s.regime) {
+    case simulate::RateRegime::zero_rate:
+      return "zero rate: every throttle check fails, so no message is promoted; each due time counts as a failed "
+             "attempt on the retry schedule above";
+    case simulate::RateRegime::never_delays:
+      return "never delays (one every " + interval_text(s.interval_ns) +
+             " rounds to no wait): a burst of " + count_of(p.burst, "message") + " goes at once";
+    case simulate::RateRegime::throttles:
+      break;
+  }
+  std::string out = throttled_burst_text(p);
+  if (p.expired > 0) {
+    out += "; " + std::to_string(p.expired) + " would be due at or after max_age=" + at(p.max_age_seconds) +
+           " and expire untried";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string timeline_summary(const simulate::Timeline& t) {
@@ -208,7 +263,17 @@ std::string timeline_table(const simulate::Timeline& t) {
     out += "  expired after attempt " + std::to_string(t.expiry->after_attempt) + " at " + at(t.expiry->at_seconds) +
            ": " + t.expiry->reason + "\n";
   }
+  if (t.rate_limit) {
+    out += rate_preview_text(*t.rate_limit);
+  }
   return out;
+}
+
+std::string rate_preview_text(const simulate::RatePreview& p) {
+  return "  max_message_rate " + values::format_throttle(p.spec) + ": " + rate_outcome_text(p) + "\n" +
+         "  (approximates the local throttle backend for a burst due at once in a cold bucket; redis backends "
+         "differ, and a throttle_insert_ready_queue delay becomes a random 0-" +
+         std::to_string(simulate::k_requeue_jitter_max_seconds) + "s)\n";
 }
 
 std::string timeline_settings(const simulate::RetryPolicy& p) {

@@ -621,7 +621,8 @@ nlohmann::json timeline_to_json(const Timeline& timeline) {
           {"unbounded", timeline.unbounded},
           {"attempts", attempts},
           {"expiry", expiry},
-          {"summary", summary}};
+          {"summary", summary},
+          {"rate_limit", timeline.rate_limit ? rate_preview_to_json(*timeline.rate_limit) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace kumo::simulate

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/diag/diagnostic.hpp"
+#include "core/simulate/rate_preview.hpp"
 #include "core/values/duration.hpp"
 
 namespace kumo::simulate {
@@ -40,6 +41,7 @@ struct TimelineOptions {
   std::uint64_t attempt_duration_seconds = 0;  // each attempt's time before it fails
   std::optional<std::uint64_t> seed;           // set: one reproducible jitter draw
   std::size_t max_attempts_shown = 50;  // listed attempts; the doubling prefix is always listed
+  std::uint64_t burst = k_default_burst;  // messages due together, for the max_message_rate preview
 };
 
 struct Attempt {
@@ -81,6 +83,9 @@ struct Timeline {
   std::vector<Attempt> attempts;                   // the first attempts, in order
   std::optional<Expiry> expiry;                    // none: never expires
   std::optional<PeriodicTail> summary;             // none: every attempt is listed, or no end
+  // What max_message_rate does to a burst before its first attempt; none
+  // without a rate. Set by pipeline::evaluate_timeline, not simulate_retries.
+  std::optional<RatePreview> rate_limit;
 };
 
 // What kumod does with a spooled message at restart (§4.4 spool-in).
@@ -128,7 +133,8 @@ Timeline simulate_retries(const RetryPolicy& policy, const TimelineOptions& opti
 SpoolIn spool_in(const RetryPolicy& policy, values::Duration age);
 
 // {attempt_count, expires_at_seconds, max_age_seconds, unbounded, attempts[{attempt,
-// at_seconds, at, earliest_seconds, latest_seconds, delay_after_seconds}], expiry, summary}.
+// at_seconds, at, earliest_seconds, latest_seconds, delay_after_seconds}], expiry, summary,
+// rate_limit (rate_preview_to_json, or null)}.
 nlohmann::json timeline_to_json(const Timeline& timeline);
 
 // KQ2xx findings, without location, queue or key (the caller fills them).

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/run.hpp"
 #include "core/report/render.hpp"
 #include "core/simulate/retry_timeline.hpp"
@@ -101,6 +103,8 @@ TEST_CASE("timeline POLICY -q evaluates that queue of the policy", "[timeline_cm
   4        2h 20m  2h 18m 30s..2h 21m 27s  2h 40m
   ... then 17 more attempts every 4h, from attempt 5 at 5h to 2days 21h
   expired after attempt 21 at 2days 21h: Next delivery time would be 3days 1h after creation, which exceeds max_age=3days
+  max_message_rate 1000/h: a burst of 100 messages goes at once (a cold bucket passes 1000, then one every 3s 600ms)
+  (approximates the local throttle backend for a burst due at once in a cold bucket; redis backends differ, and a throttle_insert_ready_queue delay becomes a random 0-59s)
 
   3|  |  |  |   |  |  |   |  |  |   |  |  |   |  |  |   |  |
   +--------------------------------------------------------X.+
@@ -155,6 +159,7 @@ TEST_CASE("timeline --format json prints settings, timeline and diagnostics", "[
       "reason": "Next delivery time would be 7h after creation, which exceeds max_age=3h"
     },
     "max_age_seconds": 10800,
+    "rate_limit": null,
     "summary": null,
     "unbounded": false
   },
@@ -191,7 +196,7 @@ TEST_CASE("timeline exit codes", "[timeline_cmd]") {
     CHECK(r.out.empty());
     CHECK(r.err ==
           "kumo-lint: error: unknown --config key \"retry_intervl\", did you mean \"retry_interval\"? "
-          "(keys: retry_interval, max_retry_interval, max_age)\n");
+          "(keys: retry_interval, max_retry_interval, max_age, max_message_rate)\n");
   }
   SECTION("other usage errors: 2") {
     CHECK(timeline({"--config", "max_age"}).code == 2);
@@ -250,4 +255,34 @@ TEST_CASE("timeline_chart marks endless retries and widens narrow charts", "[tim
 0                 1h
 never expires: every delay truncates to 0s, kumod retries without pause; | an attempt, 2-9 or # (ten or more) attempts in one column
 )");
+}
+
+TEST_CASE("timeline --config max_message_rate previews a burst", "[timeline_cmd][rate_preview]") {
+  Run r = timeline({"--config", "retry_interval=20m", "--config", "max_age=2h", "--config", "max_message_rate=10/h"});
+  CHECK(r.code == 0);
+  CHECK(r.out == R"(--config: warning[KQ203]: last attempt at 1h of max_age=2h (the next retry would be at 2h 20m): consider max_retry_interval
+--config: warning[KQ304]: max_message_rate '10/h' (one every 6m) defers a burst of 100 messages for up to 9h: 71 would reach max_age=2h and expire without a delivery attempt
+retry_interval=20m max_retry_interval=none max_age=2h
+  attempt  at   earliest..latest  then waits
+  1        0s   0s..0s            20m
+  2        20m  19m 30s..20m 29s  40m
+  3        1h   59m..1h 58s       -
+  expired after attempt 3 at 1h: Next delivery time would be 2h 20m after creation, which exceeds max_age=2h
+  max_message_rate 10/h: of a burst of 100 messages, 10 go at once, the rest one every 6m; the last is promoted after 9h, deferred 90 times (throttle deferrals count no attempt and have no jitter); 71 would be due at or after max_age=2h and expire untried
+  (approximates the local throttle backend for a burst due at once in a cold bucket; redis backends differ, and a throttle_insert_ready_queue delay becomes a random 0-59s)
+
+  |         |                   |
+  +-----------------------------X............................+
+  0                                                         2h
+  X expires at 1h after attempt 3; | an attempt, 2-9 or # (ten or more) attempts in one column
+)");
+
+  Run small = timeline({"--config", "max_message_rate=6/m", "--burst", "6", "--format", "json"});
+  const auto doc = nlohmann::json::parse(small.out);
+  const auto& rate = doc["timeline"]["rate_limit"];
+  CHECK(rate["at_once"] == 6);
+  CHECK(rate["drain_seconds"] == 0);
+  CHECK(rate["expires_before_first_attempt"] == false);
+  Run none = timeline({"--format", "json"});
+  CHECK(nlohmann::json::parse(none.out)["timeline"]["rate_limit"].is_null());
 }

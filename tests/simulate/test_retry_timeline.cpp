@@ -461,7 +461,8 @@ TEST_CASE("JSON for the defaults", "[timeline]") {
     "expiry": {"after_attempt": 9, "at_seconds": 306000,
                "reason": "Next delivery time would be 7days 2h 20m after creation, which exceeds max_age=7days",
                "depends_on_jitter": false},
-    "summary": null
+    "summary": null,
+    "rate_limit": null
   })");
   const nlohmann::json actual = kumo::simulate::timeline_to_json(simulate_retries(k_defaults));
   CHECK(actual == expected);
@@ -475,7 +476,7 @@ TEST_CASE("JSON for an endless loop and a summarized tail", "[timeline]") {
       simulate_retries(policy(secs(0), std::nullopt, secs(60)), one));
   CHECK(
       loop.dump() ==
-      R"({"attempt_count":null,"attempts":[{"at":"0s","at_seconds":0,"attempt":1,"delay_after_seconds":0,"earliest_seconds":0,"latest_seconds":0}],"expires_at_seconds":null,"expiry":null,"max_age_seconds":60,"summary":null,"unbounded":true})");
+      R"({"attempt_count":null,"attempts":[{"at":"0s","at_seconds":0,"attempt":1,"delay_after_seconds":0,"earliest_seconds":0,"latest_seconds":0}],"expires_at_seconds":null,"expiry":null,"max_age_seconds":60,"rate_limit":null,"summary":null,"unbounded":true})");
   const nlohmann::json tail = kumo::simulate::timeline_to_json(
       simulate_retries(policy(secs(1), secs(1), secs(604800)), one));
   CHECK(
