@@ -21,23 +21,13 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_option("-q,--queue", o.queues,
                   "A queue to evaluate, in KumoMTA's syntax campaign:tenant@domain!routing_domain (repeatable)");
   cmd->add_option("--queues-file", o.queues_file, "A file of queue names, one per line; # comments; - for stdin");
-  std::vector<std::string> format_names;
-  for (const auto& f : report::formats()) {
-    format_names.emplace_back(f.name);
-  }
-  cmd->add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember(format_names));
+  add_format_option(cmd, o.format);
   cmd->add_option("--fail-level", o.fail_level, "Exit 1 on findings at or above this severity")
       ->check(CLI::IsMember({"error", "warning"}));
-  cmd->add_option("--color", o.color, "Color severities: auto (a terminal without NO_COLOR), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  add_color_option(cmd, o.color);
   add_policy_run_flags(cmd, o.run);
   cmd->add_flag("--timeline", o.timeline, "Text: show every retry attempt, not just the summary line");
-  cmd->add_option("--attempt-duration", o.attempt_duration, "Seconds each delivery attempt takes before failing");
-  cmd->add_option("--seed", o.seed, "Draw one reproducible jitter realization instead of the envelope");
-  cmd->add_option("--max-attempts-shown", o.max_attempts_shown, "Attempts listed before the periodic tail is summarized");
-  cmd->add_option("--burst", o.burst,
-                  "Messages due together for the max_message_rate preview (default 100)")
-      ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
+  add_simulation_options(cmd, o.simulation);
   return cmd;
 }
 
@@ -77,10 +67,7 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   request.policy_source = read_policy_file(o.policy);
   request.host = host_options(o.run);
   request.queues = queue_source(o, in);
-  request.timeline.attempt_duration_seconds = o.attempt_duration;
-  request.timeline.seed = o.seed;
-  request.timeline.max_attempts_shown = o.max_attempts_shown;
-  request.timeline.burst = o.burst;
+  request.timeline = o.simulation.timeline_options();
 
   report::Format format = report::Format::text;
   for (const auto& f : report::formats()) {

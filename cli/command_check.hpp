@@ -12,7 +12,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_code.hpp"
-#include "cli/policy_flags.hpp"
+#include "cli/shared_flags.hpp"
 #include "core/simulate/rate_preview.hpp"
 
 namespace kumo::cli {
@@ -26,10 +26,7 @@ struct CheckOptions {
   std::string color = "auto";
   PolicyRunFlags run;
   bool timeline = false;
-  std::uint64_t attempt_duration = 0;
-  std::optional<std::uint64_t> seed;
-  std::size_t max_attempts_shown = 50;
-  std::uint64_t burst = simulate::k_default_burst;
+  SimulationFlags simulation;
 };
 
 // Registers the subcommand and binds its flags to `options`.

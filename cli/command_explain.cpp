@@ -1,5 +1,7 @@
 #include "cli/command_explain.hpp"
 
+#include "cli/shared_flags.hpp"
+
 #include <algorithm>
 #include <memory>
 
@@ -33,11 +35,7 @@ CLI::App* add_explain_command(CLI::App& app, ExplainOptions& o) {
   CLI::App* cmd = app.add_subcommand("explain", "Say what each value is (duration, throttle spec, queue name) "
                                                 "and what KumoMTA makes of it");
   cmd->add_option("value", o.values, "A duration, throttle spec or queue name (one or more)")->required();
-  std::vector<std::string> format_names;
-  for (const auto& f : report::formats()) {
-    format_names.emplace_back(f.name);
-  }
-  cmd->add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember(format_names));
+  add_format_option(cmd, o.format);
   cmd->footer(k_classification_help);
   return cmd;
 }

@@ -67,15 +67,6 @@ class CaptureSink : public report::ReportSink {
   std::optional<report::QueueReport> m_report;
 };
 
-simulate::TimelineOptions simulation_options(const TimelineCommandOptions& o) {
-  simulate::TimelineOptions t;
-  t.attempt_duration_seconds = o.attempt_duration;
-  t.seed = o.seed;
-  t.max_attempts_shown = o.max_attempts_shown;
-  t.burst = o.burst;
-  return t;
-}
-
 void check_mode(const TimelineCommandOptions& o) {
   if (!o.policy.empty() && !o.settings.empty()) {
     throw UsageError("give either a policy or --config settings, not both");
@@ -122,7 +113,7 @@ std::vector<pipeline::Setting> parse_settings(const std::vector<std::string>& te
 TimelineView settings_view(const TimelineCommandOptions& o) {
   const char* source = o.settings.empty() ? k_defaults_source : k_settings_source;
   pipeline::SettingsTimeline result =
-      pipeline::timeline_from_settings(parse_settings(o.settings), simulation_options(o), source);
+      pipeline::timeline_from_settings(parse_settings(o.settings), o.simulation.timeline_options(), source);
   TimelineView view;
   if (result.config) {
     view.settings = pipeline::retry_policy(*result.config);
@@ -139,7 +130,7 @@ TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
   request.host = host_options(o.run);
   auto queue = std::make_shared<std::optional<std::string>>(o.queue);
   request.queues = [queue]() { return std::exchange(*queue, std::nullopt); };
-  request.timeline = simulation_options(o);
+  request.timeline = o.simulation.timeline_options();
 
   CaptureSink sink(err);
   report::Summary summary = pipeline::run_check(request, sink);
@@ -158,11 +149,11 @@ TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
 // simulation flags that change the schedule when they are set.
 std::string settings_line(const TimelineView& view, const TimelineCommandOptions& o) {
   std::string line = view.title + report::timeline_settings(*view.settings);
-  if (o.attempt_duration > 0) {
-    line += " attempt_duration=" + values::format_humantime(values::Duration{o.attempt_duration, 0});
+  if (o.simulation.attempt_duration > 0) {
+    line += " attempt_duration=" + values::format_humantime(values::Duration{o.simulation.attempt_duration, 0});
   }
-  if (o.seed) {
-    line += " seed=" + std::to_string(*o.seed);
+  if (o.simulation.seed) {
+    line += " seed=" + std::to_string(*o.simulation.seed);
   }
   return line + "\n";
 }
@@ -211,20 +202,10 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
   cmd->add_option("--config", o.settings,
                   "KEY=VALUE instead of a policy (repeatable): retry_interval, max_retry_interval or max_age "
                   "(digits are seconds, anything else humantime), or max_message_rate (a throttle spec)");
-  std::vector<std::string> format_names;
-  for (const auto& f : report::formats()) {
-    format_names.emplace_back(f.name);
-  }
-  cmd->add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember(format_names));
-  cmd->add_option("--color", o.color, "Color severities: auto (a terminal without NO_COLOR), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  add_format_option(cmd, o.format);
+  add_color_option(cmd, o.color);
   add_policy_run_flags(cmd, o.run);
-  cmd->add_option("--attempt-duration", o.attempt_duration, "Seconds each delivery attempt takes before failing");
-  cmd->add_option("--seed", o.seed, "Draw one reproducible jitter realization instead of the envelope");
-  cmd->add_option("--max-attempts-shown", o.max_attempts_shown, "Attempts listed before the periodic tail is summarized");
-  cmd->add_option("--burst", o.burst,
-                  "Messages due together for the max_message_rate preview (default 100)")
-      ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
+  add_simulation_options(cmd, o.simulation);
   cmd->add_option("--chart-width", o.chart_width, "Columns of the chart's time axis")
       ->check(CLI::Range(report::k_min_chart_width, 1000));
   return cmd;

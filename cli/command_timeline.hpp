@@ -13,7 +13,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_code.hpp"
-#include "cli/policy_flags.hpp"
+#include "cli/shared_flags.hpp"
 #include "core/report/render.hpp"
 #include "core/simulate/rate_preview.hpp"
 
@@ -26,10 +26,7 @@ struct TimelineCommandOptions {
   std::string format = "text";
   std::string color = "auto";
   PolicyRunFlags run;
-  std::uint64_t attempt_duration = 0;
-  std::optional<std::uint64_t> seed;
-  std::size_t max_attempts_shown = 50;
-  std::uint64_t burst = simulate::k_default_burst;
+  SimulationFlags simulation;
   int chart_width = report::k_default_chart_width;
 };
 

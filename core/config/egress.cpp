@@ -97,27 +97,38 @@ bool is_ip(const std::string& s) {
   return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
 
-void source_field(Converter& c, const std::string& field, const Value& v) {
+// Checks one optional field; returns its serialized value (null when unset
+// or rejected).
+nlohmann::json source_field(Converter& c, const std::string& field, const Value& v) {
   if (v.kind == K::null) {
-    return;  // every field but name and ttl is optional
+    return nullptr;  // every field but name and ttl is optional
   }
   if (field == "source_address" || field == "ha_proxy_source_address" || field == "socks5_proxy_source_address") {
-    if (auto s = c.string(field, v); s && !is_ip(*s)) {
+    auto s = c.string(field, v);
+    if (s && !is_ip(*s)) {
       c.reject(Code::wrong_type, field, field + ": " + *s + " is not an IP address (no port, no brackets)",
                "invalid IP address syntax");
     }
-  } else if (field == "remote_port") {
-    c.unsigned_integer(field, v, 65535, "u16");
-  } else if (field == "ttl") {
-    c.duration(field, v);
-  } else if (field == "socks5_proxy_password" || field == "suspend_when_unplumbed" ||
-             field == "suspend_when_proxy_unhealthy") {
+    return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
+  }
+  if (field == "remote_port") {
+    auto port = c.unsigned_integer(field, v, 65535, "u16");
+    return port ? nlohmann::json(*port) : nlohmann::json(nullptr);
+  }
+  if (field == "ttl") {
+    auto d = c.duration(field, v);
+    return values::format_humantime(d.value_or(values::Duration{60, 0}));
+  }
+  if (field == "socks5_proxy_password" || field == "suspend_when_unplumbed" ||
+      field == "suspend_when_proxy_unhealthy") {
     if (v.kind != K::table && !(field == "socks5_proxy_password" && v.kind == K::string)) {
       c.wrong_type(field, v, "a table", "a map");
+      return nullptr;
     }
-  } else {
-    c.string(field, v);
+    return v.kind == K::string ? nlohmann::json(v.string) : nlohmann::json("<table>");
   }
+  auto s = c.string(field, v);
+  return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
 }
 
 }  // namespace
@@ -151,19 +162,32 @@ Converted<EgressSource> convert_egress_source(const Value& params) {
   if (!is_struct_table(c, params, "kumo.make_egress_source")) {
     return finish(c, source);
   }
+  for (auto field : k_source_fields) {
+    source.serialized[std::string(field)] = nullptr;
+  }
+  source.serialized["ttl"] = "1m";
   bool has_name = false;
   for (auto& [key, value] : c.fields("", *params.table, k_source_fields, true)) {
     if (key == "name") {
       has_name = true;
       if (auto s = c.string(key, *value)) {
         source.name = *s;
+        source.serialized["name"] = *s;
       }
     } else {
-      source_field(c, key, *value);
+      source.serialized[key] = source_field(c, key, *value);
     }
   }
   require_name(c, has_name, "kumo.make_egress_source");
   return finish(c, source);
+}
+
+nlohmann::json egress_pool_to_kumo_json(const EgressPool& pool) {
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto& e : pool.entries) {
+    entries.push_back({{"name", e.name}, {"weight", e.weight}});
+  }
+  return {{"name", pool.name}, {"entries", entries}, {"ttl", values::format_humantime(pool.ttl)}};
 }
 
 }  // namespace kumo::config

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/diag/diagnostic.hpp"
 #include "core/lua/value.hpp"
 #include "core/values/duration.hpp"
@@ -26,6 +28,9 @@ struct EgressPool {
 
 struct EgressSource {
   std::string name;
+  // Every field in KumoMTA's serialized form (unset optionals null, ttl as
+  // humantime), for reading the object back from Lua.
+  nlohmann::json serialized;
 };
 
 template <class T>
@@ -39,5 +44,8 @@ struct Converted {
 
 Converted<EgressPool> convert_egress_pool(const lua::Value& params);
 Converted<EgressSource> convert_egress_source(const lua::Value& params);
+
+// The pool as KumoMTA serializes it: {name, entries: [{name, weight}], ttl}.
+nlohmann::json egress_pool_to_kumo_json(const EgressPool& pool);
 
 }  // namespace kumo::config

@@ -112,10 +112,10 @@ void set_readable_roots(PolicyHost::State& st);
 void require_readable(lua_State* L, const std::string& path, const char* what);
 
 // Registry names of the metatables.
-inline constexpr const char* k_queue_config_mt = "kumo-lint.QueueConfig";
-inline constexpr const char* k_egress_pool_mt = "kumo-lint.EgressPool";
-inline constexpr const char* k_egress_source_mt = "kumo-lint.EgressSource";
-inline constexpr const char* k_array_mt = "kumo-lint.array";
+inline constexpr char k_queue_config_mt[] = "kumo-lint.QueueConfig";
+inline constexpr char k_egress_pool_mt[] = "kumo-lint.EgressPool";
+inline constexpr char k_egress_source_mt[] = "kumo-lint.EgressSource";
+inline constexpr char k_array_mt[] = "kumo-lint.array";
 
 // Installs the sandboxed standard library (print/io capture, blocked
 // functions, text-only loading, require from the policy directory).

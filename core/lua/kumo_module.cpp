@@ -136,16 +136,65 @@ int make_queue_config(lua_State* L) {
   return 1;
 }
 
-int egress_gc(lua_State* L) {
-  static_cast<config::EgressPool*>(lua_touserdata(L, 1))->~EgressPool();
-  return 0;
-}
+// Userdata holding a C++ object of type T whose fields read back from Lua
+// in serialized form, as KumoMTA's objects do (cfg.key, pairs(cfg)).
+template <class T, nlohmann::json (*Serialize)(const T&), const char* Metatable>
+struct SerializedObject {
+  static T& self(lua_State* L) { return *static_cast<T*>(luaL_checkudata(L, 1, Metatable)); }
 
-int make_egress_pool(lua_State* L) {
+  static int gc(lua_State* L) {
+    self(L).~T();
+    return 0;
+  }
+
+  static int index(lua_State* L) {
+    nlohmann::json j = Serialize(self(L));
+    auto it = j.find(luaL_checkstring(L, 2));
+    if (it == j.end()) {
+      lua_pushnil(L);
+    } else {
+      push_json(L, *it);
+    }
+    return 1;
+  }
+
+  static int pairs(lua_State* L) {
+    nlohmann::json j = Serialize(self(L));
+    lua_getglobal(L, "next");
+    push_json(L, j);
+    lua_pushnil(L);
+    return 3;
+  }
+
+  // [-0, +1, m] Pushes a new object holding `value`.
+  static void push(lua_State* L, T value) {
+    auto* storage = static_cast<T*>(lua_newuserdatauv(L, sizeof(T), 0));
+    new (storage) T(std::move(value));
+    luaL_setmetatable(L, Metatable);
+  }
+
+  // [-0, +0, m] Creates the metatable.
+  static void register_metatable(lua_State* L) {
+    luaL_newmetatable(L, Metatable);
+    const luaL_Reg methods[] = {
+        {"__gc", gc}, {"__index", guarded<index>}, {"__pairs", guarded<pairs>}, {nullptr, nullptr}};
+    luaL_setfuncs(L, methods, 0);
+    lua_pop(L, 1);
+  }
+};
+
+nlohmann::json source_json(const config::EgressSource& s) { return s.serialized; }
+using PoolObject = SerializedObject<config::EgressPool, config::egress_pool_to_kumo_json, k_egress_pool_mt>;
+using SourceObject = SerializedObject<config::EgressSource, source_json, k_egress_source_mt>;
+
+// kumo.make_egress_pool / make_egress_source: validate like kumod, raise its
+// error on rejection, keep warnings for the report.
+template <class Object, auto Convert>
+int make_egress_object(lua_State* L) {
   lua_settop(L, 1);
   Value params = read_value(L, 1);
   auto where = current_location(L).value_or(diag::Location{});
-  auto result = config::convert_egress_pool(params);
+  auto result = Convert(params);
   if (!result.value) {
     raise_conversion_failure(L, result, params, where);
   }
@@ -153,22 +202,7 @@ int make_egress_pool(lua_State* L) {
   for (auto& d : locate(std::move(result.findings), where)) {
     st.side_diagnostics.push_back(std::move(d));
   }
-  auto* pool = static_cast<config::EgressPool*>(lua_newuserdatauv(L, sizeof(config::EgressPool), 0));
-  new (pool) config::EgressPool(std::move(*result.value));
-  luaL_setmetatable(L, k_egress_pool_mt);
-  return 1;
-}
-
-int make_egress_source(lua_State* L) {
-  lua_settop(L, 1);
-  Value params = read_value(L, 1);
-  auto where = current_location(L).value_or(diag::Location{});
-  auto result = config::convert_egress_source(params);
-  if (!result.value) {
-    raise_conversion_failure(L, result, params, where);
-  }
-  lua_newuserdatauv(L, 0, 0);
-  luaL_setmetatable(L, k_egress_source_mt);
+  Object::push(L, std::move(*result.value));
   return 1;
 }
 
@@ -357,12 +391,8 @@ void register_metatables(lua_State* L) {
                                      {nullptr, nullptr}};
   set_functions(L, config_methods);
   lua_pop(L, 1);
-  luaL_newmetatable(L, k_egress_pool_mt);
-  lua_pushcfunction(L, egress_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, k_egress_source_mt);
-  lua_pop(L, 1);
+  PoolObject::register_metatable(L);
+  SourceObject::register_metatable(L);
   luaL_newmetatable(L, k_array_mt);
   lua_pop(L, 1);
 }
@@ -397,8 +427,8 @@ void open_kumo(lua_State* L) {
   lua_newtable(L);
   const luaL_Reg functions[] = {{"on", guarded<kumo_on>},
                                 {"make_queue_config", guarded<make_queue_config>},
-                                {"make_egress_pool", guarded<make_egress_pool>},
-                                {"make_egress_source", guarded<make_egress_source>},
+                                {"make_egress_pool", guarded<make_egress_object<PoolObject, config::convert_egress_pool>>},
+                                {"make_egress_source", guarded<make_egress_object<SourceObject, config::convert_egress_source>>},
                                 {"reject", kumo_reject},
                                 {"disconnect", kumo_reject},
                                 {"log_error", kumo_log<k_error>},

@@ -120,35 +120,29 @@ void block(lua_State* L, const char* table, const char* name, const char* why) {
   lua_pop(L, 1);
 }
 
-// load/loadfile with the mode forced to text: Lua does not verify binary
-// chunks, and crafted bytecode can crash the interpreter.
-int text_only_load(lua_State* L) {
-  int n = lua_gettop(L);
-  if (n < 3) {
-    lua_settop(L, 3);
-  }
+// Calls the original function (upvalue 1) with its arguments, the one at
+// `mode_index` forced to "t": Lua does not verify binary chunks, and
+// crafted bytecode can crash the interpreter.
+int call_with_text_mode(lua_State* L, int mode_index) {
+  int n = std::max(lua_gettop(L), mode_index);
+  lua_settop(L, n);
   lua_pushstring(L, "t");
-  lua_replace(L, 3);
+  lua_replace(L, mode_index);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
-  lua_call(L, std::max(n, 3), LUA_MULTRET);
+  lua_call(L, n, LUA_MULTRET);
   return lua_gettop(L);
 }
 
+// load(chunk, name, mode, env)
+int text_only_load(lua_State* L) { return call_with_text_mode(L, 3); }
+
+// loadfile(name, mode, env), under the readable roots.
 int text_only_loadfile(lua_State* L) {
   if (const char* name = lua_tostring(L, 1)) {
     require_readable(L, name, "loadfile");
   }
-  int n = lua_gettop(L);
-  if (n < 2) {
-    lua_settop(L, 2);
-  }
-  lua_pushstring(L, "t");
-  lua_replace(L, 2);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, std::max(n, 2), LUA_MULTRET);
-  return lua_gettop(L);
+  return call_with_text_mode(L, 2);
 }
 
 int text_only_dofile(lua_State* L) {

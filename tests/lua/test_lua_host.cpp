@@ -179,3 +179,14 @@ TEST_CASE("kumo.time.parse_duration follows the duration grammar", "[lua_host]")
   CHECK(p.result.logs[0].text == "5400.0\t1h 30m\t5400000");
   CHECK(p.result.logs[1].text.rfind("false\t", 0) == 0);
 }
+
+TEST_CASE("egress pool and source objects read back in serialized form", "[lua_host]") {
+  Loaded p(k_prelude +
+           "local p = kumo.make_egress_pool { name = 'p', entries = { { name = 's1', weight = 2 } }, ttl = 90 }\n"
+           "print(p.name, p.ttl, p.entries[1].name, p.entries[1].weight)\n"
+           "local s = kumo.make_egress_source { name = 's1', source_address = '10.0.0.1', remote_port = 2525 }\n"
+           "print(s.name, s.source_address, s.remote_port, s.ttl, s.ehlo_domain == nil)\n");
+  REQUIRE(p.result.ok);
+  CHECK(p.result.logs[0].text == "p\t1m 30s\ts1\t2");
+  CHECK(p.result.logs[1].text == "s1\t10.0.0.1\t2525\t1m\tfalse");
+}
