@@ -98,9 +98,42 @@ void sort_unique(std::vector<diag::Diagnostic>& diagnostics) {
 }
 
 // The retry timeline of a config, and its findings located at the keys.
-simulate::Timeline add_timeline(const config::QueueConfig& c, const simulate::TimelineOptions& options,
-                                lua::Evaluation& ev, KeyLocator& locator, const std::string& policy_path) {
-  TimelineResult result = evaluate_timeline(c, options);
+// Queues that share retry settings share their timeline: the last few
+// results are kept, keyed by the settings the simulation reads.
+class TimelineCache {
+ public:
+  explicit TimelineCache(simulate::TimelineOptions options) : m_options(std::move(options)) {}
+
+  TimelineResult get(const config::QueueConfig& c) {
+    Key key{c.retry_interval, c.max_retry_interval, c.max_age, c.max_message_rate};
+    for (const auto& [cached, result] : m_entries) {
+      if (cached == key) {
+        return result;
+      }
+    }
+    if (m_entries.size() == k_capacity) {
+      m_entries.erase(m_entries.begin());
+    }
+    m_entries.emplace_back(key, evaluate_timeline(c, m_options));
+    return m_entries.back().second;
+  }
+
+ private:
+  struct Key {
+    values::Duration retry_interval;
+    std::optional<values::Duration> max_retry_interval;
+    values::Duration max_age;
+    std::optional<values::ThrottleSpec> max_message_rate;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  static constexpr std::size_t k_capacity = 16;
+  simulate::TimelineOptions m_options;
+  std::vector<std::pair<Key, TimelineResult>> m_entries;
+};
+
+simulate::Timeline add_timeline(const config::QueueConfig& c, TimelineCache& timelines, lua::Evaluation& ev,
+                                KeyLocator& locator, const std::string& policy_path) {
+  TimelineResult result = timelines.get(c);
   for (auto& d : result.findings) {
     // The built-in default has no make_queue_config call: point at the policy.
     d.location = ev.config_location.value_or(diag::Location{policy_path, 0, std::nullopt});
@@ -257,6 +290,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   QueueSource next =
       request.queues ? *request.queues : from_list(default_queues(request.policy_source, host.event_names()));
   SeenNames seen;
+  TimelineCache timelines(request.timeline);
   while (std::optional<std::string> name = next()) {
     if (!seen.insert(*name)) {
       continue;
@@ -280,7 +314,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
       d.queue = r.queue;
     }
     if (ev.config) {
-      r.timeline = add_timeline(*ev.config, request.timeline, ev, locator, request.policy_path);
+      r.timeline = add_timeline(*ev.config, timelines, ev, locator, request.policy_path);
       for (auto& d : ev.diagnostics) {
         d.queue = r.queue;
       }
