@@ -14,8 +14,8 @@ namespace kumo::cli {
 namespace {
 
 constexpr const char* k_exit_codes_help =
-    "Exit codes: 0 no finding at or above --fail-level; 1 findings; 2 bad command line or unreadable input file; "
-    "3 the policy could not be loaded; 4 internal error.";
+    "Exit codes: 0 no error finding (with check --fail-level warning, no warning either); 1 findings; 2 bad "
+    "command line or unreadable input file; 3 the policy could not be loaded; 4 internal error.";
 
 // Every subcommand, in the order --help lists them.
 std::vector<Command> command_table() {
@@ -38,10 +38,12 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   std::vector<Command> commands = command_table();
   std::vector<CLI::App*> subcommands;
   for (auto& c : commands) {
+    // Subcommands inherit the app's footer (the exit codes); one that sets
+    // its own (explain's classification rules) gets the exit codes after it.
     CLI::App* sub = c.add(app);
-    // A command's own footer (explain's classification rules) stays first.
-    const std::string own = sub->get_footer();
-    sub->footer(own.empty() ? std::string(k_exit_codes_help) : own + "\n\n" + k_exit_codes_help);
+    if (sub->get_footer() != k_exit_codes_help) {
+      sub->footer(sub->get_footer() + "\n\n" + k_exit_codes_help);
+    }
     subcommands.push_back(sub);
   }
 

@@ -23,7 +23,7 @@ TEST_CASE("no subcommand is a usage error", "[cli]") {
 TEST_CASE("check --help exits 0 and documents the exit codes", "[cli]") {
   auto r = run_cli({"check", "--help"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("Exit codes: 0 no finding") != std::string::npos);
+  CHECK(r.out.find("Exit codes: 0 no error finding") != std::string::npos);
   CHECK(r.out.find("--queues-file") != std::string::npos);
 }
 
