@@ -73,7 +73,9 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
 
 nlohmann::json diagnostic_json(const diag::Diagnostic& d);
 nlohmann::json log_json(const lua::LogLine& log);
-nlohmann::json queue_json(const QueueReport& r);
+// One result; with_config = false leaves "config" and "timeline" null (the
+// JSON sink fills them from its cache).
+nlohmann::json queue_json(const QueueReport& r, bool with_config = true);
 
 // A sink that writes `format` to `out`; text mode shows policy output on
 // `err`, JSON mode keeps stdout one JSON document.

@@ -14,17 +14,87 @@ namespace {
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
-// Indents every line but the first, to nest a dumped value in the envelope.
-std::string nest(const json& value, const std::string& prefix) {
-  std::string text = util::dump_json(value, 2);
+// Indents every line of `text` but the first by `prefix`.
+std::string indent_after_first(const std::string& text, const std::string& prefix) {
   std::string out;
-  for (char c : text) {
-    out += c;
-    if (c == '\n') {
-      out += prefix;
-    }
+  out.reserve(text.size() + text.size() / 4);
+  std::size_t start = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
+    out.append(text, start, nl + 1 - start);
+    out += prefix;
+    start = nl + 1;
   }
+  out.append(text, start, std::string::npos);
   return out;
+}
+
+// A dumped value nested in the envelope at `prefix`.
+std::string nest(const json& value, const std::string& prefix) {
+  return indent_after_first(util::dump_json(value, 2), prefix);
+}
+
+// Queues that share a config share its "config" and "timeline" text (the
+// timeline is a function of the config within one run): the sink keeps the
+// last few, dumped once, and splices them into each result. The output is
+// byte for byte what dumping the whole result would give.
+class FragmentCache {
+ public:
+  struct Fragments {
+    std::string config;
+    std::string timeline;
+  };
+
+  const Fragments& get(const QueueReport& r) {
+    for (const auto& [cached, fragments] : m_entries) {
+      if (cached == *r.config) {
+        return fragments;
+      }
+    }
+    if (m_entries.size() == k_capacity) {
+      m_entries.erase(m_entries.begin());
+    }
+    Fragments f;
+    // Members of a result sit one level (two spaces) inside it.
+    f.config = nest(config::to_kumo_json(*r.config), "  ");
+    f.timeline = r.timeline ? nest(simulate::timeline_to_json(*r.timeline), "  ") : "null";
+    m_entries.emplace_back(*r.config, std::move(f));
+    return m_entries.back().second;
+  }
+
+ private:
+  static constexpr std::size_t k_capacity = 16;
+  std::vector<std::pair<config::QueueConfig, Fragments>> m_entries;
+};
+
+// Placeholders that cannot occur in real output (control characters are
+// escaped by the dump), replaced by cached fragments.
+constexpr const char* k_config_slot = "\x01config\x01";
+constexpr const char* k_timeline_slot = "\x01timeline\x01";
+
+// Keys are sorted, so "config" is the second member (after "campaign", which
+// cannot hold control characters) and "timeline" the last: the placeholder
+// is found from the matching end, never inside a policy's printed text.
+void splice(std::string& text, const std::string& slot_value, const std::string& fragment, bool from_end) {
+  const std::string placeholder = util::dump_json(json(slot_value));
+  std::size_t at = from_end ? text.rfind(placeholder) : text.find(placeholder);
+  if (at != std::string::npos) {
+    text.replace(at, placeholder.size(), fragment);
+  }
+}
+
+// One result's text, from the cache where the config was seen before.
+std::string queue_text(const QueueReport& r, FragmentCache& cache) {
+  if (!r.config) {
+    return util::dump_json(queue_json(r), 2);
+  }
+  json skeleton = queue_json(r, /*with_config=*/false);
+  skeleton["config"] = k_config_slot;
+  skeleton["timeline"] = k_timeline_slot;
+  std::string text = util::dump_json(skeleton, 2);
+  const auto& fragments = cache.get(r);
+  splice(text, k_timeline_slot, fragments.timeline, true);
+  splice(text, k_config_slot, fragments.config, false);
+  return text;
 }
 
 // One JSON document, streamed: the envelope is written by hand so results
@@ -44,7 +114,7 @@ class JsonSink : public ReportSink {
   }
 
   void queue(const QueueReport& r) override {
-    m_out << (m_first ? "\n    " : ",\n    ") << nest(queue_json(r), "    ");
+    m_out << (m_first ? "\n    " : ",\n    ") << indent_after_first(queue_text(r, m_fragments), "    ");
     m_first = false;
     m_diagnostics.insert(m_diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
   }
@@ -72,6 +142,7 @@ class JsonSink : public ReportSink {
  private:
   std::ostream& m_out;
   bool m_first = true;
+  FragmentCache m_fragments;
   std::vector<diag::Diagnostic> m_diagnostics;
   std::vector<lua::LogLine> m_logs;
 };
@@ -97,7 +168,7 @@ json log_json(const lua::LogLine& log) {
           {"text", log.text}};
 }
 
-json queue_json(const QueueReport& r) {
+json queue_json(const QueueReport& r, bool with_config) {
   json diagnostics = json::array();
   for (const auto& d : r.diagnostics) {
     diagnostics.push_back(diagnostic_json(d));
@@ -115,9 +186,9 @@ json queue_json(const QueueReport& r) {
           {"tenant", optional_string(r.parts.tenant)},
           {"campaign", optional_string(r.parts.campaign)},
           {"routing_domain", optional_string(r.parts.routing_domain)},
-          {"config", r.config ? config::to_kumo_json(*r.config) : json(nullptr)},
+          {"config", r.config && with_config ? config::to_kumo_json(*r.config) : json(nullptr)},
           {"handler", handler},
-          {"timeline", r.timeline ? simulate::timeline_to_json(*r.timeline) : json(nullptr)},
+          {"timeline", r.timeline && with_config ? simulate::timeline_to_json(*r.timeline) : json(nullptr)},
           {"diagnostics", diagnostics},
           {"logs", logs}};
 }
