@@ -349,6 +349,9 @@ void set_shrink_policy(Converter& c, const std::string& key, const Value& v, Que
     const Value* item = t.at(i);
     static const Value nil;
     set_shrink_entry(c, key + "[" + std::to_string(i) + "]", item ? *item : nil, q);
+    if (item == nullptr) {
+      break;  // a hole rejects the list; lua_rawlen may be any border, even 2^62
+    }
   }
 }
 

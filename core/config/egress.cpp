@@ -84,6 +84,9 @@ void pool_entries(Converter& c, const std::string& key, const Value& v, EgressPo
     static const Value nil;
     const Value* item = v.table->at(i);
     pool_entry(c, key + "[" + std::to_string(i) + "]", item ? *item : nil, pool);
+    if (item == nullptr) {
+      break;  // a hole rejects the list; lua_rawlen may be any border, even 2^62
+    }
   }
 }
 

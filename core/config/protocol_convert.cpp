@@ -130,6 +130,9 @@ SmtpProtocol smtp_protocol(Converter& c, const std::string& key, const Value& v)
         if (auto e = mx_entry(c, path + "[" + std::to_string(i) + "]", item ? *item : nil)) {
           smtp.mx_list.push_back(*e);
         }
+        if (item == nullptr) {
+          break;  // a hole rejects the list; lua_rawlen may be any border, even 2^62
+        }
       }
     } else if (auto b = c.boolean(path, *value)) {
       smtp.treat_mx_list_as_secure = *b;

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/config/convert.hpp"
+#include "core/config/egress.hpp"
 #include "core/config/serialize.hpp"
 
 using kumo::config::convert_queue_config;
@@ -235,4 +236,48 @@ TEST_CASE("functions inside a config are unsupported values", "[convert]") {
   auto r = convert_queue_config(map({{"egress_pool", f}}));
   REQUIRE(r.findings.size() == 1);
   CHECK(r.findings[0].detail == "unsupported value type `function`");
+}
+
+// Found by tests/fuzz/fuzz_convert: lua_rawlen may return any border, and a
+// table such as {[1] = x, [2^62] = y} built with doubling keys can report a
+// huge one. The list readers walked every index up to it, one finding per
+// hole; the first hole already rejects the table, so they stop there.
+TEST_CASE("a list with a huge border and holes is rejected once, without walking to the border", "[convert]") {
+  auto holey = [](Value first) {
+    auto t = std::make_shared<Table>();
+    t->entries.push_back({integer(1), first});
+    t->entries.push_back({integer(std::int64_t{1} << 62), str("x")});
+    t->raw_length = std::int64_t{1} << 62;
+    Value v;
+    v.kind = K::table;
+    v.table = t;
+    return v;
+  };
+  auto shrink = convert_queue_config(
+      map({{"shrink_policy", holey(map({{"interval", str("1s")}, {"policy", str("NoShrink")}}))}}));
+  CHECK_FALSE(shrink.config);
+  CHECK(codes(shrink) == std::vector<std::string>{"KQ002"});
+  CHECK(shrink.findings[0].key == "shrink_policy[2]");
+
+  auto mx = convert_queue_config(map({{"protocol", map({{"smtp", map({{"mx_list", holey(str("mx.example.com"))}})}})}}));
+  CHECK_FALSE(mx.config);
+  CHECK(codes(mx) == std::vector<std::string>{"KQ002"});
+
+  auto pool = kumo::config::convert_egress_pool(
+      map({{"name", str("p")}, {"entries", holey(map({{"name", str("s")}}))}}));
+  CHECK_FALSE(pool.value);
+  REQUIRE(pool.findings.size() == 1);
+  CHECK(pool.findings[0].key == "entries[2]");
+}
+
+// Found while triaging fuzz_policy: a policy may build a 100,000-entry list
+// within the default instruction budget, and looking each item up by a linear
+// scan made the list readers (and the error message's JSON) quadratic:
+// minutes for one make_queue_config. Table::at is O(1) on a sequence now.
+TEST_CASE("a very long list is read in linear time", "[convert]") {
+  std::vector<Value> items(100000, integer(1));
+  auto r = convert_queue_config(map({{"shrink_policy", list(items)}}));
+  CHECK_FALSE(r.config);
+  CHECK(r.findings.size() == items.size());
+  CHECK(r.findings.back().key == "shrink_policy[100000]");
 }
