@@ -269,18 +269,6 @@ std::vector<std::string> PolicyHost::event_names() const {
   return out;
 }
 
-std::vector<HandlerRef> PolicyHost::handlers(const std::string& event) const {
-  std::vector<HandlerRef> out;
-  auto it = m_state->handlers.find(event);
-  if (it != m_state->handlers.end()) {
-    int index = 1;
-    for (const auto& h : it->second) {
-      out.push_back({index++, h.location});
-    }
-  }
-  return out;
-}
-
 namespace {
 
 void push_optional(lua_State* L, const std::optional<std::string>& s) {
@@ -322,7 +310,9 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
   st.failures.clear();
   st.side_diagnostics.clear();
   Evaluation ev;
-  const auto& chain = st.handlers["get_queue_config"];
+  static const std::vector<Handler> k_no_handlers;
+  auto registered = st.handlers.find("get_queue_config");
+  const auto& chain = registered == st.handlers.end() ? k_no_handlers : registered->second;
   bool answered = false;
   for (std::size_t i = 0; i < chain.size() && !answered; ++i) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, chain[i].ref);

@@ -69,9 +69,6 @@ class PolicyHost {
   // Every event with a registered handler, sorted.
   std::vector<std::string> event_names() const;
 
-  // Handlers registered for `event`, in order.
-  std::vector<HandlerRef> handlers(const std::string& event) const;
-
   struct State;
 
  private:

@@ -35,7 +35,6 @@ struct Value {
   std::shared_ptr<const Table> table;
   std::string object_type;  // for userdata and materialized kumo objects, e.g. "QueueConfig"
 
-  static Value make_nil() { return {}; }
   static Value make_string(std::string s) {
     Value v;
     v.kind = Kind::string;
