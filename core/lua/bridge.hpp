@@ -102,6 +102,15 @@ void record_log(lua_State* L, const char* level, std::string text);
 // why so the report can use the right code. Never returns.
 [[noreturn]] void raise_pending(lua_State* L, diag::Code code, const std::string& message);
 
+// [-0, +0, v] Counts `steps` units of work done inside a C function (a
+// pattern-matching step, a comparison, an element moved) against the
+// --max-instructions budget, as the instruction hook counts Lua
+// instructions, and checks the --timeout. Raises KQ908 or KQ912 (a Lua
+// error, thrown as a C++ exception in the C++ build of Lua: callers hold
+// only RAII state) when either is exceeded. Call it at least every few
+// thousand steps from any loop whose length the policy controls.
+void charge_steps(lua_State* L, std::uint64_t steps);
+
 // True when `path` (as the policy gave it) lies under a readable root.
 bool may_read(const PolicyHost::State& st, const std::string& path);
 

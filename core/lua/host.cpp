@@ -57,21 +57,7 @@ int throwing_panic(lua_State* L) {
 // Installed for the state's whole life: it also bounds finalizers (__gc),
 // which Lua may run at any allocation and at close, always in protected
 // mode, so raising from here is safe wherever it fires.
-void budget_hook(lua_State* L, lua_Debug*) {
-  auto& st = state_of(L);
-  st.instructions += k_hook_step;
-  if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
-    st.timed_out = true;
-    raise_pending(L, Code::timeout,
-                  "execution stopped: the run reached its --timeout of " + format_seconds(st.options.timeout_seconds) +
-                      " (wall clock)");
-  }
-  if (st.instructions > st.options.max_instructions) {
-    raise_pending(L, Code::instruction_budget,
-                  "execution stopped after " + std::to_string(st.options.max_instructions) +
-                      " Lua instructions (the --max-instructions budget); the code may loop forever");
-  }
-}
+void budget_hook(lua_State* L, lua_Debug*) { charge_steps(L, k_hook_step); }
 
 // [-1, +1, -] Records where the error was raised and turns any error object
 // into a string, even one whose __tostring itself fails.
@@ -143,6 +129,22 @@ std::string current_error_text(lua_State* L) {
 }
 
 }  // namespace
+
+void charge_steps(lua_State* L, std::uint64_t steps) {
+  auto& st = state_of(L);
+  st.instructions += steps;
+  if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
+    st.timed_out = true;
+    raise_pending(L, Code::timeout,
+                  "execution stopped: the run reached its --timeout of " + format_seconds(st.options.timeout_seconds) +
+                      " (wall clock)");
+  }
+  if (st.instructions > st.options.max_instructions) {
+    raise_pending(L, Code::instruction_budget,
+                  "execution stopped after " + std::to_string(st.options.max_instructions) +
+                      " Lua instructions (the --max-instructions budget); the code may loop forever");
+  }
+}
 
 PolicyHost::PolicyHost(HostOptions options) : m_state(std::make_unique<State>()) {
   m_state->options = std::move(options);
