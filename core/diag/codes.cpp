@@ -70,6 +70,8 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
     {Code::sandbox_blocked, "KQ910", S::error, "the policy called a function the sandbox blocks"},
     {Code::invalid_queue_name, "KQ911", S::error, "a sample queue name that is not valid UTF-8 or contains control characters"},
     {Code::timeout, "KQ912", S::error, "the run reached its wall-clock --timeout"},
+    {Code::shared_state, "KQ913", S::warning,
+     "a handler assigns a global or a kumo field: state shared across queues"},
 }};
 
 constexpr bool table_in_enum_order() {

@@ -73,6 +73,7 @@ enum class Code : std::size_t {
   sandbox_blocked,
   invalid_queue_name,
   timeout,
+  shared_state,
   count_  // keep last
 };
 

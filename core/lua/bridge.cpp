@@ -9,12 +9,21 @@ namespace kumo::lua {
 
 PolicyHost::State& state_of(lua_State* L) { return **static_cast<PolicyHost::State**>(lua_getextraspace(L)); }
 
+// Chunk names are policy-controlled (load(s, "@" .. string.rep("x", 1e8))):
+// a location keeps at most this much of one.
+constexpr std::size_t k_max_chunk_name = 1024;
+
 std::optional<diag::Location> current_location(lua_State* L) {
   lua_Debug ar;
   for (int level = 0; lua_getstack(L, level, &ar) != 0; ++level) {
     lua_getinfo(L, "Sl", &ar);
     if (ar.currentline > 0 && ar.source != nullptr && ar.source[0] == '@') {
-      return diag::Location{ar.source + 1, ar.currentline, std::nullopt};
+      std::string_view file(ar.source + 1, ar.srclen - 1);
+      std::string name(file.substr(0, k_max_chunk_name));
+      if (file.size() > k_max_chunk_name) {
+        name += "... (" + std::to_string(file.size() - k_max_chunk_name) + " more bytes cut)";
+      }
+      return diag::Location{std::move(name), ar.currentline, std::nullopt};
     }
   }
   return std::nullopt;
@@ -68,9 +77,14 @@ bool has_metatable(lua_State* L, int index, const char* name) {
 
 constexpr int k_max_depth = 64;
 
+// What a copied value costs in C++ memory, roughly (charged to --max-memory).
+constexpr std::size_t k_value_bytes = sizeof(Value) + 16;
+constexpr std::size_t k_entry_bytes = sizeof(TableEntry) + 16;
+constexpr std::size_t k_table_bytes = sizeof(Table) + 64;
+
 class Reader {
  public:
-  explicit Reader(lua_State* L) : m_L(L) {}
+  Reader(lua_State* L, HostMemory& memory) : m_L(L), m_memory(memory) {}
 
   // [-0, +0, e]
   Value read(int index, int depth) {
@@ -94,6 +108,7 @@ class Reader {
       case LUA_TSTRING: {
         std::size_t len = 0;
         const char* s = lua_tolstring(m_L, index, &len);
+        m_memory.charge(k_value_bytes + len);
         v.kind = Value::Kind::string;
         v.string.assign(s, len);
         return v;
@@ -136,6 +151,7 @@ class Reader {
       return v;
     }
     m_open.insert(identity);
+    m_memory.charge(k_table_bytes);
     auto table = std::make_shared<Table>();
     table->raw_length = static_cast<std::int64_t>(lua_rawlen(m_L, index));
     table->array_marked = has_metatable(m_L, index, k_array_mt);
@@ -144,6 +160,7 @@ class Reader {
     while (lua_next(m_L, index) != 0) {
       // stack: key, value. Never lua_tolstring a key in place: it would
       // confuse lua_next; read() copies without converting.
+      m_memory.charge(k_entry_bytes);
       TableEntry e;
       e.key = read(-2, depth + 1);
       e.value = read(-1, depth + 1);
@@ -158,6 +175,7 @@ class Reader {
   }
 
   lua_State* m_L;
+  HostMemory& m_memory;
   std::set<const void*> m_open;
 };
 
@@ -201,12 +219,19 @@ Value value_from_json(const nlohmann::json& j) {
 
 }  // namespace
 
-Value read_value(lua_State* L, int index) { return Reader(L).read(index, 0); }
+Value read_value(lua_State* L, int index, HostMemory& memory) { return Reader(L, memory).read(index, 0); }
+
+Value read_value(lua_State* L, int index) {
+  HostMemory memory(L);
+  return read_value(L, index, memory);
+}
 
 namespace {
 
 // JSON nested deeper than this is refused: pushing it recurses on the C++ stack.
 constexpr int k_max_json_depth = 200;
+// A JSON tree node, roughly (charged to --max-memory while it exists).
+constexpr std::size_t k_json_node_bytes = sizeof(nlohmann::json) + 48;
 
 void push_json_at(lua_State* L, const nlohmann::json& value, int depth);
 
@@ -255,7 +280,10 @@ void push_json_at(lua_State* L, const nlohmann::json& value, int depth) {
 
 }  // namespace
 
-nlohmann::json value_to_json(const Value& v) {
+nlohmann::json value_to_json(const Value& v, HostMemory* memory) {
+  if (memory != nullptr) {
+    memory->charge(k_json_node_bytes + (v.kind == Value::Kind::string ? v.string.size() : 0));
+  }
   switch (v.kind) {
     case Value::Kind::nil:
     case Value::Kind::null: return nullptr;
@@ -268,8 +296,13 @@ nlohmann::json value_to_json(const Value& v) {
       if (t.raw_length > 0 || t.array_marked) {
         nlohmann::json arr = nlohmann::json::array();
         for (std::int64_t i = 1; i <= t.raw_length; ++i) {
+          // A border far past the entries (t[1], t[2], t[4], ... t[2^40])
+          // is a hole per index: each costs memory, so the limit stops it.
           const Value* item = t.at(i);
-          arr.push_back(item ? value_to_json(*item) : nlohmann::json(nullptr));
+          if (item == nullptr && memory != nullptr) {
+            memory->charge(k_json_node_bytes);
+          }
+          arr.push_back(item ? value_to_json(*item, memory) : nlohmann::json(nullptr));
         }
         return arr;
       }
@@ -278,12 +311,121 @@ nlohmann::json value_to_json(const Value& v) {
         std::string key = e.key.kind == Value::Kind::string    ? e.key.string
                           : e.key.kind == Value::Kind::integer ? std::to_string(e.key.integer)
                                                                : kind_name(e.key.kind);
-        obj[key] = value_to_json(e.value);
+        if (memory != nullptr) {
+          memory->charge(k_json_node_bytes + key.size());
+        }
+        obj[key] = value_to_json(e.value, memory);
       }
       return obj;
     }
     default: return std::string("<") + kind_name(v.kind) + ">";
   }
+}
+
+namespace {
+
+// Builds Lua values straight from the parser's events: the document never
+// exists as a C++ tree, so its memory is Lua's own (under --max-memory).
+// Objects are plain tables; arrays carry the array mark; null is kumo's
+// null sentinel; nesting beyond k_max_json_depth is refused.
+class LuaJsonBuilder {
+ public:
+  explicit LuaJsonBuilder(lua_State* L) : m_L(L), m_base(lua_gettop(L)) {}
+
+  using number_integer_t = nlohmann::json::number_integer_t;
+  using number_unsigned_t = nlohmann::json::number_unsigned_t;
+  using number_float_t = nlohmann::json::number_float_t;
+  using string_t = nlohmann::json::string_t;
+  using binary_t = nlohmann::json::binary_t;
+
+  bool null() { return value([this] { lua_pushlightuserdata(m_L, nullptr); }); }
+  bool boolean(bool b) { return value([&] { lua_pushboolean(m_L, b); }); }
+  bool number_integer(number_integer_t i) { return value([&] { lua_pushinteger(m_L, i); }); }
+  bool number_unsigned(number_unsigned_t u) {
+    return value([&] { lua_pushinteger(m_L, static_cast<lua_Integer>(u)); });
+  }
+  bool number_float(number_float_t f, const string_t&) { return value([&] { lua_pushnumber(m_L, f); }); }
+  bool string(string_t& s) { return value([&] { lua_pushlstring(m_L, s.data(), s.size()); }); }
+  bool binary(binary_t&) { return value([this] { lua_pushnil(m_L); }); }
+  bool start_object(std::size_t) { return open(false); }
+  bool key(string_t& k) {
+    luaL_checkstack(m_L, 2, "parsing JSON");
+    lua_pushlstring(m_L, k.data(), k.size());
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool start_array(std::size_t) { return open(true); }
+  bool end_array() {
+    luaL_setmetatable(m_L, k_array_mt);
+    return close();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    lua_settop(m_L, m_base);
+    return false;
+  }
+
+ private:
+  struct Frame {
+    bool array;
+    lua_Integer next = 1;
+  };
+
+  template <class Push>
+  bool value(Push push) {
+    luaL_checkstack(m_L, 2, "parsing JSON");
+    push();
+    attach();
+    if (++m_events % 4096 == 0) {
+      charge_steps(m_L, 4096);
+    }
+    return true;
+  }
+
+  bool open(bool array) {
+    if (m_frames.size() >= static_cast<std::size_t>(k_max_json_depth)) {
+      luaL_error(m_L, "JSON nested deeper than %d levels", k_max_json_depth);
+    }
+    luaL_checkstack(m_L, 3, "parsing JSON");
+    lua_newtable(m_L);
+    m_frames.push_back({array});
+    return true;
+  }
+
+  bool close() {
+    m_frames.pop_back();
+    attach();
+    return true;
+  }
+
+  // [-1 or -2, +0] Stores the value on top into the enclosing container
+  // (below it: the container, or the container and the key).
+  void attach() {
+    if (m_frames.empty()) {
+      return;
+    }
+    Frame& f = m_frames.back();
+    if (f.array) {
+      lua_rawseti(m_L, -2, f.next++);
+    } else {
+      lua_rawset(m_L, -3);
+    }
+  }
+
+  lua_State* m_L;
+  int m_base;
+  std::vector<Frame> m_frames;
+  std::uint64_t m_events = 0;
+};
+
+}  // namespace
+
+bool push_parsed_json(lua_State* L, std::string_view text) {
+  // The parser keeps its current token (a string or number) in a buffer of
+  // its own, at most as long as the input: charged for the parse.
+  HostMemory token_buffer(L);
+  token_buffer.charge(text.size());
+  LuaJsonBuilder builder(L);
+  return nlohmann::json::sax_parse(text.begin(), text.end(), &builder);
 }
 
 }  // namespace kumo::lua

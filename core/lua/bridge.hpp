@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,8 @@
 #include "core/lua/value.hpp"
 
 namespace kumo::lua {
+
+class HostMemory;
 
 struct Handler {
   int ref = LUA_NOREF;  // registry reference to the function
@@ -51,6 +54,7 @@ struct PolicyHost::State {
   std::string policy_path;  // as displayed
   std::string policy_dir;   // for require and io.open
   std::map<std::string, std::vector<Handler>> handlers;
+  std::size_t handler_count = 0;
   std::optional<std::string> current_event;  // set while a handler runs
   std::vector<LogLine> logs;
   std::size_t dropped_logs = 0;  // beyond k_max_log_lines, since logs was last taken
@@ -63,11 +67,24 @@ struct PolicyHost::State {
   std::map<std::string, std::vector<diag::Diagnostic>> pool_findings;
   std::map<std::string, std::optional<std::string>> source_errors;
   std::vector<std::string> readable_roots;  // canonical directories/files the policy may read
+  std::vector<std::string> lexical_roots;   // the same, absolute but unresolved (checked first)
+  std::vector<std::string> module_dirs;     // require's search directories, fixed at start
   std::uint64_t instructions = 0;
   std::chrono::steady_clock::time_point deadline;  // the --timeout, for the whole run
   bool timed_out = false;
   std::size_t memory_used = 0;
   bool memory_limited = false;  // the cap applies (off while the host itself sets up)
+  // A limit (budget, timeout, memory) reached during the current call: from
+  // then on every hook tick and every catching function (pcall, xpcall,
+  // coroutine.resume, load) raises it again, so no Lua code can catch it.
+  std::optional<PendingError> fatal;
+  struct Refusal {
+    void* ptr;
+    std::size_t old_size, new_size;
+  };
+  std::optional<Refusal> last_refusal;  // Lua retries a refused allocation once, after a full collection
+  std::size_t host_memory = 0;  // C++ memory held for the policy (copies of its values), under --max-memory
+  std::set<std::pair<std::string, int>> shared_state_reported;  // KQ913, once per file:line
 };
 
 // --- Interface ---
@@ -83,20 +100,33 @@ std::optional<diag::Location> current_location(lua_State* L);
 // converter to reject. Our own config objects come back materialized as
 // their serialized tables (as mlua does through __pairs).
 Value read_value(lua_State* L, int index);
+// The same, charging the copy's size to `memory`.
+Value read_value(lua_State* L, int index, HostMemory& memory);
 
 // [-0, +1, m] Pushes JSON as Lua: null → kumo's null sentinel, arrays →
 // tables carrying the array mark.
 void push_json(lua_State* L, const nlohmann::json& value);
 
-// [-0, +0, -] The JSON form of a Value (tables as objects or arrays).
-nlohmann::json value_to_json(const Value& v);
+// [-0, +0, -] The JSON form of a Value (tables as objects or arrays); with
+// `memory`, the tree is charged to --max-memory as it grows.
+nlohmann::json value_to_json(const Value& v, HostMemory* memory = nullptr);
+
+// [-0, +1, e] Parses JSON text straight into Lua values (tables built as
+// the parser reads, in Lua's own memory). False, with nothing pushed, when
+// the text is not valid JSON.
+bool push_parsed_json(lua_State* L, std::string_view text);
 
 // Keeps what the policy printed, within bounds: at most k_max_log_lines per
 // load or queue (then one line saying how many were dropped), each cut at
 // k_max_log_bytes, so a print loop cannot exhaust kumo-lint's own memory.
 inline constexpr std::size_t k_max_log_lines = 1000;
 inline constexpr std::size_t k_max_log_bytes = 4096;
-void record_log(lua_State* L, const char* level, std::string text);
+// `full_size` is the text's real length when the caller already cut it.
+void record_log(lua_State* L, const char* level, std::string text, std::size_t full_size = 0);
+// [-0, +0, e] Records the arguments from `first` on, joined with `separator`
+// (through tostring, or strings and numbers only), without copying more of
+// them out of Lua than a log line keeps.
+void record_arguments(lua_State* L, const char* level, int first, std::string_view separator, bool strings_only);
 
 // Raises a Lua error for a call the sandbox or model refuses, recording
 // why so the report can use the right code. Never returns.
@@ -111,20 +141,67 @@ void record_log(lua_State* L, const char* level, std::string text);
 // thousand steps from any loop whose length the policy controls.
 void charge_steps(lua_State* L, std::uint64_t steps);
 
-// True when `path` (as the policy gave it) lies under a readable root.
-bool may_read(const PolicyHost::State& st, const std::string& path);
+// Where a path the policy names leads, once resolved and confined.
+struct ConfinedPath {
+  enum class Status { ok, missing, outside, not_regular } status = Status::missing;
+  std::string resolved;  // for ok: the canonical path, the one to open
+};
+
+// The one path check every file reader shares (require, loadfile, dofile,
+// io.open, io.lines, kumo.json_load): outside the readable roots as written
+// → outside (the file system is not consulted); then resolved (.., symbolic
+// links) and confined again; then it must be a regular file.
+ConfinedPath confine(const PolicyHost::State& st, const std::string& path);
 
 // Computes the readable roots from the policy directory and the options.
 void set_readable_roots(PolicyHost::State& st);
 
-// Raises KQ910 unless `path` may be read; `what` names the function.
-void require_readable(lua_State* L, const std::string& path, const char* what);
+// The resolved path to open; raises KQ910 (or a "no such file" error) when
+// `path` may not be read. `what` names the function.
+std::string require_readable(lua_State* L, const std::string& path, const char* what);
+
+// [-0, +1, e] The contents of a resolved, confined file as a Lua string:
+// read into Lua's own memory, so --max-memory bounds it.
+void push_file_contents(lua_State* L, const std::string& resolved, const char* what);
+
+// Charges C++ memory made on the policy's behalf (copies of its values,
+// JSON trees) against --max-memory for the lifetime of this object; raises
+// KQ909 (a limit no Lua code can catch) when the state and the host
+// together would pass it.
+class HostMemory {
+ public:
+  explicit HostMemory(lua_State* L) : m_L(L) {}
+  ~HostMemory();
+  HostMemory(const HostMemory&) = delete;
+  HostMemory& operator=(const HostMemory&) = delete;
+  void charge(std::size_t bytes);
+  std::size_t charged() const { return m_charged; }
+  // Keeps the charge past this object's life (for an object the policy
+  // holds); the caller gives it back with release_host_memory.
+  std::size_t keep();
+
+ private:
+  lua_State* m_L;
+  std::size_t m_charged = 0;
+  std::size_t m_steps = 0;
+};
+void release_host_memory(lua_State* L, std::size_t bytes);
+
+// The error raised when memory runs out, as recorded in State::fatal.
+PendingError memory_limit_error(const PolicyHost::State& st);
 
 // Registry names of the metatables.
 inline constexpr char k_queue_config_mt[] = "kumo-lint.QueueConfig";
 inline constexpr char k_egress_pool_mt[] = "kumo-lint.EgressPool";
 inline constexpr char k_egress_source_mt[] = "kumo-lint.EgressSource";
 inline constexpr char k_array_mt[] = "kumo-lint.array";
+// Registry field holding the kumo module table as kumo-lint built it.
+inline constexpr char k_kumo_module[] = "kumo-lint.kumo";
+
+// After the policy's top level: a write to a global (or a field of the kumo
+// module) from a handler is reported (KQ913), since in kumod such state
+// depends on which pooled Lua context serves the queue.
+void watch_shared_state(lua_State* L);
 
 // Installs the sandboxed standard library (print/io capture, blocked
 // functions, text-only loading, require from the policy directory).

@@ -30,12 +30,23 @@ void* limited_alloc(void* ud, void* ptr, std::size_t old_size, std::size_t new_s
     return nullptr;
   }
   if (st->memory_limited && new_size > old_size &&
-      st->memory_used + (new_size - old_size) > st->options.max_memory) {
+      st->memory_used + st->host_memory + (new_size - old_size) > st->options.max_memory) {
+    // Lua collects garbage and asks once more for the same block; a second
+    // refusal is final, and the call must end (State::fatal).
+    PolicyHost::State::Refusal here{ptr, old_size, new_size};
+    if (st->last_refusal && st->last_refusal->ptr == ptr && st->last_refusal->old_size == old_size &&
+        st->last_refusal->new_size == new_size && !st->fatal) {
+      st->fatal = memory_limit_error(*st);
+    }
+    st->last_refusal = here;
     return nullptr;  // Lua turns this into a memory error for the running code
   }
   void* grown = std::realloc(ptr, new_size);
   if (grown != nullptr) {
     st->memory_used = st->memory_used - old_size + new_size;
+    if (new_size > old_size) {
+      st->last_refusal.reset();
+    }
   }
   return grown;
 }
@@ -122,28 +133,79 @@ struct CallResult {
   std::string error;
 };
 
+// Error messages are policy-controlled (error(string.rep('x', 1e8))): only
+// this much is copied out of Lua, the rest is counted.
+constexpr std::size_t k_max_error_bytes = 64 * 1024;
+
 std::string current_error_text(lua_State* L) {
   std::size_t len = 0;
   const char* s = lua_tolstring(L, -1, &len);
-  return s ? std::string(s, len) : std::string("(error object is not a string)");
+  if (s == nullptr) {
+    return "(error object is not a string)";
+  }
+  if (len <= k_max_error_bytes) {
+    return std::string(s, len);
+  }
+  return std::string(s, k_max_error_bytes) + "... (" + std::to_string(len - k_max_error_bytes) + " more bytes cut)";
 }
 
 }  // namespace
 
+PendingError memory_limit_error(const PolicyHost::State& st) {
+  return {Code::memory_limit, "ran out of memory: the Lua state reached the --max-memory limit of " +
+                                  std::to_string(st.options.max_memory >> 20) + " MiB"};
+}
+
 void charge_steps(lua_State* L, std::uint64_t steps) {
   auto& st = state_of(L);
   st.instructions += steps;
-  if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
-    st.timed_out = true;
-    raise_pending(L, Code::timeout,
-                  "execution stopped: the run reached its --timeout of " + format_seconds(st.options.timeout_seconds) +
-                      " (wall clock)");
+  if (!st.fatal) {
+    if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
+      st.timed_out = true;
+      st.fatal = PendingError{Code::timeout, "execution stopped: the run reached its --timeout of " +
+                                                 format_seconds(st.options.timeout_seconds) + " (wall clock)"};
+    } else if (st.instructions > st.options.max_instructions) {
+      st.fatal = PendingError{Code::instruction_budget,
+                              "execution stopped after " + std::to_string(st.options.max_instructions) +
+                                  " Lua instructions (the --max-instructions budget); the code may loop forever"};
+    }
   }
-  if (st.instructions > st.options.max_instructions) {
-    raise_pending(L, Code::instruction_budget,
-                  "execution stopped after " + std::to_string(st.options.max_instructions) +
-                      " Lua instructions (the --max-instructions budget); the code may loop forever");
+  if (st.fatal) {
+    raise_pending(L, st.fatal->code, st.fatal->message);
   }
+}
+
+// Host memory is counted in the same budget as the Lua state; charging
+// also counts as work (one step per 64 bytes), so building a large copy
+// stays under --max-instructions and --timeout too.
+void HostMemory::charge(std::size_t bytes) {
+  auto& st = state_of(m_L);
+  st.host_memory += bytes;
+  m_charged += bytes;
+  m_steps += bytes;
+  if (st.memory_limited && st.memory_used + st.host_memory > st.options.max_memory) {
+    if (!st.fatal) {
+      st.fatal = memory_limit_error(st);
+    }
+    raise_pending(m_L, st.fatal->code, st.fatal->message);
+  }
+  if (m_steps >= 65536) {
+    charge_steps(m_L, m_steps / 64);
+    m_steps = 0;
+  }
+}
+
+std::size_t HostMemory::keep() {
+  std::size_t kept = m_charged;
+  m_charged = 0;
+  return kept;
+}
+
+HostMemory::~HostMemory() { release_host_memory(m_L, m_charged); }
+
+void release_host_memory(lua_State* L, std::size_t bytes) {
+  auto& st = state_of(L);
+  st.host_memory -= std::min(bytes, st.host_memory);
 }
 
 PolicyHost::PolicyHost(HostOptions options) : m_state(std::make_unique<State>()) {
@@ -186,6 +248,8 @@ CallResult protected_call(PolicyHost::State& st, int nargs) {
   lua_insert(L, r.base + 1);
   st.instructions = 0;
   st.pending.reset();
+  st.fatal.reset();
+  st.last_refusal.reset();
   st.error_location.reset();
   st.memory_limited = true;
   r.status = lua_pcall(L, nargs, LUA_MULTRET, r.base + 1);
@@ -193,7 +257,7 @@ CallResult protected_call(PolicyHost::State& st, int nargs) {
   if (r.status != LUA_OK) {
     r.error = current_error_text(L);
     lua_settop(L, r.base);
-    if (r.status == LUA_ERRMEM) {
+    if (r.status == LUA_ERRMEM || (st.fatal && st.fatal->code == Code::memory_limit)) {
       lua_gc(L, LUA_GCCOLLECT);  // the state recovers for the next queue
     }
   } else {
@@ -206,14 +270,14 @@ CallResult protected_call(PolicyHost::State& st, int nargs) {
 std::vector<diag::Diagnostic> diagnose_failure(PolicyHost::State& st, const CallResult& r, Code generic,
                                                const std::string& what, const diag::Location& fallback) {
   diag::Location where = st.error_location.value_or(fallback);
+  if (st.fatal && st.fatal->code != Code::memory_limit) {
+    return {diag::make_diagnostic(st.fatal->code, st.fatal->message, where)};
+  }
+  if (st.fatal || r.status == LUA_ERRMEM) {
+    return {diag::make_diagnostic(Code::memory_limit, what + " " + memory_limit_error(st).message, where)};
+  }
   if (st.pending) {
     return {diag::make_diagnostic(st.pending->code, st.pending->message, where)};
-  }
-  if (r.status == LUA_ERRMEM) {
-    return {diag::make_diagnostic(Code::memory_limit,
-                                  what + " ran out of memory: the Lua state reached the --max-memory limit of " +
-                                      std::to_string(st.options.max_memory >> 20) + " MiB",
-                                  where)};
   }
   for (auto it = st.failures.rbegin(); it != st.failures.rend(); ++it) {
     if (r.error.find(it->kumo_message) != std::string::npos) {
@@ -238,12 +302,22 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
 
   LoadResult result;
   std::string chunk_name = "@" + display_path;
-  if (luaL_loadbufferx(L, source.data(), source.size(), chunk_name.c_str(), "t") != LUA_OK) {
+  // Compiling counts against --max-memory too: a 16 MiB source can make
+  // the parser allocate far more than its size.
+  st.memory_limited = true;
+  int compiled = luaL_loadbufferx(L, source.data(), source.size(), chunk_name.c_str(), "t");
+  st.memory_limited = false;
+  if (compiled != LUA_OK) {
     std::string message = current_error_text(L);
     lua_pop(L, 1);
+    lua_gc(L, LUA_GCCOLLECT);
     diag::Location where = location_in_message(message, display_path);
     result.diagnostics.push_back(
-        diag::make_diagnostic(Code::policy_syntax, "the policy does not compile: " + strip_location(message, where), where));
+        compiled == LUA_ERRMEM
+            ? diag::make_diagnostic(Code::memory_limit,
+                                    "compiling the policy " + memory_limit_error(st).message, where)
+            : diag::make_diagnostic(Code::policy_syntax,
+                                    "the policy does not compile: " + strip_location(message, where), where));
     return result;
   }
   CallResult r = protected_call(st, 0);
@@ -252,6 +326,7 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
                                           diag::Location{display_path, 0, std::nullopt});
   } else {
     lua_settop(L, r.base);
+    watch_shared_state(L);
     result.ok = true;
   }
   for (auto& d : st.side_diagnostics) {

@@ -34,6 +34,9 @@ bool is_multiple_handler_event(const std::string& name) {
   return false;
 }
 
+// Real policies register a handful of handlers; each costs host memory.
+constexpr std::size_t k_max_handlers = 10'000;
+
 std::string format_location(const diag::Location& l) { return l.file + ":" + std::to_string(l.line); }
 
 // kumo.on(name, fn)
@@ -47,6 +50,10 @@ int kumo_on(lua_State* L) {
                       "Attempting to register an event handler via kumo.on('%s', ...) from within the event "
                       "handler '%s'; register handlers at the top level of the policy",
                       event.c_str(), st.current_event->c_str());
+  }
+  if (st.handler_count >= k_max_handlers) {
+    return luaL_error(L, "kumo.on: more than %d handlers registered; kumo-lint stops here (a loop around kumo.on?)",
+                      static_cast<int>(k_max_handlers));
   }
   auto& list = st.handlers[event];
   if (!list.empty() && !is_multiple_handler_event(event)) {
@@ -62,6 +69,7 @@ int kumo_on(lua_State* L) {
   }
   lua_pushvalue(L, 2);
   list.push_back({luaL_ref(L, LUA_REGISTRYINDEX), here});
+  ++st.handler_count;
   return 0;
 }
 
@@ -74,23 +82,54 @@ std::vector<diag::Diagnostic> locate(std::vector<diag::Diagnostic> findings, con
   return findings;
 }
 
-// KumoMTA's error text for a rejected table.
-std::string deserialize_error(const std::string& kumo_error, const Value& params) {
-  return "deserialize error: " + kumo_error + ", while processing " + util::dump_json(value_to_json(params));
+// KumoMTA's error text for a rejected table: the table is quoted whole by
+// kumod; here at most this much of it (the table is the policy's).
+constexpr std::size_t k_max_quoted_table = 16 * 1024;
+
+std::string deserialize_error(lua_State* L, const std::string& kumo_error, const Value& params) {
+  HostMemory memory(L);
+  std::string quoted = util::dump_json(value_to_json(params, &memory));
+  if (quoted.size() > k_max_quoted_table) {
+    std::size_t cut = quoted.size() - k_max_quoted_table;
+    quoted.resize(k_max_quoted_table);
+    quoted += "... (" + std::to_string(cut) + " more bytes cut)";
+  }
+  return "deserialize error: " + kumo_error + ", while processing " + quoted;
 }
+
+// At most this many rejected tables are remembered per call (the newest):
+// the error that ends the call is one of the last.
+constexpr std::size_t k_max_failures = 64;
 
 template <class Result>
 [[noreturn]] void raise_conversion_failure(lua_State* L, Result& result, const Value& params,
                                            const diag::Location& where) {
   auto& st = state_of(L);
-  std::string message = deserialize_error(result.kumo_error, params);
+  std::string message = deserialize_error(L, result.kumo_error, params);
+  if (st.failures.size() >= k_max_failures) {
+    st.failures.erase(st.failures.begin());
+  }
   st.failures.push_back({message, locate(std::move(result.findings), where)});
   lua_pushstring(L, message.c_str());
   lua_error(L);
   throw std::logic_error("unreachable");
 }
 
+// [-0, +0, -] Gives back the host memory an object held (user value 1).
+void release_object_memory(lua_State* L) {
+  lua_getiuservalue(L, 1, 1);
+  release_host_memory(L, static_cast<std::size_t>(lua_tointeger(L, -1)));
+  lua_pop(L, 1);
+}
+
+// [-1, +1, -] Records on the new object (top) the host memory it holds.
+void hold_object_memory(lua_State* L, HostMemory& memory) {
+  lua_pushinteger(L, static_cast<lua_Integer>(memory.keep()));
+  lua_setiuservalue(L, -2, 1);
+}
+
 int config_gc(lua_State* L) {
+  release_object_memory(L);
   static_cast<ConfigObject*>(luaL_checkudata(L, 1, k_queue_config_mt))->~ConfigObject();
   return 0;
 }
@@ -122,18 +161,30 @@ int config_tostring(lua_State* L) {
   return 1;
 }
 
+// The config's C++ memory is charged (as its parameters' copy, a close
+// upper bound) for as long as the object lives.
 int make_queue_config(lua_State* L) {
   lua_settop(L, 1);
-  Value params = read_value(L, 1);
+  HostMemory memory(L);
+  Value params = read_value(L, 1, memory);
   auto where = current_location(L).value_or(diag::Location{state_of(L).policy_path, 0, std::nullopt});
   config::ConversionResult result = config::convert_queue_config(params);
   if (!result.config) {
     raise_conversion_failure(L, result, params, where);
   }
-  auto* obj = static_cast<ConfigObject*>(lua_newuserdatauv(L, sizeof(ConfigObject), 0));
+  auto* obj = static_cast<ConfigObject*>(lua_newuserdatauv(L, sizeof(ConfigObject), 1));
   new (obj) ConfigObject{std::move(*result.config), locate(std::move(result.findings), where), where};
   luaL_setmetatable(L, k_queue_config_mt);
+  hold_object_memory(L, memory);
   return 1;
+}
+
+// [-0, +0, -] Locks the metatable on top: getmetatable answers false and
+// setmetatable refuses, so a policy can neither call __gc by hand (a use
+// after free) nor replace it (a finalizer that loops).
+void lock(lua_State* L) {
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
 }
 
 // Userdata holding a C++ object of type T whose fields read back from Lua
@@ -143,6 +194,7 @@ struct SerializedObject {
   static T& self(lua_State* L) { return *static_cast<T*>(luaL_checkudata(L, 1, Metatable)); }
 
   static int gc(lua_State* L) {
+    release_object_memory(L);
     self(L).~T();
     return 0;
   }
@@ -166,19 +218,21 @@ struct SerializedObject {
     return 3;
   }
 
-  // [-0, +1, m] Pushes a new object holding `value`.
-  static void push(lua_State* L, T value) {
-    auto* storage = static_cast<T*>(lua_newuserdatauv(L, sizeof(T), 0));
+  // [-0, +1, m] Pushes a new object holding `value` and `memory`'s charge.
+  static void push(lua_State* L, T value, HostMemory& memory) {
+    auto* storage = static_cast<T*>(lua_newuserdatauv(L, sizeof(T), 1));
     new (storage) T(std::move(value));
     luaL_setmetatable(L, Metatable);
+    hold_object_memory(L, memory);
   }
 
   // [-0, +0, m] Creates the metatable.
   static void register_metatable(lua_State* L) {
     luaL_newmetatable(L, Metatable);
     const luaL_Reg methods[] = {
-        {"__gc", gc}, {"__index", guarded<index>}, {"__pairs", guarded<pairs>}, {nullptr, nullptr}};
+        {"__gc", guarded<gc>}, {"__index", guarded<index>}, {"__pairs", guarded<pairs>}, {nullptr, nullptr}};
     luaL_setfuncs(L, methods, 0);
+    lock(L);
     lua_pop(L, 1);
   }
 };
@@ -192,7 +246,8 @@ using SourceObject = SerializedObject<config::EgressSource, source_json, k_egres
 template <class Object, auto Convert>
 int make_egress_object(lua_State* L) {
   lua_settop(L, 1);
-  Value params = read_value(L, 1);
+  HostMemory memory(L);
+  Value params = read_value(L, 1, memory);
   auto where = current_location(L).value_or(diag::Location{});
   auto result = Convert(params);
   if (!result.value) {
@@ -202,7 +257,7 @@ int make_egress_object(lua_State* L) {
   for (auto& d : locate(std::move(result.findings), where)) {
     st.side_diagnostics.push_back(std::move(d));
   }
-  Object::push(L, std::move(*result.value));
+  Object::push(L, std::move(*result.value), memory);
   return 1;
 }
 
@@ -215,17 +270,7 @@ int kumo_reject(lua_State* L) {
 
 template <const char* Level>
 int kumo_log(lua_State* L) {
-  std::string text;
-  for (int i = 1; i <= lua_gettop(L); ++i) {
-    std::size_t len = 0;
-    const char* s = luaL_tolstring(L, i, &len);
-    if (i > 1) {
-      text += ' ';
-    }
-    text.append(s, len);
-    lua_pop(L, 1);
-  }
-  record_log(L, Level, std::move(text));
+  record_arguments(L, Level, 1, " ", false);
   return 0;
 }
 constexpr char k_error[] = "error";
@@ -236,34 +281,29 @@ constexpr char k_debug[] = "debug";
 int json_parse(lua_State* L) {
   std::size_t len = 0;
   const char* text = luaL_checklstring(L, 1, &len);
-  nlohmann::json parsed = nlohmann::json::parse(text, text + len, nullptr, false);
-  if (parsed.is_discarded()) {
+  if (!push_parsed_json(L, std::string_view(text, len))) {
     return luaL_error(L, "json_parse: invalid JSON");
   }
-  push_json(L, parsed);
   return 1;
 }
 
 int json_load(lua_State* L) {
-  const char* path = luaL_checkstring(L, 1);
-  require_readable(L, path, "kumo.json_load");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return luaL_error(L, "json_load: cannot open %s", path);
+  std::string path = luaL_checkstring(L, 1);
+  std::string resolved = require_readable(L, path, "kumo.json_load");
+  push_file_contents(L, resolved, "kumo.json_load");
+  std::size_t len = 0;
+  const char* text = lua_tolstring(L, -1, &len);
+  if (!push_parsed_json(L, std::string_view(text, len))) {
+    return luaL_error(L, "json_load: %s is not valid JSON", path.c_str());
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  nlohmann::json parsed = nlohmann::json::parse(buffer.str(), nullptr, false);
-  if (parsed.is_discarded()) {
-    return luaL_error(L, "json_load: %s is not valid JSON", path);
-  }
-  push_json(L, parsed);
   return 1;
 }
 
 int json_encode_with(lua_State* L, int indent) {
-  Value v = read_value(L, 1);
-  std::string text = util::dump_json(value_to_json(v), indent);
+  HostMemory memory(L);
+  Value v = read_value(L, 1, memory);
+  std::string text = util::dump_json(value_to_json(v, &memory), indent);
+  memory.charge(text.size());
   lua_pushlstring(L, text.data(), text.size());
   return 1;
 }
@@ -312,7 +352,7 @@ int parse_duration(lua_State* L) {
   lua_pushstring(L, human.c_str());
   lua_setfield(L, -2, "human");
   lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, time_delta_tostring);
+  lua_pushcfunction(L, guarded<time_delta_tostring>);
   lua_setfield(L, -2, "__tostring");
   lua_setmetatable(L, -2);
   return 1;
@@ -352,7 +392,7 @@ void push_not_modeled(lua_State* L, const std::string& name) {
   lua_setfield(L, -2, "__kumo_lint_name");
   lua_createtable(L, 0, 2);
   lua_pushstring(L, name.c_str());
-  lua_pushcclosure(L, not_modeled_call, 1);
+  lua_pushcclosure(L, guarded<not_modeled_call>, 1);
   lua_pushcclosure(L, [](lua_State* L2) -> int {
     // __call receives the stand-in table first.
     lua_pushvalue(L2, lua_upvalueindex(1));
@@ -361,8 +401,9 @@ void push_not_modeled(lua_State* L, const std::string& name) {
     return lua_gettop(L2);
   }, 1);
   lua_setfield(L, -2, "__call");
-  lua_pushcfunction(L, not_modeled_index);
+  lua_pushcfunction(L, guarded<not_modeled_index>);
   lua_setfield(L, -2, "__index");
+  lock(L);
   lua_setmetatable(L, -2);
 }
 
@@ -384,16 +425,18 @@ void set_functions(lua_State* L, const luaL_Reg* functions) { luaL_setfuncs(L, f
 
 void register_metatables(lua_State* L) {
   luaL_newmetatable(L, k_queue_config_mt);
-  const luaL_Reg config_methods[] = {{"__gc", config_gc},
+  const luaL_Reg config_methods[] = {{"__gc", guarded<config_gc>},
                                      {"__index", guarded<config_index>},
                                      {"__pairs", guarded<config_pairs>},
-                                     {"__tostring", config_tostring},
+                                     {"__tostring", guarded<config_tostring>},
                                      {nullptr, nullptr}};
   set_functions(L, config_methods);
+  lock(L);
   lua_pop(L, 1);
   PoolObject::register_metatable(L);
   SourceObject::register_metatable(L);
   luaL_newmetatable(L, k_array_mt);
+  lock(L);
   lua_pop(L, 1);
 }
 
@@ -404,8 +447,9 @@ void push_module(lua_State* L, const char* name, const luaL_Reg* functions) {
   lua_pushstring(L, name);
   lua_setfield(L, -2, "__kumo_lint_name");
   lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, not_modeled_index);
+  lua_pushcfunction(L, guarded<not_modeled_index>);
   lua_setfield(L, -2, "__index");
+  lock(L);
   lua_setmetatable(L, -2);
 }
 
@@ -429,22 +473,22 @@ void open_kumo(lua_State* L) {
                                 {"make_queue_config", guarded<make_queue_config>},
                                 {"make_egress_pool", guarded<make_egress_object<PoolObject, config::convert_egress_pool>>},
                                 {"make_egress_source", guarded<make_egress_object<SourceObject, config::convert_egress_source>>},
-                                {"reject", kumo_reject},
-                                {"disconnect", kumo_reject},
-                                {"log_error", kumo_log<k_error>},
-                                {"log_warn", kumo_log<k_warn>},
-                                {"log_info", kumo_log<k_info>},
-                                {"log_debug", kumo_log<k_debug>},
+                                {"reject", guarded<kumo_reject>},
+                                {"disconnect", guarded<kumo_reject>},
+                                {"log_error", guarded<kumo_log<k_error>>},
+                                {"log_warn", guarded<kumo_log<k_warn>>},
+                                {"log_info", guarded<kumo_log<k_info>>},
+                                {"log_debug", guarded<kumo_log<k_debug>>},
                                 {"json_parse", guarded<json_parse>},
                                 {"json_load", guarded<json_load>},
                                 {"json_encode", guarded<json_encode>},
                                 {"json_encode_pretty", guarded<json_encode_pretty>},
-                                {"memoize", memoize},
-                                {"traceback", traceback},
+                                {"memoize", guarded<memoize>},
+                                {"traceback", guarded<traceback>},
                                 {nullptr, nullptr}};
   set_functions(L, functions);
   for (const char* name : k_recorded_calls) {
-    lua_pushcfunction(L, recorded_noop);
+    lua_pushcfunction(L, guarded<recorded_noop>);
     lua_setfield(L, -2, name);
   }
   lua_pushstring(L, k_modeled_version);
@@ -463,10 +507,13 @@ void open_kumo(lua_State* L) {
 
   // Anything else is a stand-in that explains itself when called.
   lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, kumo_index);
+  lua_pushcfunction(L, guarded<kumo_index>);
   lua_setfield(L, -2, "__index");
+  lock(L);
   lua_setmetatable(L, -2);
 
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, k_kumo_module);
   lua_pushvalue(L, -1);
   lua_setglobal(L, "kumo");
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);

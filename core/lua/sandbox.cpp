@@ -1,163 +1,443 @@
-// The policy's standard library: an allow-list over Lua's own libraries.
-// Output never reaches kumo-lint's stdout; loading is text-only; commands,
-// file writes and C modules are refused with a diagnostic at the call.
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+// The policy's standard library, built from an allow-list into fresh
+// tables. Lua's own libraries are opened first, as the host's private copy;
+// the policy then gets new tables holding only what it may use (some of it
+// wrapped), and the registry's globals and loaded-modules tables are swapped
+// for the policy's own. No original library table stays reachable from Lua
+// code: not through package.loaded, require, _G, metatables (they are
+// locked) or debug (only traceback and a getinfo without functions remain).
+// The original functions that wrappers call live only as upvalues of C
+// closures, which Lua code cannot read without debug.getupvalue.
+#include <sys/stat.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <string_view>
+
+#include "core/lua/bounded_lib.hpp"
 #include "core/lua/bridge.hpp"
 
 namespace kumo::lua {
 
+namespace fs = std::filesystem;
+using diag::Code;
+
 namespace {
 
-std::string canonical(const std::string& path) {
-  std::error_code ec;
-  auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
-  return ec ? std::string() : p.string();
+// --- Paths: resolve, then confine --------------------------------------
+
+bool is_under(const std::string& path, const std::string& root) {
+  if (path == root) {
+    return true;
+  }
+  return path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+         (root.back() == '/' || path[root.size()] == '/');
 }
 
-}  // namespace
-
-void record_log(lua_State* L, const char* level, std::string text) {
-  auto& st = state_of(L);
-  if (st.logs.size() >= k_max_log_lines) {
-    ++st.dropped_logs;
-    return;
-  }
-  if (text.size() > k_max_log_bytes) {
-    text.resize(k_max_log_bytes);
-    text += "... (cut at " + std::to_string(k_max_log_bytes) + " bytes)";
-  }
-  st.logs.push_back({current_location(L).value_or(diag::Location{}), level, std::move(text)});
-}
-
-bool may_read(const PolicyHost::State& st, const std::string& path) {
-  std::string wanted = canonical(path);
-  if (wanted.empty()) {
-    return false;
-  }
-  for (const auto& root : st.readable_roots) {
-    if (wanted == root || (wanted.size() > root.size() && wanted.compare(0, root.size(), root) == 0 &&
-                           (root.back() == '/' || wanted[root.size()] == '/'))) {
+bool under_any(const std::string& path, const std::vector<std::string>& roots) {
+  for (const auto& root : roots) {
+    if (is_under(path, root)) {
       return true;
     }
   }
   return false;
 }
 
-void require_readable(lua_State* L, const std::string& path, const char* what) {
-  if (!may_read(state_of(L), path)) {
-    raise_pending(L, diag::Code::sandbox_blocked,
-                  std::string(what) + "(\"" + path +
-                      "\") is blocked by kumo-lint's sandbox: policies may read files under their own directory, "
-                      "--lua-path and --allow-read only");
-  }
+std::string lexical_absolute(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec);
+  return ec ? std::string() : p.lexically_normal().string();
 }
+
+std::string short_path(const std::string& path) {
+  constexpr std::size_t k_max = 512;
+  return path.size() <= k_max ? path : path.substr(0, k_max) + "...";
+}
+
+}  // namespace
 
 void set_readable_roots(PolicyHost::State& st) {
   std::vector<std::string> roots = {st.policy_dir};
   roots.insert(roots.end(), st.options.lua_path.begin(), st.options.lua_path.end());
   roots.insert(roots.end(), st.options.allow_read.begin(), st.options.allow_read.end());
+  st.readable_roots.clear();
+  st.lexical_roots.clear();
   for (const auto& r : roots) {
-    std::string c = canonical(r);
-    if (!c.empty()) {
-      st.readable_roots.push_back(c);
+    std::error_code ec;
+    fs::path canonical = fs::canonical(r, ec);
+    if (!ec) {
+      st.readable_roots.push_back(canonical.string());
+    }
+    std::string lexical = lexical_absolute(r);
+    if (!lexical.empty()) {
+      st.lexical_roots.push_back(lexical);
     }
   }
+}
+
+ConfinedPath confine(const PolicyHost::State& st, const std::string& path) {
+  ConfinedPath out;
+  std::string lexical = lexical_absolute(path);
+  // Outside every root as written: refused before the file system is even
+  // asked, so a policy cannot probe which files exist elsewhere.
+  if (lexical.empty() || !under_any(lexical, st.lexical_roots)) {
+    out.status = ConfinedPath::Status::outside;
+    return out;
+  }
+  struct stat info {};
+  if (::stat(lexical.c_str(), &info) != 0) {
+    out.status = ConfinedPath::Status::missing;
+    return out;
+  }
+  std::error_code ec;
+  fs::path real = fs::canonical(lexical, ec);
+  if (ec || !under_any(real.string(), st.readable_roots)) {
+    out.status = ConfinedPath::Status::outside;  // a symbolic link out of the readable directories
+    return out;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    out.status = ConfinedPath::Status::not_regular;
+    return out;
+  }
+  out.status = ConfinedPath::Status::ok;
+  out.resolved = real.string();
+  return out;
+}
+
+std::string require_readable(lua_State* L, const std::string& path, const char* what) {
+  ConfinedPath c = confine(state_of(L), path);
+  std::string call = std::string(what) + "(\"" + short_path(path) + "\")";
+  switch (c.status) {
+    case ConfinedPath::Status::ok: return c.resolved;
+    case ConfinedPath::Status::missing:
+      raise_pending(L, Code::sandbox_blocked, call + ": no such file under the readable directories");
+    case ConfinedPath::Status::not_regular:
+      raise_pending(L, Code::sandbox_blocked,
+                    call + " is blocked by kumo-lint's sandbox: not a regular file (a directory, FIFO or device)");
+    case ConfinedPath::Status::outside: break;
+  }
+  raise_pending(L, Code::sandbox_blocked,
+                call + " is blocked by kumo-lint's sandbox: policies may read files under their own directory, "
+                       "--lua-path and --allow-read only (after resolving .. and symbolic links)");
+}
+
+void push_file_contents(lua_State* L, const std::string& resolved, const char* what) {
+  std::FILE* f = std::fopen(resolved.c_str(), "rb");
+  if (f == nullptr) {
+    luaL_error(L, "%s: cannot open %s", what, short_path(resolved).c_str());
+  }
+  struct Closer {
+    std::FILE* f;
+    ~Closer() { std::fclose(f); }
+  } closer{f};
+  // The contents grow in Lua's own memory, under --max-memory.
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (;;) {
+    char* p = luaL_prepbuffsize(&b, 65536);
+    std::size_t n = std::fread(p, 1, 65536, f);
+    luaL_addsize(&b, n);
+    charge_steps(L, n / 64 + 1);
+    if (n < 65536) {
+      break;
+    }
+  }
+  luaL_pushresult(&b);
+}
+
+void record_log(lua_State* L, const char* level, std::string text, std::size_t full_size) {
+  auto& st = state_of(L);
+  if (st.logs.size() >= k_max_log_lines) {
+    ++st.dropped_logs;
+    return;
+  }
+  full_size = std::max(full_size, text.size());
+  if (full_size > k_max_log_bytes) {
+    text.resize(std::min(text.size(), k_max_log_bytes));
+    text += "... (" + std::to_string(full_size - text.size()) + " more bytes cut)";
+  }
+  st.logs.push_back({current_location(L).value_or(diag::Location{}), level, std::move(text)});
 }
 
 namespace {
 
+// --- Output: captured, never written to kumo-lint's own streams --------
 
-// [-0, +0, e] The arguments joined the way print joins them.
-std::string joined_arguments(lua_State* L, const char* separator) {
-  std::string out;
-  int n = lua_gettop(L);
-  for (int i = 1; i <= n; ++i) {
-    std::size_t len = 0;
-    const char* s = luaL_tolstring(L, i, &len);  // may call __tostring, which may raise: fine here
-    if (i > 1) {
-      out += separator;
+// What a print-like call wrote: at most a little more than a log line
+// keeps (a policy may print a 400 MB string: no copy of it is made
+// outside Lua), and how long it really was.
+struct Joined {
+  std::string text;
+  std::size_t full_size = 0;
+};
+
+// [-0, +0, e] Arguments from `first` on, joined with `separator`: any value
+// through tostring (print), or strings and numbers only (io.write, warn).
+Joined join_arguments(lua_State* L, int first, std::string_view separator, bool strings_only) {
+  Joined out;
+  auto append = [&out](std::string_view piece) {
+    out.full_size += piece.size();
+    if (out.text.size() <= k_max_log_bytes) {
+      out.text.append(piece.substr(0, k_max_log_bytes + 1 - out.text.size()));
     }
-    out.append(s, len);
-    lua_pop(L, 1);
+  };
+  int n = lua_gettop(L);
+  for (int i = first; i <= n; ++i) {
+    std::size_t len = 0;
+    const char* s = strings_only ? luaL_checklstring(L, i, &len) : luaL_tolstring(L, i, &len);
+    if (i > first) {
+      append(separator);
+    }
+    append(std::string_view(s, len));
+    if (!strings_only) {
+      lua_pop(L, 1);
+    }
   }
   return out;
 }
 
+void record_joined(lua_State* L, const char* level, Joined joined) {
+  record_log(L, level, std::move(joined.text), joined.full_size);
+}
+
+}  // namespace
+
+void record_arguments(lua_State* L, const char* level, int first, std::string_view separator, bool strings_only) {
+  record_joined(L, level, join_arguments(L, first, separator, strings_only));
+}
+
+namespace {
+
 int captured_print(lua_State* L) {
-  record_log(L, "print", joined_arguments(L, "\t"));
+  record_joined(L, "print", join_arguments(L, 1, "\t", false));
   return 0;
 }
 
-int captured_io_write(lua_State* L) {
-  std::string out;
-  int n = lua_gettop(L);
-  for (int i = 1; i <= n; ++i) {
-    std::size_t len = 0;
-    const char* s = luaL_checklstring(L, i, &len);
-    out.append(s, len);
+int captured_warn(lua_State* L) {
+  luaL_checkstring(L, 1);
+  Joined text = join_arguments(L, 1, "", true);
+  if (!text.text.empty() && text.text[0] == '@') {
+    return 0;  // a control message ("@on", "@off"), as Lua's own warn
   }
-  record_log(L, "print", out);
+  record_joined(L, "warn", std::move(text));
   return 0;
 }
 
-// A function the sandbox refuses; its upvalue names it and says why.
+// io.write(...) and io.stdout:write(...): captured like print; returns the
+// stand-in stream (upvalue 1) so calls can be chained.
+int captured_io_write(lua_State* L) {
+  record_joined(L, "print", join_arguments(L, 1, "", true));
+  lua_pushvalue(L, lua_upvalueindex(1));
+  return 1;
+}
+
+int captured_stream_write(lua_State* L) {
+  record_joined(L, "print", join_arguments(L, 2, "", true));
+  lua_settop(L, 1);
+  return 1;
+}
+
+int stream_noop(lua_State* L) {
+  lua_settop(L, 1);
+  return 1;
+}
+
+// --- Refused functions ---------------------------------------------------
+
+// A function the sandbox refuses; upvalues: its name and why.
 int blocked(lua_State* L) {
   std::string what = lua_tostring(L, lua_upvalueindex(1));
-  raise_pending(L, diag::Code::sandbox_blocked, what + " is blocked by kumo-lint's sandbox: " +
-                                                    lua_tostring(L, lua_upvalueindex(2)));
+  raise_pending(L, Code::sandbox_blocked,
+                what + " is blocked by kumo-lint's sandbox: " + lua_tostring(L, lua_upvalueindex(2)));
 }
 
-void block(lua_State* L, const char* table, const char* name, const char* why) {
-  lua_getglobal(L, table);
-  std::string qualified = std::string(table) + "." + name;
+// [-0, +0, m] table[name] = a function that refuses, naming `qualified`.
+void set_blocked(lua_State* L, int table, const char* name, const std::string& qualified, const char* why) {
+  table = lua_absindex(L, table);
   lua_pushstring(L, qualified.c_str());
   lua_pushstring(L, why);
   lua_pushcclosure(L, blocked, 2);
-  lua_setfield(L, -2, name);
-  lua_pop(L, 1);
+  lua_setfield(L, table, name);
 }
 
-// Calls the original function (upvalue 1) with its arguments, the one at
-// `mode_index` forced to "t": Lua does not verify binary chunks, and
-// crafted bytecode can crash the interpreter.
-int call_with_text_mode(lua_State* L, int mode_index) {
-  int n = std::max(lua_gettop(L), mode_index);
-  lua_settop(L, n);
-  lua_pushstring(L, "t");
-  lua_replace(L, mode_index);
+// --- Limits no Lua code may catch ------------------------------------------
+
+// When a limit was reached during this call, raises it again: pcall,
+// xpcall, coroutine.resume/close and load must not swallow it.
+void rethrow_if_fatal(lua_State* L) {
+  auto& st = state_of(L);
+  if (st.fatal) {
+    raise_pending(L, st.fatal->code, st.fatal->message);
+  }
+}
+
+// A memory error caught by a protected call still ends the handler call.
+void note_memory_error(lua_State* L, int status) {
+  auto& st = state_of(L);
+  if (status == LUA_ERRMEM && !st.fatal) {
+    st.fatal = memory_limit_error(st);
+  }
+}
+
+// The policy caught an error: whatever special code it carried is void.
+void forget_caught_error(lua_State* L) { state_of(L).pending.reset(); }
+
+int finish_pcall(lua_State* L, int status, lua_KContext extra) {
+  if (status != LUA_OK && status != LUA_YIELD) {
+    note_memory_error(L, status);
+    rethrow_if_fatal(L);
+    forget_caught_error(L);
+    lua_pushboolean(L, 0);
+    lua_pushvalue(L, -2);
+    return 2;
+  }
+  return lua_gettop(L) - static_cast<int>(extra);
+}
+
+// pcall(f, ...), as Lua's own (yieldable), but a limit error passes through.
+int sandbox_pcall(lua_State* L) {
+  luaL_checkany(L, 1);
+  lua_pushboolean(L, 1);
+  lua_insert(L, 1);
+  int status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finish_pcall);
+  return finish_pcall(L, status, 0);
+}
+
+// The message handler xpcall installs around the policy's own: once a limit
+// is reached the policy's handler is not called at all (it could loop).
+int guarded_message_handler(lua_State* L) {
+  if (state_of(L).fatal) {
+    return 1;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+// xpcall(f, msgh, ...)
+int sandbox_xpcall(lua_State* L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, guarded_message_handler, 1);
+  lua_replace(L, 2);
+  lua_pushboolean(L, 1);
+  lua_pushvalue(L, 1);
+  lua_rotate(L, 3, 2);
+  int status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_pcall);
+  return finish_pcall(L, status, 2);
+}
+
+// Calls the original (upvalue 1) with every argument, then re-raises a
+// limit error it may have turned into a return value (load, io.close).
+int call_original_then_rethrow(lua_State* L) {
+  int n = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, n, LUA_MULTRET);
+  rethrow_if_fatal(L);
   return lua_gettop(L);
 }
 
-// load(chunk, name, mode, env)
-int text_only_load(lua_State* L) { return call_with_text_mode(L, 3); }
-
-// loadfile(name, mode, env), under the readable roots.
-int text_only_loadfile(lua_State* L) {
-  if (const char* name = lua_tostring(L, 1)) {
-    require_readable(L, name, "loadfile");
+// coroutine.resume(co, ...) and coroutine.close(co): the original (upvalue
+// 1), but an error that ended the coroutine because of a limit goes on.
+int resume_or_close(lua_State* L) {
+  lua_State* co = lua_tothread(L, 1);
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  if (co != nullptr) {
+    note_memory_error(L, lua_status(co));
   }
-  return call_with_text_mode(L, 2);
+  rethrow_if_fatal(L);
+  if (lua_gettop(L) >= 1 && lua_isboolean(L, 1) && !lua_toboolean(L, 1)) {
+    forget_caught_error(L);
+  }
+  return lua_gettop(L);
 }
 
-int text_only_dofile(lua_State* L) {
-  const char* name = luaL_optstring(L, 1, nullptr);
-  if (name == nullptr) {
-    raise_pending(L, diag::Code::sandbox_blocked,
+// --- Loading code: text only -----------------------------------------------
+
+// Sources larger than this are not compiled (the policy file has the same
+// cap): compiling is not interruptible by the instruction budget.
+constexpr std::size_t k_max_chunk_bytes = 16u << 20;
+
+// load(chunk, name, mode, env): the original (upvalue 1) with mode forced
+// to "t" (Lua does not verify binary chunks; crafted bytecode can crash the
+// interpreter), a size cap, and limit errors passed through.
+int text_only_load(lua_State* L) {
+  std::size_t len = 0;
+  if (lua_type(L, 1) == LUA_TSTRING && (lua_tolstring(L, 1, &len), len > k_max_chunk_bytes)) {
+    raise_pending(L, Code::sandbox_blocked,
+                  "load of a " + std::to_string(len) +
+                      "-byte chunk is blocked by kumo-lint's sandbox: chunks are limited to 16 MiB");
+  }
+  lua_settop(L, std::max(lua_gettop(L), 3));
+  lua_pushliteral(L, "t");
+  lua_replace(L, 3);
+  return call_original_then_rethrow(L);
+}
+
+// [-0, +1, e] Compiles the file at `path` (confined) as text; the chunk is
+// named as the policy wrote the path. Raises on a compile error.
+void load_confined_file(lua_State* L, const std::string& path, const char* what) {
+  std::string resolved = require_readable(L, path, what);
+  push_file_contents(L, resolved, what);
+  std::size_t len = 0;
+  const char* text = lua_tolstring(L, -1, &len);
+  if (len > k_max_chunk_bytes) {
+    raise_pending(L, Code::sandbox_blocked,
+                  std::string(what) + "(\"" + short_path(path) + "\"): the file is larger than 16 MiB");
+  }
+  std::string chunk_name = "@" + path;
+  int status = luaL_loadbufferx(L, text, len, chunk_name.c_str(), "t");
+  lua_remove(L, -2);
+  if (status != LUA_OK) {
+    rethrow_if_fatal(L);
+    lua_error(L);
+  }
+}
+
+// loadfile(name, mode, env): nil plus the message on a compile error, as Lua.
+int sandbox_loadfile(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    raise_pending(L, Code::sandbox_blocked,
+                  "loadfile() without a file name reads standard input, which belongs to kumo-lint");
+  }
+  std::string path = luaL_checkstring(L, 1);
+  bool has_env = !lua_isnone(L, 3);
+  std::string resolved = require_readable(L, path, "loadfile");
+  push_file_contents(L, resolved, "loadfile");
+  std::size_t len = 0;
+  const char* text = lua_tolstring(L, -1, &len);
+  std::string chunk_name = "@" + path;
+  int status = luaL_loadbufferx(L, text, len, chunk_name.c_str(), "t");
+  if (status != LUA_OK) {
+    rethrow_if_fatal(L);
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  if (has_env) {
+    lua_pushvalue(L, 3);
+    if (lua_setupvalue(L, -2, 1) == nullptr) {
+      lua_pop(L, 1);
+    }
+  }
+  return 1;
+}
+
+int sandbox_dofile(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    raise_pending(L, Code::sandbox_blocked,
                   "dofile() without a file name reads standard input, which belongs to kumo-lint");
   }
-  require_readable(L, name, "dofile");
-  lua_settop(L, 1);
-  if (luaL_loadfilex(L, name, "t") != LUA_OK) {
-    return lua_error(L);
-  }
+  std::string path = luaL_checkstring(L, 1);
+  lua_settop(L, 0);
+  load_confined_file(L, path, "dofile");
   lua_call(L, 0, LUA_MULTRET);
-  return lua_gettop(L) - 1;
+  return lua_gettop(L);
 }
 
 // setmetatable without __gc: Lua 5.4 turns debug hooks off while a
@@ -168,7 +448,7 @@ int setmetatable_without_gc(lua_State* L) {
     bool has_gc = lua_rawget(L, 2) != LUA_TNIL;
     lua_pop(L, 1);
     if (has_gc) {
-      raise_pending(L, diag::Code::sandbox_blocked,
+      raise_pending(L, Code::sandbox_blocked,
                     "setmetatable with a __gc finalizer is blocked by kumo-lint's sandbox: Lua cannot interrupt a "
                     "finalizer, so one could hang the linter");
     }
@@ -179,85 +459,150 @@ int setmetatable_without_gc(lua_State* L) {
   return 1;
 }
 
-void wrap_with_original(lua_State* L, const char* name, lua_CFunction wrapper) {
-  lua_getglobal(L, name);
-  lua_pushcclosure(L, wrapper, 1);
-  lua_setglobal(L, name);
-}
+// --- require ---------------------------------------------------------------
 
-// The searcher for Lua modules: the directories fixed at start (policy
-// directory, --lua-path), whatever the policy later sets package.path to,
-// and text chunks only.
-int lua_module_searcher(lua_State* L) {
+// package.searchers[1]: package.preload[name].
+int preload_searcher(lua_State* L) {
   const char* name = luaL_checkstring(L, 1);
-  lua_pushvalue(L, lua_upvalueindex(2));  // the original package.searchpath
-  lua_pushstring(L, name);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_call(L, 2, 2);
-  if (lua_isnil(L, -2)) {
-    return 1;  // the "no file ..." message
+  lua_getfield(L, lua_upvalueindex(1), "preload");
+  if (lua_type(L, -1) != LUA_TTABLE) {
+    lua_pushliteral(L, "no field package.preload");
+    return 1;
   }
-  lua_pop(L, 1);
-  const char* file = lua_tostring(L, -1);
-  if (luaL_loadfilex(L, file, "t") != LUA_OK) {
-    return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, file, lua_tostring(L, -1));
+  if (lua_getfield(L, -1, name) == LUA_TNIL) {
+    lua_pushfstring(L, "no field package.preload['%s']", name);
+    return 1;
   }
-  lua_pushstring(L, file);
+  lua_pushliteral(L, ":preload:");
   return 2;
 }
 
-void restrict_package(lua_State* L) {
-  auto& st = state_of(L);
-  std::string path = st.policy_dir + "/?.lua;" + st.policy_dir + "/?/init.lua";
-  for (const auto& dir : st.options.lua_path) {
-    path += ";" + dir + "/?.lua;" + dir + "/?/init.lua";
+// package.searchers[2]: Lua files under the directories fixed at start
+// (the policy's directory, then each --lua-path; `?.lua` and `?/init.lua`),
+// whatever the policy later sets package.path to; every candidate is
+// resolved and confined like any other file read, and loaded as text.
+int lua_file_searcher(lua_State* L) {
+  std::string name = luaL_checkstring(L, 1);
+  std::string relative = name;
+  for (char& c : relative) {
+    if (c == '.') {
+      c = '/';
+    }
   }
-  lua_getglobal(L, "package");
-  lua_pushstring(L, path.c_str());
-  lua_setfield(L, -2, "path");
-  lua_pushstring(L, "");
-  lua_setfield(L, -2, "cpath");
-  // Keep the preload searcher, replace the Lua-source one, drop the C ones.
-  lua_getfield(L, -1, "searchers");
-  lua_pushnil(L);
-  lua_rawseti(L, -2, 4);
-  lua_pushnil(L);
-  lua_rawseti(L, -2, 3);
-  lua_pushstring(L, path.c_str());
-  lua_getfield(L, -3, "searchpath");
-  lua_pushcclosure(L, lua_module_searcher, 2);
-  lua_rawseti(L, -2, 2);
-  lua_pop(L, 1);
-  lua_pop(L, 1);
-  block(L, "package", "loadlib", "policies cannot load C libraries");
+  auto& st = state_of(L);
+  std::string tried;
+  for (const auto& dir : st.module_dirs) {
+    for (const char* pattern : {"/?.lua", "/?/init.lua"}) {
+      std::string candidate = dir + pattern;
+      candidate.replace(candidate.find('?'), 1, relative);
+      ConfinedPath c = confine(st, candidate);
+      if (c.status == ConfinedPath::Status::missing) {
+        tried += std::string(tried.empty() ? "" : "\n\t") + "no file '" + short_path(candidate) + "'";
+        continue;
+      }
+      load_confined_file(L, candidate, "require");
+      lua_pushstring(L, candidate.c_str());
+      return 2;
+    }
+  }
+  lua_pushstring(L, tried.c_str());
+  return 1;
 }
 
-// io.open for reading only, under the readable roots; policies read their
-// own data files.
-int read_only_open(lua_State* L) {
+// require(name), as Lua's own: package.loaded (the registry's table, which
+// is the policy's own), then each of package.searchers (upvalue 1 is the
+// policy's package table).
+int sandbox_require(lua_State* L) {
   const char* name = luaL_checkstring(L, 1);
+  lua_settop(L, 1);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);  // 2
+  if (lua_getfield(L, 2, name) != LUA_TNIL && lua_toboolean(L, -1)) {
+    return 1;
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, lua_upvalueindex(1), "searchers") != LUA_TTABLE) {  // 3
+    return luaL_error(L, "'package.searchers' must be a table");
+  }
+  luaL_Buffer msg;
+  luaL_buffinit(L, &msg);
+  for (int i = 1;; ++i) {
+    luaL_addstring(&msg, "\n\t");
+    if (lua_rawgeti(L, 3, i) == LUA_TNIL) {
+      lua_pop(L, 1);
+      luaL_buffsub(&msg, 2);
+      luaL_pushresult(&msg);
+      return luaL_error(L, "module '%s' not found:%s", name, lua_tostring(L, -1));
+    }
+    lua_pushstring(L, name);
+    lua_call(L, 1, 2);
+    if (lua_isfunction(L, -2)) {
+      break;
+    }
+    if (lua_isstring(L, -2)) {
+      lua_pop(L, 1);
+      luaL_addvalue(&msg);
+    } else {
+      lua_pop(L, 2);
+      luaL_buffsub(&msg, 2);
+    }
+  }
+  // stack: ..., loader, data
+  int loader = lua_gettop(L) - 1;
+  lua_pushvalue(L, loader);
+  lua_pushstring(L, name);
+  lua_pushvalue(L, loader + 1);
+  lua_call(L, 2, 1);
+  if (!lua_isnil(L, -1)) {
+    lua_setfield(L, 2, name);
+  } else {
+    lua_pop(L, 1);
+  }
+  if (lua_getfield(L, 2, name) == LUA_TNIL) {
+    lua_pushboolean(L, 1);
+    lua_copy(L, -1, -2);
+    lua_setfield(L, 2, name);
+  }
+  lua_rotate(L, -2, 1);
+  return 2;
+}
+
+// --- io --------------------------------------------------------------------
+
+// io.open for reading only, under the readable roots: the original
+// (upvalue 1) opens the resolved path, so the file read is the one checked.
+int read_only_open(lua_State* L) {
+  std::string name = luaL_checkstring(L, 1);
   std::string mode = luaL_optstring(L, 2, "r");
   if (mode != "r" && mode != "rb") {
-    raise_pending(L, diag::Code::sandbox_blocked,
-                  "io.open(\"" + std::string(name) + "\", \"" + mode +
+    raise_pending(L, Code::sandbox_blocked,
+                  "io.open(\"" + short_path(name) + "\", \"" + mode +
                       "\") is blocked by kumo-lint's sandbox: policies may only open files for reading");
   }
-  require_readable(L, name, "io.open");
+  if (confine(state_of(L), name).status == ConfinedPath::Status::missing) {
+    // As Lua's io.open: a missing file is a failure the policy can test.
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: No such file or directory", name.c_str());
+    lua_pushinteger(L, 2);
+    return 3;
+  }
+  std::string resolved = require_readable(L, name, "io.open");
   lua_pushvalue(L, lua_upvalueindex(1));
-  lua_pushstring(L, name);
+  lua_pushstring(L, resolved.c_str());
   lua_pushstring(L, mode.c_str());
   lua_call(L, 2, LUA_MULTRET);
   return lua_gettop(L) - 2;
 }
 
-// io.lines(name) reads a file: the same roots as io.open. io.lines() with
-// no name would read standard input.
+// io.lines(name, ...) reads a file: the same roots as io.open. io.lines()
+// with no name would read standard input.
 int restricted_lines(lua_State* L) {
   if (lua_isnoneornil(L, 1)) {
-    raise_pending(L, diag::Code::sandbox_blocked,
+    raise_pending(L, Code::sandbox_blocked,
                   "io.lines() without a file name reads standard input, which belongs to kumo-lint");
   }
-  require_readable(L, luaL_checkstring(L, 1), "io.lines");
+  std::string resolved = require_readable(L, luaL_checkstring(L, 1), "io.lines");
+  lua_pushstring(L, resolved.c_str());
+  lua_replace(L, 1);
   int n = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
@@ -265,84 +610,399 @@ int restricted_lines(lua_State* L) {
   return lua_gettop(L);
 }
 
-void restrict_io(lua_State* L) {
-  lua_getglobal(L, "io");
-  lua_getfield(L, -1, "open");
-  lua_pushcclosure(L, read_only_open, 1);
-  lua_setfield(L, -2, "open");
-  lua_pushcfunction(L, captured_io_write);
-  lua_setfield(L, -2, "write");
-  lua_getfield(L, -1, "lines");
-  lua_pushcclosure(L, restricted_lines, 1);
-  lua_setfield(L, -2, "lines");
-  lua_pop(L, 1);
-  const char* no_process = "policies cannot run commands";
-  block(L, "io", "popen", no_process);
-  block(L, "io", "output", "policy output is captured, not written to files");
-  block(L, "io", "tmpfile", "policies cannot create files");
-  block(L, "io", "read", "standard input belongs to kumo-lint (it may carry --queues-file -)");
-  block(L, "io", "input", "standard input belongs to kumo-lint; use io.open(path):read() instead");
+// io.close(file): without a file it would close kumo-lint's standard output.
+int restricted_close(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    raise_pending(L, Code::sandbox_blocked,
+                  "io.close() without a file would close kumo-lint's own output; close the file you opened");
+  }
+  return call_original_then_rethrow(L);
 }
 
-// os.getenv: --env KEY=VALUE first, then the real environment.
+// [-0, +1, m] A stand-in for io.stdout or io.stderr: write is captured like
+// print; reading is refused.
+void push_output_stream(lua_State* L, const char* name) {
+  lua_createtable(L, 0, 6);
+  lua_pushcfunction(L, captured_stream_write);
+  lua_setfield(L, -2, "write");
+  for (const char* noop : {"flush", "setvbuf", "close"}) {
+    lua_pushcfunction(L, stream_noop);
+    lua_setfield(L, -2, noop);
+  }
+  for (const char* reader : {"read", "lines", "seek"}) {
+    set_blocked(L, -1, reader, std::string("io.") + name + ":" + reader,
+                "policy output is captured, not a file");
+  }
+}
+
+// [-0, +1, m] A stand-in for io.stdin: every use is refused.
+void push_input_stream(lua_State* L) {
+  lua_createtable(L, 0, 6);
+  for (const char* method : {"read", "lines", "seek", "write", "setvbuf", "flush", "close"}) {
+    set_blocked(L, -1, method, std::string("io.stdin:") + method,
+                "standard input belongs to kumo-lint (it may carry --queues-file -)");
+  }
+}
+
+// --- os and debug ------------------------------------------------------------
+
+// os.getenv: only what --env gave; the real environment (which in CI holds
+// secrets) is never consulted here.
 int sandboxed_getenv(lua_State* L) {
   const char* name = luaL_checkstring(L, 1);
   const auto& env = state_of(L).options.env;
   auto it = env.find(name);
-  if (it != env.end()) {
-    lua_pushlstring(L, it->second.data(), it->second.size());
-    return 1;
-  }
-  const char* value = std::getenv(name);
-  if (value == nullptr) {
+  if (it == env.end()) {
     lua_pushnil(L);
   } else {
-    lua_pushstring(L, value);
+    lua_pushlstring(L, it->second.data(), it->second.size());
   }
   return 1;
 }
 
-void restrict_os(lua_State* L) {
-  lua_getglobal(L, "os");
-  lua_pushcfunction(L, sandboxed_getenv);
-  lua_setfield(L, -2, "getenv");
-  lua_pop(L, 1);
-  block(L, "os", "execute", "policies cannot run commands");
-  block(L, "os", "exit", "policies cannot end kumo-lint");
-  block(L, "os", "remove", "policies cannot delete files");
-  block(L, "os", "rename", "policies cannot rename files");
-  block(L, "os", "tmpname", "policies cannot create files");
-  block(L, "os", "setlocale", "a locale change would alter kumo-lint's own number formatting");
+// debug.getinfo without the 'f' option: the function at a stack level may
+// be one of the host's originals (the pcall or sort a wrapper called).
+int getinfo_without_functions(lua_State* L) {
+  int what_index = lua_type(L, 1) == LUA_TTHREAD ? 3 : 2;
+  std::string what = luaL_optstring(L, what_index, "flnSrtu");
+  std::erase(what, 'f');
+  lua_settop(L, std::max(lua_gettop(L), what_index));
+  lua_pushstring(L, what.c_str());
+  lua_replace(L, what_index);
+  lua_settop(L, what_index);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, what_index, 1);
+  return 1;
 }
 
-void restrict_debug(lua_State* L) {
-  // Only traceback and getinfo: the rest could remove the instruction
-  // budget hook or reach into kumo-lint's own upvalues.
-  lua_getglobal(L, "debug");
+// --- Building the environment --------------------------------------------------
+
+// [-0, +1, m] A new table holding `names` copied from the table at `from`.
+void push_copy(lua_State* L, int from, std::initializer_list<const char*> names) {
+  from = lua_absindex(L, from);
+  lua_createtable(L, 0, static_cast<int>(names.size()));
+  for (const char* name : names) {
+    lua_getfield(L, from, name);
+    lua_setfield(L, -2, name);
+  }
+}
+
+// [-0, +0, m] table[name] = C closure of `fn` with the original
+// original_table[name] as its upvalue.
+void wrap_field(lua_State* L, int table, int original_table, const char* name, lua_CFunction fn) {
+  table = lua_absindex(L, table);
+  lua_getfield(L, original_table, name);
+  lua_pushcclosure(L, fn, 1);
+  lua_setfield(L, table, name);
+}
+
+// The base library: everything but print, load*, dofile, require (wrapped
+// below) and nothing else.
+void build_base(lua_State* L, int env, int original_g) {
+  for (const char* name : {"assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget", "rawlen", "rawset",
+                           "select", "tonumber", "tostring", "type", "getmetatable", "collectgarbage", "_VERSION"}) {
+    lua_getfield(L, original_g, name);
+    lua_setfield(L, env, name);
+  }
+  lua_pushcfunction(L, captured_print);
+  lua_setfield(L, env, "print");
+  lua_pushcfunction(L, captured_warn);
+  lua_setfield(L, env, "warn");
+  lua_pushcfunction(L, sandbox_pcall);
+  lua_setfield(L, env, "pcall");
+  lua_pushcfunction(L, sandbox_xpcall);
+  lua_setfield(L, env, "xpcall");
+  wrap_field(L, env, original_g, "load", text_only_load);
+  wrap_field(L, env, original_g, "setmetatable", setmetatable_without_gc);
+  lua_pushcfunction(L, sandbox_loadfile);
+  lua_setfield(L, env, "loadfile");
+  lua_pushcfunction(L, sandbox_dofile);
+  lua_setfield(L, env, "dofile");
+  lua_pushvalue(L, env);
+  lua_setfield(L, env, "_G");
+}
+
+void build_libraries(lua_State* L, int env, int loaded) {
+  lua_getfield(L, loaded, "string");
+  push_copy(L, -1, {"byte", "char", "dump", "find", "format", "gmatch", "gsub", "len", "lower", "match", "pack",
+                    "packsize", "rep", "reverse", "sub", "unpack", "upper"});
+  lua_setfield(L, env, "string");
+  lua_pop(L, 1);
+  lua_getfield(L, loaded, "table");
+  push_copy(L, -1, {"concat", "insert", "move", "pack", "remove", "sort", "unpack"});
+  lua_setfield(L, env, "table");
+  lua_pop(L, 1);
+  lua_getfield(L, loaded, "math");
+  push_copy(L, -1, {"abs", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge", "log", "max", "maxinteger", "min",
+                    "mininteger", "modf", "pi", "rad", "random", "randomseed", "sin", "sqrt", "tan", "tointeger",
+                    "type", "ult", "acos", "asin", "atan"});
+  lua_setfield(L, env, "math");
+  lua_pop(L, 1);
+  lua_getfield(L, loaded, "utf8");
+  push_copy(L, -1, {"char", "charpattern", "codepoint", "codes", "len", "offset"});
+  lua_setfield(L, env, "utf8");
+  lua_pop(L, 1);
+  lua_getfield(L, loaded, "coroutine");
+  int co = lua_gettop(L);
+  push_copy(L, co, {"create", "isyieldable", "running", "status", "wrap", "yield"});
+  wrap_field(L, -1, co, "resume", resume_or_close);
+  wrap_field(L, -1, co, "close", resume_or_close);
+  lua_setfield(L, env, "coroutine");
+  lua_pop(L, 1);
+}
+
+void build_io(lua_State* L, int env, int loaded) {
+  lua_getfield(L, loaded, "io");
+  int io = lua_gettop(L);
+  push_copy(L, io, {"type"});
+  int t = lua_gettop(L);
+  wrap_field(L, t, io, "open", read_only_open);
+  wrap_field(L, t, io, "lines", restricted_lines);
+  wrap_field(L, t, io, "close", restricted_close);
+  push_output_stream(L, "stdout");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, t, "stdout");
+  lua_pushcclosure(L, captured_io_write, 1);
+  lua_setfield(L, t, "write");
+  push_output_stream(L, "stderr");
+  lua_setfield(L, t, "stderr");
+  push_input_stream(L);
+  lua_setfield(L, t, "stdin");
+  set_blocked(L, t, "popen", "io.popen", "policies cannot run commands");
+  set_blocked(L, t, "output", "io.output", "policy output is captured, not written to files");
+  set_blocked(L, t, "tmpfile", "io.tmpfile", "policies cannot create files");
+  set_blocked(L, t, "read", "io.read", "standard input belongs to kumo-lint (it may carry --queues-file -)");
+  set_blocked(L, t, "input", "io.input", "standard input belongs to kumo-lint; use io.open(path):read() instead");
+  lua_setfield(L, env, "io");
+  lua_pop(L, 1);
+}
+
+void build_os(lua_State* L, int env, int loaded) {
+  lua_getfield(L, loaded, "os");
+  push_copy(L, -1, {"clock", "date", "difftime", "time"});
+  int t = lua_gettop(L);
+  lua_pushcfunction(L, sandboxed_getenv);
+  lua_setfield(L, t, "getenv");
+  set_blocked(L, t, "execute", "os.execute", "policies cannot run commands");
+  set_blocked(L, t, "exit", "os.exit", "policies cannot end kumo-lint");
+  set_blocked(L, t, "remove", "os.remove", "policies cannot delete files");
+  set_blocked(L, t, "rename", "os.rename", "policies cannot rename files");
+  set_blocked(L, t, "tmpname", "os.tmpname", "policies cannot create files");
+  set_blocked(L, t, "setlocale", "os.setlocale", "a locale change would alter kumo-lint's own number formatting");
+  lua_setfield(L, env, "os");
+  lua_pop(L, 1);
+}
+
+// Only traceback and a getinfo that never returns functions: the rest of
+// debug could remove the instruction hook or reach the host's originals.
+void build_debug(lua_State* L, int env, int loaded) {
+  lua_getfield(L, loaded, "debug");
+  int debug = lua_gettop(L);
+  push_copy(L, debug, {"traceback"});
+  wrap_field(L, -1, debug, "getinfo", getinfo_without_functions);
+  lua_setfield(L, env, "debug");
+  lua_pop(L, 1);
+}
+
+// The policy's package table: fixed search, no C loaders.
+void build_package(lua_State* L, int env, int loaded, int policy_loaded) {
+  lua_getfield(L, loaded, "package");
+  int original = lua_gettop(L);
+  push_copy(L, original, {"config"});
+  int t = lua_gettop(L);
+  auto& st = state_of(L);
+  std::string path;
+  for (const auto& dir : st.module_dirs) {
+    path += (path.empty() ? "" : ";") + dir + "/?.lua;" + dir + "/?/init.lua";
+  }
+  lua_pushstring(L, path.c_str());
+  lua_setfield(L, t, "path");
+  lua_pushliteral(L, "");
+  lua_setfield(L, t, "cpath");
+  lua_pushvalue(L, policy_loaded);
+  lua_setfield(L, t, "loaded");
   lua_newtable(L);
-  lua_getfield(L, -2, "traceback");
-  lua_setfield(L, -2, "traceback");
-  lua_getfield(L, -2, "getinfo");
-  lua_setfield(L, -2, "getinfo");
-  lua_setglobal(L, "debug");
+  lua_setfield(L, t, "preload");
+  lua_createtable(L, 2, 0);
+  lua_pushvalue(L, t);
+  lua_pushcclosure(L, preload_searcher, 1);
+  lua_rawseti(L, -2, 1);
+  lua_pushcfunction(L, lua_file_searcher);
+  lua_rawseti(L, -2, 2);
+  lua_setfield(L, t, "searchers");
+  set_blocked(L, t, "loadlib", "package.loadlib", "policies cannot load C libraries");
+  set_blocked(L, t, "searchpath", "package.searchpath", "it would probe files outside the readable directories");
+  lua_pushvalue(L, t);
+  lua_pushcclosure(L, sandbox_require, 1);
+  lua_setfield(L, env, "require");
+  lua_setfield(L, env, "package");
+  lua_pop(L, 1);
+}
+
+// Strings index the policy's string table (so the bounded pattern
+// functions serve ("x"):find too); the metatable itself is locked.
+void rebind_string_metatable(lua_State* L, int env) {
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_getfield(L, env, "string");
+  lua_setfield(L, -2, "__index");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 2);
+}
+
+void lock_registry_metatable(lua_State* L, const char* name) {
+  if (luaL_getmetatable(L, name) == LUA_TTABLE) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_pop(L, 1);
+}
+
+// --- State shared across queues ---------------------------------------------
+
+// KQ913 once per file:line: a handler assigned a global or a kumo field.
+void report_shared_write(lua_State* L, const char* what, int key) {
+  auto& st = state_of(L);
+  std::optional<diag::Location> where = current_location(L);
+  if (!st.current_event || !where || !st.shared_state_reported.insert({where->file, where->line}).second) {
+    return;
+  }
+  std::string name = lua_type(L, key) == LUA_TSTRING ? lua_tostring(L, key) : luaL_typename(L, key);
+  if (name.size() > 64) {
+    name = name.substr(0, 64) + "...";
+  }
+  st.side_diagnostics.push_back(diag::make_diagnostic(
+      Code::shared_state,
+      "the " + *st.current_event + " handler assigns " + what + name +
+          ": the value is kept for later queues in this run, and in kumod it depends on which of its pooled Lua "
+          "contexts serves the queue; keep per-queue values in locals",
+      *where));
+}
+
+// __newindex of a watched table; upvalues: the backing table, a label.
+int watched_newindex(lua_State* L) {
+  report_shared_write(L, lua_tostring(L, lua_upvalueindex(2)), 2);
+  lua_settop(L, 3);
+  lua_rawset(L, lua_upvalueindex(1));
+  return 0;
+}
+
+// __pairs of a watched table; upvalues: the backing table, next.
+int watched_pairs(lua_State* L) {
+  lua_pushvalue(L, lua_upvalueindex(2));
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushnil(L);
+  return 3;
+}
+
+// [-0, +0, m] Moves the table's entries and metatable into a backing table
+// and leaves the table empty, reading through to it: every assignment then
+// passes watched_newindex, whether the key existed or not.
+void watch_table(lua_State* L, int index, const char* label) {
+  index = lua_absindex(L, index);
+  lua_newtable(L);
+  int backing = lua_gettop(L);
+  if (lua_getmetatable(L, index) != 0) {
+    lua_setmetatable(L, backing);
+  }
+  lua_pushnil(L);
+  while (lua_next(L, index) != 0) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, backing);
+  }
+  // Clear after copying: assigning existing fields during lua_next is fine,
+  // but clearing is done in a second pass over the backing table's keys.
+  lua_pushnil(L);
+  while (lua_next(L, backing) != 0) {
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_pushnil(L);
+    lua_rawset(L, index);
+  }
+  lua_createtable(L, 0, 4);
+  lua_pushvalue(L, backing);
+  lua_setfield(L, -2, "__index");
+  lua_pushvalue(L, backing);
+  lua_pushstring(L, label);
+  lua_pushcclosure(L, watched_newindex, 2);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushvalue(L, backing);
+  lua_getfield(L, LUA_REGISTRYINDEX, "kumo-lint.next");
+  lua_pushcclosure(L, watched_pairs, 2);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, index);
   lua_pop(L, 1);
 }
 
 }  // namespace
 
+void watch_shared_state(lua_State* L) {
+  // The globals, unless the policy gave them a metatable of its own (a
+  // "strict" module): its __index/__newindex keep their meaning.
+  lua_pushglobaltable(L);
+  if (lua_getmetatable(L, -1) == 0) {
+    watch_table(L, -1, "the global ");
+  } else {
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  // The kumo module, as kumo-lint made it (a policy may have swapped it).
+  if (lua_getfield(L, LUA_REGISTRYINDEX, k_kumo_module) == LUA_TTABLE) {
+    watch_table(L, -1, "kumo.");
+  }
+  lua_pop(L, 1);
+}
+
 void open_sandbox(lua_State* L) {
+  auto& st = state_of(L);
+  st.module_dirs = {st.policy_dir};
+  st.module_dirs.insert(st.module_dirs.end(), st.options.lua_path.begin(), st.options.lua_path.end());
+
+  // The host's private copy of the standard library.
   luaL_openlibs(L);
-  lua_pushcfunction(L, captured_print);
-  lua_setglobal(L, "print");
-  wrap_with_original(L, "load", text_only_load);
-  wrap_with_original(L, "loadfile", text_only_loadfile);
-  wrap_with_original(L, "setmetatable", setmetatable_without_gc);
-  lua_pushcfunction(L, text_only_dofile);
-  lua_setglobal(L, "dofile");
-  restrict_package(L);
-  restrict_io(L);
-  restrict_os(L);
-  restrict_debug(L);
+  lua_pushglobaltable(L);
+  int original_g = lua_gettop(L);
+  lua_getfield(L, original_g, "next");
+  lua_setfield(L, LUA_REGISTRYINDEX, "kumo-lint.next");
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  int loaded = lua_gettop(L);
+
+  // The policy's: new tables only.
+  lua_newtable(L);
+  int env = lua_gettop(L);
+  lua_newtable(L);
+  int policy_loaded = lua_gettop(L);
+  build_base(L, env, original_g);
+  build_libraries(L, env, loaded);
+  build_io(L, env, loaded);
+  build_os(L, env, loaded);
+  build_debug(L, env, loaded);
+  build_package(L, env, loaded, policy_loaded);
+  lua_getfield(L, env, "string");
+  lua_getfield(L, env, "table");
+  install_bounded_functions(L, lua_absindex(L, -2), lua_absindex(L, -1));
+  lua_pop(L, 2);
+  for (const char* name : {"string", "table", "math", "utf8", "coroutine", "io", "os", "debug", "package"}) {
+    lua_getfield(L, env, name);
+    lua_setfield(L, policy_loaded, name);
+  }
+  lua_pushvalue(L, env);
+  lua_setfield(L, policy_loaded, "_G");
+
+  rebind_string_metatable(L, env);
+  lock_registry_metatable(L, LUA_FILEHANDLE);
+
+  // Swap: from now on globals and require see only the policy's tables.
+  lua_pushvalue(L, env);
+  lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+  lua_pushvalue(L, policy_loaded);
+  lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_settop(L, original_g - 1);
 }
 
 }  // namespace kumo::lua
