@@ -1,6 +1,6 @@
 local kumo = require 'kumo'
--- files/hostname_link.txt is a committed symbolic link to /etc/hostname.
+-- files/outside_link.txt is a committed symbolic link to /proc/version.
 kumo.on('get_queue_config', function()
-  local f = io.open('testdata/policies/hostile/files/hostname_link.txt')
+  local f = io.open('testdata/policies/hostile/files/outside_link.txt')
   return kumo.make_queue_config { egress_pool = f:read('a') }
 end)
