@@ -198,6 +198,12 @@ inline constexpr char k_array_mt[] = "kumo-lint.array";
 // Registry field holding the kumo module table as kumo-lint built it.
 inline constexpr char k_kumo_module[] = "kumo-lint.kumo";
 
+// Keeps a finding made outside any error path, up to k_max_side_findings
+// per load or call (a loop around a warning-making call would otherwise
+// grow the host's memory without bound).
+inline constexpr std::size_t k_max_side_findings = 1000;
+void add_side_diagnostic(PolicyHost::State& st, diag::Diagnostic d);
+
 // After the policy's top level: a write to a global (or a field of the kumo
 // module) from a handler is reported (KQ913), since in kumod such state
 // depends on which pooled Lua context serves the queue.

@@ -64,7 +64,7 @@ int kumo_on(lua_State* L) {
         event + " event already has a handler defined at " + format_location(list.front().location) +
             "; only one handler is allowed for this event (KumoMTA refuses to load the policy)",
         here);
-    st.side_diagnostics.push_back(std::move(d));
+    add_side_diagnostic(st, std::move(d));
     return 0;
   }
   lua_pushvalue(L, 2);
@@ -255,7 +255,7 @@ int make_egress_object(lua_State* L) {
   }
   auto& st = state_of(L);
   for (auto& d : locate(std::move(result.findings), where)) {
-    st.side_diagnostics.push_back(std::move(d));
+    add_side_diagnostic(st, std::move(d));
   }
   Object::push(L, std::move(*result.value), memory);
   return 1;

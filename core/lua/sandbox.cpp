@@ -144,6 +144,12 @@ void push_file_contents(lua_State* L, const std::string& resolved, const char* w
   luaL_pushresult(&b);
 }
 
+void add_side_diagnostic(PolicyHost::State& st, diag::Diagnostic d) {
+  if (st.side_diagnostics.size() < k_max_side_findings) {
+    st.side_diagnostics.push_back(std::move(d));
+  }
+}
+
 void record_log(lua_State* L, const char* level, std::string text, std::size_t full_size) {
   auto& st = state_of(L);
   if (st.logs.size() >= k_max_log_lines) {
@@ -568,11 +574,69 @@ int sandbox_require(lua_State* L) {
 
 // --- io --------------------------------------------------------------------
 
+// Files a policy may hold open at once: each holds a descriptor and a
+// buffer outside Lua's memory, and a policy that never closes them (with
+// the collector stopped) would exhaust both.
+constexpr int k_max_open_files = 64;
+constexpr char k_open_files[] = "kumo-lint.open_files";  // weak-keyed registry set of handles
+
+// How many handles in the set are still open (a closed one has no closef).
+int count_open_files(lua_State* L, int set) {
+  int open = 0;
+  lua_pushnil(L);
+  while (lua_next(L, set) != 0) {
+    lua_pop(L, 1);
+    auto* stream = static_cast<luaL_Stream*>(luaL_testudata(L, -1, LUA_FILEHANDLE));
+    open += stream != nullptr && stream->closef != nullptr ? 1 : 0;
+  }
+  return open;
+}
+
+// Refuses a new file while k_max_open_files are open (after collecting the
+// garbage, which closes the unreachable ones).
+void check_open_files(lua_State* L, const std::string& path, const char* what) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, k_open_files);
+  int set = lua_gettop(L);
+  if (count_open_files(L, set) >= k_max_open_files) {
+    lua_gc(L, LUA_GCCOLLECT);
+    if (count_open_files(L, set) >= k_max_open_files) {
+      raise_pending(L, Code::sandbox_blocked,
+                    std::string(what) + "(\"" + short_path(path) + "\") is blocked by kumo-lint's sandbox: " +
+                        std::to_string(k_max_open_files) + " files are already open; close files after reading them");
+    }
+  }
+  lua_pop(L, 1);
+}
+
+// [-0, +0, m] Adds the handle at `index` (if it is one) to the open set.
+void track_open_file(lua_State* L, int index) {
+  if (luaL_testudata(L, index, LUA_FILEHANDLE) == nullptr) {
+    return;
+  }
+  index = lua_absindex(L, index);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, k_open_files);
+  lua_pushvalue(L, index);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+// [-0, +0, m] The weak-keyed set of open handles.
+void create_open_file_set(lua_State* L) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, k_open_files);
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_pop(L, 1);
+}
+
 // io.open for reading only, under the readable roots: the original
 // (upvalue 1) opens the resolved path, so the file read is the one checked.
 int read_only_open(lua_State* L) {
   std::string name = luaL_checkstring(L, 1);
   std::string mode = luaL_optstring(L, 2, "r");
+  lua_settop(L, 2);  // results follow the two arguments
   if (mode != "r" && mode != "rb") {
     raise_pending(L, Code::sandbox_blocked,
                   "io.open(\"" + short_path(name) + "\", \"" + mode +
@@ -586,10 +650,12 @@ int read_only_open(lua_State* L) {
     return 3;
   }
   std::string resolved = require_readable(L, name, "io.open");
+  check_open_files(L, name, "io.open");
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_pushstring(L, resolved.c_str());
   lua_pushstring(L, mode.c_str());
   lua_call(L, 2, LUA_MULTRET);
+  track_open_file(L, 3);
   return lua_gettop(L) - 2;
 }
 
@@ -600,13 +666,19 @@ int restricted_lines(lua_State* L) {
     raise_pending(L, Code::sandbox_blocked,
                   "io.lines() without a file name reads standard input, which belongs to kumo-lint");
   }
-  std::string resolved = require_readable(L, luaL_checkstring(L, 1), "io.lines");
+  std::string path = luaL_checkstring(L, 1);
+  std::string resolved = require_readable(L, path, "io.lines");
+  check_open_files(L, path, "io.lines");
   lua_pushstring(L, resolved.c_str());
   lua_replace(L, 1);
   int n = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, n, LUA_MULTRET);
+  // io.lines returns the iterator, two nils and the file (to-be-closed).
+  if (lua_gettop(L) >= 4) {
+    track_open_file(L, 4);
+  }
   return lua_gettop(L);
 }
 
@@ -663,7 +735,14 @@ int sandboxed_getenv(lua_State* L) {
 // debug.getinfo without the 'f' option: the function at a stack level may
 // be one of the host's originals (the pcall or sort a wrapper called).
 int getinfo_without_functions(lua_State* L) {
-  int what_index = lua_type(L, 1) == LUA_TTHREAD ? 3 : 2;
+  bool other_thread = lua_type(L, 1) == LUA_TTHREAD && lua_tothread(L, 1) != L;
+  int level_index = lua_type(L, 1) == LUA_TTHREAD ? 2 : 1;
+  int what_index = level_index + 1;
+  if (!other_thread && lua_isinteger(L, level_index)) {
+    // This wrapper is one more frame between the caller and the original.
+    lua_pushinteger(L, lua_tointeger(L, level_index) + 1);
+    lua_replace(L, level_index);
+  }
   std::string what = luaL_optstring(L, what_index, "flnSrtu");
   std::erase(what, 'f');
   lua_settop(L, std::max(lua_gettop(L), what_index));
@@ -873,7 +952,7 @@ void report_shared_write(lua_State* L, const char* what, int key) {
   if (name.size() > 64) {
     name = name.substr(0, 64) + "...";
   }
-  st.side_diagnostics.push_back(diag::make_diagnostic(
+  add_side_diagnostic(st, diag::make_diagnostic(
       Code::shared_state,
       "the " + *st.current_event + " handler assigns " + what + name +
           ": the value is kept for later queues in this run, and in kumod it depends on which of its pooled Lua "
@@ -996,6 +1075,7 @@ void open_sandbox(lua_State* L) {
 
   rebind_string_metatable(L, env);
   lock_registry_metatable(L, LUA_FILEHANDLE);
+  create_open_file_set(L);
 
   // Swap: from now on globals and require see only the policy's tables.
   lua_pushvalue(L, env);

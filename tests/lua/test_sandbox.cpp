@@ -1,0 +1,203 @@
+// The sandbox from the policy's side: what the allow-listed environment
+// offers, what it refuses, and that Lua's own semantics hold for what it
+// offers (pcall, xpcall, coroutines, io.open), driven through PolicyHost.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/lua/host.hpp"
+
+namespace fs = std::filesystem;
+using kumo::lua::HostOptions;
+using kumo::lua::PolicyHost;
+using kumo::values::QueueName;
+
+namespace {
+
+const std::string k_prelude = "local kumo = require 'kumo'\n";
+
+struct Loaded {
+  PolicyHost host;
+  kumo::lua::LoadResult result;
+  explicit Loaded(const std::string& source, HostOptions options = {},
+                  const std::string& path = KUMO_LINT_SOURCE_DIR "/testdata/inline.lua")
+      : host(std::move(options)) {
+    result = host.load(path, source);
+  }
+  // The text of the first finding of the top level, or "" when it loaded.
+  std::string load_error() const { return result.diagnostics.empty() ? "" : result.diagnostics.front().message; }
+  std::string load_code() const { return result.diagnostics.empty() ? "" : result.diagnostics.front().code; }
+};
+
+// A policy whose top level ends with error(<expression>): the message is
+// the expression's value.
+std::string top_level_value(const std::string& expression, HostOptions options = {}) {
+  Loaded p(k_prelude + "error(tostring(" + expression + "), 0)\n", std::move(options));
+  REQUIRE_FALSE(p.result.ok);
+  std::string m = p.load_error();
+  const std::string prefix = "the policy's top level raised an error: ";
+  return m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m;
+}
+
+QueueName queue(std::string domain) { return QueueName{std::nullopt, std::nullopt, std::move(domain), std::nullopt}; }
+
+// A fresh directory under the system's temporary directory, removed after.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("kumo-lint-sandbox-test-" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+}  // namespace
+
+TEST_CASE("sandbox: the standard library names lead to the policy's own tables", "[sandbox]") {
+  CHECK(top_level_value("require('string') == string and package.loaded.table == table") == "true");
+  CHECK(top_level_value("require('debug').sethook") == "nil");
+  CHECK(top_level_value("package.loaded.debug.getupvalue") == "nil");
+  CHECK(top_level_value("debug.getregistry") == "nil");
+  CHECK(top_level_value("package.loaded._G == _G") == "true");
+  CHECK(top_level_value("getmetatable('')") == "false");
+  CHECK(top_level_value("getmetatable(kumo.make_queue_config{})") == "false");
+  CHECK(top_level_value("debug.getinfo(1).func") == "nil");
+  CHECK(top_level_value("debug.getinfo(1, 'Sl').currentline") == "2");
+  CHECK(top_level_value("('%d'):format(7) .. ('abc'):upper()") == "7ABC");
+}
+
+TEST_CASE("sandbox: io.stdout and io.stderr print where print prints; io.stdin is refused", "[sandbox]") {
+  Loaded p(k_prelude + "io.stdout:write('a', 1):write('b')\nio.stderr:write('c')\nio.write('d')\n");
+  REQUIRE(p.result.ok);
+  REQUIRE(p.result.logs.size() == 4);
+  CHECK(p.result.logs[0].text == "a1");
+  CHECK(p.result.logs[1].text == "b");
+  CHECK(p.result.logs[2].text == "c");
+  CHECK(p.result.logs[3].text == "d");
+  Loaded q(k_prelude + "io.stdin:read('a')\n");
+  CHECK(q.load_code() == "KQ910");
+}
+
+TEST_CASE("sandbox: pcall, xpcall and coroutines keep Lua's semantics for ordinary errors", "[sandbox]") {
+  CHECK(top_level_value("select(2, pcall(error, 'x', 0))") == "x");
+  CHECK(top_level_value("select('#', pcall(function() return 1, 2, 3 end))") == "4");
+  CHECK(top_level_value("select(2, xpcall(function() error('x', 0) end, function(m) return 'handled ' .. m end))") ==
+        "handled x");
+  CHECK(top_level_value("select(3, xpcall(function(a, b) return a, b end, print, 'p', 'q'))") == "q");
+  // Yielding across pcall needs the continuation Lua's own pcall has.
+  CHECK(top_level_value("coroutine.wrap(function() pcall(coroutine.yield, 'y') end)()") == "y");
+  CHECK(top_level_value("select(2, coroutine.resume(coroutine.create(function() error('c', 0) end)))") == "c");
+}
+
+TEST_CASE("sandbox: a caught sandbox refusal does not relabel a later error", "[sandbox]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+                       "  pcall(os.execute, 'true')\n"
+                       "  error('plain failure')\nend)\n");
+  auto ev = p.host.evaluate(queue("a.com"));
+  REQUIRE(ev.diagnostics.size() == 1);
+  CHECK(ev.diagnostics[0].code == "KQ903");
+}
+
+TEST_CASE("sandbox: limits pass through every catching function", "[sandbox]") {
+  HostOptions small;
+  small.max_instructions = 100'000;
+  for (const char* body : {"while true do pcall(function() while true do end end) end",
+                           "while true do xpcall(function() while true do end end, function() while true do end end) end",
+                           "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+                           "while true do coroutine.wrap(function() pcall(function() while true do end end) end)() end",
+                           "while true do load(function() while true do end end) end"}) {
+    INFO(body);
+    Loaded p(k_prelude + "kumo.on('get_queue_config', function() " + body + " end)\n", small);
+    auto ev = p.host.evaluate(queue("a.com"));
+    REQUIRE_FALSE(ev.diagnostics.empty());
+    CHECK(ev.diagnostics[0].code == "KQ908");
+  }
+}
+
+TEST_CASE("sandbox: io.open with one argument returns the file", "[sandbox]") {
+  CHECK(top_level_value("io.open('" KUMO_LINT_SOURCE_DIR "/testdata/inline_data.txt') ~= nil") == "false");
+  CHECK(top_level_value("io.type(io.open('" KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua'))") == "file");
+  CHECK(top_level_value("#io.open('" KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua'):read('a') > 0") == "true");
+}
+
+TEST_CASE("sandbox: files are resolved, then confined; special files are refused", "[sandbox]") {
+  TempDir dir;
+  std::ofstream(dir.path / "data.txt") << "inside";
+  fs::create_symlink(dir.path / "data.txt", dir.path / "inside_link.txt");
+  fs::create_symlink("/proc/version", dir.path / "outside_link.txt");
+  REQUIRE(::mkfifo((dir.path / "fifo.txt").c_str(), 0600) == 0);
+  HostOptions options;
+  options.allow_read = {dir.path.string()};
+  auto read = [&](const std::string& name) {
+    return top_level_value("select(2, pcall(function() return io.open('" + (dir.path / name).string() +
+                               "'):read('a') end))",
+                           options);
+  };
+  CHECK(read("data.txt") == "inside");
+  CHECK(read("inside_link.txt") == "inside");
+  CHECK(read("outside_link.txt").find("blocked by kumo-lint's sandbox") != std::string::npos);
+  CHECK(read("fifo.txt").find("not a regular file") != std::string::npos);
+  CHECK(read("missing.txt").find("attempt to index a nil value") != std::string::npos);
+  CHECK(top_level_value("select(2, pcall(io.open, '/etc/kumo-lint-no-such-file'))", options)
+            .find("blocked by kumo-lint's sandbox") != std::string::npos);
+}
+
+TEST_CASE("sandbox: os.getenv sees only --env, never the real environment", "[sandbox]") {
+  ::setenv("KUMO_LINT_TEST_SECRET", "s3cret", 1);
+  CHECK(top_level_value("os.getenv('KUMO_LINT_TEST_SECRET')") == "nil");
+  HostOptions options;
+  options.env["KUMO_LINT_TEST_SECRET"] = "given";
+  CHECK(top_level_value("os.getenv('KUMO_LINT_TEST_SECRET')", options) == "given");
+  ::unsetenv("KUMO_LINT_TEST_SECRET");
+}
+
+TEST_CASE("sandbox: at most 64 files are open at once; closed and collected ones do not count", "[sandbox]") {
+  const std::string file = KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua";
+  Loaded closed(k_prelude + "for i = 1, 500 do io.open('" + file + "'):close() end\n"
+                            "for i = 1, 500 do for line in io.lines('" + file + "') do end end\n"
+                            "for i = 1, 500 do local f = io.open('" + file + "') end\n");
+  CHECK(closed.result.ok);
+  Loaded kept(k_prelude + "local keep = {}\nfor i = 1, 65 do keep[i] = io.open('" + file + "') end\n");
+  CHECK(kept.load_code() == "KQ910");
+  CHECK(kept.load_error().find("64 files are already open") != std::string::npos);
+}
+
+TEST_CASE("sandbox: compiling counts against --max-memory", "[sandbox]") {
+  HostOptions options;
+  options.max_memory = 8u << 20;
+  std::string source = k_prelude + "local t = {\n";
+  for (int i = 0; i < 200'000; ++i) {
+    source += "  { a = " + std::to_string(i) + ", b = 'x" + std::to_string(i) + "' },\n";
+  }
+  source += "}\n";
+  Loaded p(source, options);
+  CHECK(p.load_code() == "KQ909");
+}
+
+TEST_CASE("sandbox: globals assigned at the top level are not shared-state findings", "[sandbox]") {
+  Loaded p(k_prelude + "LIMITS = { ['a.com'] = '1d' }\n"
+                       "kumo.helper = function() return 1 end\n"
+                       "kumo.on('get_queue_config', function(d)\n"
+                       "  local cfg = kumo.make_queue_config { max_age = LIMITS[d] }\n"
+                       "  SEEN = d\n"
+                       "  return cfg\nend)\n");
+  REQUIRE(p.result.ok);
+  CHECK(p.result.diagnostics.empty());
+  auto first = p.host.evaluate(queue("a.com"));
+  auto second = p.host.evaluate(queue("a.com"));
+  int shared = 0;
+  for (const auto& d : first.diagnostics) {
+    shared += d.code == "KQ913" ? 1 : 0;
+  }
+  CHECK(shared == 1);
+  for (const auto& d : second.diagnostics) {
+    CHECK(d.code != "KQ913");  // once per line and run
+  }
+  CHECK(top_level_value("(function() X = 1; local n = 0; for k in pairs(_G) do n = n + 1 end; return n > 10 end)()") ==
+        "true");
+}
