@@ -69,6 +69,7 @@ struct PolicyHost::State {
   std::vector<std::string> readable_roots;  // canonical directories/files the policy may read
   std::vector<std::string> lexical_roots;   // the same, absolute but unresolved (checked first)
   std::vector<std::string> module_dirs;     // require's search directories, fixed at start
+  std::map<std::string, std::string> source_files;  // chunk name (as shown) → resolved file, for files compiled
   std::uint64_t instructions = 0;
   std::chrono::steady_clock::time_point deadline;  // the --timeout, for the whole run
   bool timed_out = false;

@@ -297,6 +297,7 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
   std::filesystem::path dir = std::filesystem::path(display_path).parent_path();
   st.policy_dir = dir.empty() ? "." : dir.string();
   set_readable_roots(st);
+  st.source_files[display_path] = display_path;
   open_sandbox(L);
   open_kumo(L);
 
@@ -336,6 +337,14 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
   st.failures.clear();
   result.logs = take_logs(st);
   return result;
+}
+
+std::optional<std::string> PolicyHost::source_file(const std::string& location_file) const {
+  auto it = m_state->source_files.find(location_file);
+  if (it == m_state->source_files.end()) {
+    return std::nullopt;
+  }
+  return it->second;
 }
 
 std::vector<std::string> PolicyHost::event_names() const {

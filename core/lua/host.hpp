@@ -69,6 +69,13 @@ class PolicyHost {
   // Every event with a registered handler, sorted.
   std::vector<std::string> event_names() const;
 
+  // The file a location's name refers to, when the policy's code there was
+  // read from a file through the sandbox (the policy itself, require,
+  // dofile, loadfile): its resolved path. Chunk names are the policy's to
+  // choose (load(code, "@/dev/zero")), so nothing else may be opened by
+  // the name a location carries.
+  std::optional<std::string> source_file(const std::string& location_file) const;
+
   struct State;
 
  private:

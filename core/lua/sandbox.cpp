@@ -399,6 +399,7 @@ void load_confined_file(lua_State* L, const std::string& path, const char* what)
   std::string chunk_name = "@" + path;
   int status = luaL_loadbufferx(L, text, len, chunk_name.c_str(), "t");
   lua_remove(L, -2);
+  state_of(L).source_files[path] = resolved;
   if (status != LUA_OK) {
     rethrow_if_fatal(L);
     lua_error(L);
@@ -419,6 +420,7 @@ int sandbox_loadfile(lua_State* L) {
   const char* text = lua_tolstring(L, -1, &len);
   std::string chunk_name = "@" + path;
   int status = luaL_loadbufferx(L, text, len, chunk_name.c_str(), "t");
+  state_of(L).source_files[path] = resolved;
   if (status != LUA_OK) {
     rethrow_if_fatal(L);
     lua_pushnil(L);

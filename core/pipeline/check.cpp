@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "core/diag/codes.hpp"
@@ -14,6 +15,11 @@
 namespace kumo::pipeline {
 
 namespace {
+
+// Default samples stop here (the built-in queues, then literals in sorted
+// order): a policy with a million domain literals must not mean a million
+// queues. Give -q or --queues-file to check more.
+constexpr std::size_t k_max_default_queues = 1000;
 
 // Mailbox providers most policies special-case, plain and with tenant,
 // campaign and routing domain (documented in docs/usage.md).
@@ -45,7 +51,7 @@ bool looks_like_domain(const std::string& s) {
 // Finds each file's source once, to point findings at a key's own line.
 class KeyLocator {
  public:
-  KeyLocator(std::string policy_path, const std::string& policy_source) {
+  KeyLocator(std::string policy_path, const std::string& policy_source, const lua::PolicyHost& host) : m_host(host) {
     m_tokens.emplace(std::move(policy_path), policy::tokenize(policy_source));
   }
 
@@ -67,17 +73,28 @@ class KeyLocator {
   }
 
  private:
+  // The tokens of a file the policy's code was compiled from; none for a
+  // name that only a chunk name gave (never opened: it is the policy's).
   const std::vector<policy::Token>& tokens_of(const std::string& file) {
     auto it = m_tokens.find(file);
     if (it == m_tokens.end()) {
-      std::ifstream in(file, std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      it = m_tokens.emplace(file, policy::tokenize(text.str())).first;
+      std::string text;
+      if (auto resolved = m_host.source_file(file)) {
+        std::ifstream in(*resolved, std::ios::binary);
+        char buffer[65536];
+        while (text.size() <= k_max_source_bytes && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
+          text.append(buffer, static_cast<std::size_t>(in.gcount()));
+        }
+      }
+      it = m_tokens.emplace(file, policy::tokenize(text)).first;
     }
     return it->second;
   }
 
+  // The sandbox compiles no chunk larger than this.
+  static constexpr std::size_t k_max_source_bytes = 16u << 20;
+
+  const lua::PolicyHost& m_host;
   std::map<std::string, std::vector<policy::Token>> m_tokens;
   std::map<std::string, std::map<std::string, policy::KeyPosition>> m_keys;
 };
@@ -234,12 +251,8 @@ TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::T
 std::vector<std::string> default_queues(const std::string& policy_source,
                                         const std::vector<std::string>& event_names) {
   auto tokens = policy::tokenize(policy_source);
-  std::vector<std::string> found;
-  auto add = [&found](std::string name) {
-    if (std::find(found.begin(), found.end(), name) == found.end()) {
-      found.push_back(std::move(name));
-    }
-  };
+  std::set<std::string> found;  // sorted, no repeats, in n log n: a policy may hold a million literals
+  auto add = [&found](std::string name) { found.insert(std::move(name)); };
   // Values the handler branches on are the queues most worth evaluating.
   for (const auto& d : policy::compared_literals(tokens, "domain")) {
     add(d);
@@ -259,10 +272,13 @@ std::vector<std::string> default_queues(const std::string& policy_source,
       add(literal);
     }
   }
-  std::sort(found.begin(), found.end());
   std::vector<std::string> out = k_builtin_queues;
-  for (auto& f : found) {
-    if (std::find(out.begin(), out.end(), f) == out.end()) {
+  std::set<std::string> taken(out.begin(), out.end());
+  for (const auto& f : found) {
+    if (out.size() >= k_max_default_queues) {
+      break;
+    }
+    if (taken.insert(f).second) {
       out.push_back(f);
     }
   }
@@ -274,7 +290,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   sink.begin(request.policy_path);
   lua::PolicyHost host(request.host);
   lua::LoadResult loaded = host.load(request.policy_path, request.policy_source);
-  KeyLocator locator(request.policy_path, request.policy_source);
+  KeyLocator locator(request.policy_path, request.policy_source, host);
   for (auto& d : loaded.diagnostics) {
     locator.refine(d);
   }
