@@ -1,5 +1,7 @@
 #include "core/policy/lua_source.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 
 namespace kumo::policy {
@@ -306,8 +308,13 @@ std::vector<std::string> compared_literals(const std::vector<Token>& tokens, std
 std::map<std::string, KeyPosition> constructor_keys(const std::vector<Token>& tokens, int line,
                                                     std::string_view function_name) {
   std::map<std::string, KeyPosition> out;
-  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
-    if (tokens[i].line != line || tokens[i].kind != Token::Kind::name || tokens[i].text != function_name) {
+  // Tokens are in source order: start at the line's first token, so finding
+  // keys for many lines of a large policy does not rescan it each time.
+  auto first = std::lower_bound(tokens.begin(), tokens.end(), line,
+                                [](const Token& t, int wanted) { return t.line < wanted; });
+  for (auto i = static_cast<std::size_t>(first - tokens.begin()); i + 1 < tokens.size() && tokens[i].line == line;
+       ++i) {
+    if (tokens[i].kind != Token::Kind::name || tokens[i].text != function_name) {
       continue;
     }
     std::size_t open = i + 1;
