@@ -142,6 +142,11 @@ void record_arguments(lua_State* L, const char* level, int first, std::string_vi
 // thousand steps from any loop whose length the policy controls.
 void charge_steps(lua_State* L, std::uint64_t steps);
 
+// [-0, +0, v] The path argument at `index`, refused (KQ910) past
+// k_max_path_bytes (Linux's PATH_MAX) before any copy of it is made.
+inline constexpr std::size_t k_max_path_bytes = 4096;
+std::string checked_path(lua_State* L, int index, const char* what);
+
 // Where a path the policy names leads, once resolved and confined.
 struct ConfinedPath {
   enum class Status { ok, missing, outside, not_regular } status = Status::missing;

@@ -180,15 +180,16 @@ void charge_steps(lua_State* L, std::uint64_t steps) {
 // stays under --max-instructions and --timeout too.
 void HostMemory::charge(std::size_t bytes) {
   auto& st = state_of(m_L);
-  st.host_memory += bytes;
-  m_charged += bytes;
-  m_steps += bytes;
-  if (st.memory_limited && st.memory_used + st.host_memory > st.options.max_memory) {
+  if (st.memory_limited && st.memory_used + st.host_memory + bytes > st.options.max_memory) {
+    // Not charged: raising the error needs a little memory of its own.
     if (!st.fatal) {
       st.fatal = memory_limit_error(st);
     }
     raise_pending(m_L, st.fatal->code, st.fatal->message);
   }
+  st.host_memory += bytes;
+  m_charged += bytes;
+  m_steps += bytes;
   if (m_steps >= 65536) {
     charge_steps(m_L, m_steps / 64);
     m_steps = 0;
@@ -491,6 +492,10 @@ std::string wrong_object(lua_State* L, int index, const char* type_name) {
 
 }  // namespace
 
+// Resolutions are cached for the whole run, by name: names longer than
+// any real pool or source name (the policy's to choose) are not kept.
+constexpr std::size_t k_max_cached_name = 1024;
+
 std::optional<std::string> PolicyHost::resolve_source(const std::string& source) {
   State& st = *m_state;
   if (source == "unspecified") {
@@ -506,7 +511,9 @@ std::optional<std::string> PolicyHost::resolve_source(const std::string& source)
     error = wrong_object(st.L, base + 2, "EgressSource");
   }
   lua_settop(st.L, base);
-  st.source_errors.emplace(source, error);
+  if (source.size() <= k_max_cached_name) {
+    st.source_errors.emplace(source, error);
+  }
   return error;
 }
 
@@ -551,7 +558,9 @@ std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, 
                                            "; kumod cannot create this queue");
   }
   lua_settop(st.L, base);
-  st.pool_findings.emplace(pool, out);
+  if (pool.size() <= k_max_cached_name) {
+    st.pool_findings.emplace(pool, out);
+  }
   return out;
 }
 

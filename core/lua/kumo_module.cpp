@@ -34,6 +34,9 @@ bool is_multiple_handler_event(const std::string& name) {
   return false;
 }
 
+// Event names are kept for the whole run: long ones are refused.
+constexpr std::size_t k_max_event_name = 256;
+
 // Real policies register a handful of handlers; each costs host memory.
 constexpr std::size_t k_max_handlers = 10'000;
 
@@ -41,7 +44,13 @@ std::string format_location(const diag::Location& l) { return l.file + ":" + std
 
 // kumo.on(name, fn)
 int kumo_on(lua_State* L) {
-  std::string event = luaL_checkstring(L, 1);
+  std::size_t event_len = 0;
+  luaL_checklstring(L, 1, &event_len);
+  if (event_len > k_max_event_name) {
+    return luaL_error(L, "kumo.on: an event name of %d bytes; KumoMTA's are short words",
+                      static_cast<int>(std::min<std::size_t>(event_len, INT32_MAX)));
+  }
+  std::string event = lua_tostring(L, 1);
   luaL_checktype(L, 2, LUA_TFUNCTION);
   auto& st = state_of(L);
   diag::Location here = current_location(L).value_or(diag::Location{st.policy_path, 0, std::nullopt});
@@ -161,12 +170,18 @@ int config_tostring(lua_State* L) {
   return 1;
 }
 
+// Converting a table makes findings of about the size of its copy (one per
+// list entry at worst): charged before they exist, for the conversion only.
+void reserve_for_conversion(HostMemory& reserve, const HostMemory& copy) { reserve.charge(copy.charged()); }
+
 // The config's C++ memory is charged (as its parameters' copy, a close
 // upper bound) for as long as the object lives.
 int make_queue_config(lua_State* L) {
   lua_settop(L, 1);
   HostMemory memory(L);
   Value params = read_value(L, 1, memory);
+  HostMemory reserve(L);
+  reserve_for_conversion(reserve, memory);
   auto where = current_location(L).value_or(diag::Location{state_of(L).policy_path, 0, std::nullopt});
   config::ConversionResult result = config::convert_queue_config(params);
   if (!result.config) {
@@ -248,6 +263,8 @@ int make_egress_object(lua_State* L) {
   lua_settop(L, 1);
   HostMemory memory(L);
   Value params = read_value(L, 1, memory);
+  HostMemory reserve(L);
+  reserve_for_conversion(reserve, memory);
   auto where = current_location(L).value_or(diag::Location{});
   auto result = Convert(params);
   if (!result.value) {
@@ -288,7 +305,7 @@ int json_parse(lua_State* L) {
 }
 
 int json_load(lua_State* L) {
-  std::string path = luaL_checkstring(L, 1);
+  std::string path = checked_path(L, 1, "kumo.json_load");
   std::string resolved = require_readable(L, path, "kumo.json_load");
   push_file_contents(L, resolved, "kumo.json_load");
   std::size_t len = 0;

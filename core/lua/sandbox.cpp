@@ -55,6 +55,17 @@ std::string short_path(const std::string& path) {
 
 }  // namespace
 
+std::string checked_path(lua_State* L, int index, const char* what) {
+  std::size_t len = 0;
+  const char* path = luaL_checklstring(L, index, &len);
+  if (len > k_max_path_bytes) {
+    raise_pending(L, Code::sandbox_blocked,
+                  std::string(what) + " of a " + std::to_string(len) +
+                      "-byte path is blocked by kumo-lint's sandbox: paths are at most 4096 bytes");
+  }
+  return std::string(path, len);
+}
+
 void set_readable_roots(PolicyHost::State& st) {
   std::vector<std::string> roots = {st.policy_dir};
   roots.insert(roots.end(), st.options.lua_path.begin(), st.options.lua_path.end());
@@ -412,7 +423,7 @@ int sandbox_loadfile(lua_State* L) {
     raise_pending(L, Code::sandbox_blocked,
                   "loadfile() without a file name reads standard input, which belongs to kumo-lint");
   }
-  std::string path = luaL_checkstring(L, 1);
+  std::string path = checked_path(L, 1, "loadfile");
   bool has_env = !lua_isnone(L, 3);
   std::string resolved = require_readable(L, path, "loadfile");
   push_file_contents(L, resolved, "loadfile");
@@ -441,7 +452,7 @@ int sandbox_dofile(lua_State* L) {
     raise_pending(L, Code::sandbox_blocked,
                   "dofile() without a file name reads standard input, which belongs to kumo-lint");
   }
-  std::string path = luaL_checkstring(L, 1);
+  std::string path = checked_path(L, 1, "dofile");
   lua_settop(L, 0);
   load_confined_file(L, path, "dofile");
   lua_call(L, 0, LUA_MULTRET);
@@ -490,7 +501,7 @@ int preload_searcher(lua_State* L) {
 // whatever the policy later sets package.path to; every candidate is
 // resolved and confined like any other file read, and loaded as text.
 int lua_file_searcher(lua_State* L) {
-  std::string name = luaL_checkstring(L, 1);
+  std::string name = checked_path(L, 1, "require");
   std::string relative = name;
   for (char& c : relative) {
     if (c == '.') {
@@ -636,7 +647,7 @@ void create_open_file_set(lua_State* L) {
 // io.open for reading only, under the readable roots: the original
 // (upvalue 1) opens the resolved path, so the file read is the one checked.
 int read_only_open(lua_State* L) {
-  std::string name = luaL_checkstring(L, 1);
+  std::string name = checked_path(L, 1, "io.open");
   std::string mode = luaL_optstring(L, 2, "r");
   lua_settop(L, 2);  // results follow the two arguments
   if (mode != "r" && mode != "rb") {
@@ -668,7 +679,7 @@ int restricted_lines(lua_State* L) {
     raise_pending(L, Code::sandbox_blocked,
                   "io.lines() without a file name reads standard input, which belongs to kumo-lint");
   }
-  std::string path = luaL_checkstring(L, 1);
+  std::string path = checked_path(L, 1, "io.lines");
   std::string resolved = require_readable(L, path, "io.lines");
   check_open_files(L, path, "io.lines");
   lua_pushstring(L, resolved.c_str());
