@@ -195,6 +195,8 @@ void release_host_memory(lua_State* L, std::size_t bytes);
 
 // The error raised when memory runs out, as recorded in State::fatal.
 PendingError memory_limit_error(const PolicyHost::State& st);
+// The error raised once --timeout has passed.
+PendingError timeout_error(const PolicyHost::State& st);
 
 // Registry names of the metatables.
 inline constexpr char k_queue_config_mt[] = "kumo-lint.QueueConfig";

@@ -156,14 +156,18 @@ PendingError memory_limit_error(const PolicyHost::State& st) {
                                   std::to_string(st.options.max_memory >> 20) + " MiB"};
 }
 
+PendingError timeout_error(const PolicyHost::State& st) {
+  return {Code::timeout, "execution stopped: the run reached its --timeout of " +
+                             format_seconds(st.options.timeout_seconds) + " (wall clock)"};
+}
+
 void charge_steps(lua_State* L, std::uint64_t steps) {
   auto& st = state_of(L);
   st.instructions += steps;
   if (!st.fatal) {
     if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
       st.timed_out = true;
-      st.fatal = PendingError{Code::timeout, "execution stopped: the run reached its --timeout of " +
-                                                 format_seconds(st.options.timeout_seconds) + " (wall clock)"};
+      st.fatal = timeout_error(st);
     } else if (st.instructions > st.options.max_instructions) {
       st.fatal = PendingError{Code::instruction_budget,
                               "execution stopped after " + std::to_string(st.options.max_instructions) +
@@ -252,6 +256,16 @@ CallResult protected_call(PolicyHost::State& st, int nargs) {
   st.fatal.reset();
   st.last_refusal.reset();
   st.error_location.reset();
+  if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
+    // Past --timeout nothing more runs: the call fails as it would have at
+    // its first instruction, and a long queue list ends promptly.
+    st.timed_out = true;
+    st.fatal = timeout_error(st);
+    lua_settop(L, r.base);
+    r.status = LUA_ERRRUN;
+    r.error = st.fatal->message;
+    return r;
+  }
   st.memory_limited = true;
   r.status = lua_pcall(L, nargs, LUA_MULTRET, r.base + 1);
   st.memory_limited = false;
