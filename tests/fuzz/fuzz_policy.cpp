@@ -16,9 +16,19 @@
 //     lua_rawlen is determined, and no key is assigned twice), the config
 //     equals convert_queue_config(model): the Lua reader agrees with the
 //     model, including nested config objects read back in serialized form.
-// First byte odd: the rest is raw Lua, the body of the handler; the only
-// properties are no crash, no hang, no escaping exception, and an empty
-// config comes with an error diagnostic.
+// First byte odd (below 0x80): the rest is raw Lua, the body of the
+// handler; the only properties are no crash, no hang, no escaping exception,
+// a failed load has an error diagnostic, and an empty config comes with an
+// error diagnostic.
+// First byte 0x80 or above: the rest is a whole policy file (top level,
+// kumo.on registrations, requires), loaded as default_policy_path() (a file
+// in testdata/policies/hostile/, so relative requires resolve there) with
+// small limits, and evaluated for one queue, or two when bit 0 is set; the
+// properties are those of raw Lua. The committed corpus uses 0x00 and 0x01,
+// which keep their meaning; testdata/policies/hostile/*.lua are the seeds of
+// this mode (replay_main.cpp prefixes 0x81).
+// Every mode: no file named /tmp/kumo-lint-hostile-* appears (the hostile
+// cases aim there).
 #include <cctype>
 #include <cmath>
 #include <cstddef>
@@ -26,13 +36,45 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
+#include <set>
 #include <string>
+#include <system_error>
 
 #include "core/config/convert.hpp"
 #include "core/config/serialize.hpp"
 #include "core/lua/host.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 #include "tests/fuzz/fuzz_lua_tables.hpp"
+#include "tests/fuzz/fuzz_policy.hpp"
+
+#ifndef KUMO_LINT_SOURCE_DIR
+#define KUMO_LINT_SOURCE_DIR "."
+#endif
+
+namespace kumo::fuzz {
+
+namespace {
+std::string& policy_path() {
+  static std::string path = default_policy_path();
+  return path;
+}
+PolicyStats& stats() {
+  static PolicyStats s;
+  return s;
+}
+}  // namespace
+
+void set_policy_path(std::string path) { policy_path() = std::move(path); }
+
+const std::string& default_policy_path() {
+  static const std::string path = KUMO_LINT_SOURCE_DIR "/testdata/policies/hostile/fuzz_input.lua";
+  return path;
+}
+
+const PolicyStats& policy_stats() { return stats(); }
+
+}  // namespace kumo::fuzz
 
 namespace {
 
@@ -295,9 +337,109 @@ void check(const kumo::lua::Evaluation& ev, bool strict, std::string_view input)
                       "a config comes with no KQ0xx/KQ3xx/KQ9xx error but KQ017", input);
 }
 
+// Names in /tmp starting with kumo-lint-hostile-: the hostile policies try
+// to write, append, exec and popen there.
+std::set<std::string> hostile_tmp_files() {
+  std::set<std::string> out;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/tmp", ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind("kumo-lint-hostile-", 0) == 0) {
+      out.insert(std::move(name));
+    }
+  }
+  return out;
+}
+
+// Files that were there before the first input are left alone (a stale
+// one from an older, broken build); any other is a sandbox escape.
+void check_tmp(std::string_view input) {
+  static const std::set<std::string> before = [] {
+    auto names = hostile_tmp_files();
+    for (const auto& n : names) {
+      std::fprintf(stderr, "fuzz_policy: /tmp/%s was there before the first input; it is ignored\n", n.c_str());
+    }
+    return names;
+  }();
+  bool created = false;
+  for (const auto& n : hostile_tmp_files()) {
+    if (!before.count(n)) {
+      std::fprintf(stderr, "the policy created /tmp/%s\n", n.c_str());
+      created = true;
+    }
+  }
+  kumo::fuzz::require(!created, "no file /tmp/kumo-lint-hostile-* is created", input);
+}
+
+bool has_error(const std::vector<kumo::diag::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) {
+    if (d.severity == kumo::diag::Severity::error) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void check_load(const kumo::lua::LoadResult& loaded, std::string_view input) {
+  kumo::fuzz::require(loaded.ok || has_error(loaded.diagnostics), "a failed load has an error diagnostic", input);
+}
+
+void debug_print(const std::string& source, const kumo::lua::LoadResult& loaded, const kumo::lua::Evaluation* ev) {
+  static const bool debug = std::getenv("KUMO_FUZZ_DEBUG") != nullptr;
+  if (!debug) {  // replaying one input: show what it became
+    return;
+  }
+  if (!loaded.ok) {
+    std::fprintf(stderr, "%s-> (not loaded)\n", source.c_str());
+    for (const auto& d : loaded.diagnostics) {
+      std::fprintf(stderr, "   %s %s\n", d.code.c_str(), d.message.c_str());
+    }
+    return;
+  }
+  std::fprintf(stderr, "%s-> %s\n", source.c_str(),
+               ev->config ? kumo::config::to_kumo_json(*ev->config).dump().c_str() : "(no config)");
+  for (const auto& d : ev->diagnostics) {
+    std::fprintf(stderr, "   %s %s\n", d.code.c_str(), d.message.c_str());
+  }
+}
+
+// A whole policy file, as `kumo-lint check` runs it with small limits.
+int run_policy(const std::uint8_t* data, std::size_t size, std::string_view input) {
+  auto& st = kumo::fuzz::stats();
+  ++st.policy;
+  const std::string source(reinterpret_cast<const char*>(data) + 1, size - 1);
+  kumo::lua::HostOptions options;
+  options.max_instructions = 1'000'000;
+  options.max_memory = 16u << 20;
+  options.timeout_seconds = 1;
+  kumo::lua::PolicyHost host(options);
+  const auto loaded = host.load(kumo::fuzz::policy_path(), source);
+  check_load(loaded, input);
+  if (!loaded.ok) {
+    debug_print(source, loaded, nullptr);
+    return 0;
+  }
+  ++st.loaded;
+  const char* queues[] = {"example.com", "campaign:tenant@second.example.com"};
+  const int n = (data[0] & kumo::fuzz::k_policy_two_queues) ? 2 : 1;
+  for (int i = 0; i < n; ++i) {
+    const auto ev = host.evaluate(kumo::values::parse_queue_name(queues[i]));
+    ++st.evaluations;
+    st.configs += ev.config.has_value();
+    debug_print(source, loaded, &ev);
+    check(ev, false, input);
+  }
+  return 0;
+}
+
 int run(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
+  if (size > 0 && data[0] >= kumo::fuzz::k_policy_mode) {
+    return run_policy(data, size, input);
+  }
   const bool raw = size > 0 && (data[0] & 1) != 0;
+  auto& st = kumo::fuzz::stats();
+  ++(raw ? st.raw : st.generated);
   std::string source = "local kumo = require 'kumo'\nkumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)\n";
   Value model;
   Model m;
@@ -325,17 +467,17 @@ int run(const std::uint8_t* data, std::size_t size) {
     }
   }
   kumo::fuzz::require(raw || loaded.ok, "a generated policy loads", input);
+  check_load(loaded, input);
   if (!loaded.ok) {
+    debug_print(source, loaded, nullptr);
     return 0;
   }
+  ++st.loaded;
   const auto ev = host.evaluate(kumo::values::parse_queue_name("campaign:tenant@example.com"));
-  static const bool debug = std::getenv("KUMO_FUZZ_DEBUG") != nullptr;
-  if (debug) {  // replaying one input: show what it became
-    std::fprintf(stderr, "%s-> %s\n", source.c_str(),
-                 ev.config ? kumo::config::to_kumo_json(*ev.config).dump().c_str() : "(no config)");
-    for (const auto& d : ev.diagnostics) {
-      std::fprintf(stderr, "   %s %s\n", d.code.c_str(), d.message.c_str());
-    }
+  ++st.evaluations;
+  st.configs += ev.config.has_value();
+  debug_print(source, loaded, &ev);
+  if (std::getenv("KUMO_FUZZ_DEBUG") != nullptr && !raw) {
     std::fprintf(stderr, "model: exact=%d raises=%d\n", m.exact, m.raises);
   }
   check(ev, !raw, input);
@@ -366,9 +508,15 @@ int run(const std::uint8_t* data, std::size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
-    return run(data, size);
+    run(data, size);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "C++ exception escaped: %s\n", e.what());
     std::abort();
+  } catch (...) {
+    // lua5.4-c++ raises Lua errors as exceptions of its own type.
+    std::fprintf(stderr, "a non-std exception escaped\n");
+    std::abort();
   }
+  check_tmp(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
 }
