@@ -111,6 +111,11 @@ void record_log(lua_State* L, const char* level, std::string text);
 // thousand steps from any loop whose length the policy controls.
 void charge_steps(lua_State* L, std::uint64_t steps);
 
+// [-0, +0, -] Counts `steps` against the --max-instructions budget without
+// checking it: for the remainder of a batch too small to be worth a clock
+// read. The next charge_steps or instruction hook sees it.
+void count_steps(lua_State* L, std::uint64_t steps);
+
 // True when `path` (as the policy gave it) lies under a readable root.
 bool may_read(const PolicyHost::State& st, const std::string& path);
 

@@ -130,9 +130,11 @@ std::string current_error_text(lua_State* L) {
 
 }  // namespace
 
+void count_steps(lua_State* L, std::uint64_t steps) { state_of(L).instructions += steps; }
+
 void charge_steps(lua_State* L, std::uint64_t steps) {
+  count_steps(L, steps);
   auto& st = state_of(L);
-  st.instructions += steps;
   if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
     st.timed_out = true;
     raise_pending(L, Code::timeout,
