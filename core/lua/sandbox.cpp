@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/lua/bounded_lib.hpp"
 #include "core/lua/bridge.hpp"
 
 namespace kumo::lua {
@@ -332,6 +333,11 @@ void restrict_debug(lua_State* L) {
 
 void open_sandbox(lua_State* L) {
   luaL_openlibs(L);
+  // One call into Lua's C library can run for hours between two hook calls.
+  lua_getglobal(L, "string");
+  lua_getglobal(L, "table");
+  install_bounded_functions(L, lua_absindex(L, -2), lua_absindex(L, -1));
+  lua_pop(L, 2);
   lua_pushcfunction(L, captured_print);
   lua_setglobal(L, "print");
   wrap_with_original(L, "load", text_only_load);
