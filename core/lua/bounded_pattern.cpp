@@ -10,7 +10,8 @@
 #include "core/lua/bounded_pattern.hpp"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <string_view>
@@ -46,34 +47,75 @@ struct MatchState {
   } capture[k_max_captures];
 };
 
-MatchState prepared_state(const char* s, std::size_t ls, const char* p, std::size_t lp) {
-  MatchState ms{};
-  ms.depth_left = k_max_match_depth;
+// Sets up `ms` for subject s and pattern p. The capture slots are left
+// uninitialized, as lstrlib.c leaves them: only slots below `level` are
+// read, and clearing 32 of them would cost more than a small match.
+void prepare(MatchState& ms, const char* s, std::size_t ls, const char* p, std::size_t lp) {
   ms.src_init = s;
   ms.src_end = s + ls;
   ms.p_end = p + lp;
-  return ms;
+  ms.depth_left = k_max_match_depth;
+  ms.level = 0;
 }
+
+// Character classes as the "C" locale defines them (bytes 128-255 in none).
+// kumod, a Rust program, never calls setlocale, so its Lua classifies in the
+// "C" locale; kumo-lint does not either, and os.setlocale is blocked. A
+// table, because <cctype>'s functions are out-of-line calls in C++ and
+// would make every class test several times slower than Lua's.
+enum CharClass : std::uint16_t {
+  k_alpha = 1 << 0, k_cntrl = 1 << 1, k_digit = 1 << 2, k_graph = 1 << 3, k_lower = 1 << 4,
+  k_punct = 1 << 5, k_space = 1 << 6, k_upper = 1 << 7, k_alnum = 1 << 8, k_xdigit = 1 << 9,
+};
+
+constexpr std::array<std::uint16_t, 256> c_locale_classes() {
+  std::array<std::uint16_t, 256> table{};
+  for (int c = 0; c < 128; ++c) {
+    bool lower = c >= 'a' && c <= 'z';
+    bool upper = c >= 'A' && c <= 'Z';
+    bool digit = c >= '0' && c <= '9';
+    bool graph = c > ' ' && c < 127;
+    std::uint16_t bits = 0;
+    bits |= (lower || upper) ? k_alpha : 0;
+    bits |= (c < ' ' || c == 127) ? k_cntrl : 0;
+    bits |= digit ? k_digit : 0;
+    bits |= graph ? k_graph : 0;
+    bits |= lower ? k_lower : 0;
+    bits |= (graph && !lower && !upper && !digit) ? k_punct : 0;
+    bits |= (c == ' ' || (c >= '\t' && c <= '\r')) ? k_space : 0;
+    bits |= upper ? k_upper : 0;
+    bits |= (lower || upper || digit) ? k_alnum : 0;
+    bits |= (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) ? k_xdigit : 0;
+    table[static_cast<std::size_t>(c)] = bits;
+  }
+  return table;
+}
+
+constexpr std::array<std::uint16_t, 256> k_char_classes = c_locale_classes();
+
+bool is_lower_letter(int c) { return c >= 'a' && c <= 'z'; }
+bool is_digit(int c) { return c >= '0' && c <= '9'; }
 
 // Does character class letter `cl` (after '%') accept byte `c`? Upper-case
 // letters complement; any other character stands for itself.
 bool in_class(int c, int cl) {
+  int letter = (cl >= 'A' && cl <= 'Z') ? cl - 'A' + 'a' : cl;
   bool res = false;
-  switch (std::tolower(cl)) {
-    case 'a': res = std::isalpha(c); break;
-    case 'c': res = std::iscntrl(c); break;
-    case 'd': res = std::isdigit(c); break;
-    case 'g': res = std::isgraph(c); break;
-    case 'l': res = std::islower(c); break;
-    case 'p': res = std::ispunct(c); break;
-    case 's': res = std::isspace(c); break;
-    case 'u': res = std::isupper(c); break;
-    case 'w': res = std::isalnum(c); break;
-    case 'x': res = std::isxdigit(c); break;
+  switch (letter) {
+    case 'a': res = k_char_classes[c] & k_alpha; break;
+    case 'c': res = k_char_classes[c] & k_cntrl; break;
+    case 'd': res = k_char_classes[c] & k_digit; break;
+    case 'g': res = k_char_classes[c] & k_graph; break;
+    case 'l': res = k_char_classes[c] & k_lower; break;
+    case 'p': res = k_char_classes[c] & k_punct; break;
+    case 's': res = k_char_classes[c] & k_space; break;
+    case 'u': res = k_char_classes[c] & k_upper; break;
+    case 'w': res = k_char_classes[c] & k_alnum; break;
+    case 'x': res = k_char_classes[c] & k_xdigit; break;
     case 'z': res = (c == 0); break;  // deprecated, still accepted
     default: return cl == c;
   }
-  return std::islower(cl) ? res : !res;
+  return is_lower_letter(cl) ? res : !res;
 }
 
 // One match attempt's worker: the recursive matcher of lstrlib.c, with
@@ -418,18 +460,6 @@ int Matcher::push_captures(const char* s, const char* e) {
   return count;
 }
 
-// posrelatI: a start position (negative counts from the end), clipped to
-// [1, inf).
-std::size_t start_position(lua_Integer pos, std::size_t len) {
-  if (pos > 0) {
-    return static_cast<std::size_t>(pos);
-  }
-  if (pos == 0 || pos < -static_cast<lua_Integer>(len)) {
-    return 1;
-  }
-  return len + static_cast<std::size_t>(pos) + 1;
-}
-
 bool has_specials(StepMeter& meter, const char* p, std::size_t lp) {
   meter.add_bytes(lp);
   return std::string_view(p, lp).find_first_of(k_specials) != std::string_view::npos;
@@ -501,7 +531,8 @@ int find_or_match(lua_State* L, bool find) {
       p++;
       lp--;
     }
-    MatchState ms = prepared_state(s, ls, p, lp);
+    MatchState ms;
+    prepare(ms, s, ls, p, lp);
     Matcher matcher(ms, L, meter);
     do {
       matcher.restart();
@@ -558,7 +589,7 @@ void add_expanded_template(Matcher& matcher, lua_State* L, luaL_Buffer* b, const
     } else if (*p == '0') {
       matcher.meter().add_bytes(static_cast<std::size_t>(e - s));
       luaL_addlstring(b, s, static_cast<std::size_t>(e - s));
-    } else if (std::isdigit(byte_value(*p))) {
+    } else if (is_digit(byte_value(*p))) {
       const char* cap = nullptr;
       std::ptrdiff_t len = matcher.capture_text(*p - '1', s, e, &cap);
       if (len == k_capture_position) {
@@ -610,6 +641,16 @@ bool add_replacement(Matcher& matcher, lua_State* L, luaL_Buffer* b, const char*
 
 }  // namespace
 
+std::size_t start_position(lua_Integer pos, std::size_t len) {
+  if (pos > 0) {
+    return static_cast<std::size_t>(pos);
+  }
+  if (pos == 0 || pos < -static_cast<lua_Integer>(len)) {
+    return 1;
+  }
+  return len + static_cast<std::size_t>(pos) + 1;
+}
+
 int bounded_find(lua_State* L) { return find_or_match(L, true); }
 
 int bounded_match(lua_State* L) { return find_or_match(L, false); }
@@ -625,7 +666,11 @@ int bounded_gmatch(lua_State* L) {
   if (init > ls) {
     init = ls + 1;  // past the end: no match, and no overflow in s + init
   }
-  new (block) GmatchState{s + init, p, nullptr, prepared_state(s, ls, p, lp)};
+  auto* gm = new (block) GmatchState;
+  gm->src = s + init;
+  gm->p = p;
+  gm->lastmatch = nullptr;
+  prepare(gm->ms, s, ls, p, lp);
   lua_pushcclosure(L, guarded<gmatch_step>, 3);
   return 1;
 }
@@ -651,7 +696,8 @@ int bounded_gsub(lua_State* L) {
     lp--;
   }
   StepMeter meter(L);
-  MatchState ms = prepared_state(src, srcl, p, lp);
+  MatchState ms;
+  prepare(ms, src, srcl, p, lp);
   Matcher matcher(ms, L, meter);
   while (n < max_replacements) {
     matcher.restart();

@@ -5,6 +5,8 @@
 
 #include <lua.hpp>
 
+#include <cstddef>
+
 namespace kumo::lua {
 
 // Same arguments, results and error messages as Lua 5.4.4's string.find,
@@ -13,5 +15,9 @@ int bounded_find(lua_State* L);
 int bounded_match(lua_State* L);
 int bounded_gmatch(lua_State* L);
 int bounded_gsub(lua_State* L);
+
+// lstrlib.c's posrelatI: a start position (negative counts back from the
+// end), clipped to [1, inf).
+std::size_t start_position(lua_Integer pos, std::size_t len);
 
 }  // namespace kumo::lua
