@@ -56,6 +56,93 @@ int bounded_rep(lua_State* L) {
   return 1;
 }
 
+// --- one pass over a string: charged before the pass ---
+// Each is linear in memory the policy holds, yet a loop of them over a
+// 100 MiB string runs a few instructions per call: minutes between two
+// hook calls. Charging the bytes first stops such a loop within one call.
+
+// lstrlib.c's getendpos: an optional end position, clipped to [0, len].
+std::size_t end_position(lua_State* L, int arg, lua_Integer def, std::size_t len) {
+  lua_Integer pos = luaL_optinteger(L, arg, def);
+  if (pos > static_cast<lua_Integer>(len)) {
+    return len;
+  }
+  if (pos >= 0) {
+    return static_cast<std::size_t>(pos);
+  }
+  if (pos < -static_cast<lua_Integer>(len)) {
+    return 0;
+  }
+  return len + static_cast<std::size_t>(pos) + 1;
+}
+
+int bounded_sub(lua_State* L) {
+  std::size_t l = 0;
+  const char* s = luaL_checklstring(L, 1, &l);
+  std::size_t start = start_position(luaL_checkinteger(L, 2), l);
+  std::size_t end = end_position(L, 3, -1, l);
+  if (start <= end) {
+    StepMeter(L).add_bytes(end - start + 1);
+    lua_pushlstring(L, s + start - 1, (end - start) + 1);
+  } else {
+    lua_pushliteral(L, "");
+  }
+  return 1;
+}
+
+// [-0, +1, m] The string argument 1 with `convert` applied to each byte.
+template <typename Convert>
+int push_converted(lua_State* L, Convert convert) {
+  std::size_t l = 0;
+  const char* s = luaL_checklstring(L, 1, &l);
+  StepMeter(L).add_bytes(l);
+  luaL_Buffer b;
+  char* p = luaL_buffinitsize(L, &b, l);
+  for (std::size_t i = 0; i < l; i++) {
+    p[i] = convert(s, l, i);
+  }
+  luaL_pushresultsize(&b, l);
+  return 1;
+}
+
+// The "C" locale's toupper/tolower (see in_class in bounded_pattern.cpp).
+int bounded_upper(lua_State* L) {
+  return push_converted(L, [](const char* s, std::size_t, std::size_t i) {
+    return (s[i] >= 'a' && s[i] <= 'z') ? static_cast<char>(s[i] - 'a' + 'A') : s[i];
+  });
+}
+
+int bounded_lower(lua_State* L) {
+  return push_converted(L, [](const char* s, std::size_t, std::size_t i) {
+    return (s[i] >= 'A' && s[i] <= 'Z') ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
+  });
+}
+
+int bounded_reverse(lua_State* L) {
+  return push_converted(L, [](const char* s, std::size_t l, std::size_t i) { return s[l - i - 1]; });
+}
+
+int bounded_byte(lua_State* L) {
+  std::size_t l = 0;
+  const char* s = luaL_checklstring(L, 1, &l);
+  lua_Integer pi = luaL_optinteger(L, 2, 1);
+  std::size_t posi = start_position(pi, l);
+  std::size_t pose = end_position(L, 3, pi, l);
+  if (posi > pose) {
+    return 0;  // an empty interval: no values
+  }
+  if (pose - posi >= static_cast<std::size_t>(INT_MAX)) {
+    return luaL_error(L, "string slice too long");
+  }
+  int n = static_cast<int>(pose - posi) + 1;
+  luaL_checkstack(L, n, "string slice too long");
+  StepMeter(L).add(static_cast<std::uint64_t>(n));
+  for (int i = 0; i < n; i++) {
+    lua_pushinteger(L, static_cast<unsigned char>(s[posi + static_cast<std::size_t>(i) - 1]));
+  }
+  return n;
+}
+
 // --- table functions ---
 
 // What an argument must support to stand in for a table (ltablib.c's TAB_*).
@@ -381,9 +468,10 @@ struct BoundedFunction {
 };
 
 // Every function replaced, and what the original can do in one call.
-// Other string/table/utf8 functions take time proportional to memory the
-// policy already holds (or to at most ~10^6 stack slots); see
-// docs/architecture.md.
+// Not replaced: string.len, char, format, pack, packsize, unpack, dump and
+// table.pack (one pass over their arguments or format, at most ~10^6 stack
+// slots); the utf8 library, whose len/offset/codepoint make one pass over a
+// string like string.byte (install_bounded_functions is not given it).
 constexpr BoundedFunction k_bounded_functions[] = {
     // Backtracking patterns take exponential time; plain find is O(n * m).
     {Library::string, "find", guarded<bounded_find>},
@@ -393,6 +481,12 @@ constexpr BoundedFunction k_bounded_functions[] = {
     {Library::string, "gsub", guarded<bounded_gsub>},
     // string.rep('', 1e18) loops 1e18 times without allocating anything.
     {Library::string, "rep", guarded<bounded_rep>},
+    // One pass over a string per call, a few VM instructions per loop turn.
+    {Library::string, "sub", guarded<bounded_sub>},
+    {Library::string, "upper", guarded<bounded_upper>},
+    {Library::string, "lower", guarded<bounded_lower>},
+    {Library::string, "reverse", guarded<bounded_reverse>},
+    {Library::string, "byte", guarded<bounded_byte>},
     // Shift every element; __len may claim any length.
     {Library::table, "insert", guarded<bounded_insert>},
     {Library::table, "remove", guarded<bounded_remove>},

@@ -186,6 +186,10 @@ const std::vector<std::string> k_string_cases = {
     "return string.find('f(a(b)c)d', '%b()')", "return string.find('f(a(bc', '%b()')", "return string.find('x', '%b')",
     "return string.find('x', '%bx')", "return string.find('xx', '%bxx')", "return string.find('[[]]', '%b[]')",
     "return string.find('a', '%b\\0a')",
+    // every byte against every class, and its complement
+    "local all = {} for i = 0, 255 do all[i + 1] = string.char(i) end all = table.concat(all)\n"
+    "local out = {} for c in ('acdglpsuwxzACDGLPSUWXZ.'):gmatch('.') do\n"
+    "  out[c] = all:gsub('%' .. c, '') out['[' .. c] = all:gsub('[%' .. c .. ']', '') end return out",
     // repetition, backtracking, depth
     "return string.match('aaab', 'a-b')", "return string.match('aaab', 'a*')", "return string.match('aaab', 'a+b')",
     "return string.match('b', 'a+b')", "return string.match('ab', 'a?b')", "return string.match('b', 'a?b')",
@@ -228,6 +232,18 @@ const std::vector<std::string> k_string_cases = {
     "return string.rep('', 5, '')", "return string.rep('', 3, 'x')", "return string.rep('x', 1, ',')", "return string.rep('x', 2.0)",
     "return string.rep('x', 2.5)", "return string.rep('x')", "return string.rep('x', 1e10)", "return string.rep('x', 2^31, 'y')",
     "return string.rep('', math.maxinteger, 'xx')", "return string.rep(5, 2, 0)", "return string.rep('x', 3, {})",
+    // sub, upper, lower, reverse, byte
+    "return string.sub('hello', 2, 4)", "return string.sub('hello', -3)", "return string.sub('hello', 0)",
+    "return string.sub('hello', 4, 2)", "return string.sub('hello', -100, 100)", "return string.sub('hello', 2, -100)",
+    "return string.sub('hello', math.mininteger, math.maxinteger)", "return string.sub('hello')", "return string.sub('hello', 'x')",
+    "return string.sub('hello', 1.5)", "return string.sub(12345, 2, 3)", "return ('hello'):sub(2)",
+    "return string.upper('Hello, World! \\200\\255')", "return string.lower('Hello, World! \\200\\255')",
+    "return string.upper(12.5)", "return string.lower()", "return string.reverse('hello\\0x')", "return string.reverse('')",
+    "return string.reverse({})", "return string.byte('hello')", "return string.byte('hello', 2, 4)", "return string.byte('hello', -2)",
+    "return string.byte('hello', 0)", "return string.byte('hello', 10)", "return string.byte('hello', 1, -1)",
+    "return string.byte('hello', -100, 100)", "return string.byte('', 1)", "return string.byte('hello', 3, 2)",
+    "return string.byte('h\\200', 1, 2)", "return string.byte('hello', 'x')", "return string.byte(string.rep('x', 2000000), 1, -1)",
+    "return string.byte('x', math.mininteger, math.maxinteger)",
 };
 
 const std::vector<std::string> k_table_cases = {
@@ -431,6 +447,8 @@ TEST_CASE("calls into the C library that used to run for hours stop at the budge
       "string.rep('', 1e18, '')",
       "string.gsub(string.rep('x', 100000), '', ('%0'):rep(100000))",
       "for _ in string.gmatch(string.rep('a', 40), string.rep('a?', 40) .. string.rep('a', 40)) do end",
+      "local s = 'a' for i = 1, 20 do s = s .. s end\nfor i = 1, 1e6 do local u = s:upper() end",
+      "local s = 'a' for i = 1, 20 do s = s .. s end\nfor i = 1, 1e6 do local u = s:sub(2) end",
       "table.move({}, 1, 1e12, 2)",
       "local t = {} for i = 1, 100000 do t[i] = i end\nfor i = 1, 1e6 do table.insert(t, 1, i) end",
       "table.insert(setmetatable({}, {__len = function() return 1e15 end}), 1, 'x')",
