@@ -559,8 +559,26 @@ struct GmatchState {
   MatchState ms;
 };
 
+// An error escaping the matcher (a bad pattern, "pattern too complex", the
+// budget) skips the depth restores on the way out. Lua 5.4.4 leaves the
+// counter spent in gmatch's state, and the same iterator's next call then
+// recurses without limit, into a C stack overflow; restoring it on every
+// exit keeps the 200 limit (the only divergence, and only after an error).
+class DepthRestorer {
+ public:
+  explicit DepthRestorer(MatchState& ms) : m_ms(ms), m_depth(ms.depth_left) {}
+  ~DepthRestorer() { m_ms.depth_left = m_depth; }
+  DepthRestorer(const DepthRestorer&) = delete;
+  DepthRestorer& operator=(const DepthRestorer&) = delete;
+
+ private:
+  MatchState& m_ms;
+  int m_depth;
+};
+
 int gmatch_step(lua_State* L) {
   auto* gm = static_cast<GmatchState*>(lua_touserdata(L, lua_upvalueindex(3)));
+  DepthRestorer restore(gm->ms);
   StepMeter meter(L);
   Matcher matcher(gm->ms, L, meter);
   for (const char* src = gm->src; src <= gm->ms.src_end; src++) {

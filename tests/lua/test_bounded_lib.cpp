@@ -429,6 +429,13 @@ TEST_CASE("bounded pattern functions match Lua's on seeded random inputs", "[bou
   CHECK(d.cases() == 3000 * 7);
 }
 
+TEST_CASE("a gmatch iterator keeps its depth limit after an error (Lua 5.4.4 loses it)", "[bounded_lib]") {
+  LibState bounded(true);
+  std::string too_complex = "error: \"case:2: pattern too complex\"";
+  CHECK(bounded.run("local it = string.gmatch(string.rep('a', 300), string.rep('a?', 250))\n"
+                    "local ok, e = pcall(it) assert(e == 'pattern too complex') return it()") == too_complex);
+}
+
 TEST_CASE("pattern matching charges its work as steps", "[bounded_lib]") {
   LibState bounded(true);
   bounded.run("return string.find(string.rep('a', 12), string.rep('a?', 12) .. string.rep('a', 12))");
