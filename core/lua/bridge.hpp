@@ -159,6 +159,11 @@ struct ConfinedPath {
 // links) and confined again; then it must be a regular file.
 ConfinedPath confine(const PolicyHost::State& st, const std::string& path);
 
+// [-0, +0, -] Counts `steps` against the --max-instructions budget without
+// checking it: for the remainder of a batch too small to be worth a clock
+// read. The next charge_steps or instruction hook sees it.
+void count_steps(lua_State* L, std::uint64_t steps);
+
 // Computes the readable roots from the policy directory and the options.
 void set_readable_roots(PolicyHost::State& st);
 

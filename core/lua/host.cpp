@@ -161,9 +161,11 @@ PendingError timeout_error(const PolicyHost::State& st) {
                              format_seconds(st.options.timeout_seconds) + " (wall clock)"};
 }
 
+void count_steps(lua_State* L, std::uint64_t steps) { state_of(L).instructions += steps; }
+
 void charge_steps(lua_State* L, std::uint64_t steps) {
+  count_steps(L, steps);
   auto& st = state_of(L);
-  st.instructions += steps;
   if (!st.fatal) {
     if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
       st.timed_out = true;
