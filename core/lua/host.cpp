@@ -16,8 +16,28 @@ using diag::Code;
 
 namespace {
 
-// How many VM instructions pass between budget checks.
+// How many VM instructions pass between budget checks, while the heap is
+// small. One instruction can cost time in proportion to the heap (comparing
+// two 200 MB strings): past k_small_heap the step shrinks in proportion, so
+// the time between two checks stays bounded (about 3 s at 512 MiB of
+// strings, worst case) without taxing ordinary policies.
 constexpr int k_hook_step = 1000;
+constexpr std::size_t k_small_heap = 16u << 20;
+
+int hook_step_for(std::size_t heap) {
+  if (heap <= k_small_heap) {
+    return k_hook_step;
+  }
+  return std::max(1, static_cast<int>(k_hook_step * k_small_heap / heap));
+}
+
+// Allocations this large are work no instruction accounts for (s .. t,
+// string.format, table growth): they count as steps, and the clock is read.
+constexpr std::size_t k_large_allocation = 64 * 1024;
+
+// Counts a large allocation as work; false when the budget or the timeout
+// is now reached (or was, in this call): the allocation is then refused.
+bool large_allocation_allowed(PolicyHost::State& st, std::size_t grown);
 
 void* limited_alloc(void* ud, void* ptr, std::size_t old_size, std::size_t new_size) {
   auto* st = static_cast<PolicyHost::State*>(ud);
@@ -28,6 +48,9 @@ void* limited_alloc(void* ud, void* ptr, std::size_t old_size, std::size_t new_s
     std::free(ptr);
     st->memory_used -= old_size;
     return nullptr;
+  }
+  if (st->memory_limited && new_size >= k_large_allocation && new_size > old_size && !large_allocation_allowed(*st, new_size - old_size)) {
+    return nullptr;  // a limit was reached: Lua raises a memory error, reported as that limit (State::fatal)
   }
   if (st->memory_limited && new_size > old_size &&
       st->memory_used + st->host_memory + (new_size - old_size) > st->options.max_memory) {
@@ -68,7 +91,15 @@ int throwing_panic(lua_State* L) {
 // Installed for the state's whole life: it also bounds finalizers (__gc),
 // which Lua may run at any allocation and at close, always in protected
 // mode, so raising from here is safe wherever it fires.
-void budget_hook(lua_State* L, lua_Debug*) { charge_steps(L, k_hook_step); }
+void budget_hook(lua_State* L, lua_Debug*) {
+  int step = lua_gethookcount(L);
+  charge_steps(L, static_cast<std::uint64_t>(step));
+  const auto& st = state_of(L);
+  int next = hook_step_for(st.memory_used + st.host_memory);
+  if (next != step) {
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, next);  // this thread's; others adapt at their next tick
+  }
+}
 
 // [-1, +1, -] Records where the error was raised and turns any error object
 // into a string, even one whose __tostring itself fails.
@@ -163,19 +194,38 @@ PendingError timeout_error(const PolicyHost::State& st) {
 
 void count_steps(lua_State* L, std::uint64_t steps) { state_of(L).instructions += steps; }
 
+PendingError budget_error(const PolicyHost::State& st) {
+  return {Code::instruction_budget, "execution stopped after " + std::to_string(st.options.max_instructions) +
+                                        " Lua instructions (the --max-instructions budget); the code may loop forever"};
+}
+
+namespace {
+
+// Sets State::fatal when the timeout or the budget is reached.
+void check_limits(PolicyHost::State& st) {
+  if (st.fatal) {
+    return;
+  }
+  if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
+    st.timed_out = true;
+    st.fatal = timeout_error(st);
+  } else if (st.instructions > st.options.max_instructions) {
+    st.fatal = budget_error(st);
+  }
+}
+
+bool large_allocation_allowed(PolicyHost::State& st, std::size_t grown) {
+  st.instructions += grown / 64;
+  check_limits(st);
+  return !st.fatal || st.fatal->code == Code::memory_limit;
+}
+
+}  // namespace
+
 void charge_steps(lua_State* L, std::uint64_t steps) {
   count_steps(L, steps);
   auto& st = state_of(L);
-  if (!st.fatal) {
-    if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
-      st.timed_out = true;
-      st.fatal = timeout_error(st);
-    } else if (st.instructions > st.options.max_instructions) {
-      st.fatal = PendingError{Code::instruction_budget,
-                              "execution stopped after " + std::to_string(st.options.max_instructions) +
-                                  " Lua instructions (the --max-instructions budget); the code may loop forever"};
-    }
-  }
+  check_limits(st);
   if (st.fatal) {
     raise_pending(L, st.fatal->code, st.fatal->message);
   }

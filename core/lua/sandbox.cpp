@@ -374,6 +374,54 @@ int resume_or_close(lua_State* L) {
   return lua_gettop(L);
 }
 
+// --- Work the instruction count does not see ---------------------------------
+
+// Calls the original (upvalue 1) after charging the work it is about to do:
+// one step per 16 bytes of its string arguments (utf8.len, string.format,
+// tonumber, rawequal ... each walk their strings once). The charge comes
+// first, so the clock is read before every call: a loop of such calls on
+// a 200 MB string overshoots the limits by one call at most.
+int charged_by_string_size(lua_State* L) {
+  std::uint64_t bytes = 0;
+  for (int i = 1, n = lua_gettop(L); i <= n; ++i) {
+    if (lua_type(L, i) == LUA_TSTRING) {
+      std::size_t len = 0;
+      lua_tolstring(L, i, &len);
+      bytes += len;
+    }
+  }
+  charge_steps(L, 1 + bytes / 16);
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+// collectgarbage: a full collection walks the whole heap.
+int charged_collectgarbage(lua_State* L) {
+  const char* option = luaL_optstring(L, 1, "collect");
+  if (std::string_view(option) == "collect" || std::string_view(option) == "step") {
+    const auto& st = state_of(L);
+    charge_steps(L, 1 + (st.memory_used + st.host_memory) / 64);
+  }
+  return call_original_then_rethrow(L);
+}
+
+// [-0, +0, m] Wraps each named function of the table at `table` with
+// charged_by_string_size.
+void charge_by_string_size(lua_State* L, int table, std::initializer_list<const char*> names) {
+  table = lua_absindex(L, table);
+  for (const char* name : names) {
+    if (lua_getfield(L, table, name) == LUA_TFUNCTION) {
+      lua_pushcclosure(L, charged_by_string_size, 1);
+      lua_setfield(L, table, name);
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+}
+
 // --- Loading code: text only -----------------------------------------------
 
 // Sources larger than this are not compiled (the policy file has the same
@@ -1078,7 +1126,17 @@ void open_sandbox(lua_State* L) {
   lua_getfield(L, env, "string");
   lua_getfield(L, env, "table");
   install_bounded_functions(L, lua_absindex(L, -2), lua_absindex(L, -1));
-  lua_pop(L, 2);
+  lua_pop(L, 1);
+  charge_by_string_size(L, -1, {"format", "pack", "unpack", "packsize"});
+  lua_pop(L, 1);
+  lua_getfield(L, env, "utf8");
+  charge_by_string_size(L, -1, {"len", "codepoint", "offset", "char"});
+  lua_pop(L, 1);
+  lua_getfield(L, env, "os");
+  charge_by_string_size(L, -1, {"date"});
+  lua_pop(L, 1);
+  charge_by_string_size(L, env, {"tonumber", "rawequal", "load"});
+  wrap_field(L, env, original_g, "collectgarbage", charged_collectgarbage);
   for (const char* name : {"string", "table", "math", "utf8", "coroutine", "io", "os", "debug", "package"}) {
     lua_getfield(L, env, name);
     lua_setfield(L, policy_loaded, name);
