@@ -135,7 +135,7 @@ TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
   CaptureSink sink(err);
   report::Summary summary = pipeline::run_check(request, sink);
   TimelineView view;
-  view.title = "queue " + o.queue + ": ";
+  view.title = "queue " + util::escape_for_terminal(o.queue) + ": ";  // text output only
   view.diagnostics = sink.diagnostics();
   view.policy_loaded = summary.policy_loaded;
   if (const auto& r = sink.report(); r && r->config) {
