@@ -206,8 +206,7 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
   add_color_option(cmd, o.color);
   add_policy_run_flags(cmd, o.run);
   add_simulation_options(cmd, o.simulation);
-  cmd->add_option("--chart-width", o.chart_width, "Columns of the chart's time axis")
-      ->check(CLI::Range(report::k_min_chart_width, 1000));
+  add_numeric_option(cmd, "--chart-width", o.chart_width, "Columns of the chart's time axis");
   return cmd;
 }
 
