@@ -1,6 +1,7 @@
 #include "core/pipeline/check.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -70,13 +71,30 @@ class KeyLocator {
   const std::vector<policy::Token>& tokens_of(const std::string& file) {
     auto it = m_tokens.find(file);
     if (it == m_tokens.end()) {
-      std::ifstream in(file, std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      it = m_tokens.emplace(file, policy::tokenize(text.str())).first;
+      it = m_tokens.emplace(file, policy::tokenize(source_for_positions(file))).first;
     }
     return it->second;
   }
+
+  // A located file's text, to find key positions in. The policy names the
+  // file (load(s, "@/dev/zero") makes that a location): only a regular file
+  // is read, and at most k_max_source_bytes of it, so a FIFO or a device
+  // cannot hang the run or fill memory.
+  static std::string source_for_positions(const std::string& file) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      return {};
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string text;
+    char buffer[65536];
+    while (text.size() < k_max_source_bytes && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
+      text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    }
+    return text;
+  }
+
+  static constexpr std::size_t k_max_source_bytes = 16u << 20;  // as a policy file
 
   std::map<std::string, std::vector<policy::Token>> m_tokens;
   std::map<std::string, std::map<std::string, policy::KeyPosition>> m_keys;
