@@ -206,7 +206,7 @@ TEST_CASE("a queues-file line over 64 KiB ends the run, naming the file and line
   }
 }
 
-TEST_CASE("--env: the policy sees only the variables the command line names", "[cli][env]") {
+TEST_CASE("check --env: the policy sees only the variables the command line names", "[cli][env]") {
   ::setenv("KUMO_LINT_TEST_PASSED", "passed-through", 1);
   ::setenv("KUMO_LINT_TEST_SECRET", "not-for-the-policy", 1);
   ::unsetenv("KUMO_LINT_TEST_UNSET");
@@ -223,7 +223,7 @@ TEST_CASE("--env: the policy sees only the variables the command line names", "[
   ::unsetenv("KUMO_LINT_TEST_SECRET");
 }
 
-TEST_CASE("--env with an empty name is a usage error", "[cli][env]") {
+TEST_CASE("check --env with an empty name is a usage error", "[cli][env]") {
   auto r = run_cli({"check", k_example, "--env", "=x"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == usage_error("--env =x: expected NAME=VALUE or NAME (a variable to pass through)"));
