@@ -135,7 +135,7 @@ TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
   CaptureSink sink(err);
   report::Summary summary = pipeline::run_check(request, sink);
   TimelineView view;
-  view.title = "queue " + o.queue + ": ";
+  view.title = "queue " + util::escape_for_terminal(o.queue) + ": ";  // text output only
   view.diagnostics = sink.diagnostics();
   view.policy_loaded = summary.policy_loaded;
   if (const auto& r = sink.report(); r && r->config) {
@@ -206,8 +206,7 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
   add_color_option(cmd, o.color);
   add_policy_run_flags(cmd, o.run);
   add_simulation_options(cmd, o.simulation);
-  cmd->add_option("--chart-width", o.chart_width, "Columns of the chart's time axis")
-      ->check(CLI::Range(report::k_min_chart_width, 1000));
+  add_numeric_option(cmd, "--chart-width", o.chart_width, "Columns of the chart's time axis");
   return cmd;
 }
 

@@ -18,6 +18,11 @@ void require_regular_file(const std::string& path, const char* what) {
   if (std::filesystem::is_directory(status)) {
     throw UsageError(std::string(what) + " " + path + " is a directory, not a file");
   }
+  // A FIFO blocks the open (or the read) forever, /dev/zero never ends and
+  // /dev/stdin is whatever CI pipes in: only regular files are read.
+  if (!std::filesystem::is_regular_file(status)) {
+    throw UsageError(std::string(what) + " " + path + " is not a regular file (a FIFO, device or socket)");
+  }
 }
 
 }  // namespace
@@ -45,22 +50,39 @@ std::string read_policy_file(const std::string& path) {
 LineReader::LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string name)
     : m_owned(std::move(owned)), m_stream(stream), m_name(std::move(name)) {}
 
-std::optional<std::string> LineReader::next_queue() {
+std::optional<std::string> LineReader::next_line() {
+  std::streambuf* buffer = m_stream->rdbuf();
   std::string line;
-  while (std::getline(*m_stream, line)) {
-    std::size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') {
+  int c = buffer->sbumpc();
+  if (c == std::char_traits<char>::eof()) {
+    return std::nullopt;
+  }
+  ++m_line_number;
+  for (; c != std::char_traits<char>::eof() && c != '\n'; c = buffer->sbumpc()) {
+    if (line.size() == k_max_queue_line_bytes) {
+      throw UsageError(m_name + " line " + std::to_string(m_line_number) + " is longer than " +
+                       std::to_string(k_max_queue_line_bytes >> 10) + " KiB; that is not a queue name");
+    }
+    line += static_cast<char>(c);
+  }
+  return line;
+}
+
+std::optional<std::string> LineReader::next_queue() {
+  while (std::optional<std::string> line = next_line()) {
+    std::size_t first = line->find_first_not_of(" \t\r");
+    if (first == std::string::npos || (*line)[first] == '#') {
       continue;
     }
-    std::size_t last = line.find_last_not_of(" \t\r");
-    return line.substr(first, last - first + 1);
+    std::size_t last = line->find_last_not_of(" \t\r");
+    return line->substr(first, last - first + 1);
   }
   return std::nullopt;
 }
 
 LineReader open_queue_file(const std::string& path, std::istream& stdin_stream) {
   if (path == "-") {
-    return LineReader(nullptr, &stdin_stream, "standard input");
+    return LineReader(nullptr, &stdin_stream, "queues file - (standard input)");
   }
   require_regular_file(path, "queues file");
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
@@ -68,7 +90,7 @@ LineReader open_queue_file(const std::string& path, std::istream& stdin_stream) 
     throw UsageError("cannot read queues file " + path);
   }
   std::istream* raw = file.get();
-  return LineReader(std::move(file), raw, path);
+  return LineReader(std::move(file), raw, "queues file " + path);
 }
 
 }  // namespace kumo::cli

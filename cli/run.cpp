@@ -2,12 +2,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sstream>
+
 #include "cli/command.hpp"
 #include "cli/command_check.hpp"
 #include "cli/command_timeline.hpp"
 #include "cli/command_explain.hpp"
 #include "cli/errors.hpp"
 #include "cli/exit_code.hpp"
+#include "core/util/text.hpp"
 
 namespace kumo::cli {
 
@@ -24,6 +27,17 @@ std::vector<Command> command_table() {
       make_timeline_command(),
       make_explain_command(),
   };
+}
+
+// --help and --version (exit 0) or CLI11's message for a bad command line
+// (exit 2). CLI11 quotes argument values in its messages: escaped.
+int parse_error_exit(CLI::App& app, const CLI::ParseError& e, std::ostream& out, std::ostream& err) {
+  std::ostringstream parser_out;
+  std::ostringstream parser_err;
+  const int code = app.exit(e, parser_out, parser_err);
+  out << parser_out.str();
+  err << util::escape_lines_for_terminal(parser_err.str());
+  return code == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::usage);
 }
 
 }  // namespace
@@ -48,14 +62,12 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   }
 
   try {
-    std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
-    app.parse(reversed);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e, out, err);
-    return code == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::usage);
-  }
-
-  try {
+    try {
+      std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
+      app.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+      return parse_error_exit(app, e, out, err);
+    }
     for (std::size_t i = 0; i < commands.size(); ++i) {
       if (subcommands[i]->parsed()) {
         return to_int(commands[i].run(in, out, err));
@@ -63,10 +75,12 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
     }
     return to_int(ExitCode::usage);
   } catch (const UsageError& e) {
-    err << "kumo-lint: error: " << e.what() << "\n";
+    // Thrown while parsing (a numeric flag out of range) or running; the
+    // message may quote a file name or a line of input: escaped.
+    err << "kumo-lint: error: " << util::escape_for_terminal(e.what()) << "\n";
     return to_int(ExitCode::usage);
   } catch (const std::exception& e) {
-    err << "kumo-lint: internal error: " << e.what() << "\n";
+    err << "kumo-lint: internal error: " << util::escape_for_terminal(e.what()) << "\n";
     return to_int(ExitCode::internal);
   }
 }

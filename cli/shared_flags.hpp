@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/lua/host.hpp"
@@ -15,12 +16,46 @@
 
 namespace kumo::cli {
 
+// The valid values of one numeric flag. Every numeric flag of every command
+// is a row of numeric_flags(); its parser, its --help text and its usage
+// error all read the row, so a range is written down once. The ranges keep
+// each value well inside what it feeds (e.g. --max-memory MiB << 20 fits a
+// size_t; --max-attempts-shown is how many attempts are materialized).
+struct NumericFlag {
+  std::string_view name;  // "--max-memory"
+  bool decimal;           // a finite decimal number in (0, max], else an integer in [min, max]
+  std::uint64_t min;
+  std::uint64_t max;
+  std::string_view unit;  // "MiB", or empty
+};
+
+// Every numeric flag, declared once.
+const std::vector<NumericFlag>& numeric_flags();
+
+// "an integer from 1 to 65536 (MiB)", "a number above 0 and at most 86400 (seconds)".
+std::string range_text(const NumericFlag& flag);
+
+// The value of `text` for the flag named `name`: digits only (no sign, no
+// spaces, nothing after) within the range, or for a decimal flag a finite
+// number within it. Throws UsageError "--max-memory -5: expected an integer
+// from 1 to 65536 (MiB)" otherwise.
+std::uint64_t parse_integer_flag(std::string_view name, const std::string& text);
+double parse_decimal_flag(std::string_view name, const std::string& text);
+
+// Adds the numeric option `name` (a row of numeric_flags()) bound to
+// `target`, its range appended to `help` and its default shown.
+CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, std::uint64_t& target, const std::string& help);
+CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, std::optional<std::uint64_t>& target,
+                                const std::string& help);
+CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, int& target, const std::string& help);
+CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, double& target, const std::string& help);
+
 struct PolicyRunFlags {
   std::vector<std::string> lua_path;
   std::vector<std::string> allow_read;
-  std::vector<std::string> env;  // KEY=VALUE
+  std::vector<std::string> env;  // NAME=VALUE, or NAME: the real environment's NAME
   std::uint64_t max_instructions = 100'000'000;
-  std::size_t max_memory_mib = 512;
+  std::uint64_t max_memory_mib = 512;
   double timeout_seconds = 60;
 };
 
@@ -33,7 +68,7 @@ void add_color_option(CLI::App* cmd, std::string& color);
 struct SimulationFlags {
   std::uint64_t attempt_duration = 0;
   std::optional<std::uint64_t> seed;
-  std::size_t max_attempts_shown = 50;
+  std::uint64_t max_attempts_shown = 50;
   std::uint64_t burst = simulate::k_default_burst;
 
   // The simulator's options they mean.
@@ -47,7 +82,10 @@ void add_simulation_options(CLI::App* cmd, SimulationFlags& flags);
 // and --timeout to `cmd`.
 void add_policy_run_flags(CLI::App* cmd, PolicyRunFlags& flags);
 
-// The host options they mean; throws UsageError for an --env without '='.
+// The host options they mean. os.getenv in the policy answers only from
+// HostOptions::env: `--env NAME=VALUE` sets NAME, `--env NAME` copies the
+// real environment's NAME now (an unset NAME stays unset: the policy sees
+// nil). Throws UsageError for an empty NAME.
 lua::HostOptions host_options(const PolicyRunFlags& flags);
 
 }  // namespace kumo::cli

@@ -1,6 +1,7 @@
-// End-to-end golden files: every policy under testdata/policies/{ok,bad} is
-// checked in-process and its whole output compared with the committed
-// <case>.expected.txt (and <case>.expected.json when present).
+// End-to-end golden files: every policy under testdata/policies/{ok,bad,hostile}
+// is checked in-process and its whole output compared with the committed
+// <case>.expected.txt (and <case>.expected.json when present); the text
+// output of the hostile ones must also be safe for a terminal.
 // UPDATE_GOLDENS=1 rewrites them; review the diff before committing.
 #include <catch2/catch.hpp>
 
@@ -8,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "tests/support/run_cli.hpp"
 
@@ -64,13 +67,41 @@ std::vector<fs::path> policies_in(const std::string& dir) {
   return out;
 }
 
-void check_goldens(const std::string& dir) {
+// What a policy controls must not act on the terminal or forge a finding:
+// no control byte but '\n' on either stream, and every line that looks like
+// a finding ("...: error[KQ...]: ") names the policy (or "queue names", where
+// KQ911 points).
+void check_terminal_safe(const fs::path& policy, const kumo::test::CliResult& text) {
+  for (const std::string* stream : {&text.out, &text.err}) {
+    const auto unsafe = std::find_if(stream->begin(), stream->end(), [](char c) {
+      const auto byte = static_cast<unsigned char>(c);
+      return (byte < 0x20 && byte != '\n') || byte == 0x7f;
+    });
+    INFO("at byte " << (unsafe - stream->begin()) << " of " << (stream == &text.out ? "stdout" : "stderr"));
+    CHECK(unsafe == stream->end());
+  }
+  static const std::regex k_finding(R"(^ *(.*?): (error|warning|info|note)\[[^\]]*\]: )");
+  std::istringstream lines(text.out);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, k_finding)) {
+      INFO(line);
+      const std::string where = m[1].str();
+      CHECK((where.rfind(policy.string(), 0) == 0 || where == "queue names"));
+    }
+  }
+}
+
+void check_goldens(const std::string& dir, bool hostile = false) {
   for (const auto& policy : policies_in(dir)) {
     DYNAMIC_SECTION(policy.string()) {
       std::vector<std::string> args = {"check", policy.string(), "--color", "never"};
       auto extra = case_args(policy);
       args.insert(args.end(), extra.begin(), extra.end());
       auto text = run_cli(args);
+      if (hostile) {
+        check_terminal_safe(policy, text);
+      }
       compare_or_update(fs::path(policy).replace_extension(".expected.txt"), transcript(args, text), true);
       args.push_back("--format");
       args.push_back("json");
@@ -105,6 +136,6 @@ TEST_CASE("golden: hostile policies are contained, and nothing they attempt happ
   for (const auto& leftover : attempted()) {
     fs::remove(leftover);
   }
-  check_goldens("testdata/policies/hostile");
+  check_goldens("testdata/policies/hostile", /*hostile=*/true);
   CHECK(attempted().empty());
 }

@@ -96,6 +96,9 @@ Diagnostic make_diagnostic(Code c, std::string message, Location location) {
   d.severity = code_info(c).severity;
   d.message = std::move(message);
   d.location = std::move(location);
+  // Here, where most findings are made, so that a huge error() message is
+  // cut before it is copied, sorted and kept.
+  cut_policy_text(d);
   return d;
 }
 

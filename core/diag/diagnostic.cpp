@@ -1,5 +1,7 @@
 #include "core/diag/diagnostic.hpp"
 
+#include "core/util/text.hpp"
+
 namespace kumo::diag {
 
 const char* severity_name(Severity s) {
@@ -12,6 +14,33 @@ const char* severity_name(Severity s) {
       return "info";
   }
   return "error";
+}
+
+namespace {
+
+// Copies only the rare text that is too long: every finding passes here.
+void cut(std::string& text, std::size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    text = util::cut_text(text, max_bytes);
+  }
+}
+
+void cut(std::optional<std::string>& text, std::size_t max_bytes) {
+  if (text) {
+    cut(*text, max_bytes);
+  }
+}
+
+}  // namespace
+
+void cut_policy_text(Location& l) { cut(l.file, k_max_name_bytes); }
+
+void cut_policy_text(Diagnostic& d) {
+  cut(d.message, k_max_message_bytes);
+  cut(d.detail, k_max_message_bytes);
+  cut_policy_text(d.location);
+  cut(d.queue, k_max_name_bytes);
+  cut(d.key, k_max_name_bytes);
 }
 
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b) {

@@ -1,6 +1,7 @@
 // A finding about the user's policy: data, never an exception.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -32,6 +33,18 @@ struct Diagnostic {
 
   friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
+
+// How much policy-controlled text a finding may carry (docs/sandbox.md,
+// "Output"): a policy chooses its error() messages, its chunk names (with
+// load(s, name)), its table keys and its queue names, and any of them can
+// be megabytes long.
+inline constexpr std::size_t k_max_message_bytes = 4096;  // message and detail
+inline constexpr std::size_t k_max_name_bytes = 1024;     // file names, queue names, key paths
+
+// Cuts each text field of `d` to its limit with util::cut_text (which says
+// how much was cut). Cutting twice changes nothing.
+void cut_policy_text(Diagnostic& d);
+void cut_policy_text(Location& l);
 
 // Total order for output: file, line, column, code, message, queue, key.
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);

@@ -54,19 +54,23 @@ std::string format_interval_ns(std::uint64_t ns) {
   return values::format_humantime(d);
 }
 
-std::string optional_text(const std::optional<std::string>& value) { return value ? util::quoted(*value) : "nil"; }
+// An argument as text output shows it: quoted, with anything a terminal
+// would act on escaped (util::quoted leaves C1 and bidirectional controls).
+std::string shown(const std::string& text) { return util::escape_for_terminal(util::quoted(text)); }
+
+std::string optional_text(const std::optional<std::string>& value) { return value ? shown(*value) : "nil"; }
 
 json optional_json(const std::optional<std::string>& value) { return value ? json(*value) : json(nullptr); }
 
 std::string header(const Explanation& e) {
   const std::string_view label = kind_info(e.kind).label;
-  return util::quoted(e.input) + ": " + (e.valid() ? "" : "invalid ") + std::string(label) + "\n";
+  return shown(e.input) + ": " + (e.valid() ? "" : "invalid ") + std::string(label) + "\n";
 }
 
 std::string error_text(const values::ValueError& error) {
-  std::string out = "  error: " + error.message + "\n";
+  std::string out = "  error: " + util::escape_for_terminal(error.message) + "\n";
   if (!error.kumo_message.empty()) {
-    out += "  kumod says: " + error.kumo_message + "\n";
+    out += "  kumod says: " + util::escape_for_terminal(error.kumo_message) + "\n";
   }
   if (error.crashes_kumod) {
     out += "  warning: kumod panics on this value instead of rejecting it\n";
@@ -79,7 +83,7 @@ std::string duration_text(const Explanation& e, const DurationFacts& f) {
   out += "  canonical: " + f.canonical + "\n";
   if (f.integer_seconds) {
     // humantime wants a unit: the same digits as a Lua string are rejected.
-    out += "  note: seconds as a Lua number; as a string kumod needs a unit, e.g. " + util::quoted(e.input + "s") +
+    out += "  note: seconds as a Lua number; as a string kumod needs a unit, e.g. " + shown(e.input + "s") +
            "\n";
   }
   return out;
@@ -129,7 +133,7 @@ std::string throttle_text(const ThrottleFacts& f) {
 
 std::string queue_name_text(const values::QueueName& q) {
   return "  campaign: " + optional_text(q.campaign) + "\n" + "  tenant: " + optional_text(q.tenant) + "\n" +
-         "  domain: " + util::quoted(q.domain) + "\n" + "  routing_domain: " + optional_text(q.routing_domain) + "\n";
+         "  domain: " + shown(q.domain) + "\n" + "  routing_domain: " + optional_text(q.routing_domain) + "\n";
 }
 
 json error_json(const values::ValueError& error) {

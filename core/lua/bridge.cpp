@@ -9,21 +9,22 @@ namespace kumo::lua {
 
 PolicyHost::State& state_of(lua_State* L) { return **static_cast<PolicyHost::State**>(lua_getextraspace(L)); }
 
-// Chunk names are policy-controlled (load(s, "@" .. string.rep("x", 1e8))):
-// a location keeps at most this much of one.
-constexpr std::size_t k_max_chunk_name = 1024;
-
+// The innermost frame running code from a file the sandbox compiled (the
+// policy, a required module, a dofile'd file). Chunk names are the
+// policy's to choose (load(s, "@src/app.c") would make findings point at
+// any file, and CI problem matchers would believe them): a frame of a
+// chunk not read from a file is passed over for the frame that called it.
 std::optional<diag::Location> current_location(lua_State* L) {
+  const auto& files = state_of(L).source_files;
   lua_Debug ar;
   for (int level = 0; lua_getstack(L, level, &ar) != 0; ++level) {
     lua_getinfo(L, "Sl", &ar);
-    if (ar.currentline > 0 && ar.source != nullptr && ar.source[0] == '@') {
-      std::string_view file(ar.source + 1, ar.srclen - 1);
-      std::string name(file.substr(0, k_max_chunk_name));
-      if (file.size() > k_max_chunk_name) {
-        name += "... (" + std::to_string(file.size() - k_max_chunk_name) + " more bytes cut)";
-      }
-      return diag::Location{std::move(name), ar.currentline, std::nullopt};
+    if (ar.currentline <= 0 || ar.source == nullptr || ar.source[0] != '@') {
+      continue;
+    }
+    std::string_view name(ar.source + 1, ar.srclen - 1);
+    if (name.size() <= k_max_path_bytes && files.count(std::string(name)) != 0) {
+      return diag::Location{std::string(name), ar.currentline, std::nullopt};
     }
   }
   return std::nullopt;

@@ -121,7 +121,7 @@ bool push_parsed_json(lua_State* L, std::string_view text);
 // load or queue (then one line saying how many were dropped), each cut at
 // k_max_log_bytes, so a print loop cannot exhaust kumo-lint's own memory.
 inline constexpr std::size_t k_max_log_lines = 1000;
-inline constexpr std::size_t k_max_log_bytes = 4096;
+inline constexpr std::size_t k_max_log_bytes = diag::k_max_message_bytes;
 // `full_size` is the text's real length when the caller already cut it.
 void record_log(lua_State* L, const char* level, std::string text, std::size_t full_size = 0);
 // [-0, +0, e] Records the arguments from `first` on, joined with `separator`

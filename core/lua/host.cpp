@@ -165,19 +165,21 @@ struct CallResult {
 };
 
 // Error messages are policy-controlled (error(string.rep('x', 1e8))): only
-// this much is copied out of Lua, the rest is counted.
-constexpr std::size_t k_max_error_bytes = 64 * 1024;
-
+// what a finding keeps is copied out of Lua; the note counts the rest.
 std::string current_error_text(lua_State* L) {
   std::size_t len = 0;
   const char* s = lua_tolstring(L, -1, &len);
   if (s == nullptr) {
     return "(error object is not a string)";
   }
-  if (len <= k_max_error_bytes) {
+  // Cut here, with the true size in the note, and short enough that the
+  // finding's own words around it ("... handler raised an error: ") stay
+  // within diag::k_max_message_bytes, so the note is not cut again.
+  constexpr std::size_t k_kept = diag::k_max_message_bytes - 1024;
+  if (len <= k_kept) {
     return std::string(s, len);
   }
-  return std::string(s, k_max_error_bytes) + "... (" + std::to_string(len - k_max_error_bytes) + " more bytes cut)";
+  return util::cut_text(std::string_view(s, k_kept), k_kept, len);
 }
 
 }  // namespace

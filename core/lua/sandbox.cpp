@@ -15,6 +15,7 @@
 
 #include "core/lua/bounded_lib.hpp"
 #include "core/lua/bridge.hpp"
+#include "core/util/text.hpp"
 
 namespace kumo::lua {
 
@@ -167,11 +168,7 @@ void record_log(lua_State* L, const char* level, std::string text, std::size_t f
     ++st.dropped_logs;
     return;
   }
-  full_size = std::max(full_size, text.size());
-  if (full_size > k_max_log_bytes) {
-    text.resize(std::min(text.size(), k_max_log_bytes));
-    text += "... (" + std::to_string(full_size - text.size()) + " more bytes cut)";
-  }
+  text = util::cut_text(text, k_max_log_bytes, full_size);
   st.logs.push_back({current_location(L).value_or(diag::Location{}), level, std::move(text)});
 }
 

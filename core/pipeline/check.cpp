@@ -1,6 +1,7 @@
 #include "core/pipeline/check.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -296,6 +297,8 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   }
   sort_unique(loaded.diagnostics);
   count(summary, loaded.diagnostics);
+  report::cut_policy_text(loaded.diagnostics);
+  report::cut_policy_text(loaded.logs);
   sink.policy(loaded.diagnostics, loaded.logs);
   if (!loaded.ok) {
     summary.policy_loaded = false;
@@ -321,6 +324,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
       r.diagnostics.push_back(std::move(d));
       count(summary, r.diagnostics);
       ++summary.queues;
+      report::cut_policy_text(r);
       sink.queue(r);
       continue;
     }
@@ -342,6 +346,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
     r.logs = std::move(ev.logs);
     count(summary, r.diagnostics);
     ++summary.queues;
+    report::cut_policy_text(r);
     sink.queue(r);
   }
   sink.end(summary);

@@ -71,6 +71,11 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
                               const std::optional<simulate::Timeline>& timeline,
                               const std::vector<diag::Diagnostic>& diagnostics);
 
+// The config in KumoMTA's serialized form, each string in it (a policy's
+// egress_pool, mx_list names, ...) cut to diag::k_max_message_bytes: the
+// one place both renderers get a config from.
+nlohmann::json config_json(const config::QueueConfig& c);
+
 nlohmann::json diagnostic_json(const diag::Diagnostic& d);
 nlohmann::json log_json(const lua::LogLine& log);
 // One result; with_config = false leaves "config" and "timeline" null (the

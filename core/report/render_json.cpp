@@ -55,7 +55,7 @@ class FragmentCache {
     }
     Fragments f;
     // Members of a result sit one level (two spaces) inside it.
-    f.config = nest(config::to_kumo_json(*r.config), "  ");
+    f.config = nest(config_json(*r.config), "  ");
     f.timeline = r.timeline ? nest(simulate::timeline_to_json(*r.timeline), "  ") : "null";
     m_entries.emplace_back(*r.config, std::move(f));
     return m_entries.back().second;
@@ -186,7 +186,7 @@ json queue_json(const QueueReport& r, bool with_config) {
           {"tenant", optional_string(r.parts.tenant)},
           {"campaign", optional_string(r.parts.campaign)},
           {"routing_domain", optional_string(r.parts.routing_domain)},
-          {"config", r.config && with_config ? config::to_kumo_json(*r.config) : json(nullptr)},
+          {"config", r.config && with_config ? config_json(*r.config) : json(nullptr)},
           {"handler", handler},
           {"timeline", r.timeline && with_config ? simulate::timeline_to_json(*r.timeline) : json(nullptr)},
           {"diagnostics", diagnostics},

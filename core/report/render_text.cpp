@@ -18,8 +18,11 @@ const char* severity_color(diag::Severity s) {
   return "";
 }
 
+// Every string that came from the policy, its files or the command line is
+// passed through util::escape_for_terminal before it is put into a line:
+// it cannot move the cursor, recolor, end the line or forge another one.
 std::string location_prefix(const diag::Location& l) {
-  std::string out = l.file;
+  std::string out = util::escape_for_terminal(l.file);
   if (l.line > 0) {
     out += ":" + std::to_string(l.line);
     if (l.column) {
@@ -50,14 +53,19 @@ std::string indent(const std::string& text, const std::string& prefix) {
   return out;
 }
 
-// A queue name as typed, or quoted and escaped when it holds bytes that
-// would garble a terminal.
+// A queue name as typed when it is one plain word; else quoted, escaped for
+// the terminal, and with its spaces shown as \x20. The policy (a literal it
+// compares with `domain`) or its queues file chooses the name, and a header
+// like `queue x.lua:1:1: error[KQ000]: fake: ...` must not read as a finding.
 std::string display_name(const std::string& name) {
-  bool plain = util::is_valid_utf8(name);
-  for (char c : name) {
-    plain = plain && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  if (!name.empty() && name.find(' ') == std::string::npos && util::escape_for_terminal(name) == name) {
+    return name;
   }
-  return plain ? name : util::quoted(name);
+  std::string out;
+  for (char c : util::escape_for_terminal(util::quoted(name))) {
+    out += c == ' ' ? std::string("\\x20") : std::string(1, c);
+  }
+  return out;
 }
 
 // Queues that share a config (most do) share its rendering: the sink keeps
@@ -120,18 +128,54 @@ std::string format_diagnostic(const diag::Diagnostic& d, bool color) {
   if (color) {
     severity = severity_color(d.severity) + severity + "\x1b[0m";
   }
-  std::string out = location_prefix(d.location) + ": " + severity + "[" + d.code + "]: " + d.message + "\n";
+  std::string out = location_prefix(d.location) + ": " + severity + "[" + d.code +
+                    "]: " + util::escape_for_terminal(d.message) + "\n";
   if (!d.detail.empty() && d.detail != d.message) {
-    out += "  kumod: " + d.detail + "\n";
+    out += "  kumod: " + util::escape_for_terminal(d.detail) + "\n";
   }
   return out;
 }
 
 std::string format_log(const lua::LogLine& log) {
-  return location_prefix(log.location) + ": " + log.level + ": " + log.text + "\n";
+  return location_prefix(log.location) + ": " + util::escape_for_terminal(log.level) + ": " +
+         util::escape_for_terminal(log.text) + "\n";
 }
 
-std::string format_config_text(const config::QueueConfig& c) { return indent(util::dump_json(config::to_kumo_json(c), 2), "  "); }
+namespace {
+
+// Inside the strings of a JSON dump, ": " becomes ":\u0020" (the same string
+// to a JSON reader): a policy's value like "x.lua:1:1: note[KQ000]: fake"
+// must not read as a finding to a CI problem matcher.
+std::string break_finding_lookalikes(const std::string& json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  bool in_string = false;
+  bool escaped = false;
+  for (std::size_t i = 0; i < json_text.size(); ++i) {
+    const char c = json_text[i];
+    if (in_string && c == ' ' && i > 0 && json_text[i - 1] == ':') {
+      out += "\\u0020";
+      continue;
+    }
+    out += c;
+    if (escaped) {
+      escaped = false;
+    } else if (in_string && c == '\\') {
+      escaped = true;
+    } else if (c == '"') {
+      in_string = !in_string;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// JSON escapes control characters in strings, but not DEL, C1 controls or
+// bidirectional controls: each line of the dump is escaped too.
+std::string format_config_text(const config::QueueConfig& c) {
+  return indent(util::escape_lines_for_terminal(break_finding_lookalikes(util::dump_json(config_json(c), 2))), "  ");
+}
 
 std::string format_queue_text(const QueueReport& r, const RenderOptions& options, const std::string* config_text) {
   std::string out = "queue " + display_name(r.queue) + ": ";

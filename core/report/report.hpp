@@ -34,6 +34,16 @@ struct Summary {
   bool policy_loaded = true;
 };
 
+// Cuts every policy-controlled text of a result to the limits of
+// core/diag (diag::k_max_name_bytes for the queue name, its parts and file
+// names; findings with diag::cut_policy_text), so that what reaches any
+// renderer is bounded. The pipeline calls these once per result, before
+// the sink sees it. What the policy printed is cut where it is captured
+// (core/lua); here only the file names of its lines.
+void cut_policy_text(QueueReport& r);
+void cut_policy_text(std::vector<diag::Diagnostic>& diagnostics);
+void cut_policy_text(std::vector<lua::LogLine>& logs);
+
 // Receives a run as it happens, so that a million queues stream through in
 // constant memory. Implementations render; they decide nothing.
 class ReportSink {

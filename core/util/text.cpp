@@ -52,33 +52,142 @@ std::optional<std::string> closest_match(std::string_view word,
   return best;
 }
 
+namespace {
+
+// The code point starting at text[i] and its length in bytes, or nullopt
+// when the bytes there are not well-formed UTF-8 (no overlong forms,
+// surrogates or code points past U+10FFFF).
+struct CodePoint {
+  char32_t value;
+  std::size_t length;
+};
+
+std::optional<CodePoint> decode_utf8(std::string_view text, std::size_t i) {
+  auto lead = static_cast<unsigned char>(text[i]);
+  std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : (lead >> 3) == 30 ? 4 : 0;
+  if (length == 0 || length > text.size() - i) {
+    return std::nullopt;
+  }
+  char32_t value = length == 1 ? lead : lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    auto byte = static_cast<unsigned char>(text[i + k]);
+    if ((byte >> 6) != 2) {
+      return std::nullopt;
+    }
+    value = (value << 6) | (byte & 0x3F);
+  }
+  static constexpr char32_t k_minimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (value < k_minimum[length] || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
+    return std::nullopt;
+  }
+  return CodePoint{value, length};
+}
+
+constexpr const char* k_hex = "0123456789abcdef";
+
+void append_byte_escape(std::string& out, unsigned char byte) {
+  out += "\\x";
+  out += k_hex[byte >> 4];
+  out += k_hex[byte & 15];
+}
+
+// Characters a terminal acts on, or that reorder or break the line they are
+// in, although they are valid UTF-8 (see escape_for_terminal).
+bool is_invisible_control(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+void append_code_point_escape(std::string& out, char32_t c) {
+  std::string digits;
+  for (; c != 0; c >>= 4) {
+    digits.insert(digits.begin(), k_hex[c & 15]);
+  }
+  out += "\\u{" + digits + "}";
+}
+
+void append_control_escape(std::string& out, unsigned char byte) {
+  switch (byte) {
+    case '\t': out += "\\t"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    default: append_byte_escape(out, byte); break;
+  }
+}
+
+// The continuation bytes of a UTF-8 character are 10xxxxxx.
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
 bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : (lead >> 3) == 30 ? 4 : 0;
-    if (length == 0 || length > text.size() - i) {
+  for (std::size_t i = 0; i < text.size();) {
+    auto cp = decode_utf8(text, i);
+    if (!cp) {
       return false;
     }
-    char32_t value = length == 1 ? lead : lead & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-      auto byte = static_cast<unsigned char>(text[i + k]);
-      if ((byte >> 6) != 2) {
-        return false;
-      }
-      value = (value << 6) | (byte & 0x3F);
-    }
-    static constexpr char32_t k_minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (value < k_minimum[length] || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
-      return false;
-    }
-    i += length;
+    i += cp->length;
   }
   return true;
 }
 
+std::string cut_text(std::string_view text, std::size_t max_bytes) { return cut_text(text, max_bytes, text.size()); }
+
+std::string cut_text(std::string_view text, std::size_t max_bytes, std::size_t full_size) {
+  full_size = std::max(full_size, text.size());
+  if (full_size <= max_bytes) {
+    return std::string(text);
+  }
+  std::size_t kept = std::min(text.size(), max_bytes > k_min_cut_bytes ? max_bytes - k_min_cut_bytes : 0);
+  // Back up to the start of a character (at most 3 bytes for valid UTF-8;
+  // in bytes that are not UTF-8, any boundary will do).
+  for (std::size_t back = 0; back < 3 && kept > 0 && kept < text.size() && is_continuation_byte(text[kept]); ++back) {
+    --kept;
+  }
+  const std::size_t dropped = full_size - kept;
+  return std::string(text.substr(0, kept)) + "\u2026 (" + std::to_string(dropped) +
+         (dropped == 1 ? " more byte)" : " more bytes)");
+}
+
+std::string escape_for_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    auto cp = decode_utf8(text, i);
+    if (!cp) {
+      append_byte_escape(out, byte);
+      ++i;
+      continue;
+    }
+    if (byte < 0x20) {
+      append_control_escape(out, byte);
+    } else if (byte == 0x7f) {
+      append_byte_escape(out, byte);
+    } else if (is_invisible_control(cp->value)) {
+      append_code_point_escape(out, cp->value);
+    } else {
+      out.append(text.substr(i, cp->length));
+    }
+    i += cp->length;
+  }
+  return out;
+}
+
+std::string escape_lines_for_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t start = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string_view::npos; nl = text.find('\n', start)) {
+    out += escape_for_terminal(text.substr(start, nl - start));
+    out += '\n';
+    start = nl + 1;
+  }
+  out += escape_for_terminal(text.substr(start));
+  return out;
+}
+
 std::string quoted(std::string_view text) {
-  static const char* const k_hex = "0123456789abcdef";
   const bool escape_high = !is_valid_utf8(text);  // keep text UTF-8 for terminals and JSON
   std::string out = "\"";
   for (char c : text) {

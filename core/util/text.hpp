@@ -29,6 +29,39 @@ bool is_valid_utf8(std::string_view text);
 // text is not UTF-8, every byte above 0x7f as \xNN), for messages.
 std::string quoted(std::string_view text);
 
+// `text` when it is at most `max_bytes` long; else its longest prefix that
+// ends on a UTF-8 character boundary and leaves room for a note saying how
+// much was cut, then the note: "abc… (12345 more bytes)". The result is
+// never longer than `max_bytes` (for max_bytes >= k_min_cut_bytes), so
+// cutting it again changes nothing. Policy-controlled text (an error()
+// message, a chunk name, a queue name) is cut with this before it reaches
+// a report, so one hostile value cannot make the output unbounded.
+std::string cut_text(std::string_view text, std::size_t max_bytes);
+// The same for `text` that is only the first bytes of a text `full_size`
+// bytes long (a caller that never copied the rest): the note counts from
+// the full size.
+std::string cut_text(std::string_view text, std::size_t max_bytes, std::size_t full_size);
+
+// The room cut_text needs for its note ("… (" + 20 digits + " more bytes)").
+inline constexpr std::size_t k_min_cut_bytes = 40;
+
+// `text` made safe to interpolate into one line of terminal output: every
+// byte or character that a terminal, a log viewer or a CI problem matcher
+// would act on instead of showing is written as an escape, so a finding is
+// always exactly one line and looks like what it says. Escaped are C0
+// controls (\t \n \r by name, the others as \xNN, e.g. ESC as \x1b), DEL
+// (\x7f), bytes that are not UTF-8 (\xNN each), and, written \u{hex} (U+202E is \u{202e}), the
+// C1 controls U+0080-U+009F, the line and paragraph separators U+2028 and
+// U+2029, and the bidirectional controls U+202A-U+202E and U+2066-U+2069
+// (Trojan-source reordering). Everything else, including a backslash, is
+// copied as it is.
+std::string escape_for_terminal(std::string_view text);
+
+// escape_for_terminal for each line of `text`, keeping its newlines: for
+// multi-line text whose line structure is kumo-lint's own (a rendered
+// config, a command-line parser's message).
+std::string escape_lines_for_terminal(std::string_view text);
+
 // "a, b, c" from a list, each item wrapped in `wrap` (e.g. "`").
 std::string join(const std::vector<std::string_view>& items, std::string_view separator,
                  std::string_view wrap = "");

@@ -140,9 +140,9 @@ TEST_CASE("check: --lua-path finds modules, --allow-read opens data, --env answe
     CHECK(doc["diagnostics"][0]["code"] == "KQ104");
     CHECK(r.exit_code == 0);
   }
-  SECTION("a malformed --env is a usage error") {
-    auto r = run_cli({"check", policy, "--env", "NOEQUALS"});
+  SECTION("an --env without a name is a usage error") {
+    auto r = run_cli({"check", policy, "--env", "=5m"});
     CHECK(r.exit_code == 2);
-    CHECK(r.err == "kumo-lint: error: --env NOEQUALS: expected KEY=VALUE\n");
+    CHECK(r.err == "kumo-lint: error: --env =5m: expected NAME=VALUE or NAME (a variable to pass through)\n");
   }
 }

@@ -1,0 +1,48 @@
+#include "core/report/report.hpp"
+
+#include "core/util/text.hpp"
+
+namespace kumo::report {
+
+namespace {
+
+void cut_name(std::string& name) {
+  if (name.size() > diag::k_max_name_bytes) {
+    name = util::cut_text(name, diag::k_max_name_bytes);
+  }
+}
+
+void cut_name(std::optional<std::string>& name) {
+  if (name) {
+    cut_name(*name);
+  }
+}
+
+}  // namespace
+
+void cut_policy_text(std::vector<diag::Diagnostic>& diagnostics) {
+  for (auto& d : diagnostics) {
+    diag::cut_policy_text(d);
+  }
+}
+
+void cut_policy_text(std::vector<lua::LogLine>& logs) {
+  for (auto& l : logs) {
+    diag::cut_policy_text(l.location);
+  }
+}
+
+void cut_policy_text(QueueReport& r) {
+  cut_name(r.queue);
+  cut_name(r.parts.campaign);
+  cut_name(r.parts.tenant);
+  cut_name(r.parts.domain);
+  cut_name(r.parts.routing_domain);
+  if (r.handler) {
+    diag::cut_policy_text(r.handler->location);
+  }
+  cut_policy_text(r.diagnostics);
+  cut_policy_text(r.logs);
+}
+
+}  // namespace kumo::report
