@@ -43,9 +43,9 @@ std::optional<pipeline::QueueSource> queue_source(const CheckOptions& o, std::is
   if (!o.queues_file.empty()) {
     file = std::make_shared<LineReader>(open_queue_file(o.queues_file, in));
   }
-  return [listed, index, file]() -> std::optional<std::string> {
+  return [listed, index, file]() -> std::optional<pipeline::QueueInput> {
     if (*index < listed->size()) {
-      return (*listed)[(*index)++];
+      return pipeline::QueueInput{(*listed)[(*index)++], std::nullopt};
     }
     return file ? file->next_queue() : std::nullopt;
   };

@@ -128,7 +128,7 @@ TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
   request.policy_path = o.policy;
   request.policy_source = read_policy_file(o.policy);
   request.host = host_options(o.run);
-  auto queue = std::make_shared<std::optional<std::string>>(o.queue);
+  auto queue = std::make_shared<std::optional<pipeline::QueueInput>>(pipeline::QueueInput{o.queue, std::nullopt});
   request.queues = [queue]() { return std::exchange(*queue, std::nullopt); };
   request.timeline = o.simulation.timeline_options();
 

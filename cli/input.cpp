@@ -50,32 +50,46 @@ std::string read_policy_file(const std::string& path) {
 LineReader::LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string name)
     : m_owned(std::move(owned)), m_stream(stream), m_name(std::move(name)) {}
 
-std::optional<std::string> LineReader::next_line() {
+std::optional<LineReader::Line> LineReader::next_line() {
   std::streambuf* buffer = m_stream->rdbuf();
-  std::string line;
-  int c = buffer->sbumpc();
+  Line line;
+  int c = m_stopped ? std::char_traits<char>::eof() : buffer->sbumpc();
   if (c == std::char_traits<char>::eof()) {
     return std::nullopt;
   }
   ++m_line_number;
+  std::size_t skipped = 0;
   for (; c != std::char_traits<char>::eof() && c != '\n'; c = buffer->sbumpc()) {
-    if (line.size() == k_max_queue_line_bytes) {
-      throw UsageError(m_name + " line " + std::to_string(m_line_number) + " is longer than " +
-                       std::to_string(k_max_queue_line_bytes >> 10) + " KiB; that is not a queue name");
+    if (line.text.size() < k_max_queue_line_bytes) {
+      line.text += static_cast<char>(c);
+    } else if (++skipped > k_max_skipped_bytes) {
+      line.endless = true;
+      m_stopped = true;
+      break;
+    } else {
+      line.too_long = true;  // read on to the end of the line, keeping nothing
     }
-    line += static_cast<char>(c);
   }
+  line.too_long = line.too_long || line.endless;
   return line;
 }
 
-std::optional<std::string> LineReader::next_queue() {
-  while (std::optional<std::string> line = next_line()) {
-    std::size_t first = line->find_first_not_of(" \t\r");
-    if (first == std::string::npos || (*line)[first] == '#') {
+std::optional<pipeline::QueueInput> LineReader::next_queue() {
+  while (std::optional<Line> line = next_line()) {
+    if (line->too_long) {
+      return pipeline::QueueInput{
+          line->text, m_name + " line " + std::to_string(m_line_number) + " is longer than " +
+                          std::to_string(k_max_queue_line_bytes >> 10) + " KiB; that is not a queue name " +
+                          (line->endless ? "(no end of line within 1 MiB more: the rest of the input was not read)"
+                                         : "(the rest of the line was skipped)")};
+    }
+    const std::string& text = line->text;
+    std::size_t first = text.find_first_not_of(" \t\r");
+    if (first == std::string::npos || text[first] == '#') {
       continue;
     }
-    std::size_t last = line->find_last_not_of(" \t\r");
-    return line->substr(first, last - first + 1);
+    std::size_t last = text.find_last_not_of(" \t\r");
+    return pipeline::QueueInput{text.substr(first, last - first + 1), std::nullopt};
   }
   return std::nullopt;
 }

@@ -2,6 +2,8 @@
 // a usage error (exit 2) instead of a crash or a hang.
 #pragma once
 
+#include "core/pipeline/check.hpp"
+
 #include <fstream>
 #include <istream>
 #include <memory>
@@ -13,9 +15,14 @@ namespace kumo::cli {
 // Policy files above this size are refused: no real policy comes close.
 inline constexpr std::size_t k_max_policy_bytes = 16u << 20;
 
-// A queues-file line longer than this ends the run: queue names are short,
-// and a line is held in memory whole, so /dev/zero must not be one line.
+// A queues-file line longer than this is not a queue name: it is reported
+// (KQ911, naming the file and line) and the rest of it skipped unread into
+// memory, so /dev/zero cannot be one line.
 inline constexpr std::size_t k_max_queue_line_bytes = 64u << 10;
+// How far past the cap a line is skipped looking for its end; beyond this
+// the input is taken to have no more lines (standard input fed from
+// /dev/zero) and reading stops.
+inline constexpr std::size_t k_max_skipped_bytes = 1u << 20;
 
 // The text of a policy file; throws UsageError when it is missing, a
 // directory or any other file that is not a regular file (checked before it
@@ -23,21 +30,26 @@ inline constexpr std::size_t k_max_queue_line_bytes = 64u << 10;
 std::string read_policy_file(const std::string& path);
 
 // Queue names from a file (or stdin for "-"): one per line, surrounding
-// whitespace trimmed, blank lines and # comments skipped. Throws UsageError,
-// naming the file and line, for a line longer than k_max_queue_line_bytes.
+// whitespace trimmed, blank lines and # comments skipped; a line longer
+// than k_max_queue_line_bytes comes back as a problem for that line.
 class LineReader {
  public:
   LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string name);
-  std::optional<std::string> next_queue();
+  std::optional<pipeline::QueueInput> next_queue();
 
  private:
-  // The next line without its '\n', read at most one byte past the cap.
-  std::optional<std::string> next_line();
+  struct Line {
+    std::string text;       // without its '\n'; at most the cap
+    bool too_long = false;  // the rest was skipped
+    bool endless = false;   // no end of line within k_max_skipped_bytes: reading stopped
+  };
+  std::optional<Line> next_line();
 
   std::unique_ptr<std::istream> m_owned;
   std::istream* m_stream;
   std::string m_name;
   std::size_t m_line_number = 0;
+  bool m_stopped = false;  // an endless line ended the input
 };
 
 // Throws UsageError when `path` (other than "-") is missing or not a regular file.

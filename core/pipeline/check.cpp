@@ -223,11 +223,11 @@ std::optional<std::string> queue_name_problem(const std::string& name) {
 QueueSource from_list(std::vector<std::string> names) {
   auto shared = std::make_shared<std::vector<std::string>>(std::move(names));
   auto index = std::make_shared<std::size_t>(0);
-  return [shared, index]() -> std::optional<std::string> {
+  return [shared, index]() -> std::optional<QueueInput> {
     if (*index >= shared->size()) {
       return std::nullopt;
     }
-    return (*shared)[(*index)++];
+    return QueueInput{(*shared)[(*index)++], std::nullopt};
   };
 }
 
@@ -310,14 +310,15 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
       request.queues ? *request.queues : from_list(default_queues(request.policy_source, host.event_names()));
   SeenNames seen;
   TimelineCache timelines(request.timeline);
-  while (std::optional<std::string> name = next()) {
-    if (!seen.insert(*name)) {
+  while (std::optional<QueueInput> input = next()) {
+    const std::string* name = &input->name;
+    if (!input->problem && !seen.insert(*name)) {
       continue;
     }
     report::QueueReport r;
     r.queue = *name;
     r.parts = values::parse_queue_name(*name);
-    if (auto problem = queue_name_problem(*name)) {
+    if (auto problem = input->problem ? input->problem : queue_name_problem(*name)) {
       auto d = diag::make_diagnostic(diag::Code::invalid_queue_name, *problem, diag::Location{"queue names", 0, std::nullopt});
       d.queue = r.queue;
       r.evaluated = false;

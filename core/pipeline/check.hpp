@@ -13,8 +13,17 @@
 
 namespace kumo::pipeline {
 
-// Yields the next queue name, or nullopt when there are no more.
-using QueueSource = std::function<std::optional<std::string>()>;
+// One queue to check, as its source read it: a name, or a reason the input
+// holds no usable name there (a queues-file line too long to be one). A
+// bad input line is a finding for that line, not the end of the run, so a
+// streamed JSON document stays whole.
+struct QueueInput {
+  std::string name;
+  std::optional<std::string> problem;  // set: report KQ911 with this text, do not evaluate
+};
+
+// Yields the next queue, or nullopt when there are no more.
+using QueueSource = std::function<std::optional<QueueInput>()>;
 
 struct CheckRequest {
   std::string policy_path;    // as the user gave it: used in every location

@@ -182,21 +182,29 @@ TEST_CASE("a queues file that is not a regular file is refused", "[cli][input]")
   CHECK(zero.err == usage_error("queues file /dev/zero is not a regular file (a FIFO, device or socket)"));
 }
 
-TEST_CASE("a queues-file line over 64 KiB ends the run, naming the file and line", "[cli][input]") {
+TEST_CASE("a queues-file line over 64 KiB is a finding for that line; the run goes on", "[cli][input]") {
   TempDir dir;
   const fs::path queues = dir.path / "queues.txt";
   std::ofstream(queues) << "example.com\n# a comment\n" << std::string(70 << 10, 'a') << "\nnever.example.com\n";
-  auto r = run_cli({"check", k_example, "--queues-file", queues.string()});
-  CHECK(r.exit_code == 2);
-  CHECK(r.err == usage_error("queues file " + queues.string() +
-                             " line 3 is longer than 64 KiB; that is not a queue name"));
-  CHECK(r.out.find("never.example.com") == std::string::npos);
+  auto r = run_cli({"check", k_example, "--queues-file", queues.string(), "--format", "json"});
+  CHECK(r.exit_code == 1);
+  const auto doc = nlohmann::json::parse(r.out);  // one whole document
+  REQUIRE(doc["results"].size() == 3);
+  CHECK(doc["results"][1]["diagnostics"][0]["code"] == "KQ911");
+  CHECK(doc["results"][1]["diagnostics"][0]["message"] ==
+        "queues file " + queues.string() +
+            " line 3 is longer than 64 KiB; that is not a queue name (the rest of the line was skipped)");
+  CHECK(doc["results"][2]["queue"] == "never.example.com");
 
-  SECTION("standard input that never ends a line (as from /dev/zero) stops at the cap") {
-    auto zeros = run_cli({"check", k_example, "--queues-file", "-"}, std::string(1 << 20, '\0'));
-    CHECK(zeros.exit_code == 2);
-    CHECK(zeros.err ==
-          usage_error("queues file - (standard input) line 1 is longer than 64 KiB; that is not a queue name"));
+  SECTION("standard input that never ends a line (as from /dev/zero) stops 1 MiB past the cap") {
+    auto zeros = run_cli({"check", k_example, "--queues-file", "-", "--format", "json"},
+                         std::string(4 << 20, '\0') + "\nnot.read.example.com\n");
+    CHECK(zeros.exit_code == 1);
+    const auto zdoc = nlohmann::json::parse(zeros.out);
+    REQUIRE(zdoc["results"].size() == 1);
+    CHECK(zdoc["results"][0]["diagnostics"][0]["message"] ==
+          "queues file - (standard input) line 1 is longer than 64 KiB; that is not a queue name (no end of line "
+          "within 1 MiB more: the rest of the input was not read)");
   }
   SECTION("a line of exactly 64 KiB is still read") {
     auto at_cap = run_cli({"check", k_example, "--queues-file", "-", "--format", "json"},
