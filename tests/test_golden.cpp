@@ -1,8 +1,17 @@
 // End-to-end golden files: every policy under testdata/policies/{ok,bad,hostile}
-// is checked in-process and its whole output compared with the committed
-// <case>.expected.txt (and <case>.expected.json when present); the text
-// output of the hostile ones must also be safe for a terminal.
-// UPDATE_GOLDENS=1 rewrites them; review the diff before committing.
+// and testdata/examples is checked in-process and its whole output compared
+// with committed files next to it:
+//   <case>.expected.txt   required: a case without one fails, so a policy
+//                         added without its golden cannot pass unchecked.
+//   <case>.expected.json  optional: compared when present (the JSON output
+//                         is schema-checked for every case anyway, by ctest's
+//                         schemas_validate_check_output).
+// The text output of the hostile ones must also be safe for a terminal.
+//
+// Update mode: UPDATE_GOLDENS=1 writes every missing .expected.txt and every
+// golden whose content changed, and compares nothing; review the diff before
+// committing. A new .expected.json is never created: add an empty file first
+// to opt a case in.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -43,16 +52,39 @@ std::string transcript(const std::vector<std::string>& args, const kumo::test::C
   return command + "\n" + r.out + "--- stderr\n" + r.err + "--- exit " + std::to_string(r.exit_code) + "\n";
 }
 
-void compare_or_update(const fs::path& expected_relative, const std::string& actual, bool create) {
-  fs::path expected = fs::path(KUMO_LINT_SOURCE_DIR) / expected_relative;
-  bool update = std::getenv("UPDATE_GOLDENS") != nullptr;
-  if (!fs::exists(expected) && !(update && create)) {
+// Whether this run writes goldens instead of comparing them.
+bool updating_goldens() {
+  const char* value = std::getenv("UPDATE_GOLDENS");
+  return value != nullptr && std::string(value) == "1";
+}
+
+// A case's text golden must exist; its JSON golden is an opt-in.
+enum class Golden { required, optional };
+
+void write_golden(const fs::path& expected, const std::string& actual) {
+  std::ofstream(expected, std::ios::binary) << actual;
+}
+
+// Compares `actual` with the golden at `expected_relative`, or in update
+// mode writes it when it is missing (required ones only) or different.
+void check_golden(const fs::path& expected_relative, const std::string& actual, Golden kind) {
+  const fs::path expected = fs::path(KUMO_LINT_SOURCE_DIR) / expected_relative;
+  const bool exists = fs::exists(expected);
+  if (!exists && kind == Golden::optional) {
     return;
   }
-  if (update) {
-    std::ofstream(expected, std::ios::binary) << actual;
+  if (updating_goldens()) {
+    if (!exists || read_source_file(expected_relative.string()) != actual) {
+      write_golden(expected, actual);
+    }
     return;
   }
+  if (!exists) {
+    FAIL_CHECK("missing golden " << expected_relative.string()
+                                 << "; create it with UPDATE_GOLDENS=1 ctest -R golden, then review it");
+    return;
+  }
+  INFO("golden " << expected_relative.string() << " differs; UPDATE_GOLDENS=1 rewrites it");
   CHECK(read_source_file(expected_relative.string()) == actual);
 }
 
@@ -102,11 +134,11 @@ void check_goldens(const std::string& dir, bool hostile = false) {
       if (hostile) {
         check_terminal_safe(policy, text);
       }
-      compare_or_update(fs::path(policy).replace_extension(".expected.txt"), transcript(args, text), true);
+      check_golden(fs::path(policy).replace_extension(".expected.txt"), transcript(args, text), Golden::required);
       args.push_back("--format");
       args.push_back("json");
       auto json = run_cli(args);
-      compare_or_update(fs::path(policy).replace_extension(".expected.json"), transcript(args, json), false);
+      check_golden(fs::path(policy).replace_extension(".expected.json"), transcript(args, json), Golden::optional);
       // The same input must give byte-identical output.
       CHECK(run_cli(args).out == json.out);
     }
