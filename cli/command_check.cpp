@@ -75,7 +75,7 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
       format = f.id;
     }
   }
-  auto sink = report::make_sink(format, out, err, report::RenderOptions{use_color(o.color), o.timeline});
+  auto sink = report::make_sink(format, out, err, report::RenderOptions{use_color(o.color, out), o.timeline});
   report::Summary summary = pipeline::run_check(request, *sink);
   if (!summary.policy_loaded) {
     return ExitCode::policy_error;
