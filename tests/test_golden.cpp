@@ -11,8 +11,8 @@
 // The text output of the hostile ones must also be safe for a terminal.
 //
 // Update mode: UPDATE_GOLDENS=1 writes every missing .expected.txt and every
-// golden whose content changed, and compares nothing; review the diff before
-// committing. A new .expected.json is never created: add an empty file first
+// golden whose content changed instead of comparing them (the other checks
+// still run); review the diff before committing. A new .expected.json is never created: add an empty file first
 // to opt a case in.
 #include <catch2/catch.hpp>
 
