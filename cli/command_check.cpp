@@ -27,6 +27,8 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   add_color_option(cmd, o.color);
   add_policy_run_flags(cmd, o.run);
   cmd->add_flag("--timeline", o.timeline, "Text: show every retry attempt, not just the summary line");
+  cmd->add_flag("--hide-config", o.hide_config,
+                "Text: leave out each queue's normalized config, keep the findings and retry summary");
   add_simulation_options(cmd, o.simulation);
   return cmd;
 }
@@ -75,7 +77,11 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
       format = f.id;
     }
   }
-  auto sink = report::make_sink(format, out, err, report::RenderOptions{use_color(o.color), o.timeline});
+  report::RenderOptions render;
+  render.color = use_color(o.color, out);
+  render.timeline_table = o.timeline;
+  render.config = !o.hide_config;
+  auto sink = report::make_sink(format, out, err, render);
   report::Summary summary = pipeline::run_check(request, *sink);
   if (!summary.policy_loaded) {
     return ExitCode::policy_error;

@@ -26,6 +26,7 @@ struct CheckOptions {
   std::string color = "auto";
   PolicyRunFlags run;
   bool timeline = false;
+  bool hide_config = false;
   SimulationFlags simulation;
 };
 

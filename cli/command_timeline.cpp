@@ -220,7 +220,7 @@ ExitCode run_timeline_command(const TimelineCommandOptions& o, std::ostream& out
       out << report::timeline_document(std::nullopt, std::nullopt, view.diagnostics);
     }
   } else {
-    out << render_text(view, o, use_color(o.color));
+    out << render_text(view, o, use_color(o.color, out));
   }
   return exit_code(view);
 }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "cli/color.hpp"
 #include "cli/errors.hpp"
 #include "core/report/render.hpp"
 
@@ -150,8 +151,10 @@ void add_format_option(CLI::App* cmd, std::string& format) {
 }
 
 void add_color_option(CLI::App* cmd, std::string& color) {
-  cmd->add_option("--color", color, "Color severities: auto (a terminal without NO_COLOR), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  const std::vector<std::string> settings(k_color_settings.begin(), k_color_settings.end());
+  cmd->add_option("--color", color, "Color severities: auto (standard output is a terminal and NO_COLOR is unset), "
+                                    "always, never")
+      ->check(CLI::IsMember(settings));
 }
 
 simulate::TimelineOptions SimulationFlags::timeline_options() const {

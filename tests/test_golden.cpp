@@ -1,8 +1,19 @@
 // End-to-end golden files: every policy under testdata/policies/{ok,bad,hostile}
-// is checked in-process and its whole output compared with the committed
-// <case>.expected.txt (and <case>.expected.json when present); the text
-// output of the hostile ones must also be safe for a terminal.
-// UPDATE_GOLDENS=1 rewrites them; review the diff before committing.
+// and testdata/examples is checked in-process and its whole output compared
+// with committed files next to it:
+//   <case>.expected.txt   required: a case without one fails, so a policy
+//                         added without its golden cannot pass unchecked.
+//                         For bad/ it is run with --hide-config (findings,
+//                         no config dumps); the others hold the whole output.
+//   <case>.expected.json  optional: compared when present (the JSON output
+//                         is schema-checked for every case anyway, by ctest's
+//                         schemas_validate_check_output).
+// The text output of the hostile ones must also be safe for a terminal.
+//
+// Update mode: UPDATE_GOLDENS=1 writes every missing .expected.txt and every
+// golden whose content changed instead of comparing them (the other checks
+// still run); review the diff before committing. A new .expected.json is never created: add an empty file first
+// to opt a case in.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -43,16 +54,39 @@ std::string transcript(const std::vector<std::string>& args, const kumo::test::C
   return command + "\n" + r.out + "--- stderr\n" + r.err + "--- exit " + std::to_string(r.exit_code) + "\n";
 }
 
-void compare_or_update(const fs::path& expected_relative, const std::string& actual, bool create) {
-  fs::path expected = fs::path(KUMO_LINT_SOURCE_DIR) / expected_relative;
-  bool update = std::getenv("UPDATE_GOLDENS") != nullptr;
-  if (!fs::exists(expected) && !(update && create)) {
+// Whether this run writes goldens instead of comparing them.
+bool updating_goldens() {
+  const char* value = std::getenv("UPDATE_GOLDENS");
+  return value != nullptr && std::string(value) == "1";
+}
+
+// A case's text golden must exist; its JSON golden is an opt-in.
+enum class Golden { required, optional };
+
+void write_golden(const fs::path& expected, const std::string& actual) {
+  std::ofstream(expected, std::ios::binary) << actual;
+}
+
+// Compares `actual` with the golden at `expected_relative`, or in update
+// mode writes it when it is missing (required ones only) or different.
+void check_golden(const fs::path& expected_relative, const std::string& actual, Golden kind) {
+  const fs::path expected = fs::path(KUMO_LINT_SOURCE_DIR) / expected_relative;
+  const bool exists = fs::exists(expected);
+  if (!exists && kind == Golden::optional) {
     return;
   }
-  if (update) {
-    std::ofstream(expected, std::ios::binary) << actual;
+  if (updating_goldens()) {
+    if (!exists || read_source_file(expected_relative.string()) != actual) {
+      write_golden(expected, actual);
+    }
     return;
   }
+  if (!exists) {
+    FAIL_CHECK("missing golden " << expected_relative.string()
+                                 << "; create it with UPDATE_GOLDENS=1 ctest -R golden, then review it");
+    return;
+  }
+  INFO("golden " << expected_relative.string() << " differs; UPDATE_GOLDENS=1 rewrites it");
   CHECK(read_source_file(expected_relative.string()) == actual);
 }
 
@@ -92,21 +126,36 @@ void check_terminal_safe(const fs::path& policy, const kumo::test::CliResult& te
   }
 }
 
-void check_goldens(const std::string& dir, bool hostile = false) {
-  for (const auto& policy : policies_in(dir)) {
+// How a directory's cases are run. The bad policies' text goldens hold only
+// findings (--hide-config): each shows one code, and a config dump in ~60
+// of them would make every new config key rewrite them all. The valid,
+// example and hostile ones keep the whole output.
+struct GoldenDir {
+  std::string dir;
+  bool hostile = false;
+  bool hide_config = false;
+};
+
+void check_goldens(const GoldenDir& spec) {
+  for (const auto& policy : policies_in(spec.dir)) {
     DYNAMIC_SECTION(policy.string()) {
       std::vector<std::string> args = {"check", policy.string(), "--color", "never"};
       auto extra = case_args(policy);
       args.insert(args.end(), extra.begin(), extra.end());
-      auto text = run_cli(args);
-      if (hostile) {
+      std::vector<std::string> text_args = args;
+      if (spec.hide_config) {
+        text_args.push_back("--hide-config");
+      }
+      auto text = run_cli(text_args);
+      if (spec.hostile) {
         check_terminal_safe(policy, text);
       }
-      compare_or_update(fs::path(policy).replace_extension(".expected.txt"), transcript(args, text), true);
+      check_golden(fs::path(policy).replace_extension(".expected.txt"), transcript(text_args, text),
+                   Golden::required);
       args.push_back("--format");
       args.push_back("json");
       auto json = run_cli(args);
-      compare_or_update(fs::path(policy).replace_extension(".expected.json"), transcript(args, json), false);
+      check_golden(fs::path(policy).replace_extension(".expected.json"), transcript(args, json), Golden::optional);
       // The same input must give byte-identical output.
       CHECK(run_cli(args).out == json.out);
     }
@@ -115,11 +164,13 @@ void check_goldens(const std::string& dir, bool hostile = false) {
 
 }  // namespace
 
-TEST_CASE("golden: valid policies", "[golden]") { check_goldens("testdata/policies/ok"); }
+TEST_CASE("golden: valid policies", "[golden]") { check_goldens({.dir = "testdata/policies/ok"}); }
 
-TEST_CASE("golden: one bad policy per diagnostic", "[golden]") { check_goldens("testdata/policies/bad"); }
+TEST_CASE("golden: one bad policy per diagnostic", "[golden]") {
+  check_goldens({.dir = "testdata/policies/bad", .hide_config = true});
+}
 
-TEST_CASE("golden: the README example policy", "[golden]") { check_goldens("testdata/examples"); }
+TEST_CASE("golden: the README example policy", "[golden]") { check_goldens({.dir = "testdata/examples"}); }
 
 TEST_CASE("golden: hostile policies are contained, and nothing they attempt happens", "[golden]") {
   // Each hostile policy that tries to run a command or write a file aims at
@@ -136,6 +187,6 @@ TEST_CASE("golden: hostile policies are contained, and nothing they attempt happ
   for (const auto& leftover : attempted()) {
     fs::remove(leftover);
   }
-  check_goldens("testdata/policies/hostile", /*hostile=*/true);
+  check_goldens({.dir = "testdata/policies/hostile", .hostile = true});
   CHECK(attempted().empty());
 }

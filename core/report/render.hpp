@@ -30,6 +30,7 @@ inline constexpr int k_min_chart_width = 20;
 struct RenderOptions {
   bool color = false;          // ANSI colors for severities (text only)
   bool timeline_table = false;  // text: the full attempt table, not just its summary line
+  bool config = true;           // text: each queue's normalized config after its findings
 };
 
 // --- Pure renderers ---
@@ -38,7 +39,8 @@ struct RenderOptions {
 std::string format_diagnostic(const diag::Diagnostic& d, bool color);
 // "file:line: print: text" for what the policy printed.
 std::string format_log(const lua::LogLine& log);
-// One queue: header, its findings, its normalized config.
+// One queue: header, its findings, its retry summary, its normalized config
+// (unless options.config is false).
 // `config_text`, when given, is format_config_text(*r.config) computed earlier.
 std::string format_queue_text(const QueueReport& r, const RenderOptions& options,
                               const std::string* config_text = nullptr);

@@ -109,7 +109,8 @@ class TextSink : public ReportSink {
     for (const auto& l : r.logs) {
       m_err << format_log(l);
     }
-    m_out << format_queue_text(r, m_options, r.config ? &m_configs.get(*r.config) : nullptr);
+    const bool shows_config = r.config && m_options.config;
+    m_out << format_queue_text(r, m_options, shows_config ? &m_configs.get(*r.config) : nullptr);
   }
 
   void end(const Summary& s) override { m_out << format_summary(s); }
@@ -198,7 +199,7 @@ std::string format_queue_text(const QueueReport& r, const RenderOptions& options
       out += indent(timeline_table(*r.timeline), "  ");
     }
   }
-  if (r.config) {
+  if (r.config && options.config) {
     out += config_text != nullptr ? *config_text : format_config_text(*r.config);
   }
   return out;

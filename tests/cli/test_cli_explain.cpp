@@ -1,31 +1,17 @@
 #include <catch2/catch.hpp>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "cli/run.hpp"
+#include "tests/support/run_cli.hpp"
+
+using kumo::test::run_cli;
 
 namespace {
 
-struct RunResult {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-RunResult run_cli(const std::vector<std::string>& args) {
-  std::istringstream in;
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = kumo::cli::run(args, in, out, err);
-  return {code, out.str(), err.str()};
-}
-
 // The brief's example: one invalid throttle, one valid throttle, a duration
 // and a queue name.
-const std::vector<std::string> k_example = {"kumo-lint", "explain", "10/seconds", "1,000/hr", "2h 37min",
-                                            "c:t@d!r"};
+const std::vector<std::string> k_example = {"explain", "10/seconds", "1,000/hr", "2h 37min", "c:t@d!r"};
 
 const char* const k_example_text = R"text("10/seconds": invalid throttle spec
   error: "10/seconds": unknown period "seconds"; KumoMTA accepts s, sec, second (no plurals)
@@ -129,21 +115,21 @@ TEST_CASE("explain prints each value's kind and meaning as text", "[explain]") {
   const auto r = run_cli(k_example);
   CHECK(r.out == k_example_text);
   CHECK(r.err.empty());
-  CHECK(r.code == 1);
+  CHECK(r.exit_code == 1);
 }
 
 TEST_CASE("explain --format json prints one document with sorted keys", "[explain]") {
   auto args = k_example;
-  args.insert(args.begin() + 2, {"--format", "json"});
+  args.insert(args.begin() + 1, {"--format", "json"});
   const auto r = run_cli(args);
   CHECK(r.out == k_example_json);
   CHECK(r.err.empty());
-  CHECK(r.code == 1);
+  CHECK(r.exit_code == 1);
 }
 
 TEST_CASE("explain exits 0 when every value is valid", "[explain]") {
-  const auto r = run_cli({"kumo-lint", "explain", "4.2s", "600", "tenant@example.com"});
-  CHECK(r.code == 0);
+  const auto r = run_cli({"explain", "4.2s", "600", "tenant@example.com"});
+  CHECK(r.exit_code == 0);
   CHECK(r.out ==
         "\"4.2s\": duration\n"
         "  seconds: 4.2\n"
@@ -162,8 +148,8 @@ TEST_CASE("explain exits 0 when every value is valid", "[explain]") {
 }
 
 TEST_CASE("explain exits 1 when one value is invalid", "[explain]") {
-  const auto r = run_cli({"kumo-lint", "explain", "20 minuts"});
-  CHECK(r.code == 1);
+  const auto r = run_cli({"explain", "20 minuts"});
+  CHECK(r.exit_code == 1);
   CHECK(r.out ==
         "\"20 minuts\": invalid duration\n"
         "  error: \"20 minuts\": unknown unit \"minuts\" at 3; did you mean \"minutes\"?\n"
@@ -171,14 +157,14 @@ TEST_CASE("explain exits 1 when one value is invalid", "[explain]") {
 }
 
 TEST_CASE("explain exits 2 on usage errors", "[explain]") {
-  CHECK(run_cli({"kumo-lint", "explain"}).code == 2);
-  CHECK(run_cli({"kumo-lint", "explain", "--format", "xml", "1s"}).code == 2);
-  CHECK(run_cli({"kumo-lint", "explain", "--no-such-flag", "1s"}).code == 2);
+  CHECK(run_cli({"explain"}).exit_code == 2);
+  CHECK(run_cli({"explain", "--format", "xml", "1s"}).exit_code == 2);
+  CHECK(run_cli({"explain", "--no-such-flag", "1s"}).exit_code == 2);
 }
 
 TEST_CASE("explain --help lists the classification rules and exits 0", "[explain]") {
-  const auto r = run_cli({"kumo-lint", "explain", "--help"});
-  CHECK(r.code == 0);
+  const auto r = run_cli({"explain", "--help"});
+  CHECK(r.exit_code == 0);
   CHECK(r.out.find("contains '/' -> throttle spec") != std::string::npos);
   CHECK(r.out.find("Exit codes:") != std::string::npos);
 }

@@ -108,6 +108,29 @@ TEST_CASE("check: --color always marks severities; never leaves them plain", "[c
   CHECK(colored.out.find("\x1b[1;31merror\x1b[0m[KQ001]") != std::string::npos);
 }
 
+TEST_CASE("check: --hide-config leaves out only the config dumps", "[cli]") {
+  const std::vector<std::string> args = {"check", "testdata/policies/bad/kq201_retry_never_retried.lua", "-q",
+                                         "example.com"};
+  auto full = run_cli(args);
+  auto hidden_args = args;
+  hidden_args.push_back("--hide-config");
+  auto hidden = run_cli(hidden_args);
+  CHECK(hidden.exit_code == full.exit_code);
+  CHECK(full.out.find("\"retry_interval\": \"2h\"") != std::string::npos);
+  CHECK(hidden.out ==
+        "queue example.com: handler #1 (testdata/policies/bad/kq201_retry_never_retried.lua:2)\n"
+        "  testdata/policies/bad/kq201_retry_never_retried.lua:4:5: warning[KQ201]: the first retry would be at 2h, "
+        "after max_age=1h: a failed message is never retried (retry_interval=2h)\n"
+        "  retries: 1 attempt; expires at 0s of max_age=1h\n"
+        "kumo-lint: 1 queue, 0 errors, 1 warning\n");
+  // Text only: a JSON reader picks its fields itself.
+  auto json_args = args;
+  json_args.insert(json_args.end(), {"--format", "json"});
+  auto hidden_json_args = json_args;
+  hidden_json_args.push_back("--hide-config");
+  CHECK(run_cli(hidden_json_args).out == run_cli(json_args).out);
+}
+
 TEST_CASE("check: --timeline shows every attempt in text", "[cli]") {
   auto r = run_cli({"check", "testdata/policies/bad/kq203_retry_lifetime_unused.lua", "-q", "example.com",
                     "--timeline"});

@@ -4,31 +4,23 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "cli/run.hpp"
 #include "core/report/render.hpp"
 #include "core/simulate/retry_timeline.hpp"
+#include "tests/support/run_cli.hpp"
+
+using kumo::test::CliResult;
 
 namespace {
 
-struct Run {
-  int code = 0;
-  std::string out;
-  std::string err;
-};
-
-Run timeline(std::vector<std::string> args) {
-  args.insert(args.begin(), {"kumo-lint", "timeline"});
-  std::istringstream in;
-  std::ostringstream out;
-  std::ostringstream err;
-  int code = kumo::cli::run(args, in, out, err);
-  return {code, out.str(), err.str()};
+// `kumo-lint timeline <args...>`, in process.
+CliResult timeline(std::vector<std::string> args) {
+  args.insert(args.begin(), "timeline");
+  return kumo::test::run_cli(args);
 }
 
 std::string example_policy() { return std::string(KUMO_LINT_SOURCE_DIR) + "/testdata/examples/policy.lua"; }
@@ -44,8 +36,8 @@ kumo::simulate::Timeline simulate(std::uint64_t retry, std::optional<std::uint64
 }  // namespace
 
 TEST_CASE("timeline with no policy and no --config shows kumod's defaults", "[timeline_cmd]") {
-  Run r = timeline({});
-  CHECK(r.code == 0);
+  CliResult r = timeline({});
+  CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   CHECK(r.out == R"((kumod defaults): warning[KQ203]: last attempt at 3days 13h of max_age=7days (the next retry would be at 7days 2h 20m): consider max_retry_interval
 retry_interval=20m max_retry_interval=none max_age=7days
@@ -69,8 +61,9 @@ retry_interval=20m max_retry_interval=none max_age=7days
 }
 
 TEST_CASE("timeline --config summarizes a long periodic tail", "[timeline_cmd]") {
-  Run r = timeline({"--config", "retry_interval=1s", "--config", "max_retry_interval=1s", "--config", "max_age=7d"});
-  CHECK(r.code == 0);
+  CliResult r =
+      timeline({"--config", "retry_interval=1s", "--config", "max_retry_interval=1s", "--config", "max_age=7d"});
+  CHECK(r.exit_code == 0);
   const std::string head =
       "--config: warning[KQ205]: 604801 delivery attempts per message within max_age=7days: consider a longer "
       "max_retry_interval\n"
@@ -92,8 +85,8 @@ TEST_CASE("timeline --config summarizes a long periodic tail", "[timeline_cmd]")
 }
 
 TEST_CASE("timeline POLICY -q evaluates that queue of the policy", "[timeline_cmd]") {
-  Run r = timeline({example_policy(), "-q", "gmail.com", "--max-attempts-shown", "3"});
-  CHECK(r.code == 0);
+  CliResult r = timeline({example_policy(), "-q", "gmail.com", "--max-attempts-shown", "3"});
+  CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   CHECK(r.out == R"(queue gmail.com: retry_interval=20m max_retry_interval=4h max_age=3days
   attempt  at      earliest..latest        then waits
@@ -114,8 +107,8 @@ TEST_CASE("timeline POLICY -q evaluates that queue of the policy", "[timeline_cm
 }
 
 TEST_CASE("timeline --format json prints settings, timeline and diagnostics", "[timeline_cmd]") {
-  Run r = timeline({"--format", "json", "--config", "retry_interval=1h", "--config", "max_age=3h"});
-  CHECK(r.code == 0);
+  CliResult r = timeline({"--format", "json", "--config", "retry_interval=1h", "--config", "max_age=3h"});
+  CHECK(r.exit_code == 0);
   CHECK(r.out == R"({
   "format_version": 1,
   "settings": {
@@ -169,21 +162,21 @@ TEST_CASE("timeline --format json prints settings, timeline and diagnostics", "[
 }
 
 TEST_CASE("timeline --config digits are seconds, like a policy's integers", "[timeline_cmd]") {
-  Run r = timeline({"--config", "retry_interval=600", "--config", "max_age=3600", "--format", "json"});
-  CHECK(r.code == 0);
+  CliResult r = timeline({"--config", "retry_interval=600", "--config", "max_age=3600", "--format", "json"});
+  CHECK(r.exit_code == 0);
   CHECK(r.out.find("\"retry_interval\": \"10m\"") != std::string::npos);
   CHECK(r.out.find("\"max_age\": \"1h\"") != std::string::npos);
 }
 
 TEST_CASE("timeline exit codes", "[timeline_cmd]") {
   SECTION("a zero delay is an error finding: 1") {
-    Run r = timeline({"--config", "retry_interval=0", "--max-attempts-shown", "1"});
-    CHECK(r.code == 1);
+    CliResult r = timeline({"--config", "retry_interval=0", "--max-attempts-shown", "1"});
+    CHECK(r.exit_code == 1);
     CHECK(r.out.rfind("--config: error[KQ206]: retry_interval=0s truncates to 0s: every retry is immediate", 0) == 0);
   }
   SECTION("an invalid value: 1, diagnosed as check diagnoses it") {
-    Run r = timeline({"--config", "max_age=abc"});
-    CHECK(r.code == 1);
+    CliResult r = timeline({"--config", "max_age=abc"});
+    CHECK(r.exit_code == 1);
     CHECK(r.out ==
           "--config: error[KQ003]: max_age: \"abc\": expected a number at 0, found \"abc\"; every unit needs its own "
           "number, e.g. \"1h 30min\"\n"
@@ -191,29 +184,29 @@ TEST_CASE("timeline exit codes", "[timeline_cmd]") {
           "no timeline: kumod would reject this queue config\n");
   }
   SECTION("an unknown --config key: 2, with a did-you-mean") {
-    Run r = timeline({"--config", "retry_intervl=5m"});
-    CHECK(r.code == 2);
+    CliResult r = timeline({"--config", "retry_intervl=5m"});
+    CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
     CHECK(r.err ==
           "kumo-lint: error: unknown --config key \"retry_intervl\", did you mean \"retry_interval\"? "
           "(keys: retry_interval, max_retry_interval, max_age, max_message_rate)\n");
   }
   SECTION("other usage errors: 2") {
-    CHECK(timeline({"--config", "max_age"}).code == 2);
-    CHECK(timeline({"--config", "max_age=1d", "--config", "max_age=2d"}).code == 2);
-    Run no_queue = timeline({example_policy()});
-    CHECK(no_queue.code == 2);
+    CHECK(timeline({"--config", "max_age"}).exit_code == 2);
+    CHECK(timeline({"--config", "max_age=1d", "--config", "max_age=2d"}).exit_code == 2);
+    CliResult no_queue = timeline({example_policy()});
+    CHECK(no_queue.exit_code == 2);
     CHECK(no_queue.err == "kumo-lint: error: timeline shows one queue: add -q NAME, e.g. -q gmail.com\n");
-    CHECK(timeline({example_policy(), "-q", "gmail.com", "--config", "max_age=1d"}).code == 2);
-    CHECK(timeline({"-q", "gmail.com"}).code == 2);
-    CHECK(timeline({"--chart-width", "5"}).code == 2);
+    CHECK(timeline({example_policy(), "-q", "gmail.com", "--config", "max_age=1d"}).exit_code == 2);
+    CHECK(timeline({"-q", "gmail.com"}).exit_code == 2);
+    CHECK(timeline({"--chart-width", "5"}).exit_code == 2);
   }
   SECTION("a policy that does not load: 3") {
     const auto path = std::filesystem::temp_directory_path() / "kumo_lint_timeline_broken.lua";
     std::ofstream(path) << "local x =\n";
-    Run r = timeline({path.string(), "-q", "gmail.com"});
+    CliResult r = timeline({path.string(), "-q", "gmail.com"});
     std::filesystem::remove(path);
-    CHECK(r.code == 3);
+    CHECK(r.exit_code == 3);
     CHECK(r.out.find("error[KQ901]") != std::string::npos);
   }
 }
@@ -258,8 +251,9 @@ never expires: every delay truncates to 0s, kumod retries without pause; | an at
 }
 
 TEST_CASE("timeline --config max_message_rate previews a burst", "[timeline_cmd][rate_preview]") {
-  Run r = timeline({"--config", "retry_interval=20m", "--config", "max_age=2h", "--config", "max_message_rate=10/h"});
-  CHECK(r.code == 0);
+  CliResult r =
+      timeline({"--config", "retry_interval=20m", "--config", "max_age=2h", "--config", "max_message_rate=10/h"});
+  CHECK(r.exit_code == 0);
   CHECK(r.out == R"(--config: warning[KQ203]: last attempt at 1h of max_age=2h (the next retry would be at 2h 20m): consider max_retry_interval
 --config: warning[KQ304]: max_message_rate '10/h' (one every 6m) defers a burst of 100 messages for up to 9h: 71 would reach max_age=2h and expire without a delivery attempt
 retry_interval=20m max_retry_interval=none max_age=2h
@@ -277,12 +271,12 @@ retry_interval=20m max_retry_interval=none max_age=2h
   X expires at 1h after attempt 3; | an attempt, 2-9 or # (ten or more) attempts in one column
 )");
 
-  Run small = timeline({"--config", "max_message_rate=6/m", "--burst", "6", "--format", "json"});
+  CliResult small = timeline({"--config", "max_message_rate=6/m", "--burst", "6", "--format", "json"});
   const auto doc = nlohmann::json::parse(small.out);
   const auto& rate = doc["timeline"]["rate_limit"];
   CHECK(rate["at_once"] == 6);
   CHECK(rate["drain_seconds"] == 0);
   CHECK(rate["expires_before_first_attempt"] == false);
-  Run none = timeline({"--format", "json"});
+  CliResult none = timeline({"--format", "json"});
   CHECK(nlohmann::json::parse(none.out)["timeline"]["rate_limit"].is_null());
 }

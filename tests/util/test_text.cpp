@@ -1,14 +1,21 @@
-// The text helpers that keep policy-controlled text bounded (cut_text) and
-// inert on a terminal (escape_for_terminal): exact outputs.
+// The generic text helpers, exact outputs: the ones that keep
+// policy-controlled text bounded (cut_text) and inert on a terminal
+// (escape_for_terminal, quoted), and the ones behind "did you mean"
+// (edit_distance, closest_match), UTF-8 checks and lists (join).
 #include <catch2/catch.hpp>
 
 #include <string>
 
 #include "core/util/text.hpp"
 
+using kumo::util::closest_match;
 using kumo::util::cut_text;
+using kumo::util::edit_distance;
 using kumo::util::escape_for_terminal;
 using kumo::util::escape_lines_for_terminal;
+using kumo::util::is_valid_utf8;
+using kumo::util::join;
+using kumo::util::quoted;
 
 TEST_CASE("cut_text keeps text that fits", "[util][text]") {
   CHECK(cut_text("", 100) == "");
@@ -76,4 +83,74 @@ TEST_CASE("escape_for_terminal shows bytes that are not UTF-8 as \\xNN", "[util]
 TEST_CASE("escape_lines_for_terminal keeps newlines and escapes within lines", "[util][text]") {
   CHECK(escape_lines_for_terminal("a\x1b\nb\r\n\n") == "a\\x1b\nb\\r\n\n");
   CHECK(escape_lines_for_terminal("no newline") == "no newline");
+}
+
+TEST_CASE("cut_text of a prefix counts what was cut from the full size", "[util][text]") {
+  // The caller kept 100 bytes of a 5000-byte text.
+  CHECK(cut_text(std::string(100, 'a'), 100, 5000) == std::string(60, 'a') + "\u2026 (4940 more bytes)");
+  // A full size smaller than the text given is the text's own size.
+  CHECK(cut_text("abc", 100, 1) == "abc");
+}
+
+TEST_CASE("edit_distance counts insertions, deletions and substitutions", "[util][text]") {
+  CHECK(edit_distance("", "") == 0);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(edit_distance("abc", "") == 3);
+  CHECK(edit_distance("max_age", "max_age") == 0);
+  CHECK(edit_distance("retry_intervall", "retry_interval") == 1);  // a deletion
+  CHECK(edit_distance("max_ag", "max_age") == 1);                  // an insertion
+  CHECK(edit_distance("max_axe", "max_age") == 1);                 // a substitution
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("sitting", "kitten") == 3);  // symmetric
+}
+
+TEST_CASE("closest_match suggests a plausible misspelling only", "[util][text]") {
+  const std::vector<std::string_view> keys = {"retry_interval", "max_retry_interval", "max_age"};
+  CHECK(closest_match("retry_intervall", keys) == "retry_interval");
+  CHECK(closest_match("max_agee", keys) == "max_age");
+  // max(1, 11 / 3) = 3 edits allowed for "max_retries", and every key is further.
+  CHECK(closest_match("max_retries", keys) == std::nullopt);
+  CHECK(closest_match("anything", {}) == std::nullopt);
+}
+
+TEST_CASE("closest_match: a case-insensitive exact match wins, ties go to the earlier candidate", "[util][text]") {
+  CHECK(closest_match("MAX_AGE", {"max_agx", "max_age"}) == "max_age");
+  CHECK(closest_match("ab", {"xb", "ax"}) == "xb");
+  // Short words still allow one edit.
+  CHECK(closest_match("ab", {"abc"}) == "abc");
+  CHECK(closest_match("ab", {"abcd"}) == std::nullopt);
+}
+
+TEST_CASE("is_valid_utf8 accepts what Rust's str accepts", "[util][text]") {
+  CHECK(is_valid_utf8(""));
+  CHECK(is_valid_utf8("plain ascii"));
+  CHECK(is_valid_utf8("h\u00e9llo \u65e5\u672c \U0001F600 \U0010FFFF"));
+  CHECK_FALSE(is_valid_utf8("\xff"));              // never a lead byte
+  CHECK_FALSE(is_valid_utf8("\xc3"));              // truncated
+  CHECK_FALSE(is_valid_utf8("\xc3("));             // bad continuation
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate U+D800
+  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+}
+
+TEST_CASE("quoted escapes quotes, backslashes and control bytes", "[util][text]") {
+  CHECK(quoted("") == "\"\"");
+  CHECK(quoted("max_age") == "\"max_age\"");
+  CHECK(quoted("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(quoted("tab\there\n\x7f") == "\"tab\\x09here\\x0a\\x7f\"");
+  // Valid UTF-8 is kept as it is.
+  CHECK(quoted("h\u00e9") == "\"h\u00e9\"");
+}
+
+TEST_CASE("quoted escapes every high byte of text that is not UTF-8", "[util][text]") {
+  // One invalid byte makes the whole text escaped, é included, so the
+  // result is always UTF-8.
+  CHECK(quoted("h\u00e9\xff") == "\"h\\xc3\\xa9\\xff\"");
+}
+
+TEST_CASE("join separates and wraps items", "[util][text]") {
+  CHECK(join({}, ", ") == "");
+  CHECK(join({"a"}, ", ") == "a");
+  CHECK(join({"a", "b", "c"}, ", ") == "a, b, c");
+  CHECK(join({"max_age", "protocol"}, ", ", "`") == "`max_age`, `protocol`");
 }
