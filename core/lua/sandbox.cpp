@@ -264,6 +264,29 @@ int blocked(lua_State* L) {
                 what + " is blocked by kumo-lint's sandbox: " + lua_tostring(L, lua_upvalueindex(2)));
 }
 
+// Every function the sandbox refuses by name, and why (docs/sandbox.md
+// lists them): installed in the policy's library tables by install_refused.
+struct Refused {
+  const char* library;
+  const char* name;
+  const char* why;
+};
+constexpr Refused k_refused[] = {
+    {"io", "popen", "policies cannot run commands"},
+    {"io", "output", "policy output is captured, not written to files"},
+    {"io", "tmpfile", "policies cannot create files"},
+    {"io", "read", "standard input belongs to kumo-lint (it may carry --queues-file -)"},
+    {"io", "input", "standard input belongs to kumo-lint; use io.open(path):read() instead"},
+    {"os", "execute", "policies cannot run commands"},
+    {"os", "exit", "policies cannot end kumo-lint"},
+    {"os", "remove", "policies cannot delete files"},
+    {"os", "rename", "policies cannot rename files"},
+    {"os", "tmpname", "policies cannot create files"},
+    {"os", "setlocale", "a locale change would alter kumo-lint's own number formatting"},
+    {"package", "loadlib", "policies cannot load C libraries"},
+    {"package", "searchpath", "it would probe files outside the readable directories"},
+};
+
 // [-0, +0, m] table[name] = a function that refuses, naming `qualified`.
 void set_blocked(lua_State* L, int table, const char* name, const std::string& qualified, const char* why) {
   table = lua_absindex(L, table);
@@ -271,6 +294,15 @@ void set_blocked(lua_State* L, int table, const char* name, const std::string& q
   lua_pushstring(L, why);
   lua_pushcclosure(L, blocked, 2);
   lua_setfield(L, table, name);
+}
+
+// [-0, +0, m] The refused functions of `library` into its table at `table`.
+void install_refused(lua_State* L, int table, std::string_view library) {
+  for (const auto& r : k_refused) {
+    if (library == r.library) {
+      set_blocked(L, table, r.name, std::string(r.library) + "." + r.name, r.why);
+    }
+  }
 }
 
 // --- Limits no Lua code may catch ------------------------------------------
@@ -906,11 +938,7 @@ void build_io(lua_State* L, int env, int loaded) {
   lua_setfield(L, t, "stderr");
   push_input_stream(L);
   lua_setfield(L, t, "stdin");
-  set_blocked(L, t, "popen", "io.popen", "policies cannot run commands");
-  set_blocked(L, t, "output", "io.output", "policy output is captured, not written to files");
-  set_blocked(L, t, "tmpfile", "io.tmpfile", "policies cannot create files");
-  set_blocked(L, t, "read", "io.read", "standard input belongs to kumo-lint (it may carry --queues-file -)");
-  set_blocked(L, t, "input", "io.input", "standard input belongs to kumo-lint; use io.open(path):read() instead");
+  install_refused(L, t, "io");
   lua_setfield(L, env, "io");
   lua_pop(L, 1);
 }
@@ -921,12 +949,7 @@ void build_os(lua_State* L, int env, int loaded) {
   int t = lua_gettop(L);
   lua_pushcfunction(L, sandboxed_getenv);
   lua_setfield(L, t, "getenv");
-  set_blocked(L, t, "execute", "os.execute", "policies cannot run commands");
-  set_blocked(L, t, "exit", "os.exit", "policies cannot end kumo-lint");
-  set_blocked(L, t, "remove", "os.remove", "policies cannot delete files");
-  set_blocked(L, t, "rename", "os.rename", "policies cannot rename files");
-  set_blocked(L, t, "tmpname", "os.tmpname", "policies cannot create files");
-  set_blocked(L, t, "setlocale", "os.setlocale", "a locale change would alter kumo-lint's own number formatting");
+  install_refused(L, t, "os");
   lua_setfield(L, env, "os");
   lua_pop(L, 1);
 }
@@ -968,8 +991,7 @@ void build_package(lua_State* L, int env, int loaded, int policy_loaded) {
   lua_pushcfunction(L, lua_file_searcher);
   lua_rawseti(L, -2, 2);
   lua_setfield(L, t, "searchers");
-  set_blocked(L, t, "loadlib", "package.loadlib", "policies cannot load C libraries");
-  set_blocked(L, t, "searchpath", "package.searchpath", "it would probe files outside the readable directories");
+  install_refused(L, t, "package");
   lua_pushvalue(L, t);
   lua_pushcclosure(L, sandbox_require, 1);
   lua_setfield(L, env, "require");

@@ -18,8 +18,10 @@
 #include "cli/errors.hpp"
 #include "cli/shared_flags.hpp"
 #include "tests/support/run_cli.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using kumo::test::TempDir;
 using kumo::cli::numeric_flags;
 using kumo::cli::UsageError;
 using kumo::test::run_cli;
@@ -27,19 +29,6 @@ using kumo::test::run_cli;
 namespace {
 
 const std::string k_example = "testdata/examples/policy.lua";
-
-// A fresh directory under the system temp directory, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "kumo-lint-test-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 std::string usage_error(const std::string& message) { return "kumo-lint: error: " + message + "\n"; }
 

@@ -10,8 +10,10 @@
 #include <fstream>
 
 #include "core/lua/host.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using kumo::test::TempDir;
 using kumo::lua::HostOptions;
 using kumo::lua::PolicyHost;
 using kumo::values::QueueName;
@@ -44,17 +46,6 @@ std::string top_level_value(const std::string& expression, HostOptions options =
 }
 
 QueueName queue(std::string domain) { return QueueName{std::nullopt, std::nullopt, std::move(domain), std::nullopt}; }
-
-// A fresh directory under the system's temporary directory, removed after.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("kumo-lint-sandbox-test-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 }  // namespace
 
