@@ -50,11 +50,14 @@ bool looks_like_domain(const std::string& s) {
 }
 
 // Finds each file's source once, to point findings at a key's own line.
+// Files are tokenized only when a finding needs them, and at most
+// k_max_held_tokens are kept for the whole run (a hostile policy could
+// otherwise make kumo-lint hold gigabytes of tokens outside every limit):
+// past that, findings keep the line they have.
 class KeyLocator {
  public:
-  KeyLocator(std::string policy_path, const std::string& policy_source, const lua::PolicyHost& host) : m_host(host) {
-    m_tokens.emplace(std::move(policy_path), policy::tokenize(policy_source));
-  }
+  KeyLocator(std::string policy_path, const std::string& policy_source, const lua::PolicyHost& host)
+      : m_host(host), m_policy_path(std::move(policy_path)), m_policy_source(policy_source) {}
 
   void refine(diag::Diagnostic& d) {
     if (!d.key || d.key->empty() || d.location.line <= 0) {
@@ -79,23 +82,39 @@ class KeyLocator {
   const std::vector<policy::Token>& tokens_of(const std::string& file) {
     auto it = m_tokens.find(file);
     if (it == m_tokens.end()) {
-      std::string text;
-      if (auto resolved = m_host.source_file(file)) {
-        std::ifstream in(*resolved, std::ios::binary);
-        char buffer[65536];
-        while (text.size() <= k_max_source_bytes && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
-          text.append(buffer, static_cast<std::size_t>(in.gcount()));
-        }
+      std::size_t room = k_max_held_tokens - std::min(m_held, k_max_held_tokens);
+      std::vector<policy::Token> tokens;
+      if (room > 0) {
+        tokens = file == m_policy_path ? policy::tokenize(m_policy_source, std::min(room, policy::k_max_tokens))
+                                       : policy::tokenize(source_of(file), std::min(room, policy::k_max_tokens));
       }
-      it = m_tokens.emplace(file, policy::tokenize(text)).first;
+      m_held += tokens.size();
+      it = m_tokens.emplace(file, std::move(tokens)).first;
     }
     return it->second;
+  }
+
+  std::string source_of(const std::string& file) const {
+    std::string text;
+    if (auto resolved = m_host.source_file(file)) {
+      std::ifstream in(*resolved, std::ios::binary);
+      char buffer[65536];
+      while (text.size() <= k_max_source_bytes && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
+        text.append(buffer, static_cast<std::size_t>(in.gcount()));
+      }
+    }
+    return text;
   }
 
   // The sandbox compiles no chunk larger than this.
   static constexpr std::size_t k_max_source_bytes = 16u << 20;
 
+  static constexpr std::size_t k_max_held_tokens = 2 * policy::k_max_tokens;
+
   const lua::PolicyHost& m_host;
+  std::string m_policy_path;
+  const std::string& m_policy_source;
+  std::size_t m_held = 0;
   std::map<std::string, std::vector<policy::Token>> m_tokens;
   std::map<std::string, std::map<std::string, policy::KeyPosition>> m_keys;
 };

@@ -12,9 +12,9 @@ class Lexer {
  public:
   explicit Lexer(std::string_view s) : m_s(s) {}
 
-  std::vector<Token> run() {
+  std::vector<Token> run(std::size_t max_tokens) {
     std::vector<Token> out;
-    while (skip_space_and_comments()) {
+    while (out.size() < max_tokens && skip_space_and_comments()) {
       std::optional<Token> t = next();
       if (!t) {
         break;
@@ -276,7 +276,7 @@ std::size_t walk_constructor(const std::vector<Token>& tokens, std::size_t i, co
 
 }  // namespace
 
-std::vector<Token> tokenize(std::string_view source) { return Lexer(source).run(); }
+std::vector<Token> tokenize(std::string_view source, std::size_t max_tokens) { return Lexer(source).run(max_tokens); }
 
 std::vector<std::string> string_literals(const std::vector<Token>& tokens) {
   std::vector<std::string> out;

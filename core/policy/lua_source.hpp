@@ -27,8 +27,11 @@ struct KeyPosition {
 // --- Interface ---
 
 // Tokenizes Lua 5.4 source; comments and whitespace are dropped. Stops at
-// the first malformed token (the compiler reports those).
-std::vector<Token> tokenize(std::string_view source);
+// the first malformed token (the compiler reports those), and after
+// `max_tokens` (a token costs about 50 bytes here, and a 16 MiB policy can
+// hold 8 million of them: what follows the limit is not read).
+inline constexpr std::size_t k_max_tokens = 1'000'000;
+std::vector<Token> tokenize(std::string_view source, std::size_t max_tokens = k_max_tokens);
 
 // The value of every string literal, in source order.
 std::vector<std::string> string_literals(const std::vector<Token>& tokens);

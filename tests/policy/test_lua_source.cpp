@@ -45,3 +45,10 @@ TEST_CASE("constructor_keys maps nested key paths and list items to positions", 
 TEST_CASE("constructor_keys is empty when the argument is not a literal table", "[lua_source]") {
   CHECK(constructor_keys(tokenize("return kumo.make_queue_config(params)"), 1, "make_queue_config").empty());
 }
+
+TEST_CASE("tokenize stops after max_tokens, then ends with eof", "[lua_source]") {
+  auto tokens = kumo::policy::tokenize("a = 1 b = 2 c = 3", 4);
+  REQUIRE(tokens.size() == 5);
+  CHECK(tokens[3].text == "b");
+  CHECK(tokens[4].kind == kumo::policy::Token::Kind::eof);
+}
