@@ -292,7 +292,7 @@ void set_blocked(lua_State* L, int table, const char* name, const std::string& q
   table = lua_absindex(L, table);
   lua_pushstring(L, qualified.c_str());
   lua_pushstring(L, why);
-  lua_pushcclosure(L, blocked, 2);
+  lua_pushcclosure(L, guarded<blocked>, 2);
   lua_setfield(L, table, name);
 }
 
@@ -365,7 +365,7 @@ int sandbox_xpcall(lua_State* L) {
   int n = lua_gettop(L);
   luaL_checktype(L, 2, LUA_TFUNCTION);
   lua_pushvalue(L, 2);
-  lua_pushcclosure(L, guarded_message_handler, 1);
+  lua_pushcclosure(L, guarded<guarded_message_handler>, 1);
   lua_replace(L, 2);
   lua_pushboolean(L, 1);
   lua_pushvalue(L, 1);
@@ -443,7 +443,7 @@ void charge_by_string_size(lua_State* L, int table, std::initializer_list<const 
   table = lua_absindex(L, table);
   for (const char* name : names) {
     if (lua_getfield(L, table, name) == LUA_TFUNCTION) {
-      lua_pushcclosure(L, charged_by_string_size, 1);
+      lua_pushcclosure(L, guarded<charged_by_string_size>, 1);
       lua_setfield(L, table, name);
     } else {
       lua_pop(L, 1);
@@ -785,10 +785,10 @@ int restricted_close(lua_State* L) {
 // print; reading is refused.
 void push_output_stream(lua_State* L, const char* name) {
   lua_createtable(L, 0, 6);
-  lua_pushcfunction(L, captured_stream_write);
+  lua_pushcfunction(L, guarded<captured_stream_write>);
   lua_setfield(L, -2, "write");
   for (const char* noop : {"flush", "setvbuf", "close"}) {
-    lua_pushcfunction(L, stream_noop);
+    lua_pushcfunction(L, guarded<stream_noop>);
     lua_setfield(L, -2, noop);
   }
   for (const char* reader : {"read", "lines", "seek"}) {
@@ -874,19 +874,19 @@ void build_base(lua_State* L, int env, int original_g) {
     lua_getfield(L, original_g, name);
     lua_setfield(L, env, name);
   }
-  lua_pushcfunction(L, captured_print);
+  lua_pushcfunction(L, guarded<captured_print>);
   lua_setfield(L, env, "print");
-  lua_pushcfunction(L, captured_warn);
+  lua_pushcfunction(L, guarded<captured_warn>);
   lua_setfield(L, env, "warn");
-  lua_pushcfunction(L, sandbox_pcall);
+  lua_pushcfunction(L, guarded<sandbox_pcall>);
   lua_setfield(L, env, "pcall");
-  lua_pushcfunction(L, sandbox_xpcall);
+  lua_pushcfunction(L, guarded<sandbox_xpcall>);
   lua_setfield(L, env, "xpcall");
-  wrap_field(L, env, original_g, "load", text_only_load);
-  wrap_field(L, env, original_g, "setmetatable", setmetatable_without_gc);
-  lua_pushcfunction(L, sandbox_loadfile);
+  wrap_field(L, env, original_g, "load", guarded<text_only_load>);
+  wrap_field(L, env, original_g, "setmetatable", guarded<setmetatable_without_gc>);
+  lua_pushcfunction(L, guarded<sandbox_loadfile>);
   lua_setfield(L, env, "loadfile");
-  lua_pushcfunction(L, sandbox_dofile);
+  lua_pushcfunction(L, guarded<sandbox_dofile>);
   lua_setfield(L, env, "dofile");
   lua_pushvalue(L, env);
   lua_setfield(L, env, "_G");
@@ -915,8 +915,8 @@ void build_libraries(lua_State* L, int env, int loaded) {
   lua_getfield(L, loaded, "coroutine");
   int co = lua_gettop(L);
   push_copy(L, co, {"create", "isyieldable", "running", "status", "wrap", "yield"});
-  wrap_field(L, -1, co, "resume", resume_or_close);
-  wrap_field(L, -1, co, "close", resume_or_close);
+  wrap_field(L, -1, co, "resume", guarded<resume_or_close>);
+  wrap_field(L, -1, co, "close", guarded<resume_or_close>);
   lua_setfield(L, env, "coroutine");
   lua_pop(L, 1);
 }
@@ -926,13 +926,13 @@ void build_io(lua_State* L, int env, int loaded) {
   int io = lua_gettop(L);
   push_copy(L, io, {"type"});
   int t = lua_gettop(L);
-  wrap_field(L, t, io, "open", read_only_open);
-  wrap_field(L, t, io, "lines", restricted_lines);
-  wrap_field(L, t, io, "close", restricted_close);
+  wrap_field(L, t, io, "open", guarded<read_only_open>);
+  wrap_field(L, t, io, "lines", guarded<restricted_lines>);
+  wrap_field(L, t, io, "close", guarded<restricted_close>);
   push_output_stream(L, "stdout");
   lua_pushvalue(L, -1);
   lua_setfield(L, t, "stdout");
-  lua_pushcclosure(L, captured_io_write, 1);
+  lua_pushcclosure(L, guarded<captured_io_write>, 1);
   lua_setfield(L, t, "write");
   push_output_stream(L, "stderr");
   lua_setfield(L, t, "stderr");
@@ -947,7 +947,7 @@ void build_os(lua_State* L, int env, int loaded) {
   lua_getfield(L, loaded, "os");
   push_copy(L, -1, {"clock", "date", "difftime", "time"});
   int t = lua_gettop(L);
-  lua_pushcfunction(L, sandboxed_getenv);
+  lua_pushcfunction(L, guarded<sandboxed_getenv>);
   lua_setfield(L, t, "getenv");
   install_refused(L, t, "os");
   lua_setfield(L, env, "os");
@@ -960,7 +960,7 @@ void build_debug(lua_State* L, int env, int loaded) {
   lua_getfield(L, loaded, "debug");
   int debug = lua_gettop(L);
   push_copy(L, debug, {"traceback"});
-  wrap_field(L, -1, debug, "getinfo", getinfo_without_functions);
+  wrap_field(L, -1, debug, "getinfo", guarded<getinfo_without_functions>);
   lua_setfield(L, env, "debug");
   lua_pop(L, 1);
 }
@@ -986,14 +986,14 @@ void build_package(lua_State* L, int env, int loaded, int policy_loaded) {
   lua_setfield(L, t, "preload");
   lua_createtable(L, 2, 0);
   lua_pushvalue(L, t);
-  lua_pushcclosure(L, preload_searcher, 1);
+  lua_pushcclosure(L, guarded<preload_searcher>, 1);
   lua_rawseti(L, -2, 1);
-  lua_pushcfunction(L, lua_file_searcher);
+  lua_pushcfunction(L, guarded<lua_file_searcher>);
   lua_rawseti(L, -2, 2);
   lua_setfield(L, t, "searchers");
   install_refused(L, t, "package");
   lua_pushvalue(L, t);
-  lua_pushcclosure(L, sandbox_require, 1);
+  lua_pushcclosure(L, guarded<sandbox_require>, 1);
   lua_setfield(L, env, "require");
   lua_setfield(L, env, "package");
   lua_pop(L, 1);
@@ -1086,11 +1086,11 @@ void watch_table(lua_State* L, int index, const char* label) {
   lua_setfield(L, -2, "__index");
   lua_pushvalue(L, backing);
   lua_pushstring(L, label);
-  lua_pushcclosure(L, watched_newindex, 2);
+  lua_pushcclosure(L, guarded<watched_newindex>, 2);
   lua_setfield(L, -2, "__newindex");
   lua_pushvalue(L, backing);
   lua_getfield(L, LUA_REGISTRYINDEX, "kumo-lint.next");
-  lua_pushcclosure(L, watched_pairs, 2);
+  lua_pushcclosure(L, guarded<watched_pairs>, 2);
   lua_setfield(L, -2, "__pairs");
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable");
@@ -1155,7 +1155,7 @@ void open_sandbox(lua_State* L) {
   charge_by_string_size(L, -1, {"date"});
   lua_pop(L, 1);
   charge_by_string_size(L, env, {"tonumber", "rawequal", "load"});
-  wrap_field(L, env, original_g, "collectgarbage", charged_collectgarbage);
+  wrap_field(L, env, original_g, "collectgarbage", guarded<charged_collectgarbage>);
   for (const char* name : {"string", "table", "math", "utf8", "coroutine", "io", "os", "debug", "package"}) {
     lua_getfield(L, env, name);
     lua_setfield(L, policy_loaded, name);
