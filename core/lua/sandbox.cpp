@@ -64,6 +64,11 @@ std::string checked_path(lua_State* L, int index, const char* what) {
                   std::string(what) + " of a " + std::to_string(len) +
                       "-byte path is blocked by kumo-lint's sandbox: paths are at most 4096 bytes");
   }
+  if (std::string_view(path, len).find('\0') != std::string_view::npos) {
+    // The checks would read one path and the kernel another (up to the NUL).
+    raise_pending(L, Code::sandbox_blocked,
+                  std::string(what) + " of a path holding a NUL byte is blocked by kumo-lint's sandbox");
+  }
   return std::string(path, len);
 }
 

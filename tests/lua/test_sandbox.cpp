@@ -192,3 +192,8 @@ TEST_CASE("sandbox: globals assigned at the top level are not shared-state findi
   CHECK(top_level_value("(function() X = 1; local n = 0; for k in pairs(_G) do n = n + 1 end; return n > 10 end)()") ==
         "true");
 }
+
+TEST_CASE("sandbox: a path holding a NUL byte is refused", "[sandbox]") {
+  CHECK(top_level_value("select(2, pcall(io.open, 'policy.lua\\0/../../etc/passwd'))")
+            .find("holding a NUL byte is blocked") != std::string::npos);
+}
