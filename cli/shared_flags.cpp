@@ -176,7 +176,7 @@ void add_simulation_options(CLI::App* cmd, SimulationFlags& f) {
 }
 
 void add_policy_run_flags(CLI::App* cmd, PolicyRunFlags& f) {
-  cmd->add_option("--lua-path", f.lua_path, "Another directory for require, also readable (repeatable)");
+  cmd->add_option("--lua-path", f.lua_path, "Another directory for require, also readable (repeatable); /opt/kumomta/share (KumoMTA's policy-extras) is searched after these when it exists");
   cmd->add_option("--allow-read", f.allow_read,
                   "A file or directory the policy may read besides its own directory (repeatable)");
   cmd->add_option("--env", f.env,

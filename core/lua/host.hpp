@@ -17,6 +17,9 @@ namespace kumo::lua {
 
 struct HostOptions {
   std::vector<std::string> lua_path;  // extra directories for require (and reading)
+  // Where kumod's packages install policy-extras (queue.lua, sources.lua,
+  // ...): searched by require after lua_path, when it exists, as kumod does.
+  std::string kumomta_share = "/opt/kumomta/share";
   std::vector<std::string> allow_read;  // more files or directories io.open may read
   std::map<std::string, std::string> env;  // os.getenv answers from here first
   std::uint64_t max_instructions = 100'000'000;  // per load and per handler call

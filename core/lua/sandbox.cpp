@@ -73,8 +73,15 @@ std::string checked_path(lua_State* L, int index, const char* what) {
 }
 
 void set_readable_roots(PolicyHost::State& st) {
-  std::vector<std::string> roots = {st.policy_dir};
-  roots.insert(roots.end(), st.options.lua_path.begin(), st.options.lua_path.end());
+  // require's directories, fixed now: the policy's, each --lua-path, then
+  // KumoMTA's installed share directory when this machine has one.
+  st.module_dirs = {st.policy_dir};
+  st.module_dirs.insert(st.module_dirs.end(), st.options.lua_path.begin(), st.options.lua_path.end());
+  std::error_code share_error;
+  if (!st.options.kumomta_share.empty() && fs::is_directory(st.options.kumomta_share, share_error)) {
+    st.module_dirs.push_back(st.options.kumomta_share);
+  }
+  std::vector<std::string> roots = st.module_dirs;
   roots.insert(roots.end(), st.options.allow_read.begin(), st.options.allow_read.end());
   st.readable_roots.clear();
   st.lexical_roots.clear();
@@ -606,6 +613,10 @@ int lua_file_searcher(lua_State* L) {
       return 2;
     }
   }
+  if (name.rfind("policy-extras.", 0) == 0) {
+    tried += "\n\tKumoMTA's helpers are installed in " + st.options.kumomta_share +
+             "/policy-extras; on a machine without them, give their parent directory with --lua-path DIR";
+  }
   lua_pushstring(L, tried.c_str());
   return 1;
 }
@@ -1123,10 +1134,6 @@ void watch_shared_state(lua_State* L) {
 }
 
 void open_sandbox(lua_State* L) {
-  auto& st = state_of(L);
-  st.module_dirs = {st.policy_dir};
-  st.module_dirs.insert(st.module_dirs.end(), st.options.lua_path.begin(), st.options.lua_path.end());
-
   // The host's private copy of the standard library.
   luaL_openlibs(L);
   lua_pushglobaltable(L);

@@ -197,3 +197,27 @@ TEST_CASE("sandbox: a path holding a NUL byte is refused", "[sandbox]") {
   CHECK(top_level_value("select(2, pcall(io.open, 'policy.lua\\0/../../etc/passwd'))")
             .find("holding a NUL byte is blocked") != std::string::npos);
 }
+
+TEST_CASE("sandbox: policy-extras modules are found as kumod finds them, or the error says where to look",
+          "[sandbox]") {
+  HostOptions none;
+  none.kumomta_share = "/nonexistent/kumo-lint-share";
+  std::string missing = top_level_value("select(2, pcall(require, 'policy-extras.queue'))", none);
+  CHECK(missing.find("module 'policy-extras.queue' not found") != std::string::npos);
+  CHECK(missing.find("installed in /nonexistent/kumo-lint-share/policy-extras; on a machine without them, give their "
+                     "parent directory with --lua-path DIR") != std::string::npos);
+
+  // A share directory laid out like /opt/kumomta/share.
+  TempDir share;
+  fs::create_directories(share.path / "policy-extras");
+  std::ofstream(share.path / "policy-extras" / "helper.lua") << "return { answer = 42 }\n";
+  HostOptions installed;
+  installed.kumomta_share = share.path.string();
+  CHECK(top_level_value("require('policy-extras.helper').answer", installed) == "42");
+  // --lua-path comes first.
+  TempDir own;
+  fs::create_directories(own.path / "policy-extras");
+  std::ofstream(own.path / "policy-extras" / "helper.lua") << "return { answer = 7 }\n";
+  installed.lua_path = {own.path.string()};
+  CHECK(top_level_value("require('policy-extras.helper').answer", installed) == "7");
+}
