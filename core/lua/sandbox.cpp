@@ -388,11 +388,17 @@ int sandbox_xpcall(lua_State* L) {
 
 // Calls the original (upvalue 1) with every argument, then re-raises a
 // limit error it may have turned into a return value (load, io.close).
-int call_original_then_rethrow(lua_State* L) {
+// [-0, +r, e] Calls the original (upvalue 1) with every argument, leaving
+// only its results.
+void call_original(lua_State* L) {
   int n = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, n, LUA_MULTRET);
+}
+
+int call_original_then_rethrow(lua_State* L) {
+  call_original(L);
   rethrow_if_fatal(L);
   return lua_gettop(L);
 }
@@ -401,10 +407,7 @@ int call_original_then_rethrow(lua_State* L) {
 // 1), but an error that ended the coroutine because of a limit goes on.
 int resume_or_close(lua_State* L) {
   lua_State* co = lua_tothread(L, 1);
-  int n = lua_gettop(L);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, n, LUA_MULTRET);
+  call_original(L);
   if (co != nullptr) {
     note_memory_error(L, lua_status(co));
   }
@@ -432,10 +435,7 @@ int charged_by_string_size(lua_State* L) {
     }
   }
   charge_steps(L, 1 + bytes / 16);
-  int n = lua_gettop(L);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, n, LUA_MULTRET);
+  call_original(L);
   return lua_gettop(L);
 }
 
@@ -487,7 +487,11 @@ int text_only_load(lua_State* L) {
 
 // [-0, +1, e] Compiles the file at `path` (confined) as text; the chunk is
 // named as the policy wrote the path. Raises on a compile error.
-void load_confined_file(lua_State* L, const std::string& path, const char* what) {
+// [-0, +1, e] Compiles the file at `path` (confined) as text, the chunk
+// named as the policy wrote the path; leaves the function, or the compile
+// error message, on top. Refuses files over the chunk cap; a limit reached
+// while compiling is raised.
+int compile_confined_file(lua_State* L, const std::string& path, const char* what) {
   std::string resolved = require_readable(L, path, what);
   push_file_contents(L, resolved, what);
   std::size_t len = 0;
@@ -502,6 +506,13 @@ void load_confined_file(lua_State* L, const std::string& path, const char* what)
   state_of(L).source_files[path] = resolved;
   if (status != LUA_OK) {
     rethrow_if_fatal(L);
+  }
+  return status;
+}
+
+// [-0, +1, e] The same, raising the compile error.
+void load_confined_file(lua_State* L, const std::string& path, const char* what) {
+  if (compile_confined_file(L, path, what) != LUA_OK) {
     lua_error(L);
   }
 }
@@ -514,15 +525,7 @@ int sandbox_loadfile(lua_State* L) {
   }
   std::string path = checked_path(L, 1, "loadfile");
   bool has_env = !lua_isnone(L, 3);
-  std::string resolved = require_readable(L, path, "loadfile");
-  push_file_contents(L, resolved, "loadfile");
-  std::size_t len = 0;
-  const char* text = lua_tolstring(L, -1, &len);
-  std::string chunk_name = "@" + path;
-  int status = luaL_loadbufferx(L, text, len, chunk_name.c_str(), "t");
-  state_of(L).source_files[path] = resolved;
-  if (status != LUA_OK) {
-    rethrow_if_fatal(L);
+  if (compile_confined_file(L, path, "loadfile") != LUA_OK) {
     lua_pushnil(L);
     lua_insert(L, -2);
     return 2;
