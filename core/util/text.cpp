@@ -150,6 +150,14 @@ std::string cut_text(std::string_view text, std::size_t max_bytes, std::size_t f
 }
 
 std::string escape_for_terminal(std::string_view text) {
+  // Most text is printable ASCII, which needs no escape: one scan, one copy.
+  bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x7f;
+  });
+  if (plain) {
+    return std::string(text);
+  }
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
