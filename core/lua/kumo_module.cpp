@@ -9,6 +9,7 @@
 #include "core/config/egress.hpp"
 #include "core/config/serialize.hpp"
 #include "core/lua/bridge.hpp"
+#include "core/lua/kumo_submodules.hpp"
 #include "core/values/duration.hpp"
 
 namespace kumo::lua {
@@ -194,13 +195,7 @@ int make_queue_config(lua_State* L) {
   return 1;
 }
 
-// [-0, +0, -] Locks the metatable on top: getmetatable answers false and
-// setmetatable refuses, so a policy can neither call __gc by hand (a use
-// after free) nor replace it (a finalizer that loops).
-void lock(lua_State* L) {
-  lua_pushboolean(L, 0);
-  lua_setfield(L, -2, "__metatable");
-}
+void lock(lua_State* L) { lock_metatable(L); }
 
 // Userdata holding a C++ object of type T whose fields read back from Lua
 // in serialized form, as KumoMTA's objects do (cfg.key, pairs(cfg)).
@@ -457,18 +452,6 @@ void register_metatables(lua_State* L) {
   lua_pop(L, 1);
 }
 
-// [-0, +1, m] A submodule table with `functions`.
-void push_module(lua_State* L, const char* name, const luaL_Reg* functions) {
-  lua_newtable(L);
-  set_functions(L, functions);
-  lua_pushstring(L, name);
-  lua_setfield(L, -2, "__kumo_lint_name");
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, guarded<not_modeled_index>);
-  lua_setfield(L, -2, "__index");
-  lock(L);
-  lua_setmetatable(L, -2);
-}
 
 const char* const k_recorded_calls[] = {
     "start_esmtp_listener", "start_http_listener", "define_spool", "suspend_delivery_when_spool_unhealthy",
@@ -482,6 +465,23 @@ const char* const k_recorded_calls[] = {
     "set_timeq_spawn_reinsertion", "validation_failed", "enable_memory_callstack_tracking"};
 
 }  // namespace
+
+void lock_metatable(lua_State* L) {
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+}
+
+void push_module(lua_State* L, const char* name, const luaL_Reg* functions) {
+  lua_newtable(L);
+  set_functions(L, functions);
+  lua_pushstring(L, name);
+  lua_setfield(L, -2, "__kumo_lint_name");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, guarded<not_modeled_index>);
+  lua_setfield(L, -2, "__index");
+  lock(L);
+  lua_setmetatable(L, -2);
+}
 
 void open_kumo(lua_State* L) {
   register_metatables(L);

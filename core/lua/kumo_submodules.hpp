@@ -1,0 +1,19 @@
+// The seams of the `kumo` module model: kumo_module.cpp builds the module
+// and calls each submodule's opener; each submodule (kumo.regex,
+// kumo.string, kumo.serde ...) lives in its own file.
+#pragma once
+
+#include "core/lua/bridge.hpp"
+
+namespace kumo::lua {
+
+// [-0, +0, -] Locks the metatable on top: getmetatable answers false and
+// setmetatable refuses, so a policy can neither call __gc by hand (a use
+// after free) nor replace it (a finalizer that loops).
+void lock_metatable(lua_State* L);
+
+// [-0, +1, m] A submodule table holding `functions`; indexing a name it
+// lacks yields a stand-in that explains itself when called (kumo.dns.x).
+void push_module(lua_State* L, const char* name, const luaL_Reg* functions);
+
+}  // namespace kumo::lua
