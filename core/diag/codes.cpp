@@ -72,6 +72,8 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
     {Code::timeout, "KQ912", S::error, "the run reached its wall-clock --timeout"},
     {Code::shared_state, "KQ913", S::warning,
      "a handler assigns a global or a kumo field: state shared across queues"},
+    {Code::degraded_call, "KQ914", S::warning,
+     "a call kumo-lint cannot make (DNS, HTTP, a command, an unmodeled kumo function) returned a neutral value"},
 }};
 
 constexpr bool table_in_enum_order() {

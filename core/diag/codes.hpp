@@ -74,6 +74,7 @@ enum class Code : std::size_t {
   invalid_queue_name,
   timeout,
   shared_state,
+  degraded_call,
   count_  // keep last
 };
 

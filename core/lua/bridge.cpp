@@ -1,4 +1,5 @@
 #include "core/lua/bridge.hpp"
+#include "core/lua/kumo_submodules.hpp"
 
 #include <algorithm>
 #include <set>
@@ -35,6 +36,30 @@ void raise_pending(lua_State* L, diag::Code code, const std::string& message) {
   lua_pushstring(L, message.c_str());
   lua_error(L);
   throw std::logic_error("unreachable: lua_error returned");
+}
+
+bool degrade_at_top_level(lua_State* L, const OutsideCall& call) {
+  auto& st = state_of(L);
+  auto where = current_location(L).value_or(diag::Location{st.policy_path, 0, std::nullopt});
+  if (!st.current_event) {
+    if (st.degraded_reported.insert({where.file, where.line}).second) {
+      add_side_diagnostic(st, diag::make_diagnostic(
+                                  diag::Code::degraded_call,
+                                  call.name + " " + call.needs + ": kumo-lint cannot make this call, so it returned " +
+                                      call.neutral + " and loading went on; what the policy derives from it may "
+                                      "differ from kumod's" + call.hint,
+                                  where));
+    }
+    return true;
+  }
+  st.degraded_if_caught = diag::make_diagnostic(
+      diag::Code::degraded_call,
+      call.name + " raised an error in the " + *st.current_event + " handler (it " + call.needs +
+          ", which kumo-lint cannot reach) and the policy caught it: this result may differ from kumod's" + call.hint,
+      where);
+  raise_pending(L, call.code_in_handler,
+                call.name + " " + call.needs + ": kumo-lint cannot make this call inside the " + *st.current_event +
+                    " handler, where its value decides the result" + call.hint);
 }
 
 namespace {
@@ -131,6 +156,12 @@ class Reader {
       Value v = value_from_json(config::to_kumo_json(obj->config));
       v.object_type = "QueueConfig";
       return v;
+    }
+    if (auto memoized = memoized_value(m_L, index)) {
+      return *memoized;
+    }
+    if (auto map = domain_map_value(m_L, index)) {
+      return *map;
     }
     Value v;
     v.kind = Value::Kind::userdata;

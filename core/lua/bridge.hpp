@@ -86,6 +86,11 @@ struct PolicyHost::State {
   std::optional<Refusal> last_refusal;  // Lua retries a refused allocation once, after a full collection
   std::size_t host_memory = 0;  // C++ memory held for the policy (copies of its values), under --max-memory
   std::set<std::pair<std::string, int>> shared_state_reported;  // KQ913, once per file:line
+  // KQ914: a call kumo-lint cannot make, raised inside a handler; reported
+  // as a warning if the policy catches the error (pcall), since the config
+  // it then builds may differ from kumod's.
+  std::optional<diag::Diagnostic> degraded_if_caught;
+  std::set<std::pair<std::string, int>> degraded_reported;  // KQ914 at the top level, once per file:line
 };
 
 // --- Interface ---
@@ -132,6 +137,22 @@ void record_arguments(lua_State* L, const char* level, int first, std::string_vi
 // Raises a Lua error for a call the sandbox or model refuses, recording
 // why so the report can use the right code. Never returns.
 [[noreturn]] void raise_pending(lua_State* L, diag::Code code, const std::string& message);
+
+// A call kumo-lint cannot make: it needs the outside world (DNS, HTTP, a
+// command) or is not modeled. Degrade, don't die: at the top level of the
+// policy it is a KQ914 warning (once per line) and the caller returns
+// `neutral`, a value in the shape kumod returns; inside a handler, where
+// the value decides the result, it raises `code_in_handler` (and leaves a
+// KQ914 warning in case the policy catches that error).
+struct OutsideCall {
+  std::string name;     // "kumo.dns.lookup_mx"
+  std::string needs;    // "needs DNS"
+  std::string neutral;  // "an empty answer"
+  diag::Code code_in_handler = diag::Code::not_modeled;
+  std::string hint;  // "; pass --dns FILE to answer it", or empty
+};
+// True at the top level (the caller pushes the neutral value); raises otherwise.
+bool degrade_at_top_level(lua_State* L, const OutsideCall& call);
 
 // [-0, +0, v] Counts `steps` units of work done inside a C function (a
 // pattern-matching step, a comparison, an element moved) against the

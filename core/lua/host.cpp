@@ -307,6 +307,7 @@ CallResult protected_call(PolicyHost::State& st, int nargs) {
   lua_insert(L, r.base + 1);
   st.instructions = 0;
   st.pending.reset();
+  st.degraded_if_caught.reset();
   st.fatal.reset();
   st.last_refusal.reset();
   st.error_location.reset();

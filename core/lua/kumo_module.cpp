@@ -370,28 +370,144 @@ int parse_duration(lua_State* L) {
   return 1;
 }
 
-// kumo.memoize(fn, params): kumo-lint is hermetic, so caching adds nothing;
-// the function itself is returned.
-int memoize(lua_State* L) {
-  luaL_checktype(L, 1, LUA_TFUNCTION);
-  lua_settop(L, 1);
-  return 1;
-}
 
 // Configuration calls a policy makes inside init: accepted, do nothing.
 int recorded_noop(lua_State*) { return 0; }
 
+// Fields of a stack frame KumoMTA leaves out (None) serialize as null.
+nlohmann::json optional_text(const char* s) { return s ? nlohmann::json(s) : nlohmann::json(); }
+nlohmann::json optional_line(int line) { return line >= 0 ? nlohmann::json(line) : nlohmann::json(); }
+
+// At most this many frames are listed (recursion can make the stack deep).
+constexpr int k_max_traceback_frames = 200;
+
+// kumo.traceback(level): the frames from `level` up (1 is the caller), as
+// KumoMTA lists them: a table per frame, absent fields null. typing.lua
+// reads short_src, curr_line, source and what to place its errors.
 int traceback(lua_State* L) {
-  luaL_traceback(L, L, nullptr, 1);
+  lua_Integer level = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, level >= 0, 1, "error converting Lua number to usize (out of range)");
+  nlohmann::json frames = nlohmann::json::array();
+  lua_Debug ar;
+  for (int n = static_cast<int>(std::min<lua_Integer>(level, INT32_MAX));
+       frames.size() < k_max_traceback_frames && lua_getstack(L, n, &ar) != 0; ++n) {
+    lua_getinfo(L, "nSlt", &ar);
+    frames.push_back({{"event", "Call"},
+                      {"name", optional_text(ar.name)},
+                      {"name_what", optional_text(ar.namewhat)},
+                      {"source", optional_text(ar.source)},
+                      {"short_src", ar.short_src},
+                      {"line_defined", optional_line(ar.linedefined)},
+                      {"last_line_defined", optional_line(ar.lastlinedefined)},
+                      {"what", optional_text(ar.what)},
+                      {"curr_line", optional_line(ar.currentline)},
+                      {"is_tail_call", ar.istailcall != 0}});
+  }
+  push_json(L, frames);
   return 1;
 }
 
-// A function of kumo that kumo-lint does not model; its upvalue is its name.
+// --- Calls kumo-lint cannot make ---------------------------------------------
+
+// [-0, +1, m] An empty list, as kumod returns one (array-marked).
+void push_empty_list(lua_State* L) {
+  lua_newtable(L);
+  luaL_setmetatable(L, k_array_mt);
+}
+
+// [-0, +1, m] lookup_mx's answer for a name with no MX hosts, in its shape.
+void push_empty_mx(lua_State* L) {
+  lua_createtable(L, 0, 7);
+  push_empty_list(L);
+  lua_setfield(L, -2, "hosts");
+  lua_newtable(L);
+  lua_setfield(L, -2, "by_pref");
+  lua_pushliteral(L, "");
+  lua_setfield(L, -2, "site_name");
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    lua_pushvalue(L, 2);  // argument 1 (the stand-in itself is argument 0)
+  } else {
+    lua_pushliteral(L, "");
+  }
+  lua_setfield(L, -2, "domain_name");
+  for (const char* flag : {"is_domain_literal", "is_secure", "is_mx"}) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, flag);
+  }
+}
+
+void push_nothing(lua_State* L) { lua_pushnil(L); }
+
+// What a call kumo-lint cannot make returns at the top level, by name.
+// `needs` says why it cannot be made; quiet calls only configure kumod's
+// runtime (or, like sleep, change nothing kumo-lint shows) and need no
+// warning. A name not listed returns a stand-in that can be called and
+// indexed further.
+struct NeutralCall {
+  const char* name;
+  const char* needs;
+  const char* neutral;
+  void (*push)(lua_State*);
+  bool quiet;
+};
+
+const NeutralCall k_neutral_calls[] = {
+    {"kumo.dns.lookup_mx", "needs DNS", "an answer with no MX hosts", push_empty_mx, false},
+    {"kumo.dns.lookup_addr", "needs DNS", "an empty list of addresses", push_empty_list, false},
+    {"kumo.dns.lookup_txt", "needs DNS", "an empty list of records", push_empty_list, false},
+    {"kumo.dns.lookup_ptr", "needs DNS", "an empty list of names", push_empty_list, false},
+    {"kumo.dns.rbl_lookup", "needs DNS", "nil (not listed)", push_nothing, false},
+    {"kumo.dns.define_resolver", "", "", push_nothing, true},
+    {"kumo.dns.configure_resolver", "", "", push_nothing, true},
+    {"kumo.dns.configure_unbound_resolver", "", "", push_nothing, true},
+    {"kumo.dns.load_resolv_conf", "", "", push_nothing, true},
+    {"kumo.sleep", "", "", push_nothing, true},
+    // kumod does not start tasks while it validates a policy either.
+    {"kumo.spawn_task", "", "", push_nothing, true},
+    {"kumo.spawn_thread_pool", "", "", push_nothing, true},
+};
+
+const NeutralCall* find_neutral(const std::string& name) {
+  for (const auto& n : k_neutral_calls) {
+    if (name == n.name) {
+      return &n;
+    }
+  }
+  return nullptr;
+}
+
+// Why a kumo.* function of this name cannot be called here.
+std::string needs_for(const std::string& name) {
+  for (const char* prefix : {"kumo.dns.", "kumo.http.", "kumo.redis.", "kumo.amqp.", "kumo.kafka.", "kumo.nats.",
+                             "kumo.sqlite.", "kumo.api.", "kumo.aws."}) {
+    if (name.rfind(prefix, 0) == 0) {
+      return "needs the outside world";
+    }
+  }
+  return "is not modeled by kumo-lint";
+}
+
+void push_not_modeled(lua_State* L, const std::string& name);
+
+// A function of kumo that kumo-lint cannot call; its upvalue is its name.
 int not_modeled_call(lua_State* L) {
   std::string name = lua_tostring(L, lua_upvalueindex(1));
-  raise_pending(L, Code::not_modeled,
-                name + " is not modeled by kumo-lint; it cannot be evaluated outside kumod (keep such calls out of "
-                       "get_queue_config, or report the need)");
+  const NeutralCall* neutral = find_neutral(name);
+  if (neutral != nullptr && neutral->quiet) {
+    return 0;
+  }
+  OutsideCall call{name, neutral ? neutral->needs : needs_for(name),
+                   neutral ? neutral->neutral : "a stand-in object", Code::not_modeled, ""};
+  if (call.needs == std::string("is not modeled by kumo-lint")) {
+    call.hint = " (keep such calls out of get_queue_config, or report the need)";
+  }
+  degrade_at_top_level(L, call);
+  if (neutral != nullptr) {
+    neutral->push(L);
+  } else {
+    push_not_modeled(L, name + "()");
+  }
+  return 1;
 }
 
 int not_modeled_index(lua_State* L);
@@ -500,7 +616,6 @@ void open_kumo(lua_State* L) {
                                 {"json_load", guarded<json_load>},
                                 {"json_encode", guarded<json_encode>},
                                 {"json_encode_pretty", guarded<json_encode_pretty>},
-                                {"memoize", guarded<memoize>},
                                 {"traceback", guarded<traceback>},
                                 {nullptr, nullptr}};
   set_functions(L, functions);
@@ -521,6 +636,7 @@ void open_kumo(lua_State* L) {
   const luaL_Reg time[] = {{"parse_duration", guarded<parse_duration>}, {nullptr, nullptr}};
   push_module(L, "kumo.time", time);
   lua_setfield(L, -2, "time");
+  open_kumo_memo(L, -1);
 
   // Anything else is a stand-in that explains itself when called.
   lua_createtable(L, 0, 1);

@@ -16,4 +16,18 @@ void lock_metatable(lua_State* L);
 // lacks yields a stand-in that explains itself when called (kumo.dns.x).
 void push_module(lua_State* L, const char* name, const luaL_Reg* functions);
 
+// [-0, +0, e] kumo.memoize and kumo.domain_map (kumo_memo.cpp), set on the
+// kumo table at `kumo_index`.
+void open_kumo_memo(lua_State* L, int kumo_index);
+
+// [-0, +1, m] Pushes a memoized (frozen) value as kumod hands it back:
+// tables as read-through MemoizedTable objects.
+void push_frozen(lua_State* L, const Value& v);
+
+// The frozen value of a MemoizedTable or DomainMap object at `index`
+// (read_value materializes them, as kumod does for a userdata with
+// __pairs), or nullopt for any other value.
+std::optional<Value> memoized_value(lua_State* L, int index);
+std::optional<Value> domain_map_value(lua_State* L, int index);
+
 }  // namespace kumo::lua

@@ -15,6 +15,7 @@
 
 #include "core/lua/bounded_lib.hpp"
 #include "core/lua/bridge.hpp"
+#include "core/lua/kumo_submodules.hpp"
 #include "core/util/text.hpp"
 
 namespace kumo::lua {
@@ -276,6 +277,76 @@ int blocked(lua_State* L) {
                 what + " is blocked by kumo-lint's sandbox: " + lua_tostring(L, lua_upvalueindex(2)));
 }
 
+// --- io.popen: degraded, never run ------------------------------------------
+
+int returns_nothing(lua_State* L) {
+  lua_pushnil(L);
+  return 1;
+}
+
+int returns_self(lua_State* L) {
+  lua_settop(L, 1);
+  return 1;
+}
+
+// read() at the end of the output: "" for "a" (all), nil for anything else.
+int read_at_end(lua_State* L) {
+  const char* format = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "l";
+  if (format[0] == '*') {
+    ++format;
+  }
+  if (format[0] == 'a') {
+    lua_pushliteral(L, "");
+  } else {
+    lua_pushnil(L);
+  }
+  return 1;
+}
+
+int lines_of_nothing(lua_State* L) {
+  lua_pushcfunction(L, guarded<returns_nothing>);
+  return 1;
+}
+
+// close() of a shell whose command was not found: nil, "exit", 127.
+int close_not_found(lua_State* L) {
+  lua_pushnil(L);
+  lua_pushliteral(L, "exit");
+  lua_pushinteger(L, 127);
+  return 3;
+}
+
+// [-0, +1, m] A stand-in for the file io.popen returns when the command
+// does not exist: reading gives nothing, closing reports exit status 127.
+void push_finished_process(lua_State* L) {
+  lua_newtable(L);
+  lua_createtable(L, 0, 2);
+  lua_createtable(L, 0, 7);
+  const luaL_Reg methods[] = {{"lines", guarded<lines_of_nothing>}, {"read", guarded<read_at_end>},
+                              {"close", guarded<close_not_found>},  {"write", guarded<returns_self>},
+                              {"flush", guarded<returns_self>},     {"setvbuf", guarded<returns_self>},
+                              {"seek", guarded<returns_nothing>},   {nullptr, nullptr}};
+  luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, "__index");
+  lock_metatable(L);
+  lua_setmetatable(L, -2);
+}
+
+// io.popen never runs a command. At the top level it returns the stand-in
+// (with a KQ914 warning), so a module that probes the system while loading
+// (docker_utils.lua) degrades instead of making the policy unloadable.
+int degraded_popen(lua_State* L) {
+  std::size_t len = 0;
+  const char* command = luaL_checklstring(L, 1, &len);
+  std::string shown = util::cut_text(std::string(command, std::min<std::size_t>(len, 200)), 80, len);
+  degrade_at_top_level(L, OutsideCall{"io.popen('" + shown + "')", "runs a command",
+                                      "a command that printed nothing and exited with status 127 (as on a "
+                                      "system without it)",
+                                      Code::sandbox_blocked, ""});
+  push_finished_process(L);
+  return 1;
+}
+
 // Every function the sandbox refuses by name, and why (docs/sandbox.md
 // lists them): installed in the policy's library tables by install_refused.
 struct Refused {
@@ -284,7 +355,6 @@ struct Refused {
   const char* why;
 };
 constexpr Refused k_refused[] = {
-    {"io", "popen", "policies cannot run commands"},
     {"io", "output", "policy output is captured, not written to files"},
     {"io", "tmpfile", "policies cannot create files"},
     {"io", "read", "standard input belongs to kumo-lint (it may carry --queues-file -)"},
@@ -337,7 +407,14 @@ void note_memory_error(lua_State* L, int status) {
 }
 
 // The policy caught an error: whatever special code it carried is void.
-void forget_caught_error(lua_State* L) { state_of(L).pending.reset(); }
+void forget_caught_error(lua_State* L) {
+  auto& st = state_of(L);
+  st.pending.reset();
+  if (st.degraded_if_caught) {
+    add_side_diagnostic(st, std::move(*st.degraded_if_caught));
+    st.degraded_if_caught.reset();
+  }
+}
 
 int finish_pcall(lua_State* L, int status, lua_KContext extra) {
   if (status != LUA_OK && status != LUA_YIELD) {
@@ -958,6 +1035,8 @@ void build_io(lua_State* L, int env, int loaded) {
   push_input_stream(L);
   lua_setfield(L, t, "stdin");
   install_refused(L, t, "io");
+  lua_pushcfunction(L, guarded<degraded_popen>);
+  lua_setfield(L, t, "popen");
   lua_setfield(L, env, "io");
   lua_pop(L, 1);
 }

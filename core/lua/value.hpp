@@ -33,7 +33,10 @@ struct Value {
   double number = 0;
   std::string string;  // bytes, not necessarily UTF-8
   std::shared_ptr<const Table> table;
-  std::string object_type;  // for userdata and materialized kumo objects, e.g. "QueueConfig"
+  std::string object_type;
+  // A kumo object kept by value where kumod keeps it (a DomainMap inside a
+  // memoized value); opaque outside core/lua.
+  std::shared_ptr<const void> native;  // for userdata and materialized kumo objects, e.g. "QueueConfig"
 
   static Value make_string(std::string s) {
     Value v;

@@ -144,12 +144,54 @@ TEST_CASE("after a memory error the state recovers for the next queue", "[lua_ho
   CHECK(next.config);
 }
 
-TEST_CASE("unmodeled kumo functions explain themselves when called", "[lua_host]") {
-  Loaded p(k_prelude + "local ok, err = pcall(kumo.dns.lookup_mx, 'x')\nprint(err)\n"
-                       "print(type(kumo.start_esmtp_listener), kumo.version)\n");
+TEST_CASE("at the top level, calls kumo-lint cannot make degrade to neutral values with a KQ914 warning",
+          "[lua_host]") {
+  Loaded p(k_prelude + "local mx = kumo.dns.lookup_mx('gmail.com')\n"
+                       "print(#mx.hosts, mx.site_name, mx.domain_name, mx.is_mx)\n"
+                       "local c = kumo.frobnicate { x = 1 }\nprint(type(c), type(c.field))\n"
+                       "kumo.sleep(30)\nkumo.spawn_task { event_name = 'x', args = {} }\n"
+                       "print(type(kumo.start_esmtp_listener), kumo.version)\n"
+                       "for i = 1, 2 do kumo.dns.lookup_addr('a') end\n");
   REQUIRE(p.result.ok);
-  CHECK(p.result.logs[0].text.rfind("kumo.dns.lookup_mx is not modeled by kumo-lint", 0) == 0);
-  CHECK(p.result.logs[1].text == "function\t2026.08.04-3ebc1e85");
+  REQUIRE(p.result.logs.size() == 3);
+  CHECK(p.result.logs[0].text == "0\t\tgmail.com\tfalse");
+  CHECK(p.result.logs[1].text == "table\ttable");
+  CHECK(p.result.logs[2].text == "function\t2026.08.04-3ebc1e85");
+  // lookup_mx, frobnicate, lookup_addr (once for its line); sleep and
+  // spawn_task change nothing kumo-lint shows.
+  REQUIRE(p.result.diagnostics.size() == 3);
+  CHECK(p.result.diagnostics[0].code == "KQ914");
+  CHECK(p.result.diagnostics[0].location.line == 2);
+  CHECK(p.result.diagnostics[0].message ==
+        "kumo.dns.lookup_mx needs DNS: kumo-lint cannot make this call, so it returned an answer with no MX hosts "
+        "and loading went on; what the policy derives from it may differ from kumod's");
+  CHECK(p.result.diagnostics[1].message.rfind("kumo.frobnicate is not modeled by kumo-lint: kumo-lint cannot make "
+                                              "this call, so it returned a stand-in object",
+                                              0) == 0);
+  CHECK(p.result.diagnostics[2].location.line == 9);
+}
+
+TEST_CASE("inside a handler such calls fail the queue, or warn when the policy catches the error", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function(d)\n"
+                       "  if d == 'caught.com' then\n"
+                       "    local ok = pcall(kumo.dns.lookup_mx, d)\n"
+                       "    return kumo.make_queue_config { provider_name = ok and 'x' or nil }\n"
+                       "  end\n"
+                       "  return kumo.make_queue_config { provider_name = kumo.dns.lookup_mx(d).site_name }\n"
+                       "end)\n");
+  REQUIRE(p.result.ok);
+  auto failed = p.host.evaluate(queue("a.com"));
+  CHECK_FALSE(failed.config);
+  REQUIRE(failed.diagnostics.size() == 1);
+  CHECK(failed.diagnostics[0].code == "KQ906");
+  CHECK(failed.diagnostics[0].location.line == 7);
+  auto caught = p.host.evaluate(queue("caught.com"));
+  REQUIRE(caught.config);
+  REQUIRE(caught.diagnostics.size() == 1);
+  CHECK(caught.diagnostics[0].code == "KQ914");
+  CHECK(caught.diagnostics[0].location.line == 4);
+  CHECK(caught.diagnostics[0].message.rfind("kumo.dns.lookup_mx raised an error in the get_queue_config handler", 0) ==
+        0);
 }
 
 TEST_CASE("require finds modules next to the policy", "[lua_host]") {

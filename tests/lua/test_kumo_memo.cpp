@@ -1,0 +1,104 @@
+// kumo.domain_map and kumo.memoize: KumoMTA's memoized values (tables come
+// back as read-through objects), with vectors from KumoMTA's own tests.
+#include <catch2/catch.hpp>
+
+#include "core/lua/host.hpp"
+
+using kumo::lua::HostOptions;
+using kumo::lua::PolicyHost;
+
+namespace {
+
+// The lines the policy printed while loading (each print's fields joined by tabs).
+std::vector<std::string> printed(const std::string& body) {
+  PolicyHost host{HostOptions{}};
+  auto result = host.load(KUMO_LINT_SOURCE_DIR "/testdata/inline.lua", "local kumo = require 'kumo'\n" + body);
+  std::vector<std::string> lines;
+  for (const auto& l : result.logs) {
+    lines.push_back(l.text);
+  }
+  for (const auto& d : result.diagnostics) {
+    lines.push_back(d.code + ": " + d.message);
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("domain_map: exact keys, wildcards one level or more, intermediate nodes hide the wildcard",
+          "[kumo_memo]") {
+  auto out = printed(
+      "local m = kumo.domain_map.new { ['*.example.com'] = 42, ['example.com'] = 24,\n"
+      "  ['omg.wtf.woot.example.com'] = 128 }\n"
+      "print(m['foo.com'], m['example.com'], m['lemon.example.com'], m['lemon.cake.example.com'])\n"
+      "print(m['woot.example.com'], m['wtf.woot.example.com'], m['omg.wtf.woot.example.com'])\n"
+      "print(m['EXAMPLE.COM'], m['com'])\n");
+  REQUIRE(out.size() == 3);
+  CHECK(out[0] == "nil\t24\t42\t42");
+  CHECK(out[1] == "nil\tnil\t128");
+  CHECK(out[2] == "nil\tnil");  // labels match case-sensitively, as in kumod
+}
+
+TEST_CASE("domain_map: assignment adds keys; values are frozen copies", "[kumo_memo]") {
+  auto out = printed(
+      "local src = { max_age = '1d' }\n"
+      "local m = kumo.domain_map.new { ['a.com'] = src }\n"
+      "src.max_age = '2d'\n"
+      "m['*.b.com'] = { x = { 1, 2 } }\n"
+      "local a = m['a.com']\n"
+      "print(type(a), a.max_age, m['c.b.com'].x[2], #m['c.b.com'].x, kumo.domain_map.new()['x'])\n"
+      "print(pcall(function() return m[{}] end))\n");
+  REQUIRE(out.size() == 2);
+  CHECK(out[0] == "userdata\t1d\t2\t2\tnil");
+  CHECK(out[1] == "false\t" KUMO_LINT_SOURCE_DIR "/testdata/inline.lua:8: error converting Lua table to String");
+}
+
+TEST_CASE("memoized tables: read through, write unshares, pairs in key order, len counts entries",
+          "[kumo_memo]") {
+  auto out = printed(
+      "local m = kumo.domain_map.new { d = { b = 2, a = 1, [1] = 'x', [3] = 'y' } }\n"
+      "local t = m.d\n"
+      "local keys = {}\n"
+      "for k, v in pairs(t) do keys[#keys + 1] = tostring(k) .. '=' .. tostring(v) end\n"
+      "print(table.concat(keys, ' '), #t)\n"
+      "t.c = nil\n"
+      "print(t.c, m.d.c, #t)\n"
+      "local s = kumo.domain_map.new { d = { b = 2, a = 1 } }.d\n"
+      "s.c = nil\n"
+      "print(kumo.json_encode(s))\n");
+  REQUIRE(out.size() == 3);
+  CHECK(out[0] == "1=x 3=y a=1 b=2\t4");
+  // A nil assignment stores JSON null (kumod converts nil to a CacheValue);
+  // the map's own copy is unchanged.
+  CHECK(out[1] == "userdata: (nil)\tnil\t5");
+  CHECK(out[2] == "{\"a\":1,\"b\":2,\"c\":null}");
+}
+
+TEST_CASE("memoize: one call per distinct arguments; several results come back as one list", "[kumo_memo]") {
+  auto out = printed(
+      "local calls = 0\n"
+      "local f = kumo.memoize(function(a, b) calls = calls + 1; return a, { b = b } end,\n"
+      "  { name = 'test', ttl = '1 minute', capacity = 2 })\n"
+      "local r = f(1, 'x'); f(1, 'x'); f(2, 'x'); f(3, 'x'); f(1, 'x')\n"
+      "print(calls, type(r), r[1], r[2].b)\n"
+      "local g = kumo.memoize(function() end, { name = 'g', ttl = 60, capacity = 1 })\n"
+      "print(g())\n");
+  REQUIRE(out.size() == 2);
+  // 1 (miss), 1 (hit), 2, 3 (evicts 1), 1 (miss again): 4 calls.
+  CHECK(out[0] == "4\ttable\t1\tx");
+  CHECK(out[1] == "nil");
+}
+
+TEST_CASE("memoize: parameters are checked as kumod reads them", "[kumo_memo]") {
+  auto out = printed(
+      "print(pcall(kumo.memoize, print, { name = 'x', ttl = '1m' }))\n"
+      "print(pcall(kumo.memoize, print, { name = 'x', ttl = '1m', capacity = 1, typo = true }))\n"
+      "print(pcall(kumo.memoize, print, { name = 'x', ttl = 'soon', capacity = 1 }))\n"
+      "local f = kumo.memoize(function(x) return x end, { name = 'x', ttl = '1m', capacity = 1 })\n"
+      "print(pcall(f, print))\n");
+  REQUIRE(out.size() == 4);
+  CHECK(out[0] == "false\tmissing field `capacity`, while processing {\"name\":\"x\",\"ttl\":\"1m\"}");
+  CHECK(out[1].rfind("false\tunknown field `typo`, expected one of `ttl`, `capacity`, `name`", 0) == 0);
+  CHECK(out[2].rfind("false\tttl: not a valid duration", 0) == 0);
+  CHECK(out[3] == "false\tunsupported value type `function`");
+}
