@@ -1,5 +1,7 @@
 #include "cli/shared_flags.hpp"
 
+#include <filesystem>
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -179,6 +181,11 @@ void add_policy_run_flags(CLI::App* cmd, PolicyRunFlags& f) {
   cmd->add_option("--lua-path", f.lua_path, "Another directory for require, also readable (repeatable); /opt/kumomta/share (KumoMTA's policy-extras) is searched after these when it exists");
   cmd->add_option("--allow-read", f.allow_read,
                   "A file or directory the policy may read besides its own directory (repeatable)");
+  cmd->add_option("--map-path", f.map_path,
+                  "FROM=TO (repeatable): reads under the absolute directory FROM, a path the policy names as "
+                  "installed (/opt/kumomta/etc/policy), come from the directory TO (relative to the working "
+                  "directory) instead; TO becomes readable")
+      ->type_name("FROM=TO");
   cmd->add_option("--env", f.env,
                   "What os.getenv sees, nothing else (repeatable): NAME=VALUE, or NAME to pass the real "
                   "environment's NAME through");
@@ -189,10 +196,41 @@ void add_policy_run_flags(CLI::App* cmd, PolicyRunFlags& f) {
                      "Wall-clock limit in seconds for running the policy, all queues");
 }
 
+namespace {
+
+// --map-path FROM=TO: FROM absolute (it names where kumod would find the
+// file), TO any directory; both normalized so a mapping matches however
+// the policy spells the path.
+lua::HostOptions::PathMap parse_path_map(const std::string& entry) {
+  const auto eq = entry.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == entry.size()) {
+    throw UsageError("--map-path " + entry + ": expected FROM=TO, e.g. /opt/kumomta/etc/policy=deploy/policy");
+  }
+  std::filesystem::path from(entry.substr(0, eq));
+  if (!from.is_absolute()) {
+    throw UsageError("--map-path " + entry + ": FROM must be an absolute directory, as the policy names it");
+  }
+  std::string to = entry.substr(eq + 1);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(to, ec)) {
+    throw UsageError("--map-path " + entry + ": TO (" + to + ") is not a directory");
+  }
+  std::string normalized = from.lexically_normal().string();
+  while (normalized.size() > 1 && normalized.back() == '/') {
+    normalized.pop_back();
+  }
+  return {normalized, to};
+}
+
+}  // namespace
+
 lua::HostOptions host_options(const PolicyRunFlags& f) {
   lua::HostOptions o;
   o.lua_path = f.lua_path;
   o.allow_read = f.allow_read;
+  for (const auto& entry : f.map_path) {
+    o.map_path.push_back(parse_path_map(entry));
+  }
   for (const auto& entry : f.env) {
     const auto eq = entry.find('=');
     const std::string name = entry.substr(0, eq);

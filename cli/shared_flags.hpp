@@ -53,6 +53,7 @@ CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, double& ta
 struct PolicyRunFlags {
   std::vector<std::string> lua_path;
   std::vector<std::string> allow_read;
+  std::vector<std::string> map_path;  // FROM=TO
   std::vector<std::string> env;  // NAME=VALUE, or NAME: the real environment's NAME
   std::uint64_t max_instructions = 100'000'000;
   std::uint64_t max_memory_mib = 512;

@@ -90,6 +90,7 @@ struct PolicyHost::State {
   // as a warning if the policy catches the error (pcall), since the config
   // it then builds may differ from kumod's.
   std::optional<diag::Diagnostic> degraded_if_caught;
+  std::uint64_t next_object_id = 0;  // tostring names objects by first-seen number, never by address
   std::set<std::pair<std::string, int>> degraded_reported;  // KQ914 at the top level, once per file:line
 };
 
@@ -178,6 +179,7 @@ struct ConfinedPath {
 // io.open, io.lines, kumo.json_load): outside the readable roots as written
 // → outside (the file system is not consulted); then resolved (.., symbolic
 // links) and confined again; then it must be a regular file.
+// A path under a --map-path FROM is first rewritten under its TO.
 ConfinedPath confine(const PolicyHost::State& st, const std::string& path);
 
 // [-0, +0, -] Counts `steps` against the --max-instructions budget without
@@ -242,6 +244,14 @@ void add_side_diagnostic(PolicyHost::State& st, diag::Diagnostic d);
 // module) from a handler is reported (KQ913), since in kumod such state
 // depends on which pooled Lua context serves the queue.
 void watch_shared_state(lua_State* L);
+
+// [-0, +1, e] luaL_tolstring, except that a table, function, userdata or
+// thread without __tostring reads "table: 0x00000001", numbered in the
+// order first seen, where Lua prints its address (which changes from run
+// to run: output must be byte-identical).
+const char* stable_tolstring(lua_State* L, int index, std::size_t* len);
+// [-0, +1, m] "<kind>: 0x0000000N" for the object at `index`.
+void push_stable_name(lua_State* L, int index, const char* kind);
 
 // Installs the sandboxed standard library (print/io capture, blocked
 // functions, text-only loading, require from the policy directory).

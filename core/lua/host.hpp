@@ -21,6 +21,13 @@ struct HostOptions {
   // ...): searched by require after lua_path, when it exists, as kumod does.
   std::string kumomta_share = "/opt/kumomta/share";
   std::vector<std::string> allow_read;  // more files or directories io.open may read
+  // --map-path: reads under an absolute directory FROM (a path the policy
+  // names as installed, /opt/kumomta/etc/policy) come from TO instead.
+  struct PathMap {
+    std::string from;  // absolute, normalized
+    std::string to;    // as given (relative to the working directory)
+  };
+  std::vector<PathMap> map_path;
   std::map<std::string, std::string> env;  // os.getenv answers from here first
   std::uint64_t max_instructions = 100'000'000;  // per load and per handler call
   std::size_t max_memory = 512u << 20;           // bytes for the whole Lua state

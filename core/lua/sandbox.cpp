@@ -9,7 +9,11 @@
 // closures, which Lua code cannot read without debug.getupvalue.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <string_view>
 
@@ -55,6 +59,17 @@ std::string short_path(const std::string& path) {
   return path.size() <= k_max ? path : path.substr(0, k_max) + "...";
 }
 
+// A path under a --map-path FROM, rewritten under its TO; any other unchanged.
+std::string apply_path_map(const PolicyHost::State& st, const std::string& lexical) {
+  for (const auto& m : st.options.map_path) {
+    if (is_under(lexical, m.from)) {
+      std::string to = lexical_absolute(m.to);
+      return to.empty() ? lexical : lexical_absolute(to + lexical.substr(m.from.size()));
+    }
+  }
+  return lexical;
+}
+
 }  // namespace
 
 std::string checked_path(lua_State* L, int index, const char* what) {
@@ -79,11 +94,15 @@ void set_readable_roots(PolicyHost::State& st) {
   st.module_dirs = {st.policy_dir};
   st.module_dirs.insert(st.module_dirs.end(), st.options.lua_path.begin(), st.options.lua_path.end());
   std::error_code share_error;
-  if (!st.options.kumomta_share.empty() && fs::is_directory(st.options.kumomta_share, share_error)) {
-    st.module_dirs.push_back(st.options.kumomta_share);
+  std::string share = st.options.kumomta_share.empty() ? "" : apply_path_map(st, st.options.kumomta_share);
+  if (!share.empty() && fs::is_directory(share, share_error)) {
+    st.module_dirs.push_back(share);
   }
   std::vector<std::string> roots = st.module_dirs;
   roots.insert(roots.end(), st.options.allow_read.begin(), st.options.allow_read.end());
+  for (const auto& m : st.options.map_path) {
+    roots.push_back(m.to);
+  }
   st.readable_roots.clear();
   st.lexical_roots.clear();
   for (const auto& r : roots) {
@@ -102,6 +121,9 @@ void set_readable_roots(PolicyHost::State& st) {
 ConfinedPath confine(const PolicyHost::State& st, const std::string& path) {
   ConfinedPath out;
   std::string lexical = lexical_absolute(path);
+  if (!lexical.empty()) {
+    lexical = apply_path_map(st, lexical);
+  }
   // Outside every root as written: refused before the file system is even
   // asked, so a policy cannot probe which files exist elsewhere.
   if (lexical.empty() || !under_any(lexical, st.lexical_roots)) {
@@ -128,21 +150,39 @@ ConfinedPath confine(const PolicyHost::State& st, const std::string& path) {
   return out;
 }
 
+// Where kumod's packages install KumoMTA: policies name their data files
+// there (queues.toml, sources.toml, shaping.toml).
+constexpr const char* k_installed_root = "/opt/kumomta";
+
 std::string require_readable(lua_State* L, const std::string& path, const char* what) {
   ConfinedPath c = confine(state_of(L), path);
   std::string call = std::string(what) + "(\"" + short_path(path) + "\")";
   switch (c.status) {
     case ConfinedPath::Status::ok: return c.resolved;
-    case ConfinedPath::Status::missing:
-      raise_pending(L, Code::sandbox_blocked, call + ": no such file under the readable directories");
+    case ConfinedPath::Status::missing: {
+      std::string lexical = lexical_absolute(path);
+      std::string mapped = lexical.empty() ? lexical : apply_path_map(state_of(L), lexical);
+      raise_pending(L, Code::sandbox_blocked,
+                    call + (mapped != lexical ? ": no such file (read as " + short_path(mapped) + ", by --map-path)"
+                                              : ": no such file under the readable directories"));
+    }
     case ConfinedPath::Status::not_regular:
       raise_pending(L, Code::sandbox_blocked,
                     call + " is blocked by kumo-lint's sandbox: not a regular file (a directory, FIFO or device)");
     case ConfinedPath::Status::outside: break;
   }
+  std::string lexical = lexical_absolute(path);
+  if (is_under(lexical, k_installed_root)) {
+    // An installed path (queue_module:setup { '/opt/kumomta/etc/policy/queues.toml' }):
+    // in a checkout the file lives elsewhere.
+    std::string dir = fs::path(lexical).parent_path().string();
+    raise_pending(L, Code::sandbox_blocked,
+                  call + ": an installed KumoMTA path that kumo-lint does not read; point it at your copy with "
+                         "--map-path " + short_path(dir) + "=DIR (DIR relative to the working directory)");
+  }
   raise_pending(L, Code::sandbox_blocked,
                 call + " is blocked by kumo-lint's sandbox: policies may read files under their own directory, "
-                       "--lua-path and --allow-read only (after resolving .. and symbolic links)");
+                       "--lua-path, --allow-read and --map-path only (after resolving .. and symbolic links)");
 }
 
 void push_file_contents(lua_State* L, const std::string& resolved, const char* what) {
@@ -197,6 +237,287 @@ struct Joined {
   std::size_t full_size = 0;
 };
 
+// --- Determinism: no addresses, no clock, no unseeded randomness -------------
+
+constexpr char k_object_ids[] = "kumo-lint.object_ids";
+
+// The object's number in first-seen order (a weak table keeps them), so
+// that "table: 0x..." reads the same on every run instead of an address.
+lua_Integer object_id(lua_State* L, int index) {
+  index = lua_absindex(L, index);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, k_object_ids) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, k_object_ids);
+  }
+  lua_pushvalue(L, index);
+  lua_Integer id = 0;
+  if (lua_rawget(L, -2) == LUA_TNUMBER) {
+    id = lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    return id;
+  }
+  lua_pop(L, 1);
+  id = static_cast<lua_Integer>(++state_of(L).next_object_id);
+  lua_pushvalue(L, index);
+  lua_pushinteger(L, id);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+  return id;
+}
+
+bool has_identity(lua_State* L, int index) {
+  int type = lua_type(L, index);
+  return type == LUA_TTABLE || type == LUA_TFUNCTION || type == LUA_TUSERDATA || type == LUA_TTHREAD;
+}
+
+}  // namespace
+
+void push_stable_name(lua_State* L, int index, const char* kind) {
+  char id[32];
+  std::snprintf(id, sizeof id, ": 0x%08llx", static_cast<unsigned long long>(object_id(L, index)));
+  lua_pushfstring(L, "%s%s", kind, id);
+}
+
+const char* stable_tolstring(lua_State* L, int index, std::size_t* len) {
+  index = lua_absindex(L, index);
+  if (!has_identity(L, index) || luaL_getmetafield(L, index, "__tostring") != LUA_TNIL) {
+    if (has_identity(L, index)) {
+      lua_pop(L, 1);
+    }
+    return luaL_tolstring(L, index, len);
+  }
+  int name_type = luaL_getmetafield(L, index, "__name");
+  const char* kind = name_type == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, index);
+  push_stable_name(L, index, kind);
+  if (name_type != LUA_TNIL) {
+    lua_remove(L, -2);
+  }
+  return lua_tolstring(L, -1, len);
+}
+
+namespace {
+
+int stable_tostring(lua_State* L) {
+  luaL_checkany(L, 1);
+  stable_tolstring(L, 1, nullptr);
+  return 1;
+}
+
+// string.format with %s of an object and %p of anything naming it by its
+// first-seen number, as tostring does: the original's addresses would
+// change from run to run. Upvalue 1: the original format.
+int stable_format(lua_State* L) {
+  std::size_t len = 0;
+  const char* fmt = luaL_checklstring(L, 1, &len);
+  std::string rewritten;
+  int arg = 1;
+  for (std::size_t i = 0; i < len; ++i) {
+    rewritten.push_back(fmt[i]);
+    if (fmt[i] != '%') {
+      continue;
+    }
+    if (i + 1 < len && fmt[i + 1] == '%') {
+      rewritten.push_back(fmt[++i]);
+      continue;
+    }
+    ++arg;
+    std::size_t j = i + 1;
+    while (j < len && std::strchr("-+ #0123456789.", fmt[j]) != nullptr) {
+      rewritten.push_back(fmt[j++]);
+    }
+    if (j >= len) {
+      break;
+    }
+    char conversion = fmt[j];
+    i = j;
+    if (conversion == 'p' && arg <= lua_gettop(L)) {
+      conversion = 's';
+      if (has_identity(L, arg) || lua_type(L, arg) == LUA_TSTRING) {
+        push_stable_name(L, arg, luaL_typename(L, arg));
+      } else {
+        lua_pushliteral(L, "(null)");
+      }
+      lua_replace(L, arg);
+    } else if (conversion == 's' && arg <= lua_gettop(L) && has_identity(L, arg)) {
+      stable_tolstring(L, arg, nullptr);
+      lua_replace(L, arg);
+    }
+    rewritten.push_back(conversion);
+  }
+  lua_pushlstring(L, rewritten.data(), rewritten.size());
+  lua_replace(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+// pairs in a fixed order. Lua seeds its string hash from the clock and
+// addresses, so plain pairs visits string keys in a different order on
+// every run, and a policy whose result depends on that order ("the first
+// pattern that matches") would give different configs from run to run.
+// Keys are visited as kumo-lint sorts everywhere: numbers ascending,
+// strings bytewise, booleans, then other objects in first-seen order. A
+// key removed during the loop is skipped, as with next.
+struct SortKey {
+  int rank = 0;  // 0 number, 1 string, 2 boolean, 3 object
+  double number = 0;
+  lua_Integer integer = 0;
+  bool is_integer = false;
+  std::string_view text;
+  lua_Integer id = 0;
+  int slot = 0;  // index in the key array
+};
+
+bool sort_key_less(const SortKey& a, const SortKey& b) {
+  if (a.rank != b.rank) {
+    return a.rank < b.rank;
+  }
+  switch (a.rank) {
+    case 0:
+      if (a.is_integer && b.is_integer) {
+        return a.integer < b.integer;
+      }
+      return a.number < b.number;
+    case 1: return a.text < b.text;
+    default: return a.id < b.id;
+  }
+}
+
+// The iterator: upvalues 1 the table, 2 the sorted keys, 3 the position.
+int sorted_next(lua_State* L) {
+  lua_Integer position = lua_tointeger(L, lua_upvalueindex(3));
+  lua_Integer count = static_cast<lua_Integer>(lua_rawlen(L, lua_upvalueindex(2)));
+  while (position < count) {
+    ++position;
+    lua_rawgeti(L, lua_upvalueindex(2), position);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) {
+      lua_pushinteger(L, position);
+      lua_replace(L, lua_upvalueindex(3));
+      return 2;
+    }
+    lua_pop(L, 2);
+  }
+  lua_pushinteger(L, position);
+  lua_replace(L, lua_upvalueindex(3));
+  lua_pushnil(L);
+  return 1;
+}
+
+int sorted_pairs(lua_State* L) {
+  if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 3);
+    return 3;
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  lua_newtable(L);  // 2: the keys, in table order for now
+  int n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 1) != 0) {
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, 2, ++n);
+  }
+  std::vector<SortKey> keys(static_cast<std::size_t>(n));
+  for (int i = 1; i <= n; ++i) {
+    SortKey& k = keys[static_cast<std::size_t>(i - 1)];
+    k.slot = i;
+    lua_rawgeti(L, 2, i);
+    switch (lua_type(L, -1)) {
+      case LUA_TNUMBER:
+        k.is_integer = lua_isinteger(L, -1) != 0;
+        k.integer = lua_tointeger(L, -1);
+        k.number = lua_tonumber(L, -1);
+        break;
+      case LUA_TSTRING: {
+        std::size_t len = 0;
+        const char* text = lua_tolstring(L, -1, &len);  // anchored in the key array
+        k.rank = 1;
+        k.text = std::string_view(text, len);
+        break;
+      }
+      case LUA_TBOOLEAN:
+        k.rank = 2;
+        k.id = lua_toboolean(L, -1);
+        break;
+      default:
+        k.rank = 3;
+        k.id = object_id(L, -1);
+    }
+    lua_pop(L, 1);
+  }
+  charge_steps(L, static_cast<std::uint64_t>(n) * 4 + 1);
+  std::sort(keys.begin(), keys.end(), sort_key_less);
+  lua_createtable(L, n, 0);  // 3: the keys, sorted
+  for (int i = 0; i < n; ++i) {
+    lua_rawgeti(L, 2, keys[static_cast<std::size_t>(i)].slot);
+    lua_rawseti(L, 3, i + 1);
+  }
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 3);
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, guarded<sorted_next>, 3);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+// A fixed clock: kumo-lint's output never depends on when it runs.
+// 2026-01-01T00:00:00Z; os.date and os.time read it in UTC.
+constexpr lua_Integer k_fixed_now = 1767225600;
+
+int fixed_time(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    lua_pushinteger(L, k_fixed_now);
+    return 1;
+  }
+  lua_settop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+int fixed_date(lua_State* L) {
+  lua_settop(L, 2);
+  if (lua_isnil(L, 2)) {
+    lua_pushinteger(L, k_fixed_now);
+    lua_replace(L, 2);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
+int fixed_clock(lua_State* L) {
+  lua_pushnumber(L, 0);
+  return 1;
+}
+
+// math.randomseed() with no argument would seed from the clock: it seeds
+// with kumo-lint's fixed seed instead (the one the state starts with).
+constexpr lua_Integer k_fixed_seed = 0;
+
+int fixed_randomseed(lua_State* L) {
+  if (lua_gettop(L) == 0) {
+    lua_pushinteger(L, k_fixed_seed);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 0);
+  return 0;
+}
+
 // [-0, +0, e] Arguments from `first` on, joined with `separator`: any value
 // through tostring (print), or strings and numbers only (io.write, warn).
 Joined join_arguments(lua_State* L, int first, std::string_view separator, bool strings_only) {
@@ -210,7 +531,7 @@ Joined join_arguments(lua_State* L, int first, std::string_view separator, bool 
   int n = lua_gettop(L);
   for (int i = first; i <= n; ++i) {
     std::size_t len = 0;
-    const char* s = strings_only ? luaL_checklstring(L, i, &len) : luaL_tolstring(L, i, &len);
+    const char* s = strings_only ? luaL_checklstring(L, i, &len) : stable_tolstring(L, i, &len);
     if (i > first) {
       append(separator);
     }
@@ -962,14 +1283,30 @@ void wrap_field(lua_State* L, int table, int original_table, const char* name, l
   lua_setfield(L, table, name);
 }
 
+// [-0, +0, e] math.random starts from kumo-lint's fixed seed (Lua seeds
+// it from the clock), and randomseed() without an argument returns to it.
+void seed_random_fixed(lua_State* L, int env) {
+  lua_getfield(L, env, "math");
+  int math = lua_gettop(L);
+  lua_getfield(L, math, "randomseed");
+  lua_pushinteger(L, k_fixed_seed);
+  lua_call(L, 1, 0);
+  wrap_field(L, math, math, "randomseed", guarded<fixed_randomseed>);
+  lua_pop(L, 1);
+}
+
 // The base library: everything but print, load*, dofile, require (wrapped
 // below) and nothing else.
 void build_base(lua_State* L, int env, int original_g) {
-  for (const char* name : {"assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget", "rawlen", "rawset",
-                           "select", "tonumber", "tostring", "type", "getmetatable", "collectgarbage", "_VERSION"}) {
+  for (const char* name : {"assert", "error", "ipairs", "next", "rawequal", "rawget", "rawlen", "rawset",
+                           "select", "tonumber", "type", "getmetatable", "collectgarbage", "_VERSION"}) {
     lua_getfield(L, original_g, name);
     lua_setfield(L, env, name);
   }
+  lua_pushcfunction(L, guarded<stable_tostring>);
+  lua_setfield(L, env, "tostring");
+  lua_pushcfunction(L, guarded<sorted_pairs>);
+  lua_setfield(L, env, "pairs");
   lua_pushcfunction(L, guarded<captured_print>);
   lua_setfield(L, env, "print");
   lua_pushcfunction(L, guarded<captured_warn>);
@@ -1043,8 +1380,13 @@ void build_io(lua_State* L, int env, int loaded) {
 
 void build_os(lua_State* L, int env, int loaded) {
   lua_getfield(L, loaded, "os");
-  push_copy(L, -1, {"clock", "date", "difftime", "time"});
+  int original = lua_gettop(L);
+  push_copy(L, -1, {"difftime"});
   int t = lua_gettop(L);
+  wrap_field(L, t, original, "time", guarded<fixed_time>);
+  wrap_field(L, t, original, "date", guarded<fixed_date>);
+  lua_pushcfunction(L, guarded<fixed_clock>);
+  lua_setfield(L, t, "clock");
   lua_pushcfunction(L, guarded<sandboxed_getenv>);
   lua_setfield(L, t, "getenv");
   install_refused(L, t, "os");
@@ -1216,6 +1558,14 @@ void watch_shared_state(lua_State* L) {
 }
 
 void open_sandbox(lua_State* L) {
+  // os.date and os.time read the fixed clock in UTC, whatever this
+  // machine's time zone (kumo-lint itself never reads local time).
+  static const bool utc = [] {
+    ::setenv("TZ", "UTC0", 1);
+    ::tzset();
+    return true;
+  }();
+  (void)utc;
   // The host's private copy of the standard library.
   luaL_openlibs(L);
   lua_pushglobaltable(L);
@@ -1242,6 +1592,10 @@ void open_sandbox(lua_State* L) {
   lua_pop(L, 1);
   charge_by_string_size(L, -1, {"format", "pack", "unpack", "packsize"});
   lua_pop(L, 1);
+  lua_getfield(L, env, "string");
+  wrap_field(L, -1, -1, "format", guarded<stable_format>);
+  lua_pop(L, 1);
+  seed_random_fixed(L, env);
   lua_getfield(L, env, "utf8");
   charge_by_string_size(L, -1, {"len", "codepoint", "offset", "char"});
   lua_pop(L, 1);
