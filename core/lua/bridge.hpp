@@ -86,7 +86,17 @@ struct PolicyHost::State {
   std::optional<Refusal> last_refusal;  // Lua retries a refused allocation once, after a full collection
   std::size_t host_memory = 0;  // C++ memory held for the policy (copies of its values), under --max-memory
   std::set<std::pair<std::string, int>> shared_state_reported;  // KQ913, once per file:line
+  // Per data file loaded (resolved path), where each of its values was
+  // written, so findings can point at a TOML line. At most
+  // k_max_data_positions in all, charged to --max-memory (data_positions_bytes).
+  std::map<std::string, std::vector<DataPosition>> data_positions;
+  std::size_t data_positions_count = 0;
+  std::size_t data_positions_bytes = 0;
 };
+
+// Beyond this many recorded positions (all files together) a load records no
+// more: real configuration files hold a few thousand values.
+inline constexpr std::size_t k_max_data_positions = 200'000;
 
 // --- Interface ---
 
@@ -111,11 +121,6 @@ void push_json(lua_State* L, const nlohmann::json& value);
 // [-0, +0, -] The JSON form of a Value (tables as objects or arrays); with
 // `memory`, the tree is charged to --max-memory as it grows.
 nlohmann::json value_to_json(const Value& v, HostMemory* memory = nullptr);
-
-// [-0, +1, e] Parses JSON text straight into Lua values (tables built as
-// the parser reads, in Lua's own memory). False, with nothing pushed, when
-// the text is not valid JSON.
-bool push_parsed_json(lua_State* L, std::string_view text);
 
 // Keeps what the policy printed, within bounds: at most k_max_log_lines per
 // load or queue (then one line saying how many were dropped), each cut at

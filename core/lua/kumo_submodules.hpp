@@ -16,4 +16,8 @@ void lock_metatable(lua_State* L);
 // lacks yields a stand-in that explains itself when called (kumo.dns.x).
 void push_module(lua_State* L, const char* name, const luaL_Reg* functions);
 
+// [-0, +0, m] Sets KumoMTA's serde functions (JSON, TOML, YAML) on the
+// kumo table at `kumo_index`, old names included, and builds kumo.serde.
+void open_kumo_serde(lua_State* L, int kumo_index);
+
 }  // namespace kumo::lua
