@@ -40,7 +40,7 @@ constexpr int k_max_depth = 128;
 
 // A parse error quotes the text it was given (as KumoMTA's context does);
 // policy-sized text is cut to this much so the message stays readable.
-constexpr std::size_t k_max_quoted_text = 1024;
+constexpr std::size_t k_max_quoted_text = 200;
 
 // Work units: one per value built or written, one per this many bytes read.
 constexpr std::size_t k_bytes_per_step = 16;
