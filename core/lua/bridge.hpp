@@ -92,7 +92,17 @@ struct PolicyHost::State {
   std::optional<diag::Diagnostic> degraded_if_caught;
   std::uint64_t next_object_id = 0;  // tostring names objects by first-seen number, never by address
   std::set<std::pair<std::string, int>> degraded_reported;  // KQ914 at the top level, once per file:line
+  // Per data file loaded (resolved path), where each of its values was
+  // written, so findings can point at a TOML line. At most
+  // k_max_data_positions in all, charged to --max-memory (data_positions_bytes).
+  std::map<std::string, std::vector<DataPosition>> data_positions;
+  std::size_t data_positions_count = 0;
+  std::size_t data_positions_bytes = 0;
 };
+
+// Beyond this many recorded positions (all files together) a load records no
+// more: real configuration files hold a few thousand values.
+inline constexpr std::size_t k_max_data_positions = 200'000;
 
 // --- Interface ---
 
@@ -117,11 +127,6 @@ void push_json(lua_State* L, const nlohmann::json& value);
 // [-0, +0, -] The JSON form of a Value (tables as objects or arrays); with
 // `memory`, the tree is charged to --max-memory as it grows.
 nlohmann::json value_to_json(const Value& v, HostMemory* memory = nullptr);
-
-// [-0, +1, e] Parses JSON text straight into Lua values (tables built as
-// the parser reads, in Lua's own memory). False, with nothing pushed, when
-// the text is not valid JSON.
-bool push_parsed_json(lua_State* L, std::string_view text);
 
 // Keeps what the policy printed, within bounds: at most k_max_log_lines per
 // load or queue (then one line saying how many were dropped), each cut at

@@ -409,6 +409,11 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
   return result;
 }
 
+const std::vector<DataPosition>* PolicyHost::data_positions(const std::string& resolved_file) const {
+  auto it = m_state->data_positions.find(resolved_file);
+  return it == m_state->data_positions.end() ? nullptr : &it->second;
+}
+
 std::optional<std::string> PolicyHost::source_file(const std::string& location_file) const {
   auto it = m_state->source_files.find(location_file);
   if (it == m_state->source_files.end()) {

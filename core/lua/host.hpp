@@ -61,6 +61,15 @@ struct LoadResult {
   std::vector<LogLine> logs;
 };
 
+// Where a value of a data file the policy loaded (kumo.toml_load) was
+// written: its key path from the document root (array elements by their
+// 1-based Lua index) and its 1-based line and column (in characters).
+struct DataPosition {
+  std::vector<std::string> key_path;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+};
+
 class PolicyHost {
  public:
   explicit PolicyHost(HostOptions options);
@@ -85,6 +94,10 @@ class PolicyHost {
   // choose (load(code, "@/dev/zero")), so nothing else may be opened by
   // the name a location carries.
   std::optional<std::string> source_file(const std::string& location_file) const;
+
+  // Where the values of a data file the policy loaded were written (by its
+  // resolved path; kumo.toml_load records them), or nullptr.
+  const std::vector<DataPosition>* data_positions(const std::string& resolved_file) const;
 
   struct State;
 

@@ -290,38 +290,6 @@ constexpr char k_warn[] = "warn";
 constexpr char k_info[] = "info";
 constexpr char k_debug[] = "debug";
 
-int json_parse(lua_State* L) {
-  std::size_t len = 0;
-  const char* text = luaL_checklstring(L, 1, &len);
-  if (!push_parsed_json(L, std::string_view(text, len))) {
-    return luaL_error(L, "json_parse: invalid JSON");
-  }
-  return 1;
-}
-
-int json_load(lua_State* L) {
-  std::string path = checked_path(L, 1, "kumo.json_load");
-  std::string resolved = require_readable(L, path, "kumo.json_load");
-  push_file_contents(L, resolved, "kumo.json_load");
-  std::size_t len = 0;
-  const char* text = lua_tolstring(L, -1, &len);
-  if (!push_parsed_json(L, std::string_view(text, len))) {
-    return luaL_error(L, "json_load: %s is not valid JSON", path.c_str());
-  }
-  return 1;
-}
-
-int json_encode_with(lua_State* L, int indent) {
-  HostMemory memory(L);
-  Value v = read_value(L, 1, memory);
-  std::string text = util::dump_json(value_to_json(v, &memory), indent);
-  memory.charge(text.size());
-  lua_pushlstring(L, text.data(), text.size());
-  return 1;
-}
-int json_encode(lua_State* L) { return json_encode_with(L, -1); }
-int json_encode_pretty(lua_State* L) { return json_encode_with(L, 2); }
-
 int time_delta_tostring(lua_State* L) {
   lua_getfield(L, 1, "human");
   return 1;
@@ -612,10 +580,6 @@ void open_kumo(lua_State* L) {
                                 {"log_warn", guarded<kumo_log<k_warn>>},
                                 {"log_info", guarded<kumo_log<k_info>>},
                                 {"log_debug", guarded<kumo_log<k_debug>>},
-                                {"json_parse", guarded<json_parse>},
-                                {"json_load", guarded<json_load>},
-                                {"json_encode", guarded<json_encode>},
-                                {"json_encode_pretty", guarded<json_encode_pretty>},
                                 {"traceback", guarded<traceback>},
                                 {nullptr, nullptr}};
   set_functions(L, functions);
@@ -626,13 +590,7 @@ void open_kumo(lua_State* L) {
   lua_pushstring(L, k_modeled_version);
   lua_setfield(L, -2, "version");
 
-  const luaL_Reg serde[] = {{"json_parse", guarded<json_parse>},
-                            {"json_load", guarded<json_load>},
-                            {"json_encode", guarded<json_encode>},
-                            {"json_encode_pretty", guarded<json_encode_pretty>},
-                            {nullptr, nullptr}};
-  push_module(L, "kumo.serde", serde);
-  lua_setfield(L, -2, "serde");
+  open_kumo_serde(L, lua_gettop(L));
   const luaL_Reg time[] = {{"parse_duration", guarded<parse_duration>}, {nullptr, nullptr}};
   push_module(L, "kumo.time", time);
   lua_setfield(L, -2, "time");

@@ -29,5 +29,8 @@ void push_frozen(lua_State* L, const Value& v);
 // __pairs), or nullopt for any other value.
 std::optional<Value> memoized_value(lua_State* L, int index);
 std::optional<Value> domain_map_value(lua_State* L, int index);
+// [-0, +0, m] Sets KumoMTA's serde functions (JSON, TOML, YAML) on the
+// kumo table at `kumo_index`, old names included, and builds kumo.serde.
+void open_kumo_serde(lua_State* L, int kumo_index);
 
 }  // namespace kumo::lua

@@ -244,7 +244,8 @@ Value gen_value(ByteReader& in, int depth, std::string& src, Model& m) {
   Value v;
   switch (b % 16) {
     case 0: src += "nil"; return v;
-    case 1: src += "kumo.json_parse('null')"; v.kind = K::null; return v;
+    // An unset optional field reads back as the null sentinel (kumo.json_parse('null') is nil).
+    case 1: src += "kumo.make_queue_config{}.egress_pool"; v.kind = K::null; return v;
     case 2:
       v.kind = K::boolean;
       v.boolean = (b & 0x10) != 0;
