@@ -55,7 +55,7 @@ bool degrade_at_top_level(lua_State* L, const OutsideCall& call) {
   st.degraded_if_caught = diag::make_diagnostic(
       diag::Code::degraded_call,
       call.name + " raised an error in the " + *st.current_event + " handler (it " + call.needs +
-          ", which kumo-lint cannot reach) and the policy caught it: this result may differ from kumod's" + call.hint,
+          ") and the policy caught it: this result may differ from kumod's" + call.hint,
       where);
   raise_pending(L, call.code_in_handler,
                 call.name + " " + call.needs + ": kumo-lint cannot make this call inside the " + *st.current_event +

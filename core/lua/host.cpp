@@ -409,6 +409,14 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
   return result;
 }
 
+std::vector<std::string> PolicyHost::data_files() const {
+  std::vector<std::string> out;
+  for (const auto& [file, positions] : m_state->data_positions) {
+    out.push_back(file);
+  }
+  return out;
+}
+
 const std::vector<DataPosition>* PolicyHost::data_positions(const std::string& resolved_file) const {
   auto it = m_state->data_positions.find(resolved_file);
   return it == m_state->data_positions.end() ? nullptr : &it->second;

@@ -68,6 +68,7 @@ struct DataPosition {
   std::vector<std::string> key_path;
   std::uint32_t line = 0;
   std::uint32_t column = 0;
+  bool is_table = false;  // the value is a table (a TOML section or inline table)
 };
 
 class PolicyHost {
@@ -98,6 +99,8 @@ class PolicyHost {
   // Where the values of a data file the policy loaded were written (by its
   // resolved path; kumo.toml_load records them), or nullptr.
   const std::vector<DataPosition>* data_positions(const std::string& resolved_file) const;
+  // Every data file the policy has loaded so far (resolved paths, sorted).
+  std::vector<std::string> data_files() const;
 
   struct State;
 

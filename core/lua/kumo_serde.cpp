@@ -1023,7 +1023,7 @@ class TomlToLua {
     }
     m_memory.charge(position_bytes(m_path));
     const auto& begin = node.source().begin;
-    m_positions->push_back({m_path, begin.line, begin.column});
+    m_positions->push_back({m_path, begin.line, begin.column, node.is_table()});
   }
 
   lua_State* m_L;

@@ -1,5 +1,7 @@
 #include "core/pipeline/check.hpp"
 
+#include "core/config/convert.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -286,7 +288,7 @@ std::vector<std::string> default_queues(const std::string& policy_source,
   for (const auto& r : policy::compared_literals(tokens, "routing_domain")) {
     add("gmail.com!" + r);
   }
-  for (const auto& literal : policy::string_literals(tokens)) {
+  for (const auto& literal : policy::sample_literals(tokens)) {
     bool is_event = std::find(event_names.begin(), event_names.end(), literal) != event_names.end();
     if (looks_like_domain(literal) && !is_event) {
       add(literal);
@@ -304,6 +306,109 @@ std::vector<std::string> default_queues(const std::string& policy_source,
   }
   return out;
 }
+
+namespace {
+
+bool usable_name_part(const std::string& s) {
+  return !s.empty() && s.size() <= 253 && s.find_first_of(":@! \t\r\n") == std::string::npos;
+}
+
+// A key of a queues.toml section that is an option, not a tenant or campaign.
+bool is_queue_option(const std::string& key) {
+  static const char* const k_helper_keys[] = {"overall_max_message_rate", "routing_domain", "campaigns", "tenants",
+                                             "require_authz"};
+  for (const char* k : k_helper_keys) {
+    if (key == k) {
+      return true;
+    }
+  }
+  const auto& keys = config::queue_config_keys();
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+// A domain section's name as a sample domain: "*.example.com" is sampled
+// as "sub.example.com" (the wildcard's own queue name is not a domain).
+std::optional<std::string> sample_domain(const std::string& section) {
+  std::string domain = section.rfind("*.", 0) == 0 ? "sub." + section.substr(2) : section;
+  if (!looks_like_domain(domain)) {
+    return std::nullopt;
+  }
+  return domain;
+}
+
+}  // namespace
+
+std::vector<std::string> data_queues(const lua::PolicyHost& host) {
+  std::set<std::string> found;
+  for (const auto& file : host.data_files()) {
+    const auto* positions = host.data_positions(file);
+    for (const auto& p : positions ? *positions : std::vector<lua::DataPosition>{}) {
+      const auto& path = p.key_path;
+      if (!p.is_table || path.size() < 2 || path.size() > 4) {
+        continue;
+      }
+      bool parts_usable = std::all_of(path.begin() + 2, path.end(), [](const std::string& part) {
+        return usable_name_part(part) && !is_queue_option(part);
+      });
+      if (path[0] == "queue" && parts_usable) {
+        auto domain = sample_domain(path[1]);
+        if (!domain) {
+          continue;
+        }
+        if (path.size() == 2) {
+          found.insert(*domain);
+        } else if (path.size() == 3) {
+          found.insert(path[2] + "@" + *domain);
+        } else {
+          found.insert(path[3] + ":" + path[2] + "@" + *domain);
+        }
+      } else if (path[0] == "tenant" && usable_name_part(path[1])) {
+        if (path.size() == 2) {
+          found.insert(path[1] + "@gmail.com");
+        } else if (path.size() == 4 && path[2] == "campaigns" && usable_name_part(path[3])) {
+          found.insert(path[3] + ":" + path[1] + "@gmail.com");
+        }
+      }
+    }
+  }
+  return {found.begin(), found.end()};
+}
+
+namespace {
+
+// The default samples: those read from the policy's text, then, once
+// those have run (so data files a handler loads on its first call are
+// read), the queues named in those data files. One cap for both.
+QueueSource default_samples(std::vector<std::string> from_text, const lua::PolicyHost& host) {
+  struct State {
+    std::vector<std::string> names;
+    std::set<std::string> taken;
+    std::size_t next = 0;
+    bool data_read = false;
+  };
+  auto st = std::make_shared<State>();
+  st->taken.insert(from_text.begin(), from_text.end());
+  st->names = std::move(from_text);
+  return [st, &host]() -> std::optional<QueueInput> {
+    if (st->next >= st->names.size() && !st->data_read) {
+      st->data_read = true;
+      for (auto& q : data_queues(host)) {
+        if (st->names.size() >= k_max_default_queues) {
+          break;
+        }
+        if (st->taken.insert(q).second) {
+          st->names.push_back(std::move(q));
+        }
+      }
+    }
+    if (st->next >= st->names.size()) {
+      return std::nullopt;
+    }
+    return QueueInput{st->names[st->next++], std::nullopt};
+  };
+}
+
+}  // namespace
 
 report::Summary run_check(const CheckRequest& request, report::ReportSink& sink) {
   report::Summary summary;
@@ -326,7 +431,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   }
 
   QueueSource next =
-      request.queues ? *request.queues : from_list(default_queues(request.policy_source, host.event_names()));
+      request.queues ? *request.queues : default_samples(default_queues(request.policy_source, host.event_names()), host);
   SeenNames seen;
   TimelineCache timelines(request.timeline);
   while (std::optional<QueueInput> input = next()) {

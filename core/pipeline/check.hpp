@@ -57,8 +57,18 @@ TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::T
 // The default sample queues for a policy source (documented in docs/usage.md):
 // the built-in set, then (sorted) every literal the policy compares with
 // domain, tenant, campaign or routing_domain, and every domain-like string
-// literal that is not the name of an event in `event_names`.
+// literal that is not the name of an event in `event_names`, a module name
+// or a named field's value. run_check then adds data_queues() once those
+// have run.
 std::vector<std::string> default_queues(const std::string& policy_source,
                                         const std::vector<std::string>& event_names);
+
+// Queues named by the data files the policy loaded (kumo.toml_load and
+// friends), read in the layout of KumoMTA's queue helper: [queue.DOMAIN]
+// gives DOMAIN ("*.x.com" gives sub.x.com), [queue.DOMAIN.TENANT]
+// TENANT@DOMAIN, [queue.DOMAIN.TENANT.CAMPAIGN] CAMPAIGN:TENANT@DOMAIN,
+// [tenant.TENANT] TENANT@gmail.com and [tenant.TENANT.campaigns.CAMPAIGN]
+// CAMPAIGN:TENANT@gmail.com; [queue.default] and option keys are skipped.
+std::vector<std::string> data_queues(const lua::PolicyHost& host);
 
 }  // namespace kumo::pipeline

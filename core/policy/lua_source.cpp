@@ -278,11 +278,30 @@ std::size_t walk_constructor(const std::vector<Token>& tokens, std::size_t i, co
 
 std::vector<Token> tokenize(std::string_view source, std::size_t max_tokens) { return Lexer(source).run(max_tokens); }
 
-std::vector<std::string> string_literals(const std::vector<Token>& tokens) {
+namespace {
+
+// `require 'x'`, `require "x"`, `require('x')`: token i is the literal.
+bool is_module_name(const std::vector<Token>& tokens, std::size_t i) {
+  auto is_require = [&](std::size_t j) { return tokens[j].kind == Token::Kind::name && tokens[j].text == "require"; };
+  return (i >= 1 && is_require(i - 1)) || (i >= 2 && is_symbol(tokens[i - 1], "(") && is_require(i - 2));
+}
+
+// `{ key = 'x' }`, `t.key = 'x'`: token i is the literal.
+bool is_named_field_value(const std::vector<Token>& tokens, std::size_t i) {
+  if (i < 3 || !is_symbol(tokens[i - 1], "=") || tokens[i - 2].kind != Token::Kind::name) {
+    return false;
+  }
+  const Token& before = tokens[i - 3];
+  return is_symbol(before, "{") || is_symbol(before, ",") || is_symbol(before, ";") || is_symbol(before, ".");
+}
+
+}  // namespace
+
+std::vector<std::string> sample_literals(const std::vector<Token>& tokens) {
   std::vector<std::string> out;
-  for (const auto& t : tokens) {
-    if (t.kind == Token::Kind::string) {
-      out.push_back(t.text);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].kind == Token::Kind::string && !is_module_name(tokens, i) && !is_named_field_value(tokens, i)) {
+      out.push_back(tokens[i].text);
     }
   }
   return out;

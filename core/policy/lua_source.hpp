@@ -33,8 +33,11 @@ struct KeyPosition {
 inline constexpr std::size_t k_max_tokens = 1'000'000;
 std::vector<Token> tokenize(std::string_view source, std::size_t max_tokens = k_max_tokens);
 
-// The value of every string literal, in source order.
-std::vector<std::string> string_literals(const std::vector<Token>& tokens);
+// String literals that may name a queue's domain, in source order: every
+// literal except a module name (`require 'policy-extras.queue'`) and the
+// value of a named field (`ehlo_domain = 'mta1.example.com'`,
+// `cfg.hostname = 'x'`), which configure something else.
+std::vector<std::string> sample_literals(const std::vector<Token>& tokens);
 
 // String literals compared (== or ~=) with a variable called `name`, in
 // source order: `domain == 'x'` and `'x' ~= domain` both yield "x".

@@ -7,10 +7,21 @@ using namespace kumo::policy;
 
 TEST_CASE("tokenize skips comments and decodes string literals", "[lua_source]") {
   auto tokens = tokenize("-- a comment 'x'\n--[==[ long\n 'y' ]==]\nlocal s = \"a\\tb\" .. [[\nlong]] .. 'c\\65'\n");
-  auto literals = string_literals(tokens);
+  auto literals = sample_literals(tokens);
   CHECK(literals == std::vector<std::string>{"a\tb", "long", "cA"});
   CHECK(tokens[0].text == "local");
   CHECK(tokens[0].line == 4);
+}
+
+TEST_CASE("sample_literals leaves out module names and named field values", "[lua_source]") {
+  auto tokens = tokenize(
+      "local q = require 'policy-extras.queue'\nlocal s = require('policy-extras.sources')\n"
+      "local t = { ['gmail.com'] = { ehlo_domain = 'mta.example.com' }, 'list.example.com' }\n"
+      "t.hostname = 'host.example.com'\nlocal d = 'local.example.com'\n"
+      "if domain == 'cmp.example.com' then f('arg.example.com') end\n");
+  CHECK(sample_literals(tokens) ==
+        std::vector<std::string>{"gmail.com", "list.example.com", "local.example.com", "cmp.example.com",
+                                 "arg.example.com"});
 }
 
 TEST_CASE("compared_literals finds both sides of == and ~=", "[lua_source]") {
