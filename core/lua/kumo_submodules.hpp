@@ -33,4 +33,7 @@ std::optional<Value> domain_map_value(lua_State* L, int index);
 // kumo table at `kumo_index`, old names included, and builds kumo.serde.
 void open_kumo_serde(lua_State* L, int kumo_index);
 
+// [-0, +0, e] kumo.make_throttle (kumo_throttle.cpp).
+void open_kumo_throttle(lua_State* L, int kumo_index);
+
 }  // namespace kumo::lua

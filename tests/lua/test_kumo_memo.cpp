@@ -2,28 +2,9 @@
 // back as read-through objects), with vectors from KumoMTA's own tests.
 #include <catch2/catch.hpp>
 
-#include "core/lua/host.hpp"
+#include "tests/support/printed.hpp"
 
-using kumo::lua::HostOptions;
-using kumo::lua::PolicyHost;
-
-namespace {
-
-// The lines the policy printed while loading (each print's fields joined by tabs).
-std::vector<std::string> printed(const std::string& body) {
-  PolicyHost host{HostOptions{}};
-  auto result = host.load(KUMO_LINT_SOURCE_DIR "/testdata/inline.lua", "local kumo = require 'kumo'\n" + body);
-  std::vector<std::string> lines;
-  for (const auto& l : result.logs) {
-    lines.push_back(l.text);
-  }
-  for (const auto& d : result.diagnostics) {
-    lines.push_back(d.code + ": " + d.message);
-  }
-  return lines;
-}
-
-}  // namespace
+using kumo::test::printed;
 
 TEST_CASE("domain_map: exact keys, wildcards one level or more, intermediate nodes hide the wildcard",
           "[kumo_memo]") {
@@ -101,4 +82,23 @@ TEST_CASE("memoize: parameters are checked as kumod reads them", "[kumo_memo]") 
   CHECK(out[1].rfind("false\tunknown field `typo`, expected one of `ttl`, `capacity`, `name`", 0) == 0);
   CHECK(out[2].rfind("false\tttl: not a valid duration", 0) == 0);
   CHECK(out[3] == "false\tunsupported value type `function`");
+}
+
+TEST_CASE("make_throttle: the spec is parsed as kumod does; explain is kumod's text", "[kumo_throttle]") {
+  auto out = printed(
+      "local t = kumo.make_throttle('t', '100/h')\n"
+      "print(t:explain())\n"
+      "print(pcall(kumo.make_throttle, 't', '100/fortnight'))\n"
+      "local slept = t:sleep_if_throttled()\n"
+      "print(slept, t:throttle().throttled)\n");
+  REQUIRE(out.size() == 5);
+  CHECK(out[0] ==
+        "100/h\nimplied burst rate 100 every 36s, or: 3/s, 167/m, 10,000/h, 240,000/d in that period.\n"
+        "overall rate 0.028/s, 2/m, 100/h, 2,400/d");
+  CHECK(out[1].rfind("false\t", 0) == 0);
+  CHECK(out[2] == "false\tfalse");
+  // The counters are kumod's: at the top level each call degrades (KQ914).
+  CHECK(out[3].rfind("KQ914: throttle:sleep_if_throttled() of lua-user-throttle-t needs kumod's throttle counters", 0) ==
+        0);
+  CHECK(out[4].rfind("KQ914: throttle:throttle() of lua-user-throttle-t", 0) == 0);
 }
