@@ -339,6 +339,15 @@ int parse_duration(lua_State* L) {
 }
 
 
+// kumo.available_parallelism(): a fixed answer, not this machine's CPU
+// count, so the output is the same wherever kumo-lint runs.
+constexpr lua_Integer k_fixed_parallelism = 4;
+
+int available_parallelism(lua_State* L) {
+  lua_pushinteger(L, k_fixed_parallelism);
+  return 1;
+}
+
 // Configuration calls a policy makes inside init: accepted, do nothing.
 int recorded_noop(lua_State*) { return 0; }
 
@@ -581,6 +590,7 @@ void open_kumo(lua_State* L) {
                                 {"log_info", guarded<kumo_log<k_info>>},
                                 {"log_debug", guarded<kumo_log<k_debug>>},
                                 {"traceback", guarded<traceback>},
+                                {"available_parallelism", guarded<available_parallelism>},
                                 {nullptr, nullptr}};
   set_functions(L, functions);
   for (const char* name : k_recorded_calls) {
@@ -596,6 +606,7 @@ void open_kumo(lua_State* L) {
   lua_setfield(L, -2, "time");
   open_kumo_memo(L, -1);
   open_kumo_throttle(L, -1);
+  open_kumo_secrets(L, -1);
 
   // Anything else is a stand-in that explains itself when called.
   lua_createtable(L, 0, 1);

@@ -36,4 +36,7 @@ void open_kumo_serde(lua_State* L, int kumo_index);
 // [-0, +0, e] kumo.make_throttle (kumo_throttle.cpp).
 void open_kumo_throttle(lua_State* L, int kumo_index);
 
+// [-0, +0, e] kumo.secrets (kumo_secrets.cpp).
+void open_kumo_secrets(lua_State* L, int kumo_index);
+
 }  // namespace kumo::lua

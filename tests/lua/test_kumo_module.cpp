@@ -1,5 +1,5 @@
-// kumo.domain_map and kumo.memoize: KumoMTA's memoized values (tables come
-// back as read-through objects), with vectors from KumoMTA's own tests.
+// kumo.domain_map, kumo.memoize, kumo.make_throttle, kumo.secrets: the kumo
+// functions helpers call, with vectors from KumoMTA's own tests.
 #include <catch2/catch.hpp>
 
 #include "tests/support/printed.hpp"
@@ -101,4 +101,22 @@ TEST_CASE("make_throttle: the spec is parsed as kumod does; explain is kumod's t
   CHECK(out[3].rfind("KQ914: throttle:sleep_if_throttled() of lua-user-throttle-t needs kumod's throttle counters", 0) ==
         0);
   CHECK(out[4].rfind("KQ914: throttle:throttle() of lua-user-throttle-t", 0) == 0);
+}
+
+TEST_CASE("secrets.load: files through the sandbox, key_data, Vault degraded", "[kumo_secrets]") {
+  auto out = printed(
+      "print(kumo.secrets.load { key_data = 'k1' }, kumo.secrets.load { key_data = { 104, 105 } })\n"
+      "print(#kumo.secrets.load '" KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua' > 0)\n"
+      "print(pcall(kumo.secrets.load, '/etc/shadow'))\n"
+      "print(pcall(kumo.secrets.load, { nope = 1 }))\n"
+      "local v = kumo.secrets.load { vault_mount = 'secret', vault_path = 'dkim/example.com' }\n"
+      "print(v == '', kumo.available_parallelism())\n");
+  REQUIRE(out.size() == 6);
+  CHECK(out[0] == "k1\thi");
+  CHECK(out[2].rfind("false\tkumo.secrets.load(\"/etc/shadow\") is blocked by kumo-lint's sandbox", 0) == 0);
+  CHECK(out[3] == "false\t"
+        "data did not match any variant of untagged enum KeySource, while processing "
+        "{\"nope\":1}");
+  CHECK(out[4] == "true\t4");
+  CHECK(out[5].rfind("KQ914: kumo.secrets.load (Vault) needs HashiCorp Vault", 0) == 0);
 }
