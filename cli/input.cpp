@@ -27,21 +27,29 @@ void require_regular_file(const std::string& path, const char* what) {
 
 }  // namespace
 
-std::string read_policy_file(const std::string& path) {
-  require_regular_file(path, "policy file");
+std::string read_text_file(const std::string& path, const std::string& what) {
+  require_regular_file(path, what.c_str());
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw UsageError("cannot read policy file " + path);
+    throw UsageError("cannot read " + what + " " + path);
   }
   std::string text;
   char buffer[65536];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     text.append(buffer, static_cast<std::size_t>(in.gcount()));
     if (text.size() > k_max_policy_bytes) {
-      throw UsageError("policy file " + path + " is larger than 16 MiB; that is not a policy");
+      throw UsageError(what + " " + path + " is larger than 16 MiB; that is not a " + what);
     }
   }
-  if (text.find('\0') != std::string::npos || text.rfind("\x1bLua", 0) == 0) {
+  if (text.find('\0') != std::string::npos) {
+    throw UsageError(what + " " + path + " is binary (not text)");
+  }
+  return text;
+}
+
+std::string read_policy_file(const std::string& path) {
+  std::string text = read_text_file(path, "policy file");
+  if (text.rfind("\x1bLua", 0) == 0) {
     throw UsageError("policy file " + path + " is binary (compiled bytecode or not text); give the Lua source");
   }
   return text;

@@ -29,6 +29,10 @@ inline constexpr std::size_t k_max_skipped_bytes = 1u << 20;
 // is opened: opening a FIFO would block), unreadable, binary or too large.
 std::string read_policy_file(const std::string& path);
 
+// The text of another input file (`what`, e.g. "DNS file"), with the same
+// checks and the same 16 MiB cap.
+std::string read_text_file(const std::string& path, const std::string& what);
+
 // Queue names from a file (or stdin for "-"): one per line, surrounding
 // whitespace trimmed, blank lines and # comments skipped; a line longer
 // than k_max_queue_line_bytes comes back as a problem for that line.

@@ -9,6 +9,7 @@
 
 #include "cli/color.hpp"
 #include "cli/errors.hpp"
+#include "cli/input.hpp"
 #include "core/report/render.hpp"
 
 namespace kumo::cli {
@@ -186,6 +187,10 @@ void add_policy_run_flags(CLI::App* cmd, PolicyRunFlags& f) {
                   "installed (/opt/kumomta/etc/policy), come from the directory TO (relative to the working "
                   "directory) instead; TO becomes readable")
       ->type_name("FROM=TO");
+  cmd->add_option("--dns", f.dns,
+                  "DNS answers for kumo.dns.lookup_* (and getent through io.popen), one record per line as dig "
+                  "prints them: NAME [TTL] [IN] MX|A|AAAA|TXT|PTR DATA; without it those calls degrade (KQ914)")
+      ->type_name("FILE");
   cmd->add_option("--env", f.env,
                   "What os.getenv sees, nothing else (repeatable): NAME=VALUE, or NAME to pass the real "
                   "environment's NAME through");
@@ -230,6 +235,13 @@ lua::HostOptions host_options(const PolicyRunFlags& f) {
   o.allow_read = f.allow_read;
   for (const auto& entry : f.map_path) {
     o.map_path.push_back(parse_path_map(entry));
+  }
+  if (!f.dns.empty()) {
+    auto zone = values::parse_dns_fixture(read_text_file(f.dns, "DNS file"));
+    if (!zone) {
+      throw UsageError("--dns " + f.dns + ":" + zone.error());
+    }
+    o.dns = std::make_shared<const values::DnsZone>(std::move(*zone));
   }
   for (const auto& entry : f.env) {
     const auto eq = entry.find('=');

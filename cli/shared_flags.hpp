@@ -54,6 +54,7 @@ struct PolicyRunFlags {
   std::vector<std::string> lua_path;
   std::vector<std::string> allow_read;
   std::vector<std::string> map_path;  // FROM=TO
+  std::string dns;                    // --dns FILE
   std::vector<std::string> env;  // NAME=VALUE, or NAME: the real environment's NAME
   std::uint64_t max_instructions = 100'000'000;
   std::uint64_t max_memory_mib = 512;

@@ -172,6 +172,16 @@ TEST_CASE("golden: one bad policy per diagnostic", "[golden]") {
 
 TEST_CASE("golden: the README example policy", "[golden]") { check_goldens({.dir = "testdata/examples"}); }
 
+TEST_CASE("golden: policies built on KumoMTA's shipped helpers", "[golden]") {
+  // The helpers (queue.lua, sources.lua, ...) are KumoMTA's, read from
+  // ../shared/kumomta through --lua-path, never copied here.
+  if (!fs::is_directory(fs::path(KUMO_LINT_SOURCE_DIR) / "../shared/kumomta/policy-extras")) {
+    WARN("skipped: ../shared/kumomta (KumoMTA's helpers) is not present");
+    return;
+  }
+  check_goldens({.dir = "testdata/helpers"});
+}
+
 TEST_CASE("golden: hostile policies are contained, and nothing they attempt happens", "[golden]") {
   // Each hostile policy that tries to run a command or write a file aims at
   // /tmp/kumo-lint-hostile-*: none of those may exist afterwards.

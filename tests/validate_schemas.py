@@ -26,6 +26,9 @@ binary = sys.argv[2]
 checked = 0
 failures = 0
 policies = sorted(glob.glob("testdata/policies/*/*.lua") + glob.glob("testdata/examples/*.lua"))
+# Policies built on KumoMTA's helpers need them from ../shared/kumomta.
+if os.path.isdir("../shared/kumomta/policy-extras"):
+    policies += sorted(glob.glob("testdata/helpers/*.lua"))
 for policy in policies:
     args_file = policy[:-4] + ".args"
     args = ["-q", "example.com"]

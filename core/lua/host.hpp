@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config/queue_config.hpp"
+#include "core/values/dns_fixture.hpp"
 #include "core/diag/diagnostic.hpp"
 #include "core/values/queue_name.hpp"
 
@@ -29,6 +30,9 @@ struct HostOptions {
   };
   std::vector<PathMap> map_path;
   std::map<std::string, std::string> env;  // os.getenv answers from here first
+  // --dns FILE: DNS answers for kumo.dns.lookup_* and `getent` through
+  // io.popen; without it those calls degrade (KQ914).
+  std::shared_ptr<const values::DnsZone> dns;
   std::uint64_t max_instructions = 100'000'000;  // per load and per handler call
   std::size_t max_memory = 512u << 20;           // bytes for the whole Lua state
   double timeout_seconds = 60;  // wall clock for the whole run (load and every queue)

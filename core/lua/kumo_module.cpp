@@ -415,6 +415,79 @@ void push_empty_mx(lua_State* L) {
 
 void push_nothing(lua_State* L) { lua_pushnil(L); }
 
+// --- Answers from --dns FILE ------------------------------------------------------
+
+// The name asked (argument 1; the stand-in itself is argument 0), if a string.
+std::optional<std::string> asked_name(lua_State* L) {
+  if (lua_type(L, 2) != LUA_TSTRING) {
+    return std::nullopt;
+  }
+  std::size_t len = 0;
+  const char* s = lua_tolstring(L, 2, &len);
+  return std::string(s, len);
+}
+
+// [-0, +1, m] A list of strings, array-marked as kumod's lists are.
+void push_string_list(lua_State* L, const std::vector<std::string>& items) {
+  lua_createtable(L, static_cast<int>(items.size()), 0);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    lua_pushlstring(L, items[i].data(), items[i].size());
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  luaL_setmetatable(L, k_array_mt);
+}
+
+const values::DnsRecords* fixture_records(lua_State* L) {
+  const auto& zone = state_of(L).options.dns;
+  auto name = asked_name(L);
+  return zone && name ? zone->find(*name) : nullptr;
+}
+
+bool answer_mx(lua_State* L) {
+  const auto& zone = state_of(L).options.dns;
+  auto name = asked_name(L);
+  auto mx = zone && name ? values::lookup_mx(*zone, *name) : std::nullopt;
+  if (!mx) {
+    return false;
+  }
+  lua_createtable(L, 0, 8);
+  lua_pushstring(L, mx->domain_name.c_str());
+  lua_setfield(L, -2, "domain_name");
+  push_string_list(L, mx->hosts);
+  lua_setfield(L, -2, "hosts");
+  lua_pushstring(L, mx->site_name.c_str());
+  lua_setfield(L, -2, "site_name");
+  lua_createtable(L, 0, static_cast<int>(mx->by_pref.size()));
+  for (const auto& [pref, hosts] : mx->by_pref) {
+    push_string_list(L, hosts);
+    lua_rawseti(L, -2, pref);
+  }
+  lua_setfield(L, -2, "by_pref");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "is_domain_literal");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "is_secure");
+  lua_pushboolean(L, mx->is_mx);
+  lua_setfield(L, -2, "is_mx");
+  lua_pushliteral(L, "None");
+  lua_setfield(L, -2, "mta_sts");
+  return true;
+}
+
+template <std::vector<std::string> values::DnsRecords::*... Fields>
+bool answer_list(lua_State* L) {
+  const values::DnsRecords* records = fixture_records(L);
+  if (records == nullptr) {
+    return false;
+  }
+  std::vector<std::string> items;
+  ((items.insert(items.end(), (records->*Fields).begin(), (records->*Fields).end())), ...);
+  push_string_list(L, items);
+  return true;
+}
+
+bool no_answer(lua_State*) { return false; }
+
 // What a call kumo-lint cannot make returns at the top level, by name.
 // `needs` says why it cannot be made; quiet calls only configure kumod's
 // runtime (or, like sleep, change nothing kumo-lint shows) and need no
@@ -426,13 +499,17 @@ struct NeutralCall {
   const char* neutral;
   void (*push)(lua_State*);
   bool quiet;
+  bool (*answer)(lua_State*) = no_answer;  // from --dns FILE, when it knows the name
 };
 
 const NeutralCall k_neutral_calls[] = {
-    {"kumo.dns.lookup_mx", "needs DNS", "an answer with no MX hosts", push_empty_mx, false},
-    {"kumo.dns.lookup_addr", "needs DNS", "an empty list of addresses", push_empty_list, false},
-    {"kumo.dns.lookup_txt", "needs DNS", "an empty list of records", push_empty_list, false},
-    {"kumo.dns.lookup_ptr", "needs DNS", "an empty list of names", push_empty_list, false},
+    {"kumo.dns.lookup_mx", "needs DNS", "an answer with no MX hosts", push_empty_mx, false, answer_mx},
+    {"kumo.dns.lookup_addr", "needs DNS", "an empty list of addresses", push_empty_list, false,
+     answer_list<&values::DnsRecords::a, &values::DnsRecords::aaaa>},
+    {"kumo.dns.lookup_txt", "needs DNS", "an empty list of records", push_empty_list, false,
+     answer_list<&values::DnsRecords::txt>},
+    {"kumo.dns.lookup_ptr", "needs DNS", "an empty list of names", push_empty_list, false,
+     answer_list<&values::DnsRecords::ptr>},
     {"kumo.dns.rbl_lookup", "needs DNS", "nil (not listed)", push_nothing, false},
     {"kumo.dns.define_resolver", "", "", push_nothing, true},
     {"kumo.dns.configure_resolver", "", "", push_nothing, true},
@@ -473,8 +550,15 @@ int not_modeled_call(lua_State* L) {
   if (neutral != nullptr && neutral->quiet) {
     return 0;
   }
+  if (neutral != nullptr && neutral->answer(L)) {
+    charge_steps(L, 64);
+    return 1;
+  }
   OutsideCall call{name, neutral ? neutral->needs : needs_for(name),
                    neutral ? neutral->neutral : "a stand-in object", Code::not_modeled, ""};
+  if (call.needs == std::string("needs DNS")) {
+    call.hint = state_of(L).options.dns ? "; the name is not in the --dns file" : "; pass --dns FILE to answer it";
+  }
   if (call.needs == std::string("is not modeled by kumo-lint")) {
     call.hint = " (keep such calls out of get_queue_config, or report the need)";
   }

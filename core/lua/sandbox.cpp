@@ -15,6 +15,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <regex>
 #include <string_view>
 
 #include "core/lua/bounded_lib.hpp"
@@ -600,71 +601,171 @@ int blocked(lua_State* L) {
 
 // --- io.popen: degraded, never run ------------------------------------------
 
-int returns_nothing(lua_State* L) {
-  lua_pushnil(L);
-  return 1;
-}
+// The stand-in process's output and position live in its methods' shared
+// upvalue table: [1] the text, [2] the next byte (1-based), [3] the exit status.
+constexpr int k_out_text = 1, k_out_pos = 2, k_out_status = 3;
 
 int returns_self(lua_State* L) {
   lua_settop(L, 1);
   return 1;
 }
 
-// read() at the end of the output: "" for "a" (all), nil for anything else.
-int read_at_end(lua_State* L) {
-  const char* format = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "l";
+int returns_nothing(lua_State* L) {
+  lua_pushnil(L);
+  return 1;
+}
+
+// [-0, +1, m] The next piece of output for `format` ("l", "L", "a", or a
+// byte count), nil at the end (but "" for "a"), advancing the position.
+void push_output_piece(lua_State* L, const char* format, lua_Integer count) {
+  int state = lua_upvalueindex(1);
+  lua_rawgeti(L, state, k_out_text);
+  std::size_t len = 0;
+  const char* text = lua_tolstring(L, -1, &len);
+  lua_rawgeti(L, state, k_out_pos);
+  auto pos = static_cast<std::size_t>(lua_tointeger(L, -1) - 1);
+  lua_pop(L, 1);
   if (format[0] == '*') {
     ++format;
   }
-  if (format[0] == 'a') {
-    lua_pushliteral(L, "");
+  std::size_t end = pos;
+  if (count >= 0) {
+    end = std::min(len, pos + static_cast<std::size_t>(count));
+  } else if (format[0] == 'a') {
+    end = len;
   } else {
+    end = std::min(len, std::string_view(text, len).find('\n', pos));
+  }
+  if (pos >= len && format[0] != 'a') {
+    lua_pop(L, 1);
     lua_pushnil(L);
+    return;
+  }
+  bool keep_newline = format[0] == 'L';
+  std::size_t next = end < len && format[0] != 'a' && count < 0 ? end + 1 : end;
+  lua_pushlstring(L, text + pos, (keep_newline ? next : end) - pos);
+  lua_remove(L, -2);
+  lua_pushinteger(L, static_cast<lua_Integer>(next + 1));
+  lua_rawseti(L, state, k_out_pos);
+}
+
+int process_read(lua_State* L) {
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    push_output_piece(L, "", std::max<lua_Integer>(0, lua_tointeger(L, 2)));
+  } else {
+    push_output_piece(L, luaL_optstring(L, 2, "l"), -1);
   }
   return 1;
 }
 
-int lines_of_nothing(lua_State* L) {
-  lua_pushcfunction(L, guarded<returns_nothing>);
+int process_next_line(lua_State* L) {
+  push_output_piece(L, "l", -1);
   return 1;
 }
 
-// close() of a shell whose command was not found: nil, "exit", 127.
-int close_not_found(lua_State* L) {
-  lua_pushnil(L);
+int process_lines(lua_State* L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushcclosure(L, guarded<process_next_line>, 1);
+  return 1;
+}
+
+// close(): true when the command exited 0; nil, "exit", status otherwise.
+int process_close(lua_State* L) {
+  lua_rawgeti(L, lua_upvalueindex(1), k_out_status);
+  lua_Integer status = lua_tointeger(L, -1);
+  if (status == 0) {
+    lua_pushboolean(L, 1);
+  } else {
+    lua_pushnil(L);
+  }
   lua_pushliteral(L, "exit");
-  lua_pushinteger(L, 127);
+  lua_pushinteger(L, status);
   return 3;
 }
 
-// [-0, +1, m] A stand-in for the file io.popen returns when the command
-// does not exist: reading gives nothing, closing reports exit status 127.
-void push_finished_process(lua_State* L) {
+// [-0, +1, m] A stand-in for the file io.popen returns, for a command that
+// printed `output` and exited with `status`.
+void push_finished_process(lua_State* L, const std::string& output, int status) {
   lua_newtable(L);
   lua_createtable(L, 0, 2);
   lua_createtable(L, 0, 7);
-  const luaL_Reg methods[] = {{"lines", guarded<lines_of_nothing>}, {"read", guarded<read_at_end>},
-                              {"close", guarded<close_not_found>},  {"write", guarded<returns_self>},
-                              {"flush", guarded<returns_self>},     {"setvbuf", guarded<returns_self>},
-                              {"seek", guarded<returns_nothing>},   {nullptr, nullptr}};
-  luaL_setfuncs(L, methods, 0);
+  lua_createtable(L, 3, 0);
+  lua_pushlstring(L, output.data(), output.size());
+  lua_rawseti(L, -2, k_out_text);
+  lua_pushinteger(L, 1);
+  lua_rawseti(L, -2, k_out_pos);
+  lua_pushinteger(L, status);
+  lua_rawseti(L, -2, k_out_status);
+  const luaL_Reg methods[] = {{"lines", guarded<process_lines>}, {"read", guarded<process_read>},
+                              {"close", guarded<process_close>}, {"write", guarded<returns_self>},
+                              {"flush", guarded<returns_self>},  {"setvbuf", guarded<returns_self>},
+                              {"seek", guarded<returns_nothing>}, {nullptr, nullptr}};
+  luaL_setfuncs(L, methods, 1);
   lua_setfield(L, -2, "__index");
   lock_metatable(L);
   lua_setmetatable(L, -2);
 }
 
-// io.popen never runs a command. At the top level it returns the stand-in
-// (with a KQ914 warning), so a module that probes the system while loading
-// (docker_utils.lua) degrades instead of making the policy unloadable.
+// `getent ahostsv4|ahostsv6|ahosts|hosts NAME` answered from --dns FILE
+// as glibc's getent prints it (docker_utils.lua resolves service names
+// this way), or nullopt for any other command or an unknown name.
+std::optional<std::string> getent_from_fixture(const PolicyHost::State& st, std::string_view command) {
+  static const std::regex k_getent(R"(^\s*getent\s+(ahostsv4|ahostsv6|ahosts|hosts)\s+([A-Za-z0-9._-]+)\s*$)");
+  std::cmatch m;
+  if (!st.options.dns || command.size() > 1024 ||
+      !std::regex_match(command.data(), command.data() + command.size(), m, k_getent)) {
+    return std::nullopt;
+  }
+  const values::DnsRecords* records = st.options.dns->find(m[2].str());
+  if (records == nullptr) {
+    return std::nullopt;
+  }
+  std::string database = m[1].str();
+  std::vector<std::string> addresses;
+  if (database != "ahostsv6") {
+    addresses.insert(addresses.end(), records->a.begin(), records->a.end());
+  }
+  if (database != "ahostsv4") {
+    addresses.insert(addresses.end(), records->aaaa.begin(), records->aaaa.end());
+  }
+  if (addresses.empty()) {
+    return std::nullopt;
+  }
+  std::string out;
+  char line[512];
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    if (database == "hosts") {
+      std::snprintf(line, sizeof line, "%-15s %s\n", addresses[i].c_str(), m[2].str().c_str());
+      out += line;
+      continue;
+    }
+    std::string canonical = i == 0 ? m[2].str() : "";  // getent names the host on its first line only
+    std::snprintf(line, sizeof line, "%-15s STREAM %s\n%-15s DGRAM  \n%-15s RAW    \n", addresses[i].c_str(),
+                  canonical.c_str(), addresses[i].c_str(), addresses[i].c_str());
+    out += line;
+  }
+  return out;
+}
+
+// io.popen never runs a command. `getent` of a name in --dns FILE prints
+// the fixture's addresses; any other command at the top level returns a
+// stand-in for a command that was not found (with a KQ914 warning), so a
+// module that probes the system while loading (docker_utils.lua) degrades
+// instead of making the policy unloadable.
 int degraded_popen(lua_State* L) {
   std::size_t len = 0;
   const char* command = luaL_checklstring(L, 1, &len);
+  if (auto output = getent_from_fixture(state_of(L), std::string_view(command, len))) {
+    charge_steps(L, output->size() / 16 + 1);
+    push_finished_process(L, *output, 0);
+    return 1;
+  }
   std::string shown = util::cut_text(std::string(command, std::min<std::size_t>(len, 200)), 80, len);
   degrade_at_top_level(L, OutsideCall{"io.popen('" + shown + "')", "runs a command",
                                       "a command that printed nothing and exited with status 127 (as on a "
                                       "system without it)",
                                       Code::sandbox_blocked, ""});
-  push_finished_process(L);
+  push_finished_process(L, "", 127);
   return 1;
 }
 

@@ -164,7 +164,7 @@ TEST_CASE("at the top level, calls kumo-lint cannot make degrade to neutral valu
   CHECK(p.result.diagnostics[0].location.line == 2);
   CHECK(p.result.diagnostics[0].message ==
         "kumo.dns.lookup_mx needs DNS: kumo-lint cannot make this call, so it returned an answer with no MX hosts "
-        "and loading went on; what the policy derives from it may differ from kumod's");
+        "and loading went on; what the policy derives from it may differ from kumod's; pass --dns FILE to answer it");
   CHECK(p.result.diagnostics[1].message.rfind("kumo.frobnicate is not modeled by kumo-lint: kumo-lint cannot make "
                                               "this call, so it returned a stand-in object",
                                               0) == 0);

@@ -1,0 +1,54 @@
+// Flags that stand in for the outside world: --map-path (installed paths),
+// --dns (DNS answers, getent through io.popen), as a CI job passes them.
+#include <catch2/catch.hpp>
+
+#include "tests/support/run_cli.hpp"
+
+using kumo::test::run_cli;
+
+namespace {
+
+const std::string k_world = "testdata/fixtures/world.lua";
+
+// The first lines the policy printed (they go to stderr in text format).
+std::string printed(const kumo::test::CliResult& r) { return r.err.substr(0, r.err.find("kumo-lint:")); }
+
+}  // namespace
+
+TEST_CASE("--map-path and --dns answer what a policy asks of its installed host", "[cli][world]") {
+  auto r = run_cli({"check", k_world, "-q", "gmail.com", "--hide-config", "--map-path",
+                    "/opt/kumomta/etc/policy=testdata/helpers/etc", "--dns", "testdata/fixtures/dns.zone", "--env",
+                    "HOSTNAME=kumod-1"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("KQ914") == std::string::npos);
+  CHECK(printed(r) ==
+        "testdata/fixtures/world.lua:5: print: pool-2\n"
+        "testdata/fixtures/world.lua:7: print: (alt1|alt2|alt3|alt4)?.gmail-smtp-in.l.google.com\\t5\n"
+        "testdata/fixtures/world.lua:9: print: 172.18.0.3      STREAM kumod-1\\n172.18.0.3      DGRAM  \\n"
+        "172.18.0.3      RAW    \\n\\ttrue\\texit\\t0\n");
+}
+
+TEST_CASE("without them the same policy loads, each gap a KQ914 warning or a message naming the flag",
+          "[cli][world]") {
+  auto r = run_cli({"check", k_world, "-q", "gmail.com", "--hide-config"});
+  CHECK(r.exit_code == 0);
+  CHECK(printed(r).rfind("testdata/fixtures/world.lua:5: print: kumo.toml_load(\"/opt/kumomta/etc/policy/"
+                         "queues.toml\"): an installed KumoMTA path that kumo-lint does not read; point it at your "
+                         "copy with --map-path /opt/kumomta/etc/policy=DIR",
+                         0) == 0);
+  CHECK(r.out.find("world.lua:6: warning[KQ914]: kumo.dns.lookup_mx needs DNS") != std::string::npos);
+  CHECK(r.out.find("world.lua:8: warning[KQ914]: io.popen('getent ahostsv4 unset') runs a command") !=
+        std::string::npos);
+}
+
+TEST_CASE("a bad --dns file or --map-path is a usage error naming the line or the rule", "[cli][world]") {
+  auto dns = run_cli({"check", k_world, "--dns", "testdata/fixtures/world.lua"});
+  CHECK(dns.exit_code == 2);
+  CHECK(dns.err.rfind("kumo-lint: error: --dns testdata/fixtures/world.lua:1: ", 0) == 0);
+  auto relative = run_cli({"check", k_world, "--map-path", "opt/kumomta=testdata"});
+  CHECK(relative.exit_code == 2);
+  CHECK(relative.err.find("FROM must be an absolute directory") != std::string::npos);
+  auto missing = run_cli({"check", k_world, "--map-path", "/opt/kumomta=testdata/no-such-dir"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("is not a directory") != std::string::npos);
+}
