@@ -258,6 +258,10 @@ const char* stable_tolstring(lua_State* L, int index, std::size_t* len);
 // [-0, +1, m] "<kind>: 0x0000000N" for the object at `index`.
 void push_stable_name(lua_State* L, int index, const char* kind);
 
+// kumo-lint's clock, fixed so that output never depends on when it runs:
+// 2026-01-01T00:00:00Z. os.time, os.date and kumo.time.now all read it.
+inline constexpr lua_Integer k_fixed_now = 1767225600;
+
 // Installs the sandboxed standard library (print/io capture, blocked
 // functions, text-only loading, require from the policy directory).
 void open_sandbox(lua_State* L);

@@ -10,7 +10,6 @@
 #include "core/config/serialize.hpp"
 #include "core/lua/bridge.hpp"
 #include "core/lua/kumo_submodules.hpp"
-#include "core/values/duration.hpp"
 
 namespace kumo::lua {
 
@@ -290,55 +289,6 @@ constexpr char k_warn[] = "warn";
 constexpr char k_info[] = "info";
 constexpr char k_debug[] = "debug";
 
-int time_delta_tostring(lua_State* L) {
-  lua_getfield(L, 1, "human");
-  return 1;
-}
-
-// kumo.time.parse_duration: integers may be negative here (chrono), unlike
-// config durations (reference §2.3).
-int parse_duration(lua_State* L) {
-  int type = lua_type(L, 1);
-  values::Duration d{};
-  bool negative = false;
-  if (type == LUA_TNUMBER && lua_isinteger(L, 1)) {
-    lua_Integer s = lua_tointeger(L, 1);
-    negative = s < 0;
-    d = values::Duration{negative ? static_cast<std::uint64_t>(-(s + 1)) + 1 : static_cast<std::uint64_t>(s), 0};
-  } else if (type == LUA_TNUMBER || type == LUA_TSTRING) {
-    auto parsed = type == LUA_TNUMBER ? values::duration_from_float(lua_tonumber(L, 1))
-                                      : values::parse_humantime(lua_tostring(L, 1));
-    if (!parsed) {
-      return luaL_error(L, "%s", parsed.error().kumo_message.c_str());
-    }
-    d = *parsed;
-  } else {
-    return luaL_error(L, "invalid duration value");
-  }
-  double sign = negative ? -1.0 : 1.0;
-  lua_createtable(L, 0, 5);
-  lua_pushnumber(L, sign * (static_cast<double>(d.seconds) + d.nanos / 1e9));
-  lua_setfield(L, -2, "seconds");
-  auto whole = [&](double scale) {
-    return static_cast<lua_Integer>(sign * (static_cast<double>(d.seconds) * scale + d.nanos / (1e9 / scale)));
-  };
-  lua_pushinteger(L, whole(1e9));
-  lua_setfield(L, -2, "nanoseconds");
-  lua_pushinteger(L, whole(1e6));
-  lua_setfield(L, -2, "microseconds");
-  lua_pushinteger(L, whole(1e3));
-  lua_setfield(L, -2, "milliseconds");
-  std::string human = values::format_humantime(d);
-  lua_pushstring(L, human.c_str());
-  lua_setfield(L, -2, "human");
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, guarded<time_delta_tostring>);
-  lua_setfield(L, -2, "__tostring");
-  lua_setmetatable(L, -2);
-  return 1;
-}
-
-
 // kumo.available_parallelism(): a fixed answer, not this machine's CPU
 // count, so the output is the same wherever kumo-lint runs.
 constexpr lua_Integer k_fixed_parallelism = 4;
@@ -515,7 +465,6 @@ const NeutralCall k_neutral_calls[] = {
     {"kumo.dns.configure_resolver", "", "", push_nothing, true},
     {"kumo.dns.configure_unbound_resolver", "", "", push_nothing, true},
     {"kumo.dns.load_resolv_conf", "", "", push_nothing, true},
-    {"kumo.sleep", "", "", push_nothing, true},
     // kumod does not start tasks while it validates a policy either.
     {"kumo.spawn_task", "", "", push_nothing, true},
     {"kumo.spawn_thread_pool", "", "", push_nothing, true},
@@ -685,9 +634,7 @@ void open_kumo(lua_State* L) {
   lua_setfield(L, -2, "version");
 
   open_kumo_serde(L, lua_gettop(L));
-  const luaL_Reg time[] = {{"parse_duration", guarded<parse_duration>}, {nullptr, nullptr}};
-  push_module(L, "kumo.time", time);
-  lua_setfield(L, -2, "time");
+  open_kumo_time(L, -1);
   open_kumo_memo(L, -1);
   open_kumo_throttle(L, -1);
   open_kumo_secrets(L, -1);

@@ -20,6 +20,10 @@ void push_module(lua_State* L, const char* name, const luaL_Reg* functions);
 // kumo table at `kumo_index`.
 void open_kumo_memo(lua_State* L, int kumo_index);
 
+// [-0, +0, e] kumo.time (Time, TimeDelta, timers on kumo-lint's fixed
+// clock) and kumo.sleep (kumo_time.cpp), set on the kumo table at `kumo_index`.
+void open_kumo_time(lua_State* L, int kumo_index);
+
 // [-0, +1, m] Pushes a memoized (frozen) value as kumod hands it back:
 // tables as read-through MemoizedTable objects.
 void push_frozen(lua_State* L, const Value& v);

@@ -472,10 +472,7 @@ int sorted_pairs(lua_State* L) {
   return 3;
 }
 
-// A fixed clock: kumo-lint's output never depends on when it runs.
-// 2026-01-01T00:00:00Z; os.date and os.time read it in UTC.
-constexpr lua_Integer k_fixed_now = 1767225600;
-
+// os.time and os.date read the fixed clock (k_fixed_now), in UTC.
 int fixed_time(lua_State* L) {
   if (lua_isnoneornil(L, 1)) {
     lua_pushinteger(L, k_fixed_now);

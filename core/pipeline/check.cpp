@@ -241,16 +241,6 @@ std::optional<std::string> queue_name_problem(const std::string& name) {
   return std::nullopt;
 }
 
-QueueSource from_list(std::vector<std::string> names) {
-  auto shared = std::make_shared<std::vector<std::string>>(std::move(names));
-  auto index = std::make_shared<std::size_t>(0);
-  return [shared, index]() -> std::optional<QueueInput> {
-    if (*index >= shared->size()) {
-      return std::nullopt;
-    }
-    return QueueInput{(*shared)[(*index)++], std::nullopt};
-  };
-}
 
 }  // namespace
 

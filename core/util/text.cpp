@@ -131,6 +131,81 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+bool is_rust_whitespace(char32_t c) {
+  return c == U' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+std::size_t leading_whitespace(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto cp = decode_utf8(text, i);
+    if (!cp || !is_rust_whitespace(cp->value)) {
+      break;
+    }
+    i += cp->length;
+  }
+  return i;
+}
+
+namespace {
+
+// How long the character a byte begins is (0: it begins none), and which
+// second bytes can follow it: Rust's UTF-8 validator rejects overlong forms,
+// surrogates and values past U+10FFFF at the second byte.
+std::size_t utf8_width(unsigned char lead) {
+  if (lead < 0x80) {
+    return 1;
+  }
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    return 2;
+  }
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    return 3;
+  }
+  return lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+}
+
+bool valid_second_byte(unsigned char lead, unsigned char second) {
+  switch (lead) {
+    case 0xE0: return second >= 0xA0 && second <= 0xBF;
+    case 0xED: return second >= 0x80 && second <= 0x9F;
+    case 0xF0: return second >= 0x90 && second <= 0xBF;
+    case 0xF4: return second >= 0x80 && second <= 0x8F;
+    default: return (second & 0xC0) == 0x80;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> utf8_error(std::string_view text) {
+  // The error length counts the bytes of the culprit that could still begin
+  // a character (1 when its lead or second byte is wrong); an error without
+  // a length means the text ends inside a character.
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t width = utf8_width(byte(i));
+    auto invalid = [&](std::size_t length) {
+      return "invalid utf-8 sequence of " + std::to_string(length) + " bytes from index " + std::to_string(i);
+    };
+    auto incomplete = [&] { return "incomplete utf-8 byte sequence from index " + std::to_string(i); };
+    if (width == 0) {
+      return invalid(1);
+    }
+    for (std::size_t k = 1; k < width; ++k) {
+      if (i + k >= text.size()) {
+        return incomplete();
+      }
+      bool ok = k == 1 ? valid_second_byte(byte(i), byte(i + k)) : (byte(i + k) & 0xC0) == 0x80;
+      if (!ok) {
+        return invalid(k);
+      }
+    }
+    i += width;
+  }
+  return std::nullopt;
+}
+
 std::string cut_text(std::string_view text, std::size_t max_bytes) { return cut_text(text, max_bytes, text.size()); }
 
 std::string cut_text(std::string_view text, std::size_t max_bytes, std::size_t full_size) {

@@ -25,6 +25,18 @@ std::optional<std::string> closest_match(std::string_view word,
 // code points past U+10FFFF), as Rust's str requires.
 bool is_valid_utf8(std::string_view text);
 
+// Rust's char::is_whitespace: the Unicode White_Space property.
+bool is_rust_whitespace(char32_t c);
+
+// How many bytes Rust's str::trim_start removes from `text`: its leading
+// Unicode whitespace (a byte that is not UTF-8 ends it).
+std::size_t leading_whitespace(std::string_view text);
+
+// The text of the Utf8Error Rust's str::from_utf8 reports for `text`
+// ("invalid utf-8 sequence of 1 bytes from index 3", "incomplete utf-8
+// byte sequence from index 5"), or nullopt when `text` is UTF-8.
+std::optional<std::string> utf8_error(std::string_view text);
+
 // `text` in double quotes, with \ " and control bytes escaped (and, when the
 // text is not UTF-8, every byte above 0x7f as \xNN), for messages.
 std::string quoted(std::string_view text);

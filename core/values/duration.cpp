@@ -108,15 +108,7 @@ CodePoint decode_at(std::string_view text, std::size_t offset) {
 }
 
 // Rust's char::is_whitespace: the Unicode White_Space property.
-bool is_rust_whitespace(const CodePoint& c) {
-  if (!c.valid) {
-    return false;
-  }
-  const char32_t v = c.value;
-  return v == U' ' || (v >= 0x09 && v <= 0x0D) || v == 0x85 || v == 0xA0 || v == 0x1680 ||
-         (v >= 0x2000 && v <= 0x200A) || v == 0x2028 || v == 0x2029 || v == 0x202F ||
-         v == 0x205F || v == 0x3000;
-}
+bool is_rust_whitespace(const CodePoint& c) { return c.valid && util::is_rust_whitespace(c.value); }
 
 bool is_digit(const CodePoint& c) { return c.valid && c.value >= U'0' && c.value <= U'9'; }
 

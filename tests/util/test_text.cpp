@@ -154,3 +154,25 @@ TEST_CASE("join separates and wraps items", "[util][text]") {
   CHECK(join({"a", "b", "c"}, ", ") == "a, b, c");
   CHECK(join({"max_age", "protocol"}, ", ", "`") == "`max_age`, `protocol`");
 }
+
+TEST_CASE("utf8_error reads as Rust's Utf8Error", "[util][text]") {
+  using kumo::util::utf8_error;
+  CHECK_FALSE(utf8_error("ok \u00e9"));
+  CHECK(utf8_error("\xff") == "invalid utf-8 sequence of 1 bytes from index 0");
+  CHECK(utf8_error("hello\xc3") == "incomplete utf-8 byte sequence from index 5");
+  CHECK(utf8_error("\xe0\x80\x80") == "invalid utf-8 sequence of 1 bytes from index 0");  // overlong
+  CHECK(utf8_error("\xed\xa0\x80") == "invalid utf-8 sequence of 1 bytes from index 0");  // surrogate
+  CHECK(utf8_error("\xe2\x82\x28") == "invalid utf-8 sequence of 2 bytes from index 0");
+  CHECK(utf8_error("\xf0\x90\x80\x28") == "invalid utf-8 sequence of 3 bytes from index 0");
+  CHECK(utf8_error("\xf4\x90\x80\x80") == "invalid utf-8 sequence of 1 bytes from index 0");  // past U+10FFFF
+  CHECK(utf8_error("ab\xf0\x9f\x98") == "incomplete utf-8 byte sequence from index 2");
+}
+
+TEST_CASE("leading_whitespace is Rust's trim_start: Unicode White_Space", "[util][text]") {
+  using kumo::util::leading_whitespace;
+  CHECK(leading_whitespace("") == 0);
+  CHECK(leading_whitespace(" \t\r\n\v\fx ") == 6);
+  CHECK(leading_whitespace("\u00a0\u3000\u2028x") == 8);
+  CHECK(leading_whitespace("\u200bx") == 0);  // zero width space is not White_Space
+  CHECK(leading_whitespace(" \xff") == 1);
+}

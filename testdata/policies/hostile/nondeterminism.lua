@@ -18,3 +18,6 @@ kumo.on('get_queue_config', function(domain)
   for name in pairs { ['pool-a'] = 1, ['pool-b'] = 1, ['pool-c'] = 1 } do pools[#pools + 1] = name end
   return kumo.make_queue_config { egress_pool = pools[math.random(#pools)], max_retry_interval = '1h' }
 end)
+-- kumo.time reads the same fixed clock; elapsed and timers measure no time.
+print(tostring(kumo.time.now()), kumo.time.now():format '%s%.f', tostring(kumo.time.now().elapsed),
+  kumo.time.start_timer('t'):done())
