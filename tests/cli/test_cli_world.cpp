@@ -15,7 +15,7 @@ std::string printed(const kumo::test::CliResult& r) { return r.err.substr(0, r.e
 
 }  // namespace
 
-TEST_CASE("--map-path and --dns answer what a policy asks of its installed host", "[cli][world]") {
+TEST_CASE("installed paths and DNS: --map-path and --dns answer what a policy asks of its host", "[cli][world]") {
   auto r = run_cli({"check", k_world, "-q", "gmail.com", "--hide-config", "--map-path",
                     "/opt/kumomta/etc/policy=testdata/helpers/etc", "--dns", "testdata/fixtures/dns.zone", "--env",
                     "HOSTNAME=kumod-1"});
