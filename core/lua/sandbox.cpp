@@ -418,7 +418,15 @@ int sorted_pairs(lua_State* L) {
     lua_call(L, 1, 3);
     return 3;
   }
-  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 1);
+  if (lua_type(L, 1) != LUA_TTABLE) {
+    // As Lua's pairs: next, the value, nil; the loop's first call of next
+    // raises "bad argument #1 to 'for iterator' (table expected, got ...)".
+    lua_getfield(L, LUA_REGISTRYINDEX, "kumo-lint.next");
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+  }
   lua_settop(L, 1);
   lua_newtable(L);  // 2: the keys, in table order for now
   int n = 0;
