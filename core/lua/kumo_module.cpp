@@ -521,6 +521,7 @@ void open_kumo(lua_State* L) {
   const luaL_Reg time[] = {{"parse_duration", guarded<parse_duration>}, {nullptr, nullptr}};
   push_module(L, "kumo.time", time);
   lua_setfield(L, -2, "time");
+  open_kumo_regex(L, -1);
 
   // Anything else is a stand-in that explains itself when called.
   lua_createtable(L, 0, 1);
