@@ -1,4 +1,4 @@
-// kumo.regex, driven through PolicyHost with
+// kumo.regex and kumo.string, driven through PolicyHost with
 // small inline policies. Expected values come from KumoMTA's documentation
 // examples and Rust tests (mod-regex, mod-string, kumo-wrap, uuid, fancy-
 // regex) and from the Rust semantics those call (str::split, char::
@@ -316,4 +316,87 @@ TEST_CASE("kumo.regex: group names and counts as fancy-regex keeps them", "[kumo
   CHECK(t->names == std::vector<std::optional<std::string>>{std::nullopt, std::nullopt, std::nullopt, "1b", "a"});
   // Names are not PCRE2's business: the translation has plain groups.
   CHECK(t->pattern.find('<') == std::string::npos);
+}
+
+// --- kumo.string ---
+
+TEST_CASE("kumo.string: the documentation's examples", "[kumo_text]") {
+  CHECK(printed("print(S.replace('this is old', 'old', 'new'), S.replacen('foo foo 123 foo', 'foo', 'new', 2))\n"
+                "print(J(S.rsplit('Mary had a little lamb', ' ')), J(S.rsplitn('Mary had a little lamb', 3, ' ')))\n"
+                "print(J(S.split('Mary had a little lamb', ' ')), J(S.splitn('Mary had a little lamb', 3, ' ')))\n"
+                "print(J(S.split_whitespace 'Mary had a little lamb'), J(S.split_ascii_whitespace 'Mary had a little lamb'))\n"
+                "print(S.trim '\\n Hello\\tworld\\t\\n')\n"
+                "print(S.trim_end '\\n Hello\\tworld\\t\\n')\n"
+                "print(S.trim_start '\\n Hello\\tworld\\t\\n')\n") ==
+        Lines{"this is new\tnew new 123 foo", "[\"lamb\",\"little\",\"a\",\"had\",\"Mary\"]\t[\"lamb\",\"little\",\"Mary had a\"]",
+              "[\"Mary\",\"had\",\"a\",\"little\",\"lamb\"]\t[\"Mary\",\"had\",\"a little lamb\"]",
+              "[\"Mary\",\"had\",\"a\",\"little\",\"lamb\"]\t[\"Mary\",\"had\",\"a\",\"little\",\"lamb\"]", "Hello\tworld",
+              "\n Hello\tworld", "Hello\tworld\t\n"});
+}
+
+TEST_CASE("kumo.string: split and replace follow Rust's str methods", "[kumo_text]") {
+  CHECK(printed("print(J(S.split('abc', '')), J(S.rsplit('abc', '')), #S.split('', ''), J(S.split('', 'x')))\n"
+                "print(J(S.split('baaa', 'aa')), J(S.rsplit('baaa', 'aa')))\n"
+                "print(#S.splitn('a,b', 0, ','), J(S.splitn('a,b', 1, ',')), J(S.splitn('a,b', 5, ',')), J(S.rsplitn('a,b,c', 2, ',')))\n"
+                "print(S.replace('abc', '', '-'), S.replacen('abc', '', '-', 2), S.replacen('aaa', 'a', 'b', 0))\n"
+                "print(S.replace('aaaa', 'aa', 'b'), J(S.split('a,b,', ',')))\n") ==
+        Lines{"[\"\",\"a\",\"b\",\"c\",\"\"]\t[\"\",\"c\",\"b\",\"a\",\"\"]\t2\t[\"\"]", "[\"b\",\"a\"]\t[\"\",\"ba\"]",
+              "0\t[\"a,b\"]\t[\"a\",\"b\"]\t[\"c\",\"a,b\"]", "-a-b-c-\t-a-bc\taaa", "bb\t[\"a\",\"b\",\"\"]"});
+}
+
+TEST_CASE("kumo.string: whitespace is Unicode White_Space (split_ascii_whitespace: not \\x0B)", "[kumo_text]") {
+  CHECK(printed("print(J(S.split_whitespace(' a\\u{85}b\\u{3000}c\\u{200b}d ')), #S.split_whitespace(' \\t '))\n"
+                "print(J(S.split_ascii_whitespace(' a\\vb\\fc\\u{a0}d ')))\n"
+                "print('[' .. S.trim('\\u{3000}\\u{85}x\\u{a0}\\u{2028}') .. ']', '[' .. S.trim('\\u{200b}x') .. ']')\n") ==
+        Lines{"[\"a\",\"b\",\"c\xE2\x80\x8B" "d\"]\t0", "[\"a\\u000bb\",\"c\xC2\xA0" "d\"]", "[x]\t[\xE2\x80\x8Bx]"});
+}
+
+TEST_CASE("kumo.string: starts_with and ends_with compare bytes", "[kumo_text]") {
+  // crates/mod-string/test_ends_with.lua, and bytes that are not UTF-8.
+  CHECK(printed("print(S.starts_with('abc.hello', 'abc'), S.starts_with('abc.hello', 'hello'), S.starts_with('hello', 'hello'), S.starts_with('h1e2l3lo', 'hello'))\n"
+                "print(S.ends_with('abc.hello', 'hello'), S.ends_with('abc.hello', 'abc'), S.ends_with('hello', 'hello'), S.ends_with('h1e2l3lo', 'hello'))\n"
+                "print(S.starts_with('a\\xff', 'a'), S.ends_with(123, 3))\n"
+                "show(S.starts_with, {}, 'a')\n") ==
+        Lines{"true\tfalse\ttrue\tfalse", "true\tfalse\ttrue\tfalse", "true\ttrue",
+              "false | bad argument #1: error converting Lua table to string (expected string or number)"});
+}
+
+TEST_CASE("kumo.string.wrap breaks as kumo_wrap does", "[kumo_text]") {
+  // crates/mod-string/test_wrap.lua and kumo-wrap's unit test (soft 10, hard 15).
+  CHECK(printed("print(S.wrap 'hello' == 'hello')\n"
+                "print(S.wrap(string.rep('A', 200), 75, 100) == string.rep('A', 100) .. '\\r\\n\\t' .. string.rep('A', 100))\n"
+                "print(S.wrap(string.rep(' hello there', 10), 75, 100) == 'hello there hello there hello there hello there hello there hello there\\r\\n\\thello there hello there hello there hello there')\n"
+                "for _, s in ipairs{'foo', 'hi there', 'hello world', 'hello world ', 'hello world foo bar baz woot woot', 'hi there breakmepleaseIamtoolong'} do\n"
+                "  print((S.wrap(s, 10, 15):gsub('\\r\\n\\t', '|')))\n"
+                "end\n") ==
+        Lines{"true", "true", "true", "foo", "hi there", "hello|world", "hello|world",
+              "hello|world foo|bar baz|woot woot", "hi there|breakmepleaseIa|mtoolong"});
+}
+
+TEST_CASE("kumo.string: strings must be UTF-8 where Rust takes a String", "[kumo_text]") {
+  CHECK(printed("show(S.split, 'a\\xff', ',')\nshow(S.trim, nil)\nshow(S.splitn, 'a', -2, ',')\n") ==
+        Lines{"false | bad argument #1: error converting Lua string to String (invalid utf-8 sequence of 1 bytes from "
+              "index 1)",
+              "false | bad argument #1: error converting Lua nil to String (expected string or number)",
+              "false | bad argument #2: error converting Lua integer to usize (out of range)"});
+}
+
+TEST_CASE("kumo.string: the Public Suffix List and templates are not modeled", "[kumo_text]") {
+  auto lines = printed("show(S.psl_domain, 'www.example.com')\nshow(S.eval_template, 'x', '{{a}}', {})\n");
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].rfind("false | kumo.string.psl_domain is not modeled by kumo-lint: it needs the Public Suffix List", 0) == 0);
+  CHECK(lines[1].rfind("false | kumo.string.eval_template is not modeled by kumo-lint", 0) == 0);
+}
+
+TEST_CASE("kumo.string: searches are linear, and outputs are bounded by --max-memory", "[kumo_text]") {
+  HostOptions options;
+  options.max_instructions = 20'000'000;
+  // A needle that almost matches everywhere: quadratic for a naive search.
+  CHECK(load_failure("local hay = string.rep('a', 1000000)\n"
+                     "assert(#S.split(hay, string.rep('a', 5000) .. 'b') == 1)\n"
+                     "assert(#S.rsplit(hay, 'b' .. string.rep('a', 5000)) == 1)\n",
+                     options) == "loaded");
+  options.max_memory = 32u << 20;
+  options.max_instructions = 1'000'000'000;
+  CHECK(load_failure("local s = S.replace(string.rep('a', 100000), '', string.rep('b', 1000))\n", options) == "KQ909");
 }
