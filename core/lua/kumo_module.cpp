@@ -523,7 +523,7 @@ void open_kumo(lua_State* L) {
   lua_setfield(L, -2, "time");
   open_kumo_regex(L, -1);
   open_kumo_string(L, -1);
-  open_kumo_regex(L, -1);
+  open_kumo_uuid(L, -1);
 
   // Anything else is a stand-in that explains itself when called.
   lua_createtable(L, 0, 1);

@@ -17,12 +17,10 @@ void lock_metatable(lua_State* L);
 void push_module(lua_State* L, const char* name, const luaL_Reg* functions);
 
 // [-0, +0, m] Each sets its submodule as a field of the kumo table at
-// `kumo_index`: kumo.regex (kumo_regex.cpp), kumo.string (kumo_string.cpp).
+// `kumo_index`: kumo.regex (kumo_regex.cpp), kumo.string (kumo_string.cpp),
+// kumo.uuid (kumo_uuid.cpp).
 void open_kumo_regex(lua_State* L, int kumo_index);
 void open_kumo_string(lua_State* L, int kumo_index);
-
-// [-0, +0, m] Sets its submodule as a field of the kumo table at
-// `kumo_index`: kumo.regex (kumo_regex.cpp).
-void open_kumo_regex(lua_State* L, int kumo_index);
+void open_kumo_uuid(lua_State* L, int kumo_index);
 
 }  // namespace kumo::lua
