@@ -638,6 +638,9 @@ void open_kumo(lua_State* L) {
   open_kumo_memo(L, -1);
   open_kumo_throttle(L, -1);
   open_kumo_secrets(L, -1);
+  open_kumo_regex(L, -1);
+  open_kumo_string(L, -1);
+  open_kumo_uuid(L, -1);
 
   // Anything else is a stand-in that explains itself when called.
   lua_createtable(L, 0, 1);

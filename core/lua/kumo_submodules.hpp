@@ -43,4 +43,11 @@ void open_kumo_throttle(lua_State* L, int kumo_index);
 // [-0, +0, e] kumo.secrets (kumo_secrets.cpp).
 void open_kumo_secrets(lua_State* L, int kumo_index);
 
+// [-0, +0, m] Each sets its submodule as a field of the kumo table at
+// `kumo_index`: kumo.regex (kumo_regex.cpp), kumo.string (kumo_string.cpp),
+// kumo.uuid (kumo_uuid.cpp).
+void open_kumo_regex(lua_State* L, int kumo_index);
+void open_kumo_string(lua_State* L, int kumo_index);
+void open_kumo_uuid(lua_State* L, int kumo_index);
+
 }  // namespace kumo::lua

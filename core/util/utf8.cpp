@@ -1,0 +1,134 @@
+#include "core/util/utf8.hpp"
+
+namespace kumo::util {
+
+namespace {
+
+bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
+
+// The second byte a lead byte allows: narrower than 80..BF for E0 (no
+// overlong forms), ED (no surrogates), F0 (no overlong) and F4 (nothing past
+// U+10FFFF). Rust reports a bad second byte as a 1-byte error.
+bool second_byte_ok(unsigned char lead, unsigned char second) {
+  switch (lead) {
+    case 0xE0: return second >= 0xA0 && second <= 0xBF;
+    case 0xED: return second >= 0x80 && second <= 0x9F;
+    case 0xF0: return second >= 0x90 && second <= 0xBF;
+    case 0xF4: return second >= 0x80 && second <= 0x8F;
+    default: return is_continuation(second);
+  }
+}
+
+}  // namespace
+
+std::size_t utf8_length(unsigned char lead) {
+  if (lead < 0x80) {
+    return 1;
+  }
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    return 2;
+  }
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    return 3;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    return 4;
+  }
+  return 0;  // never a lead byte
+}
+
+std::optional<Utf8Error> find_utf8_error(std::string_view text) {
+  const std::size_t n = text.size();
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char lead = byte(i);
+    const std::size_t width = utf8_length(lead);
+    if (width == 1) {
+      ++i;
+      continue;
+    }
+    if (width == 0) {
+      return Utf8Error{i, 1};
+    }
+    // Each further byte: missing → incomplete; not allowed → an error as
+    // long as the bytes read so far.
+    for (std::size_t k = 1; k < width; ++k) {
+      if (i + k >= n) {
+        return Utf8Error{i, std::nullopt};
+      }
+      bool ok = k == 1 ? second_byte_ok(lead, byte(i + 1)) : is_continuation(byte(i + k));
+      if (!ok) {
+        return Utf8Error{i, k};
+      }
+    }
+    i += width;
+  }
+  return std::nullopt;
+}
+
+std::string describe(const Utf8Error& e) {
+  if (e.error_len) {
+    return "invalid utf-8 sequence of " + std::to_string(*e.error_len) + " bytes from index " +
+           std::to_string(e.valid_up_to);
+  }
+  return "incomplete utf-8 byte sequence from index " + std::to_string(e.valid_up_to);
+}
+
+char32_t next_char(std::string_view text, std::size_t& i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  const std::size_t width = utf8_length(lead);
+  if (width <= 1) {
+    ++i;
+    return lead;
+  }
+  char32_t c = lead & (0x7F >> width);
+  for (std::size_t k = 1; k < width; ++k) {
+    c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  }
+  i += width;
+  return c;
+}
+
+char32_t previous_char(std::string_view text, std::size_t& i) {
+  std::size_t start = i - 1;
+  while (start > 0 && is_continuation(static_cast<unsigned char>(text[start]))) {
+    --start;
+  }
+  std::size_t at = start;
+  char32_t c = next_char(text, at);
+  i = start;
+  return c;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+bool is_white_space(char32_t c) {
+  // PropList.txt's White_Space, unchanged since Unicode 6.3.
+  switch (c) {
+    case 0x20: case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+    case 0x202F: case 0x205F: case 0x3000:
+      return true;
+    default:
+      return (c >= 0x09 && c <= 0x0D) || (c >= 0x2000 && c <= 0x200A);
+  }
+}
+
+bool is_ascii_whitespace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\x0C' || c == '\r'; }
+
+}  // namespace kumo::util
