@@ -389,6 +389,9 @@ int domain_map_new(lua_State* L) {
 struct MemoCache {
   struct Entry {
     std::vector<Value> results;
+    // Findings the call left (KQ914: a degraded call inside it): a cached
+    // result is as doubtful on every use, so each hit reports them again.
+    std::vector<diag::Diagnostic> findings;
     std::size_t charged = 0;
     std::list<std::string>::iterator age;
   };
@@ -444,10 +447,15 @@ int memoized_call(lua_State* L) {
   int nargs = lua_gettop(L);
   auto& cache = memo_cache(L, lua_upvalueindex(2));
   std::string key = cache_key(L, 1, nargs);
+  auto& st = state_of(L);
   if (auto it = cache.entries.find(key); it != cache.entries.end()) {
     cache.by_age.splice(cache.by_age.begin(), cache.by_age, it->second.age);
+    for (const auto& d : it->second.findings) {
+      add_side_diagnostic(st, d);
+    }
     return push_results(L, it->second.results);
   }
+  std::size_t findings_before = st.side_diagnostics.size();
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, nargs, LUA_MULTRET);
@@ -470,7 +478,11 @@ int memoized_call(lua_State* L) {
     memory.charge(key.size());
     std::size_t charged = memory.keep();
     c.by_age.push_front(key);
-    c.entries[key] = MemoCache::Entry{results, charged, c.by_age.begin()};
+    std::vector<diag::Diagnostic> findings;
+    for (std::size_t i = std::min(findings_before, st.side_diagnostics.size()); i < st.side_diagnostics.size(); ++i) {
+      findings.push_back(st.side_diagnostics[i]);
+    }
+    c.entries[key] = MemoCache::Entry{results, std::move(findings), charged, c.by_age.begin()};
     c.charged += charged;
   }
   return push_results(L, results);
