@@ -103,10 +103,37 @@ void budget_hook(lua_State* L, lua_Debug*) {
 
 // [-1, +1, -] Records where the error was raised and turns any error object
 // into a string, even one whose __tostring itself fails.
+// The "FILE:LINE:" an error message starts with, when FILE is one the
+// sandbox compiled: error(msg, level) and typing.lua name the caller that
+// is to blame there, not the innermost frame.
+std::optional<diag::Location> location_named_by(const PolicyHost::State& st, std::string_view message) {
+  for (std::size_t colon = message.find(':'); colon != std::string_view::npos && colon < 4096;
+       colon = message.find(':', colon + 1)) {
+    std::size_t digits = colon + 1;
+    while (digits < message.size() && message[digits] >= '0' && message[digits] <= '9') {
+      ++digits;
+    }
+    if (digits == colon + 1 || digits - colon > 10 || digits >= message.size() || message[digits] != ':') {
+      continue;
+    }
+    std::string file(message.substr(0, colon));
+    if (st.source_files.count(file) != 0) {
+      return diag::Location{file, std::stoi(std::string(message.substr(colon + 1, digits - colon - 1))),
+                            std::nullopt};
+    }
+  }
+  return std::nullopt;
+}
+
 int message_handler(lua_State* L) {
   auto& st = state_of(L);
   st.error_location = current_location(L);
   if (lua_type(L, 1) == LUA_TSTRING) {
+    std::size_t len = 0;
+    const char* text = lua_tolstring(L, 1, &len);
+    if (auto named = location_named_by(st, std::string_view(text, len))) {
+      st.error_location = named;
+    }
     return 1;
   }
   if (luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
