@@ -12,6 +12,7 @@
 #include <map>
 
 #include "core/lua/kumo_submodules.hpp"
+#include "core/lua/rust_args.hpp"
 #include "core/values/duration.hpp"
 #include "core/util/json.hpp"
 
@@ -306,16 +307,8 @@ void push_domain_map(lua_State* L, std::shared_ptr<DomainTrie> trie, std::size_t
   luaL_setmetatable(L, k_domain_map_mt);
 }
 
-// A key as mlua reads a String argument: strings, and numbers as text.
-std::string domain_key(lua_State* L, int index) {
-  int type = lua_type(L, index);
-  if (type != LUA_TSTRING && type != LUA_TNUMBER) {
-    luaL_error(L, "error converting Lua %s to String", luaL_typename(L, index));
-  }
-  std::size_t len = 0;
-  const char* s = lua_tolstring(L, index, &len);
-  return std::string(s, len);
-}
+// A key as mlua reads a String argument (rust_args.hpp).
+std::string domain_key(lua_State* L, int index) { return std::string(rust_string(L, ArgSite{index})); }
 
 int domain_map_index(lua_State* L) {
   auto& m = domain_map(L, 1);
@@ -365,9 +358,6 @@ int domain_map_new(lua_State* L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_pushnil(L);
     while (lua_next(L, 1) != 0) {
-      if (lua_type(L, -2) != LUA_TSTRING && lua_type(L, -2) != LUA_TNUMBER) {
-        return luaL_error(L, "error converting Lua %s to String", luaL_typename(L, -2));
-      }
       lua_pushvalue(L, -2);
       std::string key = domain_key(L, -1);
       lua_pop(L, 1);

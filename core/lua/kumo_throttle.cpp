@@ -4,6 +4,7 @@
 // kumod's throttle backend, so they degrade like any outside-world call:
 // "not throttled" at the top level, an error inside a handler.
 #include "core/lua/kumo_submodules.hpp"
+#include "core/lua/rust_args.hpp"
 #include "core/values/throttle.hpp"
 
 namespace kumo::lua {
@@ -19,20 +20,9 @@ struct UserThrottle {
 
 UserThrottle& user_throttle(lua_State* L) { return *static_cast<UserThrottle*>(luaL_checkudata(L, 1, k_throttle_mt)); }
 
-// A String argument as mlua reads it: strings, and numbers as text.
-std::string string_argument(lua_State* L, int index) {
-  int type = lua_type(L, index);
-  if (type != LUA_TSTRING && type != LUA_TNUMBER) {
-    luaL_error(L, "error converting Lua %s to String", luaL_typename(L, index));
-  }
-  std::size_t len = 0;
-  const char* s = lua_tolstring(L, index, &len);
-  return std::string(s, len);
-}
-
 int make_throttle(lua_State* L) {
-  std::string name = string_argument(L, 1);
-  std::string text = string_argument(L, 2);
+  std::string name(rust_string(L, ArgSite{1}));
+  std::string text(rust_string(L, ArgSite{2}));
   charge_steps(L, text.size() + name.size());
   auto spec = values::parse_throttle(text);
   if (!spec) {
