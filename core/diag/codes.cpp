@@ -57,6 +57,12 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
     {Code::throttle_too_fast, "KQ303", S::warning, "a throttle faster than 1000/s never delays on the local backend"},
     {Code::rate_expires_untried, "KQ304", S::warning,
      "max_message_rate defers part of a burst until max_age: those messages expire untried"},
+    // --- KQ4xx data files of KumoMTA's helpers ---
+    {Code::helper_data_unknown_key, "KQ401", S::error,
+     "queues.toml holds a key that is neither a queue option nor one of the queue helper's"},
+    {Code::helper_data_bad_value, "KQ402", S::error, "queues.toml holds a value kumod or the queue helper rejects"},
+    {Code::helper_default_tenant_undefined, "KQ403", S::error,
+     "queues.toml's default_tenant names a tenant it does not define"},
     // --- KQ9xx loading and running ---
     {Code::policy_syntax, "KQ901", S::error, "the policy file does not compile"},
     {Code::policy_top_level, "KQ902", S::error, "the policy raised an error while loading"},

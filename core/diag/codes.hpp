@@ -60,6 +60,10 @@ enum class Code : std::size_t {
   zero_rate_throttle,
   throttle_too_fast,
   rate_expires_untried,
+  // --- KQ4xx data files of KumoMTA's helpers ---
+  helper_data_unknown_key,
+  helper_data_bad_value,
+  helper_default_tenant_undefined,
   // --- KQ9xx loading and running ---
   policy_syntax,
   policy_top_level,

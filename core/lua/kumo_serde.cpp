@@ -28,6 +28,7 @@
 
 #include "core/lua/bridge.hpp"
 #include "core/lua/kumo_submodules.hpp"
+#include "core/config/queue_helper_data.hpp"
 
 namespace kumo::lua {
 
@@ -1065,12 +1066,42 @@ int toml_parse(lua_State* L) {
   return 1;
 }
 
+// [-0, +0, e] When the table on top is KumoMTA's queue helper data
+// (queues.toml), its findings (config/queue_helper_data.hpp), placed at the
+// line and column of each value in the file as the policy named it.
+void check_helper_data(lua_State* L, const LoadedFile& f) {
+  HostMemory memory(L);
+  Value root = read_value(L, -1, memory);
+  if (!config::is_queue_helper_data(root)) {
+    return;
+  }
+  auto& st = state_of(L);
+  const std::vector<DataPosition>* positions = nullptr;
+  if (auto it = st.data_positions.find(f.resolved); it != st.data_positions.end()) {
+    positions = &it->second;
+  }
+  auto where = [&](const std::vector<std::string>& path) {
+    if (positions != nullptr) {
+      for (const auto& p : *positions) {
+        if (p.key_path == path) {
+          return diag::Location{f.path, static_cast<int>(p.line), static_cast<int>(p.column)};
+        }
+      }
+    }
+    return diag::Location{f.path, 0, std::nullopt};
+  };
+  for (auto& d : config::check_queue_helper_data(root, where)) {
+    add_side_diagnostic(st, std::move(d));
+  }
+}
+
 int toml_load(lua_State* L) {
   LoadedFile f = load_file(L, "kumo.toml_load");
   if (!is_utf8(f.text)) {
     raise(L, "reading file " + f.path + ": stream did not contain valid UTF-8");
   }
   push_toml_document(L, f.text, f.path, &f.resolved);
+  check_helper_data(L, f);
   return 1;
 }
 

@@ -62,8 +62,8 @@ class KeyLocator {
       : m_host(host), m_policy_path(std::move(policy_path)), m_policy_source(policy_source) {}
 
   void refine(diag::Diagnostic& d) {
-    if (!d.key || d.key->empty() || d.location.line <= 0) {
-      return;
+    if (!d.key || d.key->empty() || d.location.line <= 0 || d.location.column) {
+      return;  // a finding placed already (in a data file) keeps its place
     }
     const auto& tokens = tokens_of(d.location.file);
     auto cache_key = d.location.file + ":" + std::to_string(d.location.line);

@@ -6,6 +6,7 @@
 // here): skipped without it.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -73,6 +74,10 @@ TEST_CASE("queue.lua differential: where the helper raises, the queue has an err
   for (const auto& result : helper["results"]) {
     INFO("queue " << result["queue"].get<std::string>());
     CHECK(result["config"].is_null());
-    CHECK(error_codes(result) == std::vector<std::string>{"KQ903"});
+    // queue.lua fails (KQ903), and the value that made it fail is placed in
+    // queues.toml (KQ402).
+    auto codes = error_codes(result);
+    std::sort(codes.begin(), codes.end());
+    CHECK(codes == std::vector<std::string>{"KQ402", "KQ903"});
   }
 }

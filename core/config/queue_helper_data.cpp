@@ -1,0 +1,264 @@
+#include "core/config/queue_helper_data.hpp"
+
+#include <algorithm>
+
+#include "core/config/convert.hpp"
+#include "core/diag/codes.hpp"
+#include "core/util/text.hpp"
+
+namespace kumo::config {
+
+namespace {
+
+using lua::Value;
+using Path = std::vector<std::string>;
+
+// What a key of the helper's own (not a queue option) must hold.
+enum class Want { string, boolean, string_list, table };
+
+struct HelperKey {
+  const char* name;
+  Want want;
+};
+
+// queue.lua's typed records (QueueHelperConfig, DomainConfig,
+// TenantWithCampaignConfig, CampaignConfig, TenantConfig): the keys each
+// takes besides queue options.
+constexpr HelperKey k_top_keys[] = {{"scheduling_header", Want::string},  {"tenant_header", Want::string},
+                                    {"remove_tenant_header", Want::boolean}, {"campaign_header", Want::string},
+                                    {"remove_campaign_header", Want::boolean}, {"default_tenant", Want::string},
+                                    {"tenant", Want::table},               {"queue", Want::table}};
+constexpr HelperKey k_scope_keys[] = {{"overall_max_message_rate", Want::string}, {"routing_domain", Want::string}};
+constexpr HelperKey k_tenant_keys[] = {{"overall_max_message_rate", Want::string},
+                                       {"require_authz", Want::string_list},
+                                       {"campaigns", Want::table}};
+
+// Where a key sits and what queue.lua does with a key it cannot place.
+struct Scope {
+  std::vector<HelperKey> helper_keys;
+  bool takes_options = true;
+  const char* unplaced_table = nullptr;  // a table under an unknown key is this (tenant, campaign), or an error
+  const char* fate = nullptr;            // what queue.lua does with a key it cannot place
+};
+
+constexpr const char* k_refused =
+    "queue.lua's type check refuses it, and merging the file fails for every queue";
+
+const Scope& domain_scope() {
+  static const Scope s{{std::begin(k_scope_keys), std::end(k_scope_keys)}, true, "tenant",
+                       "queue.lua takes it for a tenant, and merging the file fails for every queue"};
+  return s;
+}
+const Scope& domain_tenant_scope() {
+  static const Scope s{{std::begin(k_scope_keys), std::end(k_scope_keys)}, true, "campaign",
+                       "queue.lua takes it for a campaign, and merging the file fails for every queue"};
+  return s;
+}
+const Scope& campaign_scope() {
+  static const Scope s{{std::begin(k_scope_keys), std::end(k_scope_keys)}, true, nullptr, k_refused};
+  return s;
+}
+const Scope& tenant_scope() {
+  static const Scope s{{std::begin(k_tenant_keys), std::end(k_tenant_keys)}, true, nullptr, k_refused};
+  return s;
+}
+const Scope& top_scope() {
+  static const Scope s{{std::begin(k_top_keys), std::end(k_top_keys)}, false, nullptr, k_refused};
+  return s;
+}
+
+// "in [queue.'gmail.com'.'acme']", as the section would be written.
+std::string section_name(const Path& path) {
+  if (path.empty()) {
+    return "at the top level";
+  }
+  std::string out = "in [" + path.front();
+  for (std::size_t i = 1; i < path.size(); ++i) {
+    out += ".'" + path[i] + "'";
+  }
+  return out + "]";
+}
+
+bool is_table(const Value& v) { return v.kind == Value::Kind::table; }
+
+bool holds(const Value& v, Want want) {
+  switch (want) {
+    case Want::string: return v.kind == Value::Kind::string;
+    case Want::boolean: return v.kind == Value::Kind::boolean;
+    case Want::table: return is_table(v);
+    case Want::string_list:
+      return is_table(v) && std::all_of(v.table->entries.begin(), v.table->entries.end(), [](const auto& e) {
+               return e.key.kind == Value::Kind::integer && e.value.kind == Value::Kind::string;
+             });
+  }
+  return false;
+}
+
+const char* want_name(Want want) {
+  switch (want) {
+    case Want::string: return "a string";
+    case Want::boolean: return "true or false";
+    case Want::table: return "a table";
+    case Want::string_list: return "a list of strings";
+  }
+  return "";
+}
+
+bool is_queue_option(const std::string& key) {
+  const auto& keys = queue_config_keys();
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+// kumod's error for `key = value` alone, or empty when it accepts it.
+std::string option_error(const std::string& key, const Value& value) {
+  auto table = std::make_shared<lua::Table>();
+  table->entries.push_back({Value::make_string(key), value});
+  Value params;
+  params.kind = Value::Kind::table;
+  params.table = table;
+  return convert_queue_config(params).kumo_error;
+}
+
+class Checker {
+ public:
+  Checker(const DataLocator& where, std::vector<diag::Diagnostic>& out) : m_where(where), m_out(out) {}
+
+  void check_scope(const Value& table, const Path& path, const Scope& scope) {
+    for (const auto& e : table.table->entries) {
+      if (e.key.kind != Value::Kind::string) {
+        continue;  // TOML keys are strings; a JSON list has no keys to check
+      }
+      check_entry(e.key.string, e.value, path, scope);
+    }
+  }
+
+  void check_top(const Value& root) {
+    check_scope(root, {}, top_scope());
+    const Value* tenants = root.table->find("tenant");
+    if (tenants != nullptr && is_table(*tenants)) {
+      for (const auto& e : tenants->table->entries) {
+        descend(e, {"tenant"}, tenant_scope());
+      }
+    }
+    const Value* queues = root.table->find("queue");
+    if (queues != nullptr && is_table(*queues)) {
+      for (const auto& e : queues->table->entries) {
+        descend(e, {"queue"}, domain_scope());
+      }
+    }
+    check_default_tenant(root, tenants);
+  }
+
+ private:
+  void descend(const lua::TableEntry& e, Path path, const Scope& scope) {
+    if (e.key.kind != Value::Kind::string) {
+      return;
+    }
+    path.push_back(e.key.string);
+    if (!is_table(e.value)) {
+      add(diag::Code::helper_data_bad_value, path,
+          "`" + e.key.string + "` " + section_name(Path(path.begin(), path.end() - 1)) +
+              " must be a table (a section), not a " + lua::kind_name(e.value.kind) + "; " + k_refused);
+      return;
+    }
+    check_scope(e.value, path, scope);
+  }
+
+  void check_entry(const std::string& key, const Value& value, const Path& path, const Scope& scope) {
+    Path at = path;
+    at.push_back(key);
+    for (const auto& h : scope.helper_keys) {
+      if (key == h.name) {
+        if (!holds(value, h.want)) {
+          add(diag::Code::helper_data_bad_value, at,
+              "`" + key + "` " + section_name(path) + " must be " + want_name(h.want) + ", not a " +
+                  lua::kind_name(value.kind) + "; " + k_refused);
+        } else if (key == "campaigns") {
+          for (const auto& c : value.table->entries) {
+            descend(c, at, campaign_scope());
+          }
+        }
+        return;
+      }
+    }
+    if (scope.takes_options && is_queue_option(key)) {
+      std::string error = option_error(key, value);
+      if (!error.empty()) {
+        add(diag::Code::helper_data_bad_value, at,
+            "`" + key + "` " + section_name(path) + " is a value kumod rejects (" + error + "); " + scope.fate);
+      }
+      return;
+    }
+    if (scope.unplaced_table != nullptr && is_table(value)) {
+      check_scope(value, at, scope.unplaced_table == std::string("tenant") ? domain_tenant_scope() : campaign_scope());
+      return;
+    }
+    add(diag::Code::helper_data_unknown_key, at, unknown_key_message(key, path, scope));
+  }
+
+  std::string unknown_key_message(const std::string& key, const Path& path, const Scope& scope) {
+    std::vector<std::string_view> candidates;
+    for (const auto& h : scope.helper_keys) {
+      candidates.emplace_back(h.name);
+    }
+    if (scope.takes_options) {
+      for (auto k : queue_config_keys()) {
+        candidates.push_back(k);
+      }
+    }
+    std::string text = "`" + key + "` " + section_name(path) + " is not " +
+                       (scope.takes_options ? "a queue option or a key of the queue helper" : "a key of the queue helper");
+    if (auto near = util::closest_match(key, candidates)) {
+      text += " (did you mean `" + *near + "`?)";
+    }
+    return text + "; " + scope.fate;
+  }
+
+  void check_default_tenant(const Value& root, const Value* tenants) {
+    const Value* name = root.table->find("default_tenant");
+    if (name == nullptr || name->kind != Value::Kind::string) {
+      return;
+    }
+    bool defined = tenants != nullptr && is_table(*tenants) && tenants->table->find(name->string) != nullptr;
+    if (!defined) {
+      add(diag::Code::helper_default_tenant_undefined, {"default_tenant"},
+          "default_tenant \"" + name->string + "\" has no [tenant.'" + name->string +
+              "'] section: kumod rejects every message that has no tenant header (\"tenant '" + name->string +
+              "' specified by default_tenant option is not defined in your queue config\")");
+    }
+  }
+
+  void add(diag::Code code, const Path& at, std::string message) {
+    auto d = diag::make_diagnostic(code, std::move(message), m_where(at));
+    std::string key;
+    for (const auto& part : at) {
+      key += (key.empty() ? "" : ".") + part;
+    }
+    d.key = key;
+    m_out.push_back(std::move(d));
+  }
+
+  const DataLocator& m_where;
+  std::vector<diag::Diagnostic>& m_out;
+};
+
+}  // namespace
+
+bool is_queue_helper_data(const lua::Value& root) {
+  if (!is_table(root)) {
+    return false;
+  }
+  const Value* queue = root.table->find("queue");
+  const Value* tenant = root.table->find("tenant");
+  return (queue != nullptr && is_table(*queue)) || (tenant != nullptr && is_table(*tenant));
+}
+
+std::vector<diag::Diagnostic> check_queue_helper_data(const lua::Value& root, const DataLocator& where) {
+  std::vector<diag::Diagnostic> out;
+  if (is_queue_helper_data(root)) {
+    Checker(where, out).check_top(root);
+  }
+  return out;
+}
+
+}  // namespace kumo::config

@@ -1,0 +1,120 @@
+// queues.toml checked as queue.lua reads it: every finding names the key
+// path, and its place comes from the locator (the TOML line and column).
+#include <catch2/catch.hpp>
+
+#include "core/config/queue_helper_data.hpp"
+
+using kumo::lua::Table;
+using kumo::lua::Value;
+
+namespace {
+
+Value str(std::string s) { return Value::make_string(std::move(s)); }
+
+// A table from (key, value) pairs, entries sorted as read_value sorts them.
+Value table(std::vector<std::pair<std::string, Value>> entries) {
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto t = std::make_shared<Table>();
+  for (auto& [k, v] : entries) {
+    t->entries.push_back({str(k), std::move(v)});
+  }
+  Value v;
+  v.kind = Value::Kind::table;
+  v.table = t;
+  return v;
+}
+
+// Each finding as "CODE key line: message", the line being the path's depth.
+std::vector<std::string> check(const Value& root) {
+  auto where = [](const std::vector<std::string>& path) {
+    return kumo::diag::Location{"queues.toml", static_cast<int>(path.size()), 1};
+  };
+  std::vector<std::string> out;
+  for (const auto& d : kumo::config::check_queue_helper_data(root, where)) {
+    out.push_back(d.code + " " + d.key.value_or("") + " " + std::to_string(d.location.line) + ": " + d.message);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("queue helper data: only files with a queue or tenant table are checked", "[queue_helper_data]") {
+  CHECK_FALSE(kumo::config::is_queue_helper_data(table({{"source", table({})}})));
+  CHECK_FALSE(kumo::config::is_queue_helper_data(table({{"queue", str("x")}})));
+  CHECK(kumo::config::is_queue_helper_data(table({{"tenant", table({})}})));
+  CHECK(check(table({{"pool", table({})}})).empty());
+}
+
+TEST_CASE("queue helper data: a valid file has no findings", "[queue_helper_data]") {
+  auto root = table({
+      {"tenant_header", str("X-Tenant")},
+      {"default_tenant", str("acme")},
+      {"tenant", table({{"acme", table({{"egress_pool", str("p")},
+                                       {"overall_max_message_rate", str("10/s")},
+                                       {"campaigns", table({{"c", table({{"max_age", str("1d")}})}})}})}})},
+      {"queue", table({{"default", table({{"max_age", str("2d")}})},
+                       {"gmail.com", table({{"routing_domain", str("[10.0.0.1]")},
+                                            {"acme", table({{"retry_interval", str("5m")},
+                                                            {"welcome", table({{"max_age", str("1h")}})}})}})}})},
+  });
+  CHECK(check(root).empty());
+}
+
+TEST_CASE("queue helper data: misspelt keys, at every level, with a suggestion", "[queue_helper_data]") {
+  auto root = table({
+      {"tenant_headr", str("X-Tenant")},
+      {"tenant", table({{"acme", table({{"max_agee", str("1d")}})}})},
+      {"queue", table({{"gmail.com", table({{"retry_intervall", str("5m")},
+                                            {"acme", table({{"welcome", table({{"egress_pol", str("p")}})}})}})}})},
+  });
+  CHECK(check(root) ==
+        std::vector<std::string>{
+            "KQ401 tenant_headr 1: `tenant_headr` at the top level is not a key of the queue helper (did you mean "
+            "`tenant_header`?); queue.lua's type check refuses it, and merging the file fails for every queue",
+            "KQ401 tenant.acme.max_agee 3: `max_agee` in [tenant.'acme'] is not a queue option or a key of the queue "
+            "helper (did you mean `max_age`?); queue.lua's type check refuses it, and merging the file fails for "
+            "every queue",
+            "KQ401 queue.gmail.com.acme.welcome.egress_pol 5: `egress_pol` in [queue.'gmail.com'.'acme'.'welcome'] "
+            "is not a queue option or a key of the queue helper (did you mean `egress_pool`?); queue.lua's type "
+            "check refuses it, and merging the file fails for every queue",
+            "KQ401 queue.gmail.com.retry_intervall 3: `retry_intervall` in [queue.'gmail.com'] is not a queue "
+            "option or a key of the queue helper (did you mean `retry_interval`?); queue.lua takes it for a tenant, "
+            "and merging the file fails for every queue",
+        });
+}
+
+TEST_CASE("queue helper data: values kumod or the helper rejects", "[queue_helper_data]") {
+  Value three = Value::make_integer(3);
+  auto root = table({
+      {"remove_tenant_header", str("yes")},
+      {"tenant", table({{"acme", table({{"require_authz", str("daniel")}})}})},
+      {"queue", table({{"gmail.com", table({{"retry_interval", str("5 minuts")},
+                                            {"acme", table({{"shrink_policy", three}})}})},
+                       {"yahoo.com", str("oops")}})},
+  });
+  auto found = check(root);
+  REQUIRE(found.size() == 5);
+  CHECK(found[0] == "KQ402 remove_tenant_header 1: `remove_tenant_header` at the top level must be true or false, "
+                    "not a string; queue.lua's type check refuses it, and merging the file fails for every queue");
+  CHECK(found[1].rfind("KQ402 tenant.acme.require_authz 3: `require_authz` in [tenant.'acme'] must be a list of "
+                       "strings, not a string",
+                       0) == 0);
+  CHECK(found[2].rfind("KQ402 queue.gmail.com.acme.shrink_policy 4: `shrink_policy` in [queue.'gmail.com'.'acme'] "
+                       "is a value kumod rejects (invalid type: integer `3`, expected a sequence); queue.lua takes it "
+                       "for a campaign",
+                       0) == 0);
+  CHECK(found[3].rfind("KQ402 queue.gmail.com.retry_interval 3: `retry_interval` in [queue.'gmail.com'] is a value "
+                       "kumod rejects (",
+                       0) == 0);
+  CHECK(found[4].rfind("KQ402 queue.yahoo.com 2: `yahoo.com` in [queue] must be a table (a section), not a string", 0) ==
+        0);
+}
+
+TEST_CASE("queue helper data: default_tenant must name a [tenant] section", "[queue_helper_data]") {
+  auto undefined = table({{"default_tenant", str("nobody")}, {"tenant", table({{"acme", table({})}})}});
+  CHECK(check(undefined) ==
+        std::vector<std::string>{"KQ403 default_tenant 1: default_tenant \"nobody\" has no [tenant.'nobody'] "
+                                 "section: kumod rejects every message that has no tenant header (\"tenant 'nobody' "
+                                 "specified by default_tenant option is not defined in your queue config\")"});
+  CHECK(check(table({{"default_tenant", str("acme")}, {"tenant", table({{"acme", table({})}})}})).empty());
+}
