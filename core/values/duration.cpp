@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/util/text.hpp"
+#include "core/util/utf8.hpp"
 
 namespace kumo::values {
 
@@ -56,59 +57,17 @@ std::string to_hex(std::uint32_t value) {
   return out;
 }
 
-// One decoded code point. Bytes that are not valid UTF-8 decode one at a
-// time with `valid == false`; they are never whitespace, digits or letters.
-struct CodePoint {
-  char32_t value = 0;
+// Bytes that are not UTF-8 decode one at a time, invalid: never whitespace,
+// digits or letters, and each is shown as one \xNN.
+using CodePoint = util::Utf8Char;
+
+// A code point and where it starts: the parser reports positions.
+struct PlacedCodePoint : CodePoint {
   std::size_t offset = 0;
-  std::size_t length = 1;
-  bool valid = true;
 };
 
-std::size_t utf8_sequence_length(unsigned char lead) {
-  if (lead < 0x80) {
-    return 1;
-  }
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    return 2;
-  }
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    return 3;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    return 4;
-  }
-  return 0;
-}
-
-CodePoint decode_at(std::string_view text, std::size_t offset) {
-  const auto lead = static_cast<unsigned char>(text[offset]);
-  const std::size_t length = utf8_sequence_length(lead);
-  const CodePoint invalid{lead, offset, 1, false};
-  if (length == 0 || offset + length > text.size()) {
-    return invalid;
-  }
-  if (length == 1) {
-    return {lead, offset, 1, true};
-  }
-  char32_t value = lead & (0x7F >> length);
-  for (std::size_t i = 1; i < length; ++i) {
-    const auto byte = static_cast<unsigned char>(text[offset + i]);
-    if ((byte & 0xC0) != 0x80) {
-      return invalid;
-    }
-    value = (value << 6) | (byte & 0x3F);
-  }
-  // Reject overlong forms, surrogates and values past U+10FFFF.
-  static constexpr std::array<char32_t, 5> k_minimum{0, 0, 0x80, 0x800, 0x10000};
-  if (value < k_minimum[length] || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
-    return invalid;
-  }
-  return {value, offset, length, true};
-}
-
 // Rust's char::is_whitespace: the Unicode White_Space property.
-bool is_rust_whitespace(const CodePoint& c) { return c.valid && util::is_rust_whitespace(c.value); }
+bool is_rust_whitespace(const CodePoint& c) { return c.valid && util::is_white_space(c.value); }
 
 bool is_digit(const CodePoint& c) { return c.valid && c.value >= U'0' && c.value <= U'9'; }
 
@@ -157,7 +116,7 @@ bool rust_debug_escapes(char32_t v) {
 std::string rust_debug_quoted(std::string_view text) {
   std::string out = "\"";
   for (std::size_t offset = 0; offset < text.size();) {
-    const CodePoint c = decode_at(text, offset);
+    const CodePoint c = util::decode_char(text, offset);
     offset += c.length;
     switch (c.value) {
       case U'\t': out += "\\t"; continue;
@@ -171,7 +130,7 @@ std::string rust_debug_quoted(std::string_view text) {
     if (c.valid && rust_debug_escapes(c.value)) {
       out += "\\u{" + to_hex(c.value) + "}";
     } else {
-      out.append(text.substr(c.offset, c.length));
+      out.append(text.substr(offset - c.length, c.length));
     }
   }
   out += '"';
@@ -190,7 +149,7 @@ std::string quote(std::string_view text) {
     out.append(run, 1, run.size() - 2);
   };
   for (std::size_t offset = 0; offset < text.size();) {
-    const CodePoint c = decode_at(text, offset);
+    const CodePoint c = util::decode_char(text, offset);
     if (!c.valid) {
       flush_run(offset);
       out += "\\x" + byte_hex(c.value);
@@ -411,11 +370,11 @@ class HumantimeParser {
   }
 
  private:
-  std::optional<CodePoint> next() {
+  std::optional<PlacedCodePoint> next() {
     if (m_pos >= m_text.size()) {
       return std::nullopt;
     }
-    CodePoint c = decode_at(m_text, m_pos);
+    PlacedCodePoint c{util::decode_char(m_text, m_pos), m_pos};
     m_pos += c.length;
     return c;
   }
@@ -698,7 +657,7 @@ std::string describe_character(std::string_view text, std::size_t offset) {
   if (offset >= text.size()) {
     return "end of text";
   }
-  const CodePoint c = decode_at(text, offset);
+  const CodePoint c = util::decode_char(text, offset);
   if (!c.valid) {
     return "byte 0x" + byte_hex(c.value);
   }
@@ -723,7 +682,7 @@ std::string explain_empty(std::string_view text) {
 
 std::string explain_number_expected(std::string_view text, const Failure& f) {
   const std::size_t p = f.culprit_offset;
-  const CodePoint c = decode_at(text, p);
+  const CodePoint c = util::decode_char(text, p);
   const std::string head = quote(text) + ": ";
   if (c.valid && c.value == U'-') {
     std::string out = head + "durations cannot be negative (\"-\"" + at(p) + ")";
@@ -748,8 +707,8 @@ std::string explain_number_expected(std::string_view text, const Failure& f) {
   }
   if (is_unit_letter(c)) {
     std::size_t end = p;
-    while (end < text.size() && is_unit_letter(decode_at(text, end))) {
-      end += decode_at(text, end).length;
+    while (end < text.size() && is_unit_letter(util::decode_char(text, end))) {
+      end += util::decode_char(text, end).length;
     }
     return head + "expected a number" + at(p) + ", found " + quote(text.substr(p, end - p)) +
            "; every unit needs its own number, e.g. \"1h 30min\"";
@@ -784,7 +743,7 @@ bool differs_only_in_case(std::string_view a, std::string_view b) {
 
 std::string explain_unknown_unit(std::string_view text, const Failure& f) {
   std::string out = quote(text) + ": unknown unit " + quote(f.unit) + at(f.humantime_offset);
-  const bool digit_follows = f.span_end < text.size() && is_digit(decode_at(text, f.span_end));
+  const bool digit_follows = f.span_end < text.size() && is_digit(util::decode_char(text, f.span_end));
   if ((f.unit == "e" || f.unit == "E") && digit_follows) {
     return out + "; exponents are not supported, write the number out in full, e.g. \"1000s\"";
   }
@@ -802,16 +761,16 @@ std::string explain_unknown_unit(std::string_view text, const Failure& f) {
 // Whether the code point ending just before `offset` is a unit letter.
 bool follows_unit_letter(std::string_view text, std::size_t offset) {
   std::size_t start = offset - 1;
-  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+  while (start > 0 && util::is_continuation_byte(static_cast<unsigned char>(text[start]))) {
     --start;
   }
-  return is_unit_letter(decode_at(text, start));
+  return is_unit_letter(util::decode_char(text, start));
 }
 
 std::string explain_invalid_character(std::string_view text, const Failure& f) {
   const std::size_t p = f.culprit_offset;
   const std::string head = quote(text) + ": ";
-  const CodePoint c = p < text.size() ? decode_at(text, p) : CodePoint{};
+  const CodePoint c = p < text.size() ? util::decode_char(text, p) : CodePoint{};
   const std::string culprit = describe_character(text, p);
   if (f.dangling_point) {
     return head + "\".\"" + at(p) + " must be followed by digits, e.g. \"1.5s\", or left out";
@@ -1159,7 +1118,7 @@ util::Expected<Duration, ValueError> duration_from_string(std::string_view text)
                            : to_value_error(text, parsed.error()).message;
     error.kumo_message = "invalid type: byte array, expected a duration";
     for (std::size_t offset = 0; offset < text.size();) {
-      const CodePoint c = decode_at(text, offset);
+      const CodePoint c = util::decode_char(text, offset);
       if (!c.valid) {
         error.position = offset;
         break;
