@@ -1,6 +1,8 @@
 #include "core/util/text.hpp"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 #include <cctype>
 
 namespace kumo::util {
@@ -77,6 +79,45 @@ void append_code_point_escape(std::string& out, char32_t c) {
   out += "\\u{" + digits + "}";
 }
 
+// Characters Rust's Debug formatting shows as \u{..}: controls, the
+// separators other than ' ' (Zs, Zl, Zp), format characters (Cf), private
+// use, and combining marks (Grapheme_Extend) in the common blocks. Checked
+// against rustc 1.95 on U+0000..U+024F, the Arabic and punctuation blocks;
+// rarer scripts' marks and most unassigned code points are not tracked.
+bool rust_debug_escapes(char32_t v) {
+  if (v < 0x20 || (v >= 0x7F && v <= 0x9F)) {
+    return true;
+  }
+  static constexpr std::array<std::pair<char32_t, char32_t>, 38> k_ranges{{
+      {0xA0, 0xA0},       {0xAD, 0xAD},       {0x300, 0x36F},     {0x378, 0x379},
+      {0x483, 0x489},     {0x591, 0x5BD},     {0x5BF, 0x5BF},     {0x5C1, 0x5C2},
+      {0x5C4, 0x5C5},     {0x5C7, 0x5C7},     {0x600, 0x605},     {0x610, 0x61A},
+      {0x61C, 0x61C},     {0x64B, 0x65F},     {0x670, 0x670},     {0x6D6, 0x6DD},
+      {0x6DF, 0x6E4},     {0x6E7, 0x6E8},     {0x6EA, 0x6ED},     {0x70F, 0x70F},
+      {0x1680, 0x1680},   {0x180E, 0x180E},   {0x1AB0, 0x1AFF},   {0x1DC0, 0x1DFF},
+      {0x2000, 0x200F},   {0x2028, 0x202F},   {0x205F, 0x206F},   {0x20D0, 0x20F0},
+      {0x3000, 0x3000},   {0xE000, 0xF8FF},   {0xFE00, 0xFE0F},   {0xFE20, 0xFE2F},
+      {0xFEFF, 0xFEFF},   {0xFFF0, 0xFFFB},   {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF},
+      {0x1D173, 0x1D17A}, {0x110BD, 0x110BD},
+  }};
+  return std::any_of(k_ranges.begin(), k_ranges.end(),
+                     [v](const auto& range) { return v >= range.first && v <= range.second; });
+}
+
+// The escape char::escape_debug gives a character by name, if it has one
+// (' is not among them: a str's Debug leaves it alone).
+const char* rust_named_escape(char32_t c) {
+  switch (c) {
+    case U'\t': return "\\t";
+    case U'\r': return "\\r";
+    case U'\n': return "\\n";
+    case U'\0': return "\\0";
+    case U'"': return "\\\"";
+    case U'\\': return "\\\\";
+    default: return nullptr;
+  }
+}
+
 void append_control_escape(std::string& out, unsigned char byte) {
   switch (byte) {
     case '\t': out += "\\t"; break;
@@ -87,6 +128,23 @@ void append_control_escape(std::string& out, unsigned char byte) {
 }
 
 }  // namespace
+
+std::string rust_debug_quote(std::string_view text) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size();) {
+    const Utf8Char c = decode_char(text, i);
+    if (const char* named = c.valid ? rust_named_escape(c.value) : nullptr) {
+      out += named;
+    } else if (c.valid && rust_debug_escapes(c.value)) {
+      append_code_point_escape(out, c.value);
+    } else {
+      out.append(text.substr(i, c.length));
+    }
+    i += c.length;
+  }
+  out += '"';
+  return out;
+}
 
 std::string cut_text(std::string_view text, std::size_t max_bytes) { return cut_text(text, max_bytes, text.size()); }
 

@@ -29,6 +29,15 @@ std::optional<std::string> closest_match(std::string_view word,
 // text is not UTF-8, every byte above 0x7f as \xNN), for messages.
 std::string quoted(std::string_view text);
 
+// `text` as Rust's `{:?}` prints a str (Debug for str, which serde's
+// Unexpected::Str uses, so it is how kumod quotes a string in "invalid
+// value"/"invalid type" errors): in double quotes, with \" \\ \n \r \t \0
+// escaped, other controls, separators other than ' ', format characters,
+// private use and combining marks (Grapheme_Extend) as \u{hex}, and ' as
+// it is. For UTF-8 text, as a Rust str always is (a byte that is not UTF-8
+// is copied as it is).
+std::string rust_debug_quote(std::string_view text);
+
 // `text` when it is at most `max_bytes` long; else its longest prefix that
 // ends on a UTF-8 character boundary and leaves room for a note saying how
 // much was cut, then the note: "abc… (12345 more bytes)". The result is

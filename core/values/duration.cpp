@@ -46,17 +46,6 @@ std::string to_decimal(u128 value) {
   return digits;
 }
 
-std::string to_hex(std::uint32_t value) {
-  // lowercase, no leading zeros (as Rust's \u{..} escapes)
-  static const char* const k_hex = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), k_hex[value & 15]);
-    value >>= 4;
-  } while (value != 0);
-  return out;
-}
-
 // Bytes that are not UTF-8 decode one at a time, invalid: never whitespace,
 // digits or letters, and each is shown as one \xNN.
 using CodePoint = util::Utf8Char;
@@ -83,61 +72,11 @@ bool is_unit_letter(const CodePoint& c) {
   return (v >= U'a' && v <= U'z') || (v >= U'A' && v <= U'Z') || v == 0xB5;
 }
 
-// Characters Rust's Debug formatting shows as \u{..}: controls, the
-// separators other than ' ' (Zs, Zl, Zp), format characters (Cf), private
-// use, and combining marks (Grapheme_Extend) in the common blocks. Checked
-// against rustc 1.95 on U+0000..U+024F, the Arabic and punctuation blocks;
-// rarer scripts' marks and most unassigned code points are not tracked.
-bool rust_debug_escapes(char32_t v) {
-  if (v < 0x20 || (v >= 0x7F && v <= 0x9F)) {
-    return true;
-  }
-  static constexpr std::array<std::pair<char32_t, char32_t>, 38> k_ranges{{
-      {0xA0, 0xA0},       {0xAD, 0xAD},       {0x300, 0x36F},     {0x378, 0x379},
-      {0x483, 0x489},     {0x591, 0x5BD},     {0x5BF, 0x5BF},     {0x5C1, 0x5C2},
-      {0x5C4, 0x5C5},     {0x5C7, 0x5C7},     {0x600, 0x605},     {0x610, 0x61A},
-      {0x61C, 0x61C},     {0x64B, 0x65F},     {0x670, 0x670},     {0x6D6, 0x6DD},
-      {0x6DF, 0x6E4},     {0x6E7, 0x6E8},     {0x6EA, 0x6ED},     {0x70F, 0x70F},
-      {0x1680, 0x1680},   {0x180E, 0x180E},   {0x1AB0, 0x1AFF},   {0x1DC0, 0x1DFF},
-      {0x2000, 0x200F},   {0x2028, 0x202F},   {0x205F, 0x206F},   {0x20D0, 0x20F0},
-      {0x3000, 0x3000},   {0xE000, 0xF8FF},   {0xFE00, 0xFE0F},   {0xFE20, 0xFE2F},
-      {0xFEFF, 0xFEFF},   {0xFFF0, 0xFFFB},   {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF},
-      {0x1D173, 0x1D17A}, {0x110BD, 0x110BD},
-  }};
-  for (const auto& [low, high] : k_ranges) {
-    if (v >= low && v <= high) {
-      return true;
-    }
-  }
-  return false;
+// A byte as two lowercase hex digits, as in "byte 0x0a" and "\x0a".
+std::string byte_hex(std::uint32_t byte) {
+  static constexpr std::string_view k_hex = "0123456789abcdef";
+  return {k_hex[(byte >> 4) & 15], k_hex[byte & 15]};
 }
-
-// `text` as Rust's `{:?}` prints a str (serde's Unexpected::Str uses it).
-std::string rust_debug_quoted(std::string_view text) {
-  std::string out = "\"";
-  for (std::size_t offset = 0; offset < text.size();) {
-    const CodePoint c = util::decode_char(text, offset);
-    offset += c.length;
-    switch (c.value) {
-      case U'\t': out += "\\t"; continue;
-      case U'\r': out += "\\r"; continue;
-      case U'\n': out += "\\n"; continue;
-      case U'\0': out += "\\0"; continue;
-      case U'"': out += "\\\""; continue;
-      case U'\\': out += "\\\\"; continue;
-      default: break;
-    }
-    if (c.valid && rust_debug_escapes(c.value)) {
-      out += "\\u{" + to_hex(c.value) + "}";
-    } else {
-      out.append(text.substr(offset - c.length, c.length));
-    }
-  }
-  out += '"';
-  return out;
-}
-
-std::string byte_hex(std::uint32_t byte) { return (byte < 16 ? "0" : "") + to_hex(byte); }
 
 // `text` quoted for our messages: util::quoted, with bytes that are not
 // UTF-8 shown as \xNN so the message itself stays valid UTF-8.
@@ -1132,7 +1071,7 @@ util::Expected<Duration, ValueError> duration_from_string(std::string_view text)
     ValueError error = std::move(parsed.error());
     if (!error.crashes_kumod) {
       // serde discards humantime's detail; a panic is logged as is.
-      error.kumo_message = "invalid value: string " + rust_debug_quoted(text) + ", expected a duration";
+      error.kumo_message = "invalid value: string " + util::rust_debug_quote(text) + ", expected a duration";
     }
     return util::unexpected(std::move(error));
   }
