@@ -30,22 +30,6 @@ static std::string float_with_point(double value) {
   return s;
 }
 
-// Rust's {:?} for a str: double quotes, \" \\ \n \r \t escaped.
-static std::string rust_debug_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
-    }
-  }
-  return out + "\"";
-}
-
 std::string serde_unexpected(const lua::Value& v) {
   using K = lua::Value::Kind;
   switch (v.kind) {
@@ -62,7 +46,7 @@ std::string serde_unexpected(const lua::Value& v) {
       if (!util::is_valid_utf8(v.string)) {
         return "byte array";
       }
-      return "string " + rust_debug_string(v.string);
+      return "string " + util::rust_debug_quote(v.string);
     case K::table:
       return is_sequence(*v.table) ? "sequence" : "map";
     case K::function:

@@ -29,6 +29,7 @@
 #include "core/lua/bridge.hpp"
 #include "core/lua/kumo_submodules.hpp"
 #include "core/config/queue_helper_data.hpp"
+#include "core/util/utf8.hpp"
 
 namespace kumo::lua {
 
@@ -85,48 +86,6 @@ std::string quoted_text(std::string_view text) {
          " more bytes)";
 }
 
-bool is_utf8(std::string_view s) {
-  std::size_t i = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  while (i < s.size()) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int extra = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + static_cast<std::size_t>(extra) >= s.size()) {
-      return false;
-    }
-    for (int k = 1; k <= extra; ++k) {
-      unsigned char cc = p[i + static_cast<std::size_t>(k)];
-      if ((cc & 0xC0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t k_min[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < k_min[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return true;
-}
-
 // The text argument of a *_parse function: mlua converts it to a Rust
 // String, which takes strings and numbers and refuses invalid UTF-8.
 std::string_view text_argument(lua_State* L, const char* fn) {
@@ -138,7 +97,7 @@ std::string_view text_argument(lua_State* L, const char* fn) {
   std::size_t len = 0;
   const char* s = lua_tolstring(L, 1, &len);
   std::string_view text(s, len);
-  if (!is_utf8(text)) {
+  if (!util::is_valid_utf8(text)) {
     raise(L, std::string("bad argument #1 to '") + fn +
                  "': error converting Lua string to String (invalid utf-8 sequence)");
   }
@@ -683,7 +642,7 @@ class JsonWriter {
  private:
   // A Lua string that is not UTF-8 is serialized as bytes: an array of numbers.
   void write_string(const std::string& s, int depth) {
-    if (is_utf8(s)) {
+    if (util::is_valid_utf8(s)) {
       write_json_string(m_out, s);
       return;
     }
@@ -723,7 +682,7 @@ class JsonWriter {
   std::string key_text(const Datum& k) {
     switch (k.kind) {
       case Datum::Kind::string:
-        if (is_utf8(k.string)) {
+        if (util::is_valid_utf8(k.string)) {
           return k.string;
         }
         break;
@@ -1097,7 +1056,7 @@ void check_helper_data(lua_State* L, const LoadedFile& f) {
 
 int toml_load(lua_State* L) {
   LoadedFile f = load_file(L, "kumo.toml_load");
-  if (!is_utf8(f.text)) {
+  if (!util::is_valid_utf8(f.text)) {
     raise(L, "reading file " + f.path + ": stream did not contain valid UTF-8");
   }
   push_toml_document(L, f.text, f.path, &f.resolved);
@@ -1291,7 +1250,8 @@ class TomlWriter {
       case Datum::Kind::boolean: return "unsupported bool type";
       case Datum::Kind::integer: return "unsupported i64 type";
       case Datum::Kind::number: return "unsupported f64 type";
-      case Datum::Kind::string: return is_utf8(d.string) ? "unsupported str type" : "unsupported bytes type";
+      case Datum::Kind::string:
+        return util::is_valid_utf8(d.string) ? "unsupported str type" : "unsupported bytes type";
       default: return "unsupported array type";
     }
   }
@@ -1331,7 +1291,7 @@ class TomlWriter {
   std::string key_text(const Datum& k) {
     switch (k.kind) {
       case Datum::Kind::string:
-        if (is_utf8(k.string)) {
+        if (util::is_valid_utf8(k.string)) {
           return toml_key(k.string);
         }
         break;
@@ -1374,7 +1334,7 @@ class TomlWriter {
       case Datum::Kind::integer: out += std::to_string(d.integer); break;
       case Datum::Kind::number: write_float(out, d.number); break;
       case Datum::Kind::string:
-        if (is_utf8(d.string)) {
+        if (util::is_valid_utf8(d.string)) {
           write_toml_string(out, d.string);
         } else {
           write_bytes(out, d.string, depth);
@@ -2093,7 +2053,8 @@ class YamlWriter {
       case Datum::Kind::integer: scalar(std::to_string(d.integer), YAML_PLAIN_SCALAR_STYLE); break;
       case Datum::Kind::number: scalar(float_text(d.number), YAML_PLAIN_SCALAR_STYLE); break;
       case Datum::Kind::string:
-        if (!is_utf8(d.string) || d.string.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+        if (!util::is_valid_utf8(d.string) ||
+            d.string.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
           raise(m_L, "serialization and deserialization of bytes in YAML is not implemented");
         }
         scalar(d.string, yaml_string_style(d.string));

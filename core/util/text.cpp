@@ -1,6 +1,8 @@
 #include "core/util/text.hpp"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 #include <cctype>
 
 namespace kumo::util {
@@ -54,35 +56,6 @@ std::optional<std::string> closest_match(std::string_view word,
 
 namespace {
 
-// The code point starting at text[i] and its length in bytes, or nullopt
-// when the bytes there are not well-formed UTF-8 (no overlong forms,
-// surrogates or code points past U+10FFFF).
-struct CodePoint {
-  char32_t value;
-  std::size_t length;
-};
-
-std::optional<CodePoint> decode_utf8(std::string_view text, std::size_t i) {
-  auto lead = static_cast<unsigned char>(text[i]);
-  std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : (lead >> 3) == 30 ? 4 : 0;
-  if (length == 0 || length > text.size() - i) {
-    return std::nullopt;
-  }
-  char32_t value = length == 1 ? lead : lead & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    auto byte = static_cast<unsigned char>(text[i + k]);
-    if ((byte >> 6) != 2) {
-      return std::nullopt;
-    }
-    value = (value << 6) | (byte & 0x3F);
-  }
-  static constexpr char32_t k_minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (value < k_minimum[length] || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
-    return std::nullopt;
-  }
-  return CodePoint{value, length};
-}
-
 constexpr const char* k_hex = "0123456789abcdef";
 
 void append_byte_escape(std::string& out, unsigned char byte) {
@@ -106,6 +79,45 @@ void append_code_point_escape(std::string& out, char32_t c) {
   out += "\\u{" + digits + "}";
 }
 
+// Characters Rust's Debug formatting shows as \u{..}: controls, the
+// separators other than ' ' (Zs, Zl, Zp), format characters (Cf), private
+// use, and combining marks (Grapheme_Extend) in the common blocks. Checked
+// against rustc 1.95 on U+0000..U+024F, the Arabic and punctuation blocks;
+// rarer scripts' marks and most unassigned code points are not tracked.
+bool rust_debug_escapes(char32_t v) {
+  if (v < 0x20 || (v >= 0x7F && v <= 0x9F)) {
+    return true;
+  }
+  static constexpr std::array<std::pair<char32_t, char32_t>, 38> k_ranges{{
+      {0xA0, 0xA0},       {0xAD, 0xAD},       {0x300, 0x36F},     {0x378, 0x379},
+      {0x483, 0x489},     {0x591, 0x5BD},     {0x5BF, 0x5BF},     {0x5C1, 0x5C2},
+      {0x5C4, 0x5C5},     {0x5C7, 0x5C7},     {0x600, 0x605},     {0x610, 0x61A},
+      {0x61C, 0x61C},     {0x64B, 0x65F},     {0x670, 0x670},     {0x6D6, 0x6DD},
+      {0x6DF, 0x6E4},     {0x6E7, 0x6E8},     {0x6EA, 0x6ED},     {0x70F, 0x70F},
+      {0x1680, 0x1680},   {0x180E, 0x180E},   {0x1AB0, 0x1AFF},   {0x1DC0, 0x1DFF},
+      {0x2000, 0x200F},   {0x2028, 0x202F},   {0x205F, 0x206F},   {0x20D0, 0x20F0},
+      {0x3000, 0x3000},   {0xE000, 0xF8FF},   {0xFE00, 0xFE0F},   {0xFE20, 0xFE2F},
+      {0xFEFF, 0xFEFF},   {0xFFF0, 0xFFFB},   {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF},
+      {0x1D173, 0x1D17A}, {0x110BD, 0x110BD},
+  }};
+  return std::any_of(k_ranges.begin(), k_ranges.end(),
+                     [v](const auto& range) { return v >= range.first && v <= range.second; });
+}
+
+// The escape char::escape_debug gives a character by name, if it has one
+// (' is not among them: a str's Debug leaves it alone).
+const char* rust_named_escape(char32_t c) {
+  switch (c) {
+    case U'\t': return "\\t";
+    case U'\r': return "\\r";
+    case U'\n': return "\\n";
+    case U'\0': return "\\0";
+    case U'"': return "\\\"";
+    case U'\\': return "\\\\";
+    default: return nullptr;
+  }
+}
+
 void append_control_escape(std::string& out, unsigned char byte) {
   switch (byte) {
     case '\t': out += "\\t"; break;
@@ -115,95 +127,23 @@ void append_control_escape(std::string& out, unsigned char byte) {
   }
 }
 
-// The continuation bytes of a UTF-8 character are 10xxxxxx.
-bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
 }  // namespace
 
-bool is_valid_utf8(std::string_view text) {
+std::string rust_debug_quote(std::string_view text) {
+  std::string out = "\"";
   for (std::size_t i = 0; i < text.size();) {
-    auto cp = decode_utf8(text, i);
-    if (!cp) {
-      return false;
+    const Utf8Char c = decode_char(text, i);
+    if (const char* named = c.valid ? rust_named_escape(c.value) : nullptr) {
+      out += named;
+    } else if (c.valid && rust_debug_escapes(c.value)) {
+      append_code_point_escape(out, c.value);
+    } else {
+      out.append(text.substr(i, c.length));
     }
-    i += cp->length;
+    i += c.length;
   }
-  return true;
-}
-
-bool is_rust_whitespace(char32_t c) {
-  return c == U' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
-std::size_t leading_whitespace(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto cp = decode_utf8(text, i);
-    if (!cp || !is_rust_whitespace(cp->value)) {
-      break;
-    }
-    i += cp->length;
-  }
-  return i;
-}
-
-namespace {
-
-// How long the character a byte begins is (0: it begins none), and which
-// second bytes can follow it: Rust's UTF-8 validator rejects overlong forms,
-// surrogates and values past U+10FFFF at the second byte.
-std::size_t utf8_width(unsigned char lead) {
-  if (lead < 0x80) {
-    return 1;
-  }
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    return 2;
-  }
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    return 3;
-  }
-  return lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
-}
-
-bool valid_second_byte(unsigned char lead, unsigned char second) {
-  switch (lead) {
-    case 0xE0: return second >= 0xA0 && second <= 0xBF;
-    case 0xED: return second >= 0x80 && second <= 0x9F;
-    case 0xF0: return second >= 0x90 && second <= 0xBF;
-    case 0xF4: return second >= 0x80 && second <= 0x8F;
-    default: return (second & 0xC0) == 0x80;
-  }
-}
-
-}  // namespace
-
-std::optional<std::string> utf8_error(std::string_view text) {
-  // The error length counts the bytes of the culprit that could still begin
-  // a character (1 when its lead or second byte is wrong); an error without
-  // a length means the text ends inside a character.
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t width = utf8_width(byte(i));
-    auto invalid = [&](std::size_t length) {
-      return "invalid utf-8 sequence of " + std::to_string(length) + " bytes from index " + std::to_string(i);
-    };
-    auto incomplete = [&] { return "incomplete utf-8 byte sequence from index " + std::to_string(i); };
-    if (width == 0) {
-      return invalid(1);
-    }
-    for (std::size_t k = 1; k < width; ++k) {
-      if (i + k >= text.size()) {
-        return incomplete();
-      }
-      bool ok = k == 1 ? valid_second_byte(byte(i), byte(i + k)) : (byte(i + k) & 0xC0) == 0x80;
-      if (!ok) {
-        return invalid(k);
-      }
-    }
-    i += width;
-  }
-  return std::nullopt;
+  out += '"';
+  return out;
 }
 
 std::string cut_text(std::string_view text, std::size_t max_bytes) { return cut_text(text, max_bytes, text.size()); }
@@ -216,7 +156,8 @@ std::string cut_text(std::string_view text, std::size_t max_bytes, std::size_t f
   std::size_t kept = std::min(text.size(), max_bytes > k_min_cut_bytes ? max_bytes - k_min_cut_bytes : 0);
   // Back up to the start of a character (at most 3 bytes for valid UTF-8;
   // in bytes that are not UTF-8, any boundary will do).
-  for (std::size_t back = 0; back < 3 && kept > 0 && kept < text.size() && is_continuation_byte(text[kept]); ++back) {
+  auto inside_character = [&] { return is_continuation_byte(static_cast<unsigned char>(text[kept])); };
+  for (std::size_t back = 0; back < 3 && kept > 0 && kept < text.size() && inside_character(); ++back) {
     --kept;
   }
   const std::size_t dropped = full_size - kept;
@@ -237,8 +178,8 @@ std::string escape_for_terminal(std::string_view text) {
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     auto byte = static_cast<unsigned char>(text[i]);
-    auto cp = decode_utf8(text, i);
-    if (!cp) {
+    const Utf8Char cp = decode_char(text, i);
+    if (!cp.valid) {
       append_byte_escape(out, byte);
       ++i;
       continue;
@@ -247,12 +188,12 @@ std::string escape_for_terminal(std::string_view text) {
       append_control_escape(out, byte);
     } else if (byte == 0x7f) {
       append_byte_escape(out, byte);
-    } else if (is_invisible_control(cp->value)) {
-      append_code_point_escape(out, cp->value);
+    } else if (is_invisible_control(cp.value)) {
+      append_code_point_escape(out, cp.value);
     } else {
-      out.append(text.substr(i, cp->length));
+      out.append(text.substr(i, cp.length));
     }
-    i += cp->length;
+    i += cp.length;
   }
   return out;
 }

@@ -8,6 +8,10 @@
 #include <string_view>
 #include <vector>
 
+// Its callers quote and cut text that may not be UTF-8; utf8.hpp is how all
+// of them read it (is_valid_utf8, utf8_error, leading_whitespace, ...).
+#include "core/util/utf8.hpp"
+
 namespace kumo::util {
 
 // --- Interface ---
@@ -21,25 +25,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string_view>& candidates);
 
-// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or
-// code points past U+10FFFF), as Rust's str requires.
-bool is_valid_utf8(std::string_view text);
-
-// Rust's char::is_whitespace: the Unicode White_Space property.
-bool is_rust_whitespace(char32_t c);
-
-// How many bytes Rust's str::trim_start removes from `text`: its leading
-// Unicode whitespace (a byte that is not UTF-8 ends it).
-std::size_t leading_whitespace(std::string_view text);
-
-// The text of the Utf8Error Rust's str::from_utf8 reports for `text`
-// ("invalid utf-8 sequence of 1 bytes from index 3", "incomplete utf-8
-// byte sequence from index 5"), or nullopt when `text` is UTF-8.
-std::optional<std::string> utf8_error(std::string_view text);
-
 // `text` in double quotes, with \ " and control bytes escaped (and, when the
 // text is not UTF-8, every byte above 0x7f as \xNN), for messages.
 std::string quoted(std::string_view text);
+
+// `text` as Rust's `{:?}` prints a str (Debug for str, which serde's
+// Unexpected::Str uses, so it is how kumod quotes a string in "invalid
+// value"/"invalid type" errors): in double quotes, with \" \\ \n \r \t \0
+// escaped, other controls, separators other than ' ', format characters,
+// private use and combining marks (Grapheme_Extend) as \u{hex}, and ' as
+// it is. For UTF-8 text, as a Rust str always is (a byte that is not UTF-8
+// is copied as it is).
+std::string rust_debug_quote(std::string_view text);
 
 // `text` when it is at most `max_bytes` long; else its longest prefix that
 // ends on a UTF-8 character boundary and leaves room for a note saying how

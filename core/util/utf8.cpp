@@ -4,8 +4,6 @@ namespace kumo::util {
 
 namespace {
 
-bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
-
 // The second byte a lead byte allows: narrower than 80..BF for E0 (no
 // overlong forms), ED (no surrogates), F0 (no overlong) and F4 (nothing past
 // U+10FFFF). Rust reports a bad second byte as a 1-byte error.
@@ -15,11 +13,35 @@ bool second_byte_ok(unsigned char lead, unsigned char second) {
     case 0xED: return second >= 0x80 && second <= 0x9F;
     case 0xF0: return second >= 0x90 && second <= 0xBF;
     case 0xF4: return second >= 0x80 && second <= 0x8F;
-    default: return is_continuation(second);
+    default: return is_continuation_byte(second);
   }
 }
 
+// The error at text[i] (i < text.size()) as Utf8Error reports it, or nothing
+// when a well-formed character starts there. Each further byte: missing →
+// incomplete; not allowed → an error as long as the bytes read so far.
+std::optional<Utf8Error> error_at(std::string_view text, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  const std::size_t width = utf8_length(lead);
+  if (width == 0) {
+    return Utf8Error{i, 1};
+  }
+  for (std::size_t k = 1; k < width; ++k) {
+    if (i + k >= text.size()) {
+      return Utf8Error{i, std::nullopt};
+    }
+    bool ok = k == 1 ? second_byte_ok(lead, byte(i + 1)) : is_continuation_byte(byte(i + k));
+    if (!ok) {
+      return Utf8Error{i, k};
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+bool is_continuation_byte(unsigned char b) { return (b & 0xC0) == 0x80; }
 
 std::size_t utf8_length(unsigned char lead) {
   if (lead < 0x80) {
@@ -38,32 +60,30 @@ std::size_t utf8_length(unsigned char lead) {
 }
 
 std::optional<Utf8Error> find_utf8_error(std::string_view text) {
-  const std::size_t n = text.size();
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  for (std::size_t i = 0; i < n;) {
-    const unsigned char lead = byte(i);
-    const std::size_t width = utf8_length(lead);
-    if (width == 1) {
-      ++i;
-      continue;
+  for (std::size_t i = 0; i < text.size(); i += utf8_length(static_cast<unsigned char>(text[i]))) {
+    if (auto e = error_at(text, i)) {
+      return e;
     }
-    if (width == 0) {
-      return Utf8Error{i, 1};
-    }
-    // Each further byte: missing → incomplete; not allowed → an error as
-    // long as the bytes read so far.
-    for (std::size_t k = 1; k < width; ++k) {
-      if (i + k >= n) {
-        return Utf8Error{i, std::nullopt};
-      }
-      bool ok = k == 1 ? second_byte_ok(lead, byte(i + 1)) : is_continuation(byte(i + k));
-      if (!ok) {
-        return Utf8Error{i, k};
-      }
-    }
-    i += width;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> utf8_error(std::string_view text) {
+  if (auto e = find_utf8_error(text)) {
+    return describe(*e);
+  }
+  return std::nullopt;
+}
+
+bool is_valid_utf8(std::string_view text) { return !find_utf8_error(text); }
+
+Utf8Char decode_char(std::string_view text, std::size_t i) {
+  if (error_at(text, i)) {
+    return {static_cast<unsigned char>(text[i]), 1, false};
+  }
+  std::size_t end = i;
+  const char32_t c = next_char(text, end);
+  return {c, end - i, true};
 }
 
 std::string describe(const Utf8Error& e) {
@@ -91,7 +111,7 @@ char32_t next_char(std::string_view text, std::size_t& i) {
 
 char32_t previous_char(std::string_view text, std::size_t& i) {
   std::size_t start = i - 1;
-  while (start > 0 && is_continuation(static_cast<unsigned char>(text[start]))) {
+  while (start > 0 && is_continuation_byte(static_cast<unsigned char>(text[start]))) {
     --start;
   }
   std::size_t at = start;
@@ -127,6 +147,18 @@ bool is_white_space(char32_t c) {
     default:
       return (c >= 0x09 && c <= 0x0D) || (c >= 0x2000 && c <= 0x200A);
   }
+}
+
+std::size_t leading_whitespace(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const Utf8Char c = decode_char(text, i);
+    if (!c.valid || !is_white_space(c.value)) {
+      break;
+    }
+    i += c.length;
+  }
+  return i;
 }
 
 bool is_ascii_whitespace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\x0C' || c == '\r'; }

@@ -27,6 +27,30 @@ std::optional<Utf8Error> find_utf8_error(std::string_view text);
 // "incomplete utf-8 byte sequence from index 3".
 std::string describe(const Utf8Error& e);
 
+// describe(find_utf8_error(text)), or nullopt when `text` is UTF-8.
+std::optional<std::string> utf8_error(std::string_view text);
+
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or
+// code points past U+10FFFF), as Rust's str requires.
+bool is_valid_utf8(std::string_view text);
+
+// One character read from text that need not be UTF-8.
+struct Utf8Char {
+  char32_t value = 0;      // the code point; the byte itself when !valid
+  std::size_t length = 1;  // bytes it takes in the text
+  bool valid = true;
+};
+
+// The character starting at text[i] (i < text.size()). Where the bytes there
+// are not a well-formed character (a stray byte, a cut or overlong sequence,
+// a surrogate, a value past U+10FFFF) the result is text[i] alone, invalid,
+// 1 byte long: callers that show or skip bad bytes do so one byte at a time,
+// so a bad sequence is never taken for a character, and nothing is lost.
+Utf8Char decode_char(std::string_view text, std::size_t i);
+
+// True for the bytes that continue a character, 10xxxxxx (never a boundary).
+bool is_continuation_byte(unsigned char b);
+
 // The character starting at text[i] (valid UTF-8 only), advancing i past it.
 char32_t next_char(std::string_view text, std::size_t& i);
 // The character ending just before text[i] (valid UTF-8 only), moving i to
@@ -42,6 +66,10 @@ std::size_t utf8_length(unsigned char lead);
 // Unicode's White_Space property (char::is_whitespace in Rust): the
 // characters Rust's trim and split_whitespace remove.
 bool is_white_space(char32_t c);
+
+// How many bytes Rust's str::trim_start removes from `text`: its leading
+// White_Space (a byte that is not UTF-8 ends it).
+std::size_t leading_whitespace(std::string_view text);
 
 // Rust's u8::is_ascii_whitespace: space, \t, \n, \x0C and \r (not \x0B).
 bool is_ascii_whitespace(unsigned char c);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/util/text.hpp"
+#include "core/util/utf8.hpp"
 
 namespace kumo::values {
 
@@ -45,70 +46,17 @@ std::string to_decimal(u128 value) {
   return digits;
 }
 
-std::string to_hex(std::uint32_t value) {
-  // lowercase, no leading zeros (as Rust's \u{..} escapes)
-  static const char* const k_hex = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), k_hex[value & 15]);
-    value >>= 4;
-  } while (value != 0);
-  return out;
-}
+// Bytes that are not UTF-8 decode one at a time, invalid: never whitespace,
+// digits or letters, and each is shown as one \xNN.
+using CodePoint = util::Utf8Char;
 
-// One decoded code point. Bytes that are not valid UTF-8 decode one at a
-// time with `valid == false`; they are never whitespace, digits or letters.
-struct CodePoint {
-  char32_t value = 0;
+// A code point and where it starts: the parser reports positions.
+struct PlacedCodePoint : CodePoint {
   std::size_t offset = 0;
-  std::size_t length = 1;
-  bool valid = true;
 };
 
-std::size_t utf8_sequence_length(unsigned char lead) {
-  if (lead < 0x80) {
-    return 1;
-  }
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    return 2;
-  }
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    return 3;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    return 4;
-  }
-  return 0;
-}
-
-CodePoint decode_at(std::string_view text, std::size_t offset) {
-  const auto lead = static_cast<unsigned char>(text[offset]);
-  const std::size_t length = utf8_sequence_length(lead);
-  const CodePoint invalid{lead, offset, 1, false};
-  if (length == 0 || offset + length > text.size()) {
-    return invalid;
-  }
-  if (length == 1) {
-    return {lead, offset, 1, true};
-  }
-  char32_t value = lead & (0x7F >> length);
-  for (std::size_t i = 1; i < length; ++i) {
-    const auto byte = static_cast<unsigned char>(text[offset + i]);
-    if ((byte & 0xC0) != 0x80) {
-      return invalid;
-    }
-    value = (value << 6) | (byte & 0x3F);
-  }
-  // Reject overlong forms, surrogates and values past U+10FFFF.
-  static constexpr std::array<char32_t, 5> k_minimum{0, 0, 0x80, 0x800, 0x10000};
-  if (value < k_minimum[length] || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
-    return invalid;
-  }
-  return {value, offset, length, true};
-}
-
 // Rust's char::is_whitespace: the Unicode White_Space property.
-bool is_rust_whitespace(const CodePoint& c) { return c.valid && util::is_rust_whitespace(c.value); }
+bool is_rust_whitespace(const CodePoint& c) { return c.valid && util::is_white_space(c.value); }
 
 bool is_digit(const CodePoint& c) { return c.valid && c.value >= U'0' && c.value <= U'9'; }
 
@@ -124,61 +72,11 @@ bool is_unit_letter(const CodePoint& c) {
   return (v >= U'a' && v <= U'z') || (v >= U'A' && v <= U'Z') || v == 0xB5;
 }
 
-// Characters Rust's Debug formatting shows as \u{..}: controls, the
-// separators other than ' ' (Zs, Zl, Zp), format characters (Cf), private
-// use, and combining marks (Grapheme_Extend) in the common blocks. Checked
-// against rustc 1.95 on U+0000..U+024F, the Arabic and punctuation blocks;
-// rarer scripts' marks and most unassigned code points are not tracked.
-bool rust_debug_escapes(char32_t v) {
-  if (v < 0x20 || (v >= 0x7F && v <= 0x9F)) {
-    return true;
-  }
-  static constexpr std::array<std::pair<char32_t, char32_t>, 38> k_ranges{{
-      {0xA0, 0xA0},       {0xAD, 0xAD},       {0x300, 0x36F},     {0x378, 0x379},
-      {0x483, 0x489},     {0x591, 0x5BD},     {0x5BF, 0x5BF},     {0x5C1, 0x5C2},
-      {0x5C4, 0x5C5},     {0x5C7, 0x5C7},     {0x600, 0x605},     {0x610, 0x61A},
-      {0x61C, 0x61C},     {0x64B, 0x65F},     {0x670, 0x670},     {0x6D6, 0x6DD},
-      {0x6DF, 0x6E4},     {0x6E7, 0x6E8},     {0x6EA, 0x6ED},     {0x70F, 0x70F},
-      {0x1680, 0x1680},   {0x180E, 0x180E},   {0x1AB0, 0x1AFF},   {0x1DC0, 0x1DFF},
-      {0x2000, 0x200F},   {0x2028, 0x202F},   {0x205F, 0x206F},   {0x20D0, 0x20F0},
-      {0x3000, 0x3000},   {0xE000, 0xF8FF},   {0xFE00, 0xFE0F},   {0xFE20, 0xFE2F},
-      {0xFEFF, 0xFEFF},   {0xFFF0, 0xFFFB},   {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF},
-      {0x1D173, 0x1D17A}, {0x110BD, 0x110BD},
-  }};
-  for (const auto& [low, high] : k_ranges) {
-    if (v >= low && v <= high) {
-      return true;
-    }
-  }
-  return false;
+// A byte as two lowercase hex digits, as in "byte 0x0a" and "\x0a".
+std::string byte_hex(std::uint32_t byte) {
+  static constexpr std::string_view k_hex = "0123456789abcdef";
+  return {k_hex[(byte >> 4) & 15], k_hex[byte & 15]};
 }
-
-// `text` as Rust's `{:?}` prints a str (serde's Unexpected::Str uses it).
-std::string rust_debug_quoted(std::string_view text) {
-  std::string out = "\"";
-  for (std::size_t offset = 0; offset < text.size();) {
-    const CodePoint c = decode_at(text, offset);
-    offset += c.length;
-    switch (c.value) {
-      case U'\t': out += "\\t"; continue;
-      case U'\r': out += "\\r"; continue;
-      case U'\n': out += "\\n"; continue;
-      case U'\0': out += "\\0"; continue;
-      case U'"': out += "\\\""; continue;
-      case U'\\': out += "\\\\"; continue;
-      default: break;
-    }
-    if (c.valid && rust_debug_escapes(c.value)) {
-      out += "\\u{" + to_hex(c.value) + "}";
-    } else {
-      out.append(text.substr(c.offset, c.length));
-    }
-  }
-  out += '"';
-  return out;
-}
-
-std::string byte_hex(std::uint32_t byte) { return (byte < 16 ? "0" : "") + to_hex(byte); }
 
 // `text` quoted for our messages: util::quoted, with bytes that are not
 // UTF-8 shown as \xNN so the message itself stays valid UTF-8.
@@ -190,7 +88,7 @@ std::string quote(std::string_view text) {
     out.append(run, 1, run.size() - 2);
   };
   for (std::size_t offset = 0; offset < text.size();) {
-    const CodePoint c = decode_at(text, offset);
+    const CodePoint c = util::decode_char(text, offset);
     if (!c.valid) {
       flush_run(offset);
       out += "\\x" + byte_hex(c.value);
@@ -411,11 +309,11 @@ class HumantimeParser {
   }
 
  private:
-  std::optional<CodePoint> next() {
+  std::optional<PlacedCodePoint> next() {
     if (m_pos >= m_text.size()) {
       return std::nullopt;
     }
-    CodePoint c = decode_at(m_text, m_pos);
+    PlacedCodePoint c{util::decode_char(m_text, m_pos), m_pos};
     m_pos += c.length;
     return c;
   }
@@ -698,7 +596,7 @@ std::string describe_character(std::string_view text, std::size_t offset) {
   if (offset >= text.size()) {
     return "end of text";
   }
-  const CodePoint c = decode_at(text, offset);
+  const CodePoint c = util::decode_char(text, offset);
   if (!c.valid) {
     return "byte 0x" + byte_hex(c.value);
   }
@@ -723,7 +621,7 @@ std::string explain_empty(std::string_view text) {
 
 std::string explain_number_expected(std::string_view text, const Failure& f) {
   const std::size_t p = f.culprit_offset;
-  const CodePoint c = decode_at(text, p);
+  const CodePoint c = util::decode_char(text, p);
   const std::string head = quote(text) + ": ";
   if (c.valid && c.value == U'-') {
     std::string out = head + "durations cannot be negative (\"-\"" + at(p) + ")";
@@ -748,8 +646,8 @@ std::string explain_number_expected(std::string_view text, const Failure& f) {
   }
   if (is_unit_letter(c)) {
     std::size_t end = p;
-    while (end < text.size() && is_unit_letter(decode_at(text, end))) {
-      end += decode_at(text, end).length;
+    while (end < text.size() && is_unit_letter(util::decode_char(text, end))) {
+      end += util::decode_char(text, end).length;
     }
     return head + "expected a number" + at(p) + ", found " + quote(text.substr(p, end - p)) +
            "; every unit needs its own number, e.g. \"1h 30min\"";
@@ -784,7 +682,7 @@ bool differs_only_in_case(std::string_view a, std::string_view b) {
 
 std::string explain_unknown_unit(std::string_view text, const Failure& f) {
   std::string out = quote(text) + ": unknown unit " + quote(f.unit) + at(f.humantime_offset);
-  const bool digit_follows = f.span_end < text.size() && is_digit(decode_at(text, f.span_end));
+  const bool digit_follows = f.span_end < text.size() && is_digit(util::decode_char(text, f.span_end));
   if ((f.unit == "e" || f.unit == "E") && digit_follows) {
     return out + "; exponents are not supported, write the number out in full, e.g. \"1000s\"";
   }
@@ -802,16 +700,16 @@ std::string explain_unknown_unit(std::string_view text, const Failure& f) {
 // Whether the code point ending just before `offset` is a unit letter.
 bool follows_unit_letter(std::string_view text, std::size_t offset) {
   std::size_t start = offset - 1;
-  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+  while (start > 0 && util::is_continuation_byte(static_cast<unsigned char>(text[start]))) {
     --start;
   }
-  return is_unit_letter(decode_at(text, start));
+  return is_unit_letter(util::decode_char(text, start));
 }
 
 std::string explain_invalid_character(std::string_view text, const Failure& f) {
   const std::size_t p = f.culprit_offset;
   const std::string head = quote(text) + ": ";
-  const CodePoint c = p < text.size() ? decode_at(text, p) : CodePoint{};
+  const CodePoint c = p < text.size() ? util::decode_char(text, p) : CodePoint{};
   const std::string culprit = describe_character(text, p);
   if (f.dangling_point) {
     return head + "\".\"" + at(p) + " must be followed by digits, e.g. \"1.5s\", or left out";
@@ -1159,7 +1057,7 @@ util::Expected<Duration, ValueError> duration_from_string(std::string_view text)
                            : to_value_error(text, parsed.error()).message;
     error.kumo_message = "invalid type: byte array, expected a duration";
     for (std::size_t offset = 0; offset < text.size();) {
-      const CodePoint c = decode_at(text, offset);
+      const CodePoint c = util::decode_char(text, offset);
       if (!c.valid) {
         error.position = offset;
         break;
@@ -1173,7 +1071,7 @@ util::Expected<Duration, ValueError> duration_from_string(std::string_view text)
     ValueError error = std::move(parsed.error());
     if (!error.crashes_kumod) {
       // serde discards humantime's detail; a panic is logged as is.
-      error.kumo_message = "invalid value: string " + rust_debug_quoted(text) + ", expected a duration";
+      error.kumo_message = "invalid value: string " + util::rust_debug_quote(text) + ", expected a duration";
     }
     return util::unexpected(std::move(error));
   }

@@ -4,6 +4,7 @@
 #include "core/config/convert.hpp"
 #include "core/config/egress.hpp"
 #include "core/config/serialize.hpp"
+#include "core/config/serde_text.hpp"
 
 using kumo::config::convert_queue_config;
 using kumo::config::to_kumo_json;
@@ -108,6 +109,15 @@ TEST_CASE("every problem is reported, each with serde's own wording as detail", 
   CHECK(r.findings[3].detail == "bad enum value");
   CHECK(r.findings[4].detail == "invalid type: newtype variant, expected unit variant");
   CHECK(r.kumo_error == r.findings[0].detail);
+}
+
+TEST_CASE("serde quotes an unexpected string as Rust's Debug does", "[convert]") {
+  // serde's Unexpected::Str is `string {:?}`: controls and non-printable
+  // characters are escaped, so kumod's text never holds a raw NUL or ESC.
+  CHECK(kumo::config::serde_unexpected(str(std::string("a\0b\x01\x1b\"\\\n", 8))) ==
+        "string \"a\\0b\\u{1}\\u{1b}\\\"\\\\\\n\"");
+  CHECK(kumo::config::serde_unexpected(str("e\xcc\x81\xc2\xa0")) == "string \"e\\u{301}\\u{a0}\"");
+  CHECK(kumo::config::serde_unexpected(str("\xff")) == "byte array");
 }
 
 TEST_CASE("enum values are case-sensitive, with a suggestion", "[convert]") {

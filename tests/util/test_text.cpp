@@ -176,3 +176,21 @@ TEST_CASE("leading_whitespace is Rust's trim_start: Unicode White_Space", "[util
   CHECK(leading_whitespace("\u200bx") == 0);  // zero width space is not White_Space
   CHECK(leading_whitespace(" \xff") == 1);
 }
+
+TEST_CASE("rust_debug_quote is Rust's Debug for str", "[util][text]") {
+  using kumo::util::rust_debug_quote;
+  CHECK(rust_debug_quote("") == "\"\"");
+  CHECK(rust_debug_quote("20m") == "\"20m\"");
+  // named escapes; ' stays as it is in a str (only a char's Debug escapes it)
+  CHECK(rust_debug_quote("say \"hi\"\\\t\r\n") == "\"say \\\"hi\\\"\\\\\\t\\r\\n\"");
+  CHECK(rust_debug_quote(std::string("\0x", 2)) == "\"\\0x\"");
+  CHECK(rust_debug_quote("it's") == "\"it's\"");
+  // other controls, DEL and C1 as \u{..}, lowercase, no leading zeros
+  CHECK(rust_debug_quote("\x01\x1b\x7f\xc2\x85") == "\"\\u{1}\\u{1b}\\u{7f}\\u{85}\"");
+  // non-printable (NBSP, soft hyphen, bidi controls) and Grapheme_Extend
+  CHECK(rust_debug_quote("\xc2\xa0\xc2\xad\xe2\x80\xae") == "\"\\u{a0}\\u{ad}\\u{202e}\"");
+  CHECK(rust_debug_quote("e\xcc\x81") == "\"e\\u{301}\"");
+  // printable non-ASCII is kept
+  CHECK(rust_debug_quote("5\xc2\xb5s h\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80") ==
+        "\"5\xc2\xb5s h\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80\"");
+}
