@@ -119,7 +119,7 @@ template <class Result>
     st.failures.erase(st.failures.begin());
   }
   st.failures.push_back({message, locate(std::move(result.findings), where)});
-  lua_pushstring(L, message.c_str());
+  lua_pushlstring(L, message.data(), message.size());  // a key may hold a NUL byte
   lua_error(L);
   throw std::logic_error("unreachable");
 }

@@ -232,3 +232,10 @@ TEST_CASE("egress pool and source objects read back in serialized form", "[lua_h
   CHECK(p.result.logs[0].text == "p\t1m 30s\ts1\t2");
   CHECK(p.result.logs[1].text == "s1\t10.0.0.1\t2525\t1m\tfalse");
 }
+
+TEST_CASE("a key holding a NUL byte is reported as the unknown key it is, not cut at the NUL", "[lua_host]") {
+  Loaded p(k_prelude + "kumo.on('get_queue_config', function() return kumo.make_queue_config { ['a\\0b'] = 1 } end)\n");
+  auto ev = p.host.evaluate(queue("x.com"));
+  CHECK_FALSE(ev.config);
+  CHECK(first_code(ev) == "KQ001");
+}
