@@ -1180,4 +1180,6 @@ util::Expected<Duration, ValueError> duration_from_string(std::string_view text)
   return parsed.value();
 }
 
+std::string rust_debug_str(std::string_view text) { return rust_debug_quoted(text); }
+
 }  // namespace kumo::values

@@ -71,4 +71,8 @@ enum class HumantimeErrorKind {
 // Which humantime error `text` produces; nullopt when it parses.
 std::optional<HumantimeErrorKind> humantime_error_kind(std::string_view text);
 
+// `text` as Rust's `{:?}` prints a str, quotes included: how serde and
+// thiserror messages show a string value.
+std::string rust_debug_str(std::string_view text);
+
 }  // namespace kumo::values
