@@ -36,6 +36,8 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
     {Code::egress_source_unresolved, "KQ102", S::error, "a source of the egress pool cannot be resolved"},
     {Code::constructor_missing, "KQ103", S::error, "a custom_lua constructor event has no kumo.on handler"},
     {Code::empty_pool, "KQ104", S::warning, "an egress pool with no usable (weight > 0) entries"},
+    {Code::invalid_proxy_server, "KQ105", S::error,
+     "an egress source's ha_proxy_server or socks5_proxy_server that is not IP:port, host:port or a unix path"},
     // --- KQ2xx retry schedule ---
     {Code::retry_never_retried, "KQ201", S::warning,
      "the first retry would exceed max_age: a failed message is never retried"},

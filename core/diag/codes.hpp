@@ -47,6 +47,7 @@ enum class Code : std::size_t {
   egress_source_unresolved,
   constructor_missing,
   empty_pool,
+  invalid_proxy_server,
   // --- KQ2xx retry schedule ---
   retry_never_retried,        // KQ201
   retry_fixed_interval,       // KQ202

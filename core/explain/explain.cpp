@@ -84,8 +84,9 @@ void explain_throttle(Explanation& e) {
     e.error = parsed.error();
     return;
   }
+  auto panic = values::explain_throttle_panic(*parsed);
   e.throttle = ThrottleFacts{*parsed, values::format_throttle(*parsed), values::explain_throttle(*parsed),
-                             values::explain_throttle_lines(*parsed)};
+                             panic ? std::vector<std::string>{} : values::explain_throttle_lines(*parsed), panic};
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ struct ThrottleFacts {
   values::ThrottleSpec spec;
   std::string canonical;  // format_throttle
   values::ThrottleExplanation explanation;
-  std::vector<std::string> kumo_explain;  // explain_throttle_lines, byte for byte
+  std::vector<std::string> kumo_explain;  // explain_throttle_lines, byte for byte; empty if it panics
+  std::optional<std::string> kumo_explain_panic;  // Rust's panic message where kumod's explain panics
 };
 
 // One argument, explained. Exactly one of the facts is set when the value

@@ -124,6 +124,11 @@ std::string throttle_text(const ThrottleFacts& f) {
   out += rate_text(f.explanation);
   out += "  nominal interval: " + format_number(f.explanation.interval_seconds) + "s\n";
   out += local_gcra_text(f.explanation);
+  if (f.kumo_explain_panic) {
+    out += "  kumod explain: panics: " + *f.kumo_explain_panic +
+           " (the interval, period / limit, is 2^64 seconds or more); throttle:explain() kills kumod\n";
+    return out;
+  }
   out += "  kumod explain:\n";
   for (const auto& line : f.kumo_explain) {
     out += "    " + line + "\n";
@@ -167,6 +172,7 @@ void add_throttle_json(json& out, const ThrottleFacts& f) {
                        {"zero_rate", x.zero_rate},
                        {"never_delays", x.never_delays_locally}};
   out["kumo_explain"] = f.kumo_explain;
+  out["kumo_explain_panic"] = f.kumo_explain_panic ? json(*f.kumo_explain_panic) : json(nullptr);
 }
 
 void add_queue_name_json(json& out, const values::QueueName& q) {

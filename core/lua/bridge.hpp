@@ -66,6 +66,9 @@ struct PolicyHost::State {
   // a deterministic policy answers the same for every queue.
   std::map<std::string, std::vector<diag::Diagnostic>> pool_findings;
   std::map<std::string, std::optional<std::string>> source_errors;
+  // For a source whose make_egress_source call kumod rejects: that call's
+  // findings, located at the call.
+  std::map<std::string, std::vector<diag::Diagnostic>> source_findings;
   std::vector<std::string> readable_roots;  // canonical directories/files the policy may read
   std::vector<std::string> lexical_roots;   // the same, absolute but unresolved (checked first)
   std::vector<std::string> module_dirs;     // require's search directories, fixed at start

@@ -363,6 +363,18 @@ CallResult protected_call(PolicyHost::State& st, int nargs) {
   return r;
 }
 
+// The findings of the kumo.make_* conversion whose rejection `error` quotes,
+// if one does: they say which key is wrong where kumod's text only says
+// that the table is.
+const std::vector<diag::Diagnostic>* conversion_findings(const PolicyHost::State& st, const std::string& error) {
+  for (auto it = st.failures.rbegin(); it != st.failures.rend(); ++it) {
+    if (error.find(it->kumo_message) != std::string::npos) {
+      return &it->findings;
+    }
+  }
+  return nullptr;
+}
+
 // The diagnostics for a failed call of `what` (registered at `fallback`).
 std::vector<diag::Diagnostic> diagnose_failure(PolicyHost::State& st, const CallResult& r, Code generic,
                                                const std::string& what, const diag::Location& fallback) {
@@ -376,10 +388,8 @@ std::vector<diag::Diagnostic> diagnose_failure(PolicyHost::State& st, const Call
   if (st.pending) {
     return {diag::make_diagnostic(st.pending->code, st.pending->message, where)};
   }
-  for (auto it = st.failures.rbegin(); it != st.failures.rend(); ++it) {
-    if (r.error.find(it->kumo_message) != std::string::npos) {
-      return it->findings;
-    }
+  if (const auto* findings = conversion_findings(st, r.error)) {
+    return *findings;
   }
   auto d = diag::make_diagnostic(generic, what + " raised an error: " + strip_location(r.error, where), where);
   return {d};
@@ -622,6 +632,10 @@ std::optional<std::string> PolicyHost::resolve_source(const std::string& source)
   lua_settop(st.L, base);
   if (source.size() <= k_max_cached_name) {
     st.source_errors.emplace(source, error);
+    const auto* findings = error ? conversion_findings(st, *error) : nullptr;
+    if (findings) {
+      st.source_findings.emplace(source, *findings);
+    }
   }
   return error;
 }
@@ -632,7 +646,9 @@ std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, 
   if (cached != st.pool_findings.end()) {
     auto out = cached->second;
     for (auto& d : out) {
-      d.location = where;
+      if (d.key == "egress_pool") {
+        d.location = where;  // the rest point into the source handler
+      }
     }
     return out;
   }
@@ -656,6 +672,10 @@ std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, 
       if (auto source_error = resolve_source(entry.name)) {
         fail(Code::egress_source_unresolved, subject + "source \"" + entry.name + "\": " + *source_error +
                                                  "; kumod cannot create this queue");
+        auto findings = st.source_findings.find(entry.name);
+        if (findings != st.source_findings.end()) {
+          out.insert(out.end(), findings->second.begin(), findings->second.end());
+        }
       }
     }
     if (!usable) {

@@ -1078,4 +1078,5 @@ util::Expected<Duration, ValueError> duration_from_string(std::string_view text)
   return parsed.value();
 }
 
+
 }  // namespace kumo::values

@@ -252,7 +252,8 @@ std::optional<Ip> parse_ip(std::string_view text) {
   return std::nullopt;
 }
 
-// Rust's `str::parse::<u16>()`: optional '+', decimal digits, no overflow.
+}  // namespace
+
 std::optional<std::uint16_t> parse_rust_u16(std::string_view text) {
   if (text.starts_with('+')) {
     text.remove_prefix(1);
@@ -272,6 +273,8 @@ std::optional<std::uint16_t> parse_rust_u16(std::string_view text) {
   }
   return static_cast<std::uint16_t>(value);
 }
+
+namespace {
 
 std::string socket_text(const Ip& ip, std::uint16_t port) {
   return ip.v6 ? "[" + ip.text + "]:" + std::to_string(port) : ip.text + ":" + std::to_string(port);
@@ -564,5 +567,14 @@ util::Expected<std::string, ValueError> parse_mx_addr(std::string_view addr) {
   return util::unexpected(
       ValueError{explain_bad_addr(addr), std::string(k_untagged_error), std::size_t{0}, false});
 }
+
+std::optional<std::string> parse_rust_ip_addr(std::string_view text) {
+  if (auto ip = parse_ip(text)) {
+    return ip->text;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_kumo_socket_address(std::string_view text) { return parse_socket_address(text); }
 
 }  // namespace kumo::values

@@ -45,4 +45,16 @@ MxName classify_mx_name(std::string_view entry);
 // table: "data did not match any variant of untagged enum DeliveryProto".
 util::Expected<std::string, ValueError> parse_mx_addr(std::string_view addr);
 
+// Rust's `str::parse::<u16>()`: optional '+', decimal digits, no overflow.
+std::optional<std::uint16_t> parse_rust_u16(std::string_view text);
+
+// Rust's IpAddr::from_str (std::net's grammar, not inet_pton's): the
+// address's Display form, or nothing when Rust rejects the text.
+std::optional<std::string> parse_rust_ip_addr(std::string_view text);
+
+// kumo-address's SocketAddress::from_str: "[ip]:port" for either family,
+// Rust's SocketAddr ("a.b.c.d:port", "[v6%scope]:port"), or an absolute
+// unix path that fits a sockaddr_un. The Display form, or nothing.
+std::optional<std::string> parse_kumo_socket_address(std::string_view text);
+
 }  // namespace kumo::values

@@ -510,6 +510,15 @@ ThrottleExplanation explain_throttle(const ThrottleSpec& spec) {
   return out;
 }
 
+std::optional<std::string> explain_throttle_panic(const ThrottleSpec& spec) {
+  // duration_from_float is that very conversion, panics included.
+  auto interval = duration_from_float(nominal_interval_seconds(spec));
+  if (!interval && interval.error().crashes_kumod) {
+    return interval.error().kumo_message;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> explain_throttle_lines(const ThrottleSpec& spec) {
   const std::uint64_t burst = burst_of(spec);
   const RustDuration interval = duration_from_secs_f64(nominal_interval_seconds(spec));

@@ -54,7 +54,12 @@ ThrottleExplanation explain_throttle(const ThrottleSpec& spec);
 //   "implied burst rate 100 every 36s, or: 3/s, 167/m, 10,000/h, 240,000/d in that period."
 //   "overall rate 0.028/s, 2/m, 100/h, 2,400/d"
 // Where kumod would panic (an interval too large for a Duration) the
-// interval saturates instead.
+// interval saturates instead: ask explain_throttle_panic first.
 std::vector<std::string> explain_throttle_lines(const ThrottleSpec& spec);
+
+// kumod's explain_throttle starts with ThrottleSpec::interval(), a
+// Duration::from_secs_f64 of period / limit that panics when the quotient
+// is 2^64 seconds or more. Rust's panic message then, else nothing.
+std::optional<std::string> explain_throttle_panic(const ThrottleSpec& spec);
 
 }  // namespace kumo::values

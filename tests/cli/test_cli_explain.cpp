@@ -68,6 +68,7 @@ const char* const k_example_json = R"json({
         "implied burst rate 1000 every 3s 600ms, or: 278/s, 16,667/m, 1,000,001/h, 24,000,001/d in that period.",
         "overall rate 0.278/s, 17/m, 1,001/h, 24,001/d"
       ],
+      "kumo_explain_panic": null,
       "limit": 1000,
       "local_gcra": {
         "emission_interval_ns": 3600000000,

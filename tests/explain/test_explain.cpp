@@ -149,3 +149,29 @@ TEST_CASE("text for a bare number of seconds notes that strings need a unit", "[
         "  canonical: 2m 3s\n"
         "  note: seconds as a Lua number; as a string kumod needs a unit, e.g. \"123s\"\n");
 }
+
+// mod_kumo.rs explain_throttle calls ThrottleSpec::interval(), whose
+// Duration::from_secs_f64(period / limit) panics at 2^64 seconds: kumod dies
+// there, so no lines are shown, only the panic.
+TEST_CASE("a throttle whose interval overflows a Duration explains as kumod's panic", "[explain]") {
+  auto e = explain_value("1/18446744073709551615s");
+  REQUIRE(e.valid());
+  REQUIRE(e.throttle);
+  REQUIRE(e.throttle->kumo_explain_panic);
+  CHECK(*e.throttle->kumo_explain_panic == "cannot convert float seconds to Duration: value is either too big or NaN");
+  CHECK(e.throttle->kumo_explain.empty());
+  const std::string text = kumo::explain::format_explanation_text(e);
+  CHECK(text.find("kumod explain: panics: cannot convert float seconds to Duration") != std::string::npos);
+  CHECK(text.find("implied burst rate") == std::string::npos);
+
+  // 2^64 - 2049 is the largest u64 below 2^64 as a double: kumod explains it.
+  auto below = explain_value("1/18446744073709549567s");
+  REQUIRE(below.valid());
+  CHECK_FALSE(below.throttle->kumo_explain_panic);
+  CHECK(below.throttle->kumo_explain.size() == 3);
+
+  // Dividing by the limit brings it back into range.
+  auto shared = explain_value("2/18446744073709551615s");
+  REQUIRE(shared.valid());
+  CHECK_FALSE(shared.throttle->kumo_explain_panic);
+}
