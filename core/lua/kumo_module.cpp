@@ -480,6 +480,8 @@ const NeutralCall* find_neutral(const std::string& name) {
 }
 
 // Why a kumo.* function of this name cannot be called here.
+constexpr const char* k_not_modeled = "is not modeled by kumo-lint";
+
 std::string needs_for(const std::string& name) {
   for (const char* prefix : {"kumo.dns.", "kumo.http.", "kumo.redis.", "kumo.amqp.", "kumo.kafka.", "kumo.nats.",
                              "kumo.sqlite.", "kumo.api.", "kumo.aws."}) {
@@ -487,7 +489,7 @@ std::string needs_for(const std::string& name) {
       return "needs the outside world";
     }
   }
-  return "is not modeled by kumo-lint";
+  return k_not_modeled;
 }
 
 void push_not_modeled(lua_State* L, const std::string& name);
@@ -505,10 +507,10 @@ int not_modeled_call(lua_State* L) {
   }
   OutsideCall call{name, neutral ? neutral->needs : needs_for(name),
                    neutral ? neutral->neutral : "a stand-in object", Code::not_modeled, ""};
-  if (call.needs == std::string("needs DNS")) {
+  if (neutral != nullptr && neutral->answer != no_answer) {  // --dns could have answered it
     call.hint = state_of(L).options.dns ? "; the name is not in the --dns file" : "; pass --dns FILE to answer it";
   }
-  if (call.needs == std::string("is not modeled by kumo-lint")) {
+  if (call.needs == k_not_modeled) {
     call.hint = " (keep such calls out of get_queue_config, or report the need)";
   }
   degrade_at_top_level(L, call);
