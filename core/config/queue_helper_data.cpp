@@ -33,6 +33,30 @@ constexpr HelperKey k_tenant_keys[] = {{"overall_max_message_rate", Want::string
                                        {"require_authz", Want::string_list},
                                        {"campaigns", Want::table}};
 
+// Each helper key's home, for a key written at the wrong level.
+struct KeyHome {
+  const HelperKey* begin;
+  const HelperKey* end;
+  const char* where;
+};
+constexpr KeyHome k_key_homes[] = {
+    {std::begin(k_top_keys), std::end(k_top_keys), "the top level of the file"},
+    {std::begin(k_tenant_keys), std::end(k_tenant_keys), "a [tenant.'name'] section"},
+    {std::begin(k_scope_keys), std::end(k_scope_keys), "a [queue.'domain'] section or its tenants and campaigns"},
+};
+
+// Where `key` belongs when it is one of the helper's keys, else nullptr.
+const char* home_of(const std::string& key) {
+  for (const auto& home : k_key_homes) {
+    for (const HelperKey* h = home.begin; h != home.end; ++h) {
+      if (key == h->name) {
+        return home.where;
+      }
+    }
+  }
+  return nullptr;
+}
+
 // Where a key sits and what queue.lua does with a key it cannot place.
 struct Scope {
   std::vector<HelperKey> helper_keys;
@@ -67,19 +91,56 @@ const Scope& top_scope() {
   return s;
 }
 
-// "in [queue.'gmail.com'.'acme']", as the section would be written.
-std::string section_name(const Path& path) {
-  if (path.empty()) {
-    return "at the top level";
-  }
-  std::string out = "in [" + path.front();
+// "[queue.'gmail.com'.'acme']", as the section would be written.
+std::string section_label(const Path& path) {
+  std::string out = "[" + path.front();
   for (std::size_t i = 1; i < path.size(); ++i) {
     out += ".'" + path[i] + "'";
   }
   return out + "]";
 }
 
+// "in [queue.'gmail.com'.'acme']", or "at the top level".
+std::string section_name(const Path& path) {
+  return path.empty() ? "at the top level" : "in " + section_label(path);
+}
+
 bool is_table(const Value& v) { return v.kind == Value::Kind::table; }
+
+// A TOML array: a table whose keys are all integers (an empty one is read
+// as an empty section, which is what an empty TOML table also gives).
+bool is_list(const Value& v) {
+  return is_table(v) && !v.table->entries.empty() &&
+         std::all_of(v.table->entries.begin(), v.table->entries.end(),
+                     [](const auto& e) { return e.key.kind == Value::Kind::integer; });
+}
+
+// Why no queue can ever use [queue.'name'], or empty. kumod lowercases the
+// recipient's domain before it names the queue (Message::get_queue_name),
+// and kumo.domain_map matches labels exactly, with `*` a wildcard only as
+// the whole first label.
+std::string never_matches(const std::string& name) {
+  if (name.empty() || name.find_first_of(" \t\r\n") != std::string::npos) {
+    return "a domain holds no spaces";
+  }
+  std::string lower = name;
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  if (lower != name) {
+    return "kumod lowercases the recipient's domain before it names the queue, and sections match it "
+           "case-sensitively: write [queue.'" + lower + "']";
+  }
+  std::size_t star = name.find('*');
+  if (star != std::string::npos && (star != 0 || name.size() < 3 || name[1] != '.' ||
+                                    name.find('*', 1) != std::string::npos)) {
+    return "`*` is a wildcard only as the whole first label (`*.example.com`); elsewhere it is a literal `*`, "
+           "which no domain holds";
+  }
+  return "";
+}
 
 bool holds(const Value& v, Want want) {
   switch (want) {
@@ -133,6 +194,7 @@ class Checker {
   }
 
   void check_top(const Value& root) {
+    m_root = &root;
     check_scope(root, {}, top_scope());
     const Value* tenants = root.table->find("tenant");
     if (tenants != nullptr && is_table(*tenants)) {
@@ -143,6 +205,7 @@ class Checker {
     const Value* queues = root.table->find("queue");
     if (queues != nullptr && is_table(*queues)) {
       for (const auto& e : queues->table->entries) {
+        check_domain_name(e);
         descend(e, {"queue"}, domain_scope());
       }
     }
@@ -150,6 +213,47 @@ class Checker {
   }
 
  private:
+  void check_domain_name(const lua::TableEntry& e) {
+    if (e.key.kind != Value::Kind::string || e.key.string == "default") {
+      return;
+    }
+    std::string why = never_matches(e.key.string);
+    if (!why.empty()) {
+      add(diag::Code::helper_section_never_matches, {"queue", e.key.string},
+          "[queue.'" + e.key.string + "'] never matches a queue: " + why);
+    }
+  }
+
+  // [queue.'domain'.'tenant'] applies only to that tenant's queues, and
+  // queue.lua refuses a message whose tenant (from the tenant header or
+  // default_tenant) has no [tenant] section.
+  void check_domain_tenant(const std::string& tenant, const Path& at) {
+    const Value* tenants = m_root->table->find("tenant");
+    if (tenants != nullptr && is_table(*tenants) && tenants->table->find(tenant) != nullptr) {
+      return;
+    }
+    std::string text = section_label(at) + " is for tenant '" + tenant + "', which no [tenant.'" + tenant +
+                       "'] section defines";
+    std::vector<std::string_view> known;
+    if (tenants != nullptr && is_table(*tenants)) {
+      for (const auto& t : tenants->table->entries) {
+        if (t.key.kind == Value::Kind::string) {
+          known.push_back(t.key.string);
+        }
+      }
+    }
+    if (auto near = util::closest_match(tenant, known)) {
+      text += " (did you mean '" + *near + "'?)";
+    }
+    const Value* header = m_root->table->find("tenant_header");
+    if (header != nullptr && header->kind == Value::Kind::string) {
+      text += ": queue.lua refuses a message whose " + header->string + " header names it, so the section never applies";
+    } else {
+      text += ": it applies only if the policy itself gives messages that tenant";
+    }
+    add(diag::Code::helper_tenant_undefined, at, text);
+  }
+
   void descend(const lua::TableEntry& e, Path path, const Scope& scope) {
     if (e.key.kind != Value::Kind::string) {
       return;
@@ -189,8 +293,21 @@ class Checker {
       }
       return;
     }
-    if (scope.unplaced_table != nullptr && is_table(value)) {
-      check_scope(value, at, scope.unplaced_table == std::string("tenant") ? domain_tenant_scope() : campaign_scope());
+    if (const char* home = home_of(key)) {
+      bool taken_as_section = scope.unplaced_table != nullptr && is_table(value) && !is_list(value);
+      add(diag::Code::helper_data_unknown_key, at,
+          "`" + key + "` " + section_name(path) + " is a key of the queue helper, but it belongs in " + home + "; " +
+              (taken_as_section ? std::string("queue.lua takes it for a ") + scope.unplaced_table + " named `" + key +
+                                      "`, and its settings never apply"
+                                : std::string(scope.fate)));
+      return;
+    }
+    if (scope.unplaced_table != nullptr && is_table(value) && !is_list(value)) {
+      bool is_tenant = scope.unplaced_table == std::string("tenant");
+      if (is_tenant) {
+        check_domain_tenant(key, at);
+      }
+      check_scope(value, at, is_tenant ? domain_tenant_scope() : campaign_scope());
       return;
     }
     add(diag::Code::helper_data_unknown_key, at, unknown_key_message(key, path, scope));
@@ -240,6 +357,7 @@ class Checker {
 
   const DataLocator& m_where;
   std::vector<diag::Diagnostic>& m_out;
+  const Value* m_root = nullptr;
 };
 
 }  // namespace

@@ -61,10 +61,15 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
      "max_message_rate defers part of a burst until max_age: those messages expire untried"},
     // --- KQ4xx data files of KumoMTA's helpers ---
     {Code::helper_data_unknown_key, "KQ401", S::error,
-     "queues.toml holds a key that is neither a queue option nor one of the queue helper's"},
-    {Code::helper_data_bad_value, "KQ402", S::error, "queues.toml holds a value kumod or the queue helper rejects"},
+     "a helper's data file (queues.toml, sources.toml) holds a key the helper does not take there"},
+    {Code::helper_data_bad_value, "KQ402", S::error,
+     "a helper's data file (queues.toml, sources.toml) holds a value kumod or the helper rejects"},
     {Code::helper_default_tenant_undefined, "KQ403", S::error,
      "queues.toml's default_tenant names a tenant it does not define"},
+    {Code::helper_section_never_matches, "KQ404", S::warning,
+     "a [queue.'domain'] section of queues.toml that no queue's domain can match"},
+    {Code::helper_tenant_undefined, "KQ405", S::warning,
+     "a [queue.'domain'.'tenant'] section of queues.toml for a tenant it does not define"},
     // --- KQ9xx loading and running ---
     {Code::policy_syntax, "KQ901", S::error, "the policy file does not compile"},
     {Code::policy_top_level, "KQ902", S::error, "the policy raised an error while loading"},

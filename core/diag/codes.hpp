@@ -65,6 +65,8 @@ enum class Code : std::size_t {
   helper_data_unknown_key,
   helper_data_bad_value,
   helper_default_tenant_undefined,
+  helper_section_never_matches,
+  helper_tenant_undefined,
   // --- KQ9xx loading and running ---
   policy_syntax,
   policy_top_level,

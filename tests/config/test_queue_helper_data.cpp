@@ -118,3 +118,62 @@ TEST_CASE("queue helper data: default_tenant must name a [tenant] section", "[qu
                                  "specified by default_tenant option is not defined in your queue config\")"});
   CHECK(check(table({{"default_tenant", str("acme")}, {"tenant", table({{"acme", table({})}})}})).empty());
 }
+
+TEST_CASE("queue helper data: a domain section no queue can match", "[queue_helper_data]") {
+  auto root = table({{"queue", table({{"Gmail.com", table({})},
+                                       {"*.example.net", table({})},
+                                       {"mail.*.example.org", table({})},
+                                       {"yahoo.com ", table({})},
+                                       {"default", table({})},
+                                       {"outlook.com", table({})}})}});
+  CHECK(check(root) ==
+        std::vector<std::string>{
+            "KQ404 queue.Gmail.com 2: [queue.'Gmail.com'] never matches a queue: kumod lowercases the recipient's "
+            "domain before it names the queue, and sections match it case-sensitively: write [queue.'gmail.com']",
+            "KQ404 queue.mail.*.example.org 2: [queue.'mail.*.example.org'] never matches a queue: `*` is a wildcard "
+            "only as the whole first label (`*.example.com`); elsewhere it is a literal `*`, which no domain holds",
+            "KQ404 queue.yahoo.com  2: [queue.'yahoo.com '] never matches a queue: a domain holds no spaces",
+        });
+}
+
+TEST_CASE("queue helper data: a domain's tenant section for a tenant with no [tenant] section", "[queue_helper_data]") {
+  auto with_header = table({{"tenant_header", str("X-Tenant")},
+                            {"tenant", table({{"acme", table({})}})},
+                            {"queue", table({{"gmail.com", table({{"acmee", table({{"max_age", str("1d")}})},
+                                                                  {"acme", table({})}})}})}});
+  CHECK(check(with_header) ==
+        std::vector<std::string>{
+            "KQ405 queue.gmail.com.acmee 3: [queue.'gmail.com'.'acmee'] is for tenant 'acmee', which no "
+            "[tenant.'acmee'] section defines (did you mean 'acme'?): queue.lua refuses a message whose X-Tenant "
+            "header names it, so the section never applies"});
+  auto without_header = table({{"queue", table({{"gmail.com", table({{"bulk", table({})}})}})}});
+  CHECK(check(without_header) ==
+        std::vector<std::string>{"KQ405 queue.gmail.com.bulk 3: [queue.'gmail.com'.'bulk'] is for tenant 'bulk', "
+                                 "which no [tenant.'bulk'] section defines: it applies only if the policy itself "
+                                 "gives messages that tenant"});
+}
+
+TEST_CASE("queue helper data: a helper key at the wrong level says where it belongs", "[queue_helper_data]") {
+  auto list = std::make_shared<Table>();
+  list->entries.push_back({Value::make_integer(1), str("daniel")});
+  list->raw_length = 1;
+  Value authz;
+  authz.kind = Value::Kind::table;
+  authz.table = list;
+  auto root = table({{"default_tenant", str("acme")},
+                     {"tenant", table({{"acme", table({{"default_tenant", str("x")}})}})},
+                     {"queue", table({{"gmail.com", table({{"require_authz", authz},
+                                                           {"campaigns", table({{"welcome", table({})}})}})}})}});
+  CHECK(check(root) ==
+        std::vector<std::string>{
+            "KQ401 tenant.acme.default_tenant 3: `default_tenant` in [tenant.'acme'] is a key of the queue helper, "
+            "but it belongs in the top level of the file; queue.lua's type check refuses it, and merging the file "
+            "fails for every queue",
+            "KQ401 queue.gmail.com.campaigns 3: `campaigns` in [queue.'gmail.com'] is a key of the queue helper, but "
+            "it belongs in a [tenant.'name'] section; queue.lua takes it for a tenant named `campaigns`, and its "
+            "settings never apply",
+            "KQ401 queue.gmail.com.require_authz 3: `require_authz` in [queue.'gmail.com'] is a key of the queue "
+            "helper, but it belongs in a [tenant.'name'] section; queue.lua takes it for a tenant, and merging the "
+            "file fails for every queue",
+        });
+}
