@@ -340,6 +340,8 @@ Converted<EgressSource> convert_egress_source(const Value& params) {
   return finish(c, source);
 }
 
+const std::vector<std::string_view>& egress_source_keys() { return k_source_fields; }
+
 nlohmann::json egress_pool_to_kumo_json(const EgressPool& pool) {
   nlohmann::json entries = nlohmann::json::array();
   for (const auto& e : pool.entries) {

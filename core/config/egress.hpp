@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,9 @@ struct Converted {
 
 Converted<EgressPool> convert_egress_pool(const lua::Value& params);
 Converted<EgressSource> convert_egress_source(const lua::Value& params);
+
+// The keys make_egress_source takes (EgressSource's fields).
+const std::vector<std::string_view>& egress_source_keys();
 
 // The pool as KumoMTA serializes it: {name, entries: [{name, weight}], ttl}.
 nlohmann::json egress_pool_to_kumo_json(const EgressPool& pool);

@@ -11,7 +11,7 @@ namespace kumo::config {
 namespace {
 
 using lua::Value;
-using Path = std::vector<std::string>;
+using Path = DataPath;
 
 // What a key of the helper's own (not a queue option) must hold.
 enum class Want { string, boolean, string_list, table };
@@ -91,19 +91,8 @@ const Scope& top_scope() {
   return s;
 }
 
-// "[queue.'gmail.com'.'acme']", as the section would be written.
-std::string section_label(const Path& path) {
-  std::string out = "[" + path.front();
-  for (std::size_t i = 1; i < path.size(); ++i) {
-    out += ".'" + path[i] + "'";
-  }
-  return out + "]";
-}
-
-// "in [queue.'gmail.com'.'acme']", or "at the top level".
-std::string section_name(const Path& path) {
-  return path.empty() ? "at the top level" : "in " + section_label(path);
-}
+std::string section_label(const Path& path) { return data_section_label(path); }
+std::string section_name(const Path& path) { return data_section_name(path); }
 
 bool is_table(const Value& v) { return v.kind == Value::Kind::table; }
 
@@ -172,12 +161,7 @@ bool is_queue_option(const std::string& key) {
 
 // kumod's error for `key = value` alone, or empty when it accepts it.
 std::string option_error(const std::string& key, const Value& value) {
-  auto table = std::make_shared<lua::Table>();
-  table->entries.push_back({Value::make_string(key), value});
-  Value params;
-  params.kind = Value::Kind::table;
-  params.table = table;
-  return convert_queue_config(params).kumo_error;
+  return convert_queue_config(data_table({{key, value}})).kumo_error;
 }
 
 class Checker {
@@ -346,13 +330,7 @@ class Checker {
   }
 
   void add(diag::Code code, const Path& at, std::string message) {
-    auto d = diag::make_diagnostic(code, std::move(message), m_where(at));
-    std::string key;
-    for (const auto& part : at) {
-      key += (key.empty() ? "" : ".") + part;
-    }
-    d.key = key;
-    m_out.push_back(std::move(d));
+    m_out.push_back(data_finding(code, at, std::move(message), m_where));
   }
 
   const DataLocator& m_where;

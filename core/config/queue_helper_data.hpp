@@ -11,18 +11,11 @@
 // without a tenant header (KQ403).
 #pragma once
 
-#include <functional>
-#include <string>
 #include <vector>
 
-#include "core/diag/diagnostic.hpp"
-#include "core/lua/value.hpp"
+#include "core/config/helper_data.hpp"
 
 namespace kumo::config {
-
-// Where the value at a key path of the data file was written; the file's
-// own location (line 0) when the path is not known.
-using DataLocator = std::function<diag::Location(const std::vector<std::string>& key_path)>;
 
 // Whether a parsed data file has the shape of queue helper data: a table
 // with a `queue` or a `tenant` table at its top level.

@@ -202,6 +202,11 @@ void set_readable_roots(PolicyHost::State& st);
 // `path` may not be read. `what` names the function.
 std::string require_readable(lua_State* L, const std::string& path, const char* what);
 
+// The name findings give a file the policy named `path`: under a
+// --map-path FROM, the file it maps to, written as the user wrote TO
+// (so a finding points at the file that gets edited); else `path`.
+std::string shown_path(lua_State* L, const std::string& path);
+
 // [-0, +1, e] The contents of a resolved, confined file as a Lua string:
 // read into Lua's own memory, so --max-memory bounds it.
 void push_file_contents(lua_State* L, const std::string& resolved, const char* what);

@@ -28,7 +28,7 @@
 
 #include "core/lua/bridge.hpp"
 #include "core/lua/kumo_submodules.hpp"
-#include "core/config/queue_helper_data.hpp"
+#include "core/config/helper_data.hpp"
 #include "core/util/utf8.hpp"
 
 namespace kumo::lua {
@@ -1025,31 +1025,29 @@ int toml_parse(lua_State* L) {
   return 1;
 }
 
-// [-0, +0, e] When the table on top is KumoMTA's queue helper data
-// (queues.toml), its findings (config/queue_helper_data.hpp), placed at the
+// [-0, +0, e] When the table on top is a KumoMTA helper's data (queues.toml,
+// sources.toml), its findings (config/helper_data.hpp), placed at the
 // line and column of each value in the file as the policy named it.
 void check_helper_data(lua_State* L, const LoadedFile& f) {
   HostMemory memory(L);
   Value root = read_value(L, -1, memory);
-  if (!config::is_queue_helper_data(root)) {
-    return;
-  }
   auto& st = state_of(L);
   const std::vector<DataPosition>* positions = nullptr;
   if (auto it = st.data_positions.find(f.resolved); it != st.data_positions.end()) {
     positions = &it->second;
   }
+  std::string shown = shown_path(L, f.path);
   auto where = [&](const std::vector<std::string>& path) {
     if (positions != nullptr) {
       for (const auto& p : *positions) {
         if (p.key_path == path) {
-          return diag::Location{f.path, static_cast<int>(p.line), static_cast<int>(p.column)};
+          return diag::Location{shown, static_cast<int>(p.line), static_cast<int>(p.column)};
         }
       }
     }
-    return diag::Location{f.path, 0, std::nullopt};
+    return diag::Location{shown, 0, std::nullopt};
   };
-  for (auto& d : config::check_queue_helper_data(root, where)) {
+  for (auto& d : config::check_helper_data(root, where)) {
     add_side_diagnostic(st, std::move(d));
   }
 }

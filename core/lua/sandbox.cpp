@@ -73,6 +73,24 @@ std::string apply_path_map(const PolicyHost::State& st, const std::string& lexic
 
 }  // namespace
 
+std::string shown_path(lua_State* L, const std::string& path) {
+  std::string lexical = lexical_absolute(path);
+  for (const auto& m : state_of(L).options.map_path) {
+    if (!lexical.empty() && is_under(lexical, m.from)) {
+      std::string to = m.to;
+      while (to.size() > 1 && to.back() == '/') {
+        to.pop_back();
+      }
+      std::string rest = lexical.substr(m.from.size());
+      if (!rest.empty() && rest.front() != '/' && to.back() != '/') {
+        rest.insert(rest.begin(), '/');
+      }
+      return to + rest;
+    }
+  }
+  return path;
+}
+
 std::string checked_path(lua_State* L, int index, const char* what) {
   std::size_t len = 0;
   const char* path = luaL_checklstring(L, index, &len);
