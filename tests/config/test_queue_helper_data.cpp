@@ -177,3 +177,15 @@ TEST_CASE("queue helper data: a helper key at the wrong level says where it belo
             "file fails for every queue",
         });
 }
+
+TEST_CASE("queue helper data: a throttle kumod cannot parse, in a campaign", "[queue_helper_data]") {
+  auto root = table({{"tenant", table({{"acme", table({})}})},
+                     {"queue", table({{"gmail.com", table({{"acme", table({{"welcome", table({{"max_message_rate",
+                                                                                                 str("100/minutez")}})}})}})}})}});
+  auto found = check(root);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].rfind("KQ402 queue.gmail.com.acme.welcome.max_message_rate 5: `max_message_rate` in "
+                       "[queue.'gmail.com'.'acme'.'welcome'] is a value kumod rejects (",
+                       0) == 0);
+  CHECK(found[0].find("minutez") != std::string::npos);
+}
