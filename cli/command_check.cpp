@@ -29,6 +29,9 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_flag("--timeline", o.timeline, "Text: show every retry attempt, not just the summary line");
   cmd->add_flag("--hide-config", o.hide_config,
                 "Text: leave out each queue's normalized config, keep the findings and retry summary");
+  cmd->add_flag("--explain-keys", o.explain_keys,
+                "Text: after each config, where each key was set (a policy or data-file line, computed, or "
+                "KumoMTA's default); JSON always has it, as \"provenance\"");
   add_simulation_options(cmd, o.simulation);
   return cmd;
 }
@@ -81,6 +84,8 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   render.color = use_color(o.color, out);
   render.timeline_table = o.timeline;
   render.config = !o.hide_config;
+  render.provenance = o.explain_keys;
+  request.provenance = o.explain_keys || format == report::Format::json;
   auto sink = report::make_sink(format, out, err, render);
   report::Summary summary = pipeline::run_check(request, *sink);
   if (!summary.policy_loaded) {

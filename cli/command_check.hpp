@@ -27,6 +27,7 @@ struct CheckOptions {
   PolicyRunFlags run;
   bool timeline = false;
   bool hide_config = false;
+  bool explain_keys = false;
   SimulationFlags simulation;
 };
 

@@ -46,6 +46,7 @@ struct ConfigObject {
   config::QueueConfig config;
   std::vector<diag::Diagnostic> findings;  // warnings; location filled
   diag::Location location;                 // the make_queue_config call
+  std::vector<ParamValue> params;          // its table's top-level keys
 };
 
 struct PolicyHost::State {
@@ -61,6 +62,7 @@ struct PolicyHost::State {
   std::vector<ConversionFailure> failures;
   std::optional<PendingError> pending;
   std::optional<diag::Location> error_location;  // innermost Lua frame of the last error
+  std::vector<ParamValue> last_params;  // of the last make_queue_config call (for a failed handler)
   std::vector<diag::Diagnostic> side_diagnostics;  // found outside any error path (e.g. duplicate kumo.on)
   // Egress pool and source resolutions, by name: kumod caches them too, and
   // a deterministic policy answers the same for every queue.

@@ -527,10 +527,12 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
     push_optional(L, queue.campaign);
     push_optional(L, queue.routing_domain);
     st.current_event = "get_queue_config";
+    st.last_params.clear();
     CallResult r = protected_call(st, 4);
     st.current_event.reset();
     if (r.status != LUA_OK) {
       ev.diagnostics = diagnose_failure(st, r, Code::handler_raised, "get_queue_config handler", chain[i].location);
+      ev.params = std::move(st.last_params);
       answered = true;
       break;
     }
@@ -543,6 +545,7 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
         ev.handler = ref;
         ev.config_location = obj->location;
         ev.diagnostics = obj->findings;
+        ev.params = obj->params;
       } else {
         ev.diagnostics.push_back(bad_return(L, first, st.error_location.value_or(chain[i].location)));
       }

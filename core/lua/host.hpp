@@ -51,12 +51,26 @@ struct HandlerRef {
   diag::Location location;  // where kumo.on was called
 };
 
+// A top-level key of the table the answering make_queue_config call got,
+// with its value as text when it is a string, integer or boolean (what a
+// literal in the policy or a data file would spell), for tracing where the
+// value was written (pipeline/provenance).
+struct ParamValue {
+  std::string key;
+  std::optional<std::string> scalar;
+
+  friend bool operator==(const ParamValue&, const ParamValue&) = default;
+};
+
 struct Evaluation {
   std::optional<config::QueueConfig> config;  // empty when KumoMTA would fail
   std::optional<HandlerRef> handler;          // empty for the built-in default
   std::optional<diag::Location> config_location;  // the make_queue_config call that built it
   std::vector<diag::Diagnostic> diagnostics;  // queue field not yet set
   std::vector<LogLine> logs;
+  // The answering make_queue_config call's keys (or, when the handler
+  // failed, those of its last make_queue_config call), sorted by key.
+  std::vector<ParamValue> params;
 };
 
 struct LoadResult {
@@ -73,6 +87,7 @@ struct DataPosition {
   std::uint32_t line = 0;
   std::uint32_t column = 0;
   bool is_table = false;  // the value is a table (a TOML section or inline table)
+  std::string scalar;     // a string, integer or boolean value as text (at most 256 bytes), else empty
 };
 
 class PolicyHost {

@@ -174,6 +174,37 @@ int config_tostring(lua_State* L) {
 // list entry at worst): charged before they exist, for the conversion only.
 void reserve_for_conversion(HostMemory& reserve, const HostMemory& copy) { reserve.charge(copy.charged()); }
 
+// The longest scalar kept for tracing a value to its literal.
+constexpr std::size_t k_max_scalar_bytes = 256;
+
+std::optional<std::string> scalar_text(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::string:
+      if (v.string.size() <= k_max_scalar_bytes) {
+        return v.string;
+      }
+      return std::nullopt;
+    case Value::Kind::integer: return std::to_string(v.integer);
+    case Value::Kind::boolean: return v.boolean ? "true" : "false";
+    default: return std::nullopt;
+  }
+}
+
+// The table's top-level string keys (bounded like the table itself: a
+// QueueConfig has few keys, and unknown ones are kept for their findings).
+std::vector<ParamValue> param_values(const Value& params) {
+  std::vector<ParamValue> out;
+  if (params.kind != Value::Kind::table) {
+    return out;
+  }
+  for (const auto& e : params.table->entries) {
+    if (e.key.kind == Value::Kind::string && out.size() < 256 && e.key.string.size() <= diag::k_max_name_bytes) {
+      out.push_back({e.key.string, scalar_text(e.value)});
+    }
+  }
+  return out;
+}
+
 // The config's C++ memory is charged (as its parameters' copy, a close
 // upper bound) for as long as the object lives.
 int make_queue_config(lua_State* L) {
@@ -184,11 +215,13 @@ int make_queue_config(lua_State* L) {
   reserve_for_conversion(reserve, memory);
   auto where = current_location(L).value_or(diag::Location{state_of(L).policy_path, 0, std::nullopt});
   config::ConversionResult result = config::convert_queue_config(params);
+  state_of(L).last_params = param_values(params);
   if (!result.config) {
     raise_conversion_failure(L, result, params, where);
   }
   auto* obj = static_cast<ConfigObject*>(lua_newuserdatauv(L, sizeof(ConfigObject), 1));
-  new (obj) ConfigObject{std::move(*result.config), locate(std::move(result.findings), where), where};
+  new (obj) ConfigObject{std::move(*result.config), locate(std::move(result.findings), where), where,
+                         state_of(L).last_params};
   luaL_setmetatable(L, k_queue_config_mt);
   hold_object_memory(L, memory);
   return 1;

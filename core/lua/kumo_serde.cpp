@@ -974,6 +974,21 @@ class TomlToLua {
     luaL_setmetatable(m_L, k_array_mt);
   }
 
+  // The value as text when it is a short string, an integer or a boolean
+  // (as Evaluation::params spells it), for tracing a config value to its line.
+  static std::string scalar_of(const toml::node& node) {
+    if (const auto* s = node.as_string(); s != nullptr && s->get().size() <= 256) {
+      return s->get();
+    }
+    if (const auto* i = node.as_integer()) {
+      return std::to_string(i->get());
+    }
+    if (const auto* b = node.as_boolean()) {
+      return b->get() ? "true" : "false";
+    }
+    return "";
+  }
+
   void record(const toml::node& node) {
     if (m_positions == nullptr || m_path.empty()) {
       return;
@@ -983,7 +998,9 @@ class TomlToLua {
     }
     m_memory.charge(position_bytes(m_path));
     const auto& begin = node.source().begin;
-    m_positions->push_back({m_path, begin.line, begin.column, node.is_table()});
+    std::string scalar = scalar_of(node);
+    m_memory.charge(scalar.size());
+    m_positions->push_back({m_path, begin.line, begin.column, node.is_table(), std::move(scalar)});
   }
 
   lua_State* m_L;

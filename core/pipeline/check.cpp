@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/diag/codes.hpp"
+#include "core/pipeline/provenance.hpp"
 #include "core/policy/lua_source.hpp"
 #include "core/util/text.hpp"
 #include "core/values/queue_name.hpp"
@@ -78,7 +79,6 @@ class KeyLocator {
     }
   }
 
- private:
   // The tokens of a file the policy's code was compiled from; none for a
   // name that only a chunk name gave (never opened: it is the policy's).
   const std::vector<policy::Token>& tokens_of(const std::string& file) {
@@ -96,6 +96,7 @@ class KeyLocator {
     return it->second;
   }
 
+ private:
   std::string source_of(const std::string& file) const {
     std::string text;
     if (auto resolved = m_host.source_file(file)) {
@@ -406,6 +407,10 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   lua::PolicyHost host(request.host);
   lua::LoadResult loaded = host.load(request.policy_path, request.policy_source);
   KeyLocator locator(request.policy_path, request.policy_source, host);
+  ValueTracer tracer(host, request.policy_path,
+                     [&locator](const std::string& file) -> const std::vector<policy::Token>& {
+                       return locator.tokens_of(file);
+                     });
   for (auto& d : loaded.diagnostics) {
     locator.refine(d);
   }
@@ -453,6 +458,12 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
       for (auto& d : ev.diagnostics) {
         d.queue = r.queue;
       }
+    }
+    for (auto& d : ev.diagnostics) {
+      tracer.place_at_origin(d, ev, r.parts);
+    }
+    if (request.provenance) {
+      r.provenance = tracer.provenance(ev, r.parts);
     }
     sort_unique(ev.diagnostics);
     r.config = std::move(ev.config);

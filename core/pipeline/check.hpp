@@ -33,6 +33,9 @@ struct CheckRequest {
   // literals of the policy).
   std::optional<QueueSource> queues;
   simulate::TimelineOptions timeline;  // how each queue's retry timeline is simulated
+  // Fill QueueReport::provenance (JSON output, --explain-keys): it reads
+  // the policy's tokens and data files per queue, so only when shown.
+  bool provenance = false;
 };
 
 // A config's retry timeline with its KQ2xx findings (key set, no location).

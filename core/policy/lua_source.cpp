@@ -364,4 +364,33 @@ std::optional<KeyPosition> find_key(const std::map<std::string, KeyPosition>& ke
   return std::nullopt;
 }
 
+std::vector<KeyPosition> field_literals(const std::vector<Token>& tokens, std::string_view key, std::string_view value) {
+  auto is = [&](std::size_t i, Token::Kind kind, std::string_view text) {
+    return i < tokens.size() && tokens[i].kind == kind && tokens[i].text == text;
+  };
+  auto literal_matches = [&](const Token& t) {
+    bool literal = t.kind == Token::Kind::string || t.kind == Token::Kind::number ||
+                   (t.kind == Token::Kind::name && (t.text == "true" || t.text == "false"));
+    return literal && t.text == value;
+  };
+  std::vector<KeyPosition> out;
+  for (std::size_t i = 0; i + 2 < tokens.size(); ++i) {
+    std::size_t eq = 0;
+    if (tokens[i].kind == Token::Kind::name && tokens[i].text == key) {
+      eq = i + 1;  // key = v, t.key = v
+    } else if (is(i, Token::Kind::symbol, "[") && is(i + 1, Token::Kind::string, key) &&
+               is(i + 2, Token::Kind::symbol, "]")) {
+      eq = i + 3;  // ['key'] = v
+    } else {
+      continue;
+    }
+    if (is(eq, Token::Kind::symbol, "=") && eq + 1 < tokens.size() && literal_matches(tokens[eq + 1]) &&
+        !(eq + 2 < tokens.size() && tokens[eq + 2].kind == Token::Kind::symbol &&
+          (tokens[eq + 2].text == ".." || tokens[eq + 2].text == "(" || tokens[eq + 2].text == "["))) {
+      out.push_back({tokens[eq + 1].line, tokens[eq + 1].column});
+    }
+  }
+  return out;
+}
+
 }  // namespace kumo::policy

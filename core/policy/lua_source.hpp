@@ -43,6 +43,12 @@ std::vector<std::string> sample_literals(const std::vector<Token>& tokens);
 // source order: `domain == 'x'` and `'x' ~= domain` both yield "x".
 std::vector<std::string> compared_literals(const std::vector<Token>& tokens, std::string_view name);
 
+// Where a field `key` is given the literal `value` in a table constructor
+// or an assignment, in source order: `key = 'v'`, `['key'] = 'v'`,
+// `t.key = 'v'` (a string literal's decoded text, a number or true/false as
+// written). Each position is the literal's.
+std::vector<KeyPosition> field_literals(const std::vector<Token>& tokens, std::string_view key, std::string_view value);
+
 // Key paths ("protocol.smtp.mx_list[2].addr") of the table constructor
 // passed to the call of `function_name` written on `line`, mapped to where
 // each key (or list item) is written. Empty when the argument is not a

@@ -31,12 +31,15 @@ struct RenderOptions {
   bool color = false;          // ANSI colors for severities (text only)
   bool timeline_table = false;  // text: the full attempt table, not just its summary line
   bool config = true;           // text: each queue's normalized config after its findings
+  bool provenance = false;      // text: where each config key was set, after the config (--explain-keys)
 };
 
 // --- Pure renderers ---
 
 // "file:line:col: severity[code]: message" (line and column omitted when unknown).
 std::string format_diagnostic(const diag::Diagnostic& d, bool color);
+// "  set by:" and one line per config key: "    max_age = data etc/queues.toml:12:11".
+std::string format_provenance_text(const std::vector<KeyOrigin>& provenance);
 // "file:line: print: text" for what the policy printed.
 std::string format_log(const lua::LogLine& log);
 // One queue: header, its findings, its retry summary, its normalized config

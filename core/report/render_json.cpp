@@ -168,6 +168,24 @@ json log_json(const lua::LogLine& log) {
           {"text", log.text}};
 }
 
+// {"max_age": {"from": "data", "file": "etc/queues.toml", "line": 12, "column": 11}, ...}
+json provenance_json(const std::vector<KeyOrigin>& provenance) {
+  if (provenance.empty()) {
+    return nullptr;
+  }
+  json out = json::object();
+  for (const auto& o : provenance) {
+    json origin = {{"from", origin_name(o.from)}, {"file", nullptr}, {"line", nullptr}, {"column", nullptr}};
+    if (o.location) {
+      origin["file"] = o.location->file;
+      origin["line"] = o.location->line > 0 ? json(o.location->line) : json(nullptr);
+      origin["column"] = o.location->column ? json(*o.location->column) : json(nullptr);
+    }
+    out[o.key] = std::move(origin);
+  }
+  return out;
+}
+
 json queue_json(const QueueReport& r, bool with_config) {
   json diagnostics = json::array();
   for (const auto& d : r.diagnostics) {
@@ -190,7 +208,8 @@ json queue_json(const QueueReport& r, bool with_config) {
           {"handler", handler},
           {"timeline", r.timeline && with_config ? simulate::timeline_to_json(*r.timeline) : json(nullptr)},
           {"diagnostics", diagnostics},
-          {"logs", logs}};
+          {"logs", logs},
+          {"provenance", provenance_json(r.provenance)}};
 }
 
 std::string timeline_document(const std::optional<simulate::RetryPolicy>& settings,

@@ -202,6 +202,24 @@ std::string format_queue_text(const QueueReport& r, const RenderOptions& options
   if (r.config && options.config) {
     out += config_text != nullptr ? *config_text : format_config_text(*r.config);
   }
+  if (options.provenance) {
+    out += format_provenance_text(r.provenance);
+  }
+  return out;
+}
+
+std::string format_provenance_text(const std::vector<KeyOrigin>& provenance) {
+  if (provenance.empty()) {
+    return "";
+  }
+  std::string out = "  set by:\n";
+  for (const auto& o : provenance) {
+    out += "    " + o.key + " = " + origin_name(o.from);
+    if (o.location) {
+      out += " " + location_prefix(*o.location);
+    }
+    out += "\n";
+  }
   return out;
 }
 

@@ -43,6 +43,21 @@ void cut_policy_text(QueueReport& r) {
   }
   cut_policy_text(r.diagnostics);
   cut_policy_text(r.logs);
+  for (auto& o : r.provenance) {
+    if (o.location) {
+      diag::cut_policy_text(*o.location);
+    }
+  }
+}
+
+const char* origin_name(KeyOrigin::From from) {
+  switch (from) {
+    case KeyOrigin::From::policy: return "policy";
+    case KeyOrigin::From::data: return "data";
+    case KeyOrigin::From::computed: return "computed";
+    case KeyOrigin::From::kumo_default: return "default";
+  }
+  return "default";
 }
 
 }  // namespace kumo::report

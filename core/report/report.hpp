@@ -15,6 +15,22 @@
 
 namespace kumo::report {
 
+// Where a config key's value was set: a literal in the policy (or a module
+// it requires), a value in a data file the policy loaded (queues.toml), a
+// value the policy computed (located at the make_queue_config call), or
+// KumoMTA's default (no location).
+struct KeyOrigin {
+  enum class From { policy, data, computed, kumo_default };
+  std::string key;
+  From from = From::kumo_default;
+  std::optional<diag::Location> location;
+
+  friend bool operator==(const KeyOrigin&, const KeyOrigin&) = default;
+};
+
+// "policy", "data", "computed", "default".
+const char* origin_name(KeyOrigin::From from);
+
 struct QueueReport {
   std::string queue;  // exactly as given
   bool evaluated = true;  // false: the name was refused before any handler ran
@@ -24,6 +40,7 @@ struct QueueReport {
   std::optional<simulate::Timeline> timeline;  // when there is a config
   std::vector<diag::Diagnostic> diagnostics;  // sorted
   std::vector<lua::LogLine> logs;
+  std::vector<KeyOrigin> provenance;  // one per config key, in KumoMTA's key order; empty without a config
 };
 
 struct Summary {

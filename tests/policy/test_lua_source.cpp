@@ -63,3 +63,27 @@ TEST_CASE("tokenize stops after max_tokens, then ends with eof", "[lua_source]")
   CHECK(tokens[3].text == "b");
   CHECK(tokens[4].kind == kumo::policy::Token::Kind::eof);
 }
+
+TEST_CASE("field_literals finds a key given a literal value, in every spelling", "[lua_source]") {
+  auto tokens = tokenize(
+      "local D = {\n"
+      "  ['gmail.com'] = { retry_interval = '5 minuts', max_age = 3 },\n"
+      "  ['yahoo.com'] = { ['retry_interval'] = \"5 minuts\" },\n"
+      "}\n"
+      "p.retry_interval = '5 minuts'\n"
+      "p.retry_interval = '5 minuts' .. suffix\n"
+      "if retry_interval == '5 minuts' then end\n"
+      "x = { retry_interval = '10m', enabled = true }\n");
+  auto at = [](const std::vector<KeyPosition>& found) {
+    std::vector<std::pair<int, int>> out;
+    for (const auto& p : found) {
+      out.emplace_back(p.line, p.column);
+    }
+    return out;
+  };
+  CHECK(at(field_literals(tokens, "retry_interval", "5 minuts")) ==
+        std::vector<std::pair<int, int>>{{2, 38}, {3, 42}, {5, 20}});
+  CHECK(at(field_literals(tokens, "max_age", "3")) == std::vector<std::pair<int, int>>{{2, 60}});
+  CHECK(at(field_literals(tokens, "enabled", "true")) == std::vector<std::pair<int, int>>{{8, 41}});
+  CHECK(field_literals(tokens, "retry_interval", "5m").empty());
+}

@@ -1,0 +1,169 @@
+#include "core/pipeline/provenance.hpp"
+
+#include <filesystem>
+
+#include "core/config/convert.hpp"
+
+namespace kumo::pipeline {
+
+namespace {
+
+// How a data file is named in output: relative to the working directory
+// when it is under it (as the user would type it), else as resolved.
+std::string shown_data_file(const std::string& resolved) {
+  std::error_code ec;
+  std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (!ec) {
+    std::filesystem::path rel = std::filesystem::path(resolved).lexically_relative(cwd);
+    if (!rel.empty() && *rel.begin() != "..") {
+      return rel.string();
+    }
+  }
+  return resolved;
+}
+
+bool domain_matches(const std::string& section, const std::string& domain) {
+  if (section == domain) {
+    return true;
+  }
+  if (section.size() > 2 && section.compare(0, 2, "*.") == 0) {
+    std::string suffix = section.substr(1);  // ".example.com"
+    return domain.size() > suffix.size() && domain.compare(domain.size() - suffix.size(), suffix.size(), suffix) == 0;
+  }
+  return false;
+}
+
+// How closely the section holding a value (its key path without the key)
+// fits the queue, in queue.lua's merge order (queue.default, the domain,
+// the tenant, the tenant within the domain, its campaign), or -1 when the
+// section cannot apply to the queue. Other files' sections fit with 0.
+int section_fit(const std::vector<std::string>& section, const values::QueueName& q) {
+  auto is = [&](std::size_t i, const std::optional<std::string>& want) { return want && section[i] == *want; };
+  if (section.empty() || (section[0] != "queue" && section[0] != "tenant")) {
+    return 0;
+  }
+  if (section.size() < 2) {
+    return -1;
+  }
+  if (section[0] == "tenant") {
+    return section.size() == 2 && is(1, q.tenant) ? 3 : -1;
+  }
+  if (section[1] == "default") {
+    return section.size() == 2 ? 1 : -1;
+  }
+  if (!domain_matches(section[1], q.domain)) {
+    return -1;
+  }
+  switch (section.size()) {
+    case 2: return 2;
+    case 3: return is(2, q.tenant) ? 4 : -1;
+    case 4: return is(2, q.tenant) && is(3, q.campaign) ? 5 : -1;
+    default: return -1;
+  }
+}
+
+std::string top_key(const std::string& path) { return path.substr(0, path.find_first_of(".[")); }
+
+}  // namespace
+
+ValueTracer::ValueTracer(const lua::PolicyHost& host, std::string policy_path, TokensOf tokens_of)
+    : m_host(host), m_policy_path(std::move(policy_path)), m_tokens_of(std::move(tokens_of)) {}
+
+std::optional<diag::Location> ValueTracer::in_data_files(const std::string& key, const std::string& value,
+                                                         const values::QueueName& queue) {
+  std::optional<diag::Location> best;
+  int best_fit = -1;
+  for (const auto& file : m_host.data_files()) {
+    const auto* positions = m_host.data_positions(file);
+    if (positions == nullptr) {
+      continue;
+    }
+    for (const auto& p : *positions) {
+      if (p.is_table || p.key_path.empty() || p.key_path.back() != key || p.scalar != value) {
+        continue;
+      }
+      int fit = section_fit({p.key_path.begin(), p.key_path.end() - 1}, queue);
+      if (fit > best_fit) {
+        best_fit = fit;
+        best = diag::Location{shown_data_file(file), static_cast<int>(p.line), static_cast<int>(p.column)};
+      }
+    }
+  }
+  return best;
+}
+
+std::optional<diag::Location> ValueTracer::in_sources(const std::string& key, const std::string& value,
+                                                      const diag::Location& call) {
+  std::vector<std::string> files{m_policy_path};
+  if (!call.file.empty() && call.file != m_policy_path) {
+    files.push_back(call.file);
+  }
+  for (const auto& file : files) {
+    auto found = policy::field_literals(m_tokens_of(file), key, value);
+    if (!found.empty()) {
+      return diag::Location{file, found.front().line, found.front().column};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<report::KeyOrigin> ValueTracer::trace(const lua::ParamValue& param, const diag::Location& call,
+                                                    const values::QueueName& queue) {
+  using From = report::KeyOrigin::From;
+  if (call.line > 0) {
+    auto keys = policy::constructor_keys(m_tokens_of(call.file), call.line, "make_queue_config");
+    if (auto it = keys.find(param.key); it != keys.end()) {
+      return report::KeyOrigin{param.key, From::policy, diag::Location{call.file, it->second.line, it->second.column}};
+    }
+  }
+  if (!param.scalar) {
+    return std::nullopt;
+  }
+  if (auto at = in_data_files(param.key, *param.scalar, queue)) {
+    return report::KeyOrigin{param.key, From::data, at};
+  }
+  if (auto at = in_sources(param.key, *param.scalar, call)) {
+    return report::KeyOrigin{param.key, From::policy, at};
+  }
+  return std::nullopt;
+}
+
+std::vector<report::KeyOrigin> ValueTracer::provenance(const lua::Evaluation& ev, const values::QueueName& queue) {
+  using From = report::KeyOrigin::From;
+  std::vector<report::KeyOrigin> out;
+  if (!ev.config) {
+    return out;
+  }
+  for (auto key : config::queue_config_keys()) {
+    auto param = std::find_if(ev.params.begin(), ev.params.end(), [&](const auto& p) { return p.key == key; });
+    if (!ev.config_location || param == ev.params.end()) {
+      out.push_back({std::string(key), From::kumo_default, std::nullopt});
+    } else if (auto origin = trace(*param, *ev.config_location, queue)) {
+      out.push_back(std::move(*origin));
+    } else {
+      out.push_back({std::string(key), From::computed, ev.config_location});
+    }
+  }
+  return out;
+}
+
+void ValueTracer::place_at_origin(diag::Diagnostic& d, const lua::Evaluation& ev, const values::QueueName& queue) {
+  if (!d.key || d.location.line <= 0 || d.location.column) {
+    return;  // placed already, or nowhere to start from
+  }
+  std::string key = top_key(*d.key);
+  auto param = std::find_if(ev.params.begin(), ev.params.end(), [&](const auto& p) { return p.key == key; });
+  if (param == ev.params.end() || !param->scalar) {
+    return;
+  }
+  std::optional<diag::Location> at = in_data_files(key, *param->scalar, queue);
+  if (!at) {
+    at = in_sources(key, *param->scalar, d.location);
+  }
+  if (at && *at != d.location) {
+    d.message += " (passed to make_queue_config at " + d.location.file + ":" + std::to_string(d.location.line) + ")";
+    d.location = *at;
+  }
+}
+
+}  // namespace kumo::pipeline

@@ -1,0 +1,59 @@
+// Where each key of a queue's config was set (issue: "findings where the
+// data is"). kumo-lint does not follow values through Lua; it matches what
+// make_queue_config received against what is written:
+//   1. the key in the table constructor of the make_queue_config call
+//      itself: that literal (policy);
+//   2. a string, integer or boolean value: the same key with the same value
+//      in a data file the policy loaded (queues.toml), the section that
+//      names most of the queue's domain, tenant and campaign winning (data);
+//      else the same key given that literal in the policy's source or the
+//      call's file (`['gmail.com'] = { retry_interval = '5 minuts' }`);
+//   3. otherwise the make_queue_config call (computed);
+// and a key make_queue_config did not receive is KumoMTA's default.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/lua/host.hpp"
+#include "core/policy/lua_source.hpp"
+#include "core/report/report.hpp"
+#include "core/values/queue_name.hpp"
+
+namespace kumo::pipeline {
+
+// The tokens of a file the policy's code was compiled from (empty for
+// anything else).
+using TokensOf = std::function<const std::vector<policy::Token>&(const std::string& file)>;
+
+class ValueTracer {
+ public:
+  ValueTracer(const lua::PolicyHost& host, std::string policy_path, TokensOf tokens_of);
+
+  // Where the value of `param` (a key of the table make_queue_config got
+  // at `call`) was written, or nullopt when nothing literal matches it.
+  std::optional<report::KeyOrigin> trace(const lua::ParamValue& param, const diag::Location& call,
+                                         const values::QueueName& queue);
+
+  // One origin per key of a config, in KumoMTA's key order.
+  std::vector<report::KeyOrigin> provenance(const lua::Evaluation& ev, const values::QueueName& queue);
+
+  // A finding made at the make_queue_config call about a key whose value
+  // came from a literal elsewhere moves to that literal, its message saying
+  // which call took it.
+  void place_at_origin(diag::Diagnostic& d, const lua::Evaluation& ev, const values::QueueName& queue);
+
+ private:
+  std::optional<diag::Location> in_data_files(const std::string& key, const std::string& value,
+                                              const values::QueueName& queue);
+  std::optional<diag::Location> in_sources(const std::string& key, const std::string& value,
+                                           const diag::Location& call);
+
+  const lua::PolicyHost& m_host;
+  std::string m_policy_path;
+  TokensOf m_tokens_of;
+};
+
+}  // namespace kumo::pipeline
