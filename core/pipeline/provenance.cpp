@@ -64,29 +64,54 @@ int section_fit(const std::vector<std::string>& section, const values::QueueName
 
 std::string top_key(const std::string& path) { return path.substr(0, path.find_first_of(".[")); }
 
+// Bounds the lookup caches: values come from the policy, and a policy may
+// compute a different one for each of a million queues.
+constexpr std::size_t k_max_cached = 4096;
+
 }  // namespace
 
 ValueTracer::ValueTracer(const lua::PolicyHost& host, std::string policy_path, TokensOf tokens_of)
     : m_host(host), m_policy_path(std::move(policy_path)), m_tokens_of(std::move(tokens_of)) {}
 
+const std::vector<ValueTracer::DataCandidate>* ValueTracer::data_candidates(const std::string& key,
+                                                                             const std::string& value) {
+  std::size_t total = 0;
+  std::vector<std::string> files = m_host.data_files();
+  for (const auto& file : files) {
+    const auto* positions = m_host.data_positions(file);
+    total += positions != nullptr ? positions->size() : 0;
+  }
+  if (total != m_indexed_positions) {
+    m_data_index.clear();
+    for (const auto& file : files) {
+      const auto* positions = m_host.data_positions(file);
+      for (const auto& p : positions != nullptr ? *positions : std::vector<lua::DataPosition>{}) {
+        if (!p.is_table && !p.key_path.empty() && !p.scalar.empty()) {
+          m_data_index[{p.key_path.back(), p.scalar}].push_back(
+              {{p.key_path.begin(), p.key_path.end() - 1},
+               diag::Location{shown_data_file(file), static_cast<int>(p.line), static_cast<int>(p.column)}});
+        }
+      }
+    }
+    m_indexed_positions = total;
+  }
+  auto it = m_data_index.find({key, value});
+  return it == m_data_index.end() ? nullptr : &it->second;
+}
+
 std::optional<diag::Location> ValueTracer::in_data_files(const std::string& key, const std::string& value,
                                                          const values::QueueName& queue) {
+  const auto* candidates = data_candidates(key, value);
+  if (candidates == nullptr) {
+    return std::nullopt;
+  }
   std::optional<diag::Location> best;
   int best_fit = -1;
-  for (const auto& file : m_host.data_files()) {
-    const auto* positions = m_host.data_positions(file);
-    if (positions == nullptr) {
-      continue;
-    }
-    for (const auto& p : *positions) {
-      if (p.is_table || p.key_path.empty() || p.key_path.back() != key || p.scalar != value) {
-        continue;
-      }
-      int fit = section_fit({p.key_path.begin(), p.key_path.end() - 1}, queue);
-      if (fit > best_fit) {
-        best_fit = fit;
-        best = diag::Location{shown_data_file(file), static_cast<int>(p.line), static_cast<int>(p.column)};
-      }
+  for (const auto& c : *candidates) {
+    int fit = section_fit(c.section, queue);
+    if (fit > best_fit) {
+      best_fit = fit;
+      best = c.location;
     }
   }
   return best;
@@ -94,24 +119,46 @@ std::optional<diag::Location> ValueTracer::in_data_files(const std::string& key,
 
 std::optional<diag::Location> ValueTracer::in_sources(const std::string& key, const std::string& value,
                                                       const diag::Location& call) {
+  auto cached = m_literal_cache.find({call.file, key, value});
+  if (cached != m_literal_cache.end()) {
+    return cached->second;
+  }
   std::vector<std::string> files{m_policy_path};
   if (!call.file.empty() && call.file != m_policy_path) {
     files.push_back(call.file);
   }
+  std::optional<diag::Location> at;
   for (const auto& file : files) {
     auto found = policy::field_literals(m_tokens_of(file), key, value);
     if (!found.empty()) {
-      return diag::Location{file, found.front().line, found.front().column};
+      at = diag::Location{file, found.front().line, found.front().column};
+      break;
     }
   }
-  return std::nullopt;
+  if (m_literal_cache.size() < k_max_cached) {
+    m_literal_cache.emplace(std::make_tuple(call.file, key, value), at);
+  }
+  return at;
+}
+
+const std::map<std::string, policy::KeyPosition>& ValueTracer::call_keys(const diag::Location& call) {
+  auto key = std::make_pair(call.file, call.line);
+  auto it = m_call_keys.find(key);
+  if (it == m_call_keys.end()) {
+    if (m_call_keys.size() >= k_max_cached) {
+      m_call_keys.clear();
+    }
+    it = m_call_keys.emplace(key, policy::constructor_keys(m_tokens_of(call.file), call.line, "make_queue_config"))
+             .first;
+  }
+  return it->second;
 }
 
 std::optional<report::KeyOrigin> ValueTracer::trace(const lua::ParamValue& param, const diag::Location& call,
                                                     const values::QueueName& queue) {
   using From = report::KeyOrigin::From;
   if (call.line > 0) {
-    auto keys = policy::constructor_keys(m_tokens_of(call.file), call.line, "make_queue_config");
+    const auto& keys = call_keys(call);
     if (auto it = keys.find(param.key); it != keys.end()) {
       return report::KeyOrigin{param.key, From::policy, diag::Location{call.file, it->second.line, it->second.column}};
     }

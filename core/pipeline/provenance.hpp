@@ -13,6 +13,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <tuple>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,9 +53,22 @@ class ValueTracer {
   std::optional<diag::Location> in_sources(const std::string& key, const std::string& value,
                                            const diag::Location& call);
 
+  // A data-file value that may have set a key.
+  struct DataCandidate {
+    std::vector<std::string> section;  // its key path without the key
+    diag::Location location;
+  };
+  // Candidates by (key, value), rebuilt when the policy has loaded more data.
+  const std::vector<DataCandidate>* data_candidates(const std::string& key, const std::string& value);
+  const std::map<std::string, policy::KeyPosition>& call_keys(const diag::Location& call);
+
   const lua::PolicyHost& m_host;
   std::string m_policy_path;
   TokensOf m_tokens_of;
+  std::size_t m_indexed_positions = 0;
+  std::map<std::pair<std::string, std::string>, std::vector<DataCandidate>> m_data_index;
+  std::map<std::tuple<std::string, std::string, std::string>, std::optional<diag::Location>> m_literal_cache;
+  std::map<std::pair<std::string, int>, std::map<std::string, policy::KeyPosition>> m_call_keys;
 };
 
 }  // namespace kumo::pipeline
