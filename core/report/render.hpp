@@ -85,7 +85,7 @@ nlohmann::json diagnostic_json(const diag::Diagnostic& d);
 nlohmann::json log_json(const lua::LogLine& log);
 // One result; with_config = false leaves "config" and "timeline" null (the
 // JSON sink fills them from its cache).
-nlohmann::json queue_json(const QueueReport& r, bool with_config = true);
+nlohmann::json queue_json(const QueueReport& r, bool with_config = true, bool with_provenance = true);
 
 // A sink that writes `format` to `out`; text mode shows policy output on
 // `err`, JSON mode keeps stdout one JSON document.

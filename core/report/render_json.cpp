@@ -70,6 +70,34 @@ class FragmentCache {
 // escaped by the dump), replaced by cached fragments.
 constexpr const char* k_config_slot = "\x01config\x01";
 constexpr const char* k_timeline_slot = "\x01timeline\x01";
+constexpr const char* k_provenance_slot = "\x01provenance\x01";
+
+// provenance_json(p) as dump_json(..., 2) would print it as a member of a
+// result object, written directly: it has 13 members per queue, and building
+// and dumping a tree for each was most of a JSON run's time.
+std::string provenance_text(const std::vector<KeyOrigin>& provenance) {
+  if (provenance.empty()) {
+    return "null";
+  }
+  std::vector<const KeyOrigin*> sorted;
+  for (const auto& o : provenance) {
+    sorted.push_back(&o);
+  }
+  std::sort(sorted.begin(), sorted.end(), [](const KeyOrigin* a, const KeyOrigin* b) { return a->key < b->key; });
+  auto number = [](const std::optional<int>& n) { return n && *n > 0 ? std::to_string(*n) : std::string("null"); };
+  std::string out = "{";
+  for (const KeyOrigin* o : sorted) {
+    out += out.size() == 1 ? "\n    " : ",\n    ";
+    out += util::dump_json(json(o->key)) + ": {\n      \"column\": ";
+    out += o->location ? number(o->location->column) : "null";
+    out += ",\n      \"file\": ";
+    out += o->location ? util::dump_json(json(o->location->file)) : "null";
+    out += ",\n      \"from\": \"" + std::string(origin_name(o->from)) + "\",\n      \"line\": ";
+    out += o->location ? number(o->location->line) : "null";
+    out += "\n    }";
+  }
+  return out + "\n  }";
+}
 
 // Keys are sorted, so "config" is the second member (after "campaign", which
 // cannot hold control characters) and "timeline" the last: the placeholder
@@ -87,12 +115,14 @@ std::string queue_text(const QueueReport& r, FragmentCache& cache) {
   if (!r.config) {
     return util::dump_json(queue_json(r), 2);
   }
-  json skeleton = queue_json(r, /*with_config=*/false);
+  json skeleton = queue_json(r, /*with_config=*/false, /*with_provenance=*/false);
   skeleton["config"] = k_config_slot;
   skeleton["timeline"] = k_timeline_slot;
+  skeleton["provenance"] = k_provenance_slot;
   std::string text = util::dump_json(skeleton, 2);
   const auto& fragments = cache.get(r);
   splice(text, k_timeline_slot, fragments.timeline, true);
+  splice(text, k_provenance_slot, provenance_text(r.provenance), false);
   splice(text, k_config_slot, fragments.config, false);
   return text;
 }
@@ -186,7 +216,7 @@ json provenance_json(const std::vector<KeyOrigin>& provenance) {
   return out;
 }
 
-json queue_json(const QueueReport& r, bool with_config) {
+json queue_json(const QueueReport& r, bool with_config, bool with_provenance) {
   json diagnostics = json::array();
   for (const auto& d : r.diagnostics) {
     diagnostics.push_back(diagnostic_json(d));
@@ -209,7 +239,7 @@ json queue_json(const QueueReport& r, bool with_config) {
           {"timeline", r.timeline && with_config ? simulate::timeline_to_json(*r.timeline) : json(nullptr)},
           {"diagnostics", diagnostics},
           {"logs", logs},
-          {"provenance", provenance_json(r.provenance)}};
+          {"provenance", with_provenance ? provenance_json(r.provenance) : json(nullptr)}};
 }
 
 std::string timeline_document(const std::optional<simulate::RetryPolicy>& settings,
