@@ -10,6 +10,7 @@
 #include "core/config/serialize.hpp"
 #include "core/lua/bridge.hpp"
 #include "core/lua/kumo_submodules.hpp"
+#include "core/lua/rust_args.hpp"
 
 namespace kumo::lua {
 
@@ -588,6 +589,29 @@ int not_modeled_index(lua_State* L) {
   return 1;
 }
 
+// kumod calls the policy's get_egress_path_config handlers
+// (config::async_call_callback); with none registered that call fails, as
+// a call of any unregistered single-handler event does. queue.lua makes this
+// call inside pcall to find a provider name, so a policy without the shaping
+// helper gets kumod's answer (no provider), not a stand-in. A registered
+// handler returns kumo.make_egress_path's EgressPathConfig, which kumo-lint
+// does not model: that case degrades like any unmodelled call.
+int invoke_get_egress_path_config(lua_State* L) {
+  for (int i = 1; i <= 3; ++i) {
+    rust_string(L, ArgSite{i});
+  }
+  const auto& handlers = state_of(L).handlers;
+  auto it = handlers.find("get_egress_path_config");
+  if (it == handlers.end() || it->second.empty()) {
+    raise_rust_error(L, "Event get_egress_path_config has not been registered");
+  }
+  lua_pushstring(L, "kumo.invoke_get_egress_path_config");
+  lua_pushcclosure(L, guarded<not_modeled_call>, 1);
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 int kumo_index(lua_State* L) {
   std::string key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
   push_not_modeled(L, "kumo." + key);
@@ -651,6 +675,7 @@ void open_kumo(lua_State* L) {
                                 {"make_queue_config", guarded<make_queue_config>},
                                 {"make_egress_pool", guarded<make_egress_object<PoolObject, config::convert_egress_pool>>},
                                 {"make_egress_source", guarded<make_egress_object<SourceObject, config::convert_egress_source>>},
+                                {"invoke_get_egress_path_config", guarded<invoke_get_egress_path_config>},
                                 {"reject", guarded<kumo_reject>},
                                 {"disconnect", guarded<kumo_reject>},
                                 {"log_error", guarded<kumo_log<k_error>>},

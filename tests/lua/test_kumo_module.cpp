@@ -120,3 +120,13 @@ TEST_CASE("secrets.load: files through the sandbox, key_data, Vault degraded", "
   CHECK(out[4] == "true\t4");
   CHECK(out[5].rfind("KQ914: kumo.secrets.load (Vault) needs HashiCorp Vault", 0) == 0);
 }
+
+TEST_CASE("invoke_get_egress_path_config: with no handler registered the call fails as in kumod",
+          "[kumo_module]") {
+  auto out = printed(
+      "print(pcall(kumo.invoke_get_egress_path_config, 'gmail.com', 'unspecified', 'site'))\n"
+      "print(pcall(kumo.invoke_get_egress_path_config, 'gmail.com', 'unspecified', {}))\n");
+  REQUIRE(out.size() == 2);
+  CHECK(out[0] == "false\tEvent get_egress_path_config has not been registered");
+  CHECK(out[1].rfind("false\tbad argument #3: error converting Lua table to String", 0) == 0);
+}
