@@ -229,6 +229,11 @@ class SeenNames {
   std::size_t m_count = 0;
 };
 
+// A tenant or campaign name that can stand in a queue name.
+bool usable_name_part(const std::string& s) {
+  return !s.empty() && s.size() <= 253 && s.find_first_of(":@! \t\r\n") == std::string::npos;
+}
+
 // Why KumoMTA could never have this queue name, if so.
 std::optional<std::string> queue_name_problem(const std::string& name) {
   if (!util::is_valid_utf8(name)) {
@@ -276,6 +281,18 @@ std::vector<std::string> default_queues(const std::string& policy_source,
   for (const auto& c : policy::compared_literals(tokens, "campaign")) {
     add(c + ":tenant@gmail.com");
   }
+  // Keys of the tables the handler looks tenants and campaigns up in
+  // (`TENANT_POOLS[tenant]`): domains come from every literal below.
+  for (const auto& t : policy::indexed_table_keys(tokens, "tenant")) {
+    if (usable_name_part(t)) {
+      add(t + "@gmail.com");
+    }
+  }
+  for (const auto& c : policy::indexed_table_keys(tokens, "campaign")) {
+    if (usable_name_part(c)) {
+      add(c + ":tenant@gmail.com");
+    }
+  }
   for (const auto& r : policy::compared_literals(tokens, "routing_domain")) {
     add("gmail.com!" + r);
   }
@@ -300,9 +317,6 @@ std::vector<std::string> default_queues(const std::string& policy_source,
 
 namespace {
 
-bool usable_name_part(const std::string& s) {
-  return !s.empty() && s.size() <= 253 && s.find_first_of(":@! \t\r\n") == std::string::npos;
-}
 
 // A key of a queues.toml section that is an option, not a tenant or campaign.
 bool is_queue_option(const std::string& key) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <cctype>
+#include <set>
 
 namespace kumo::policy {
 
@@ -319,6 +320,54 @@ std::vector<std::string> compared_literals(const std::vector<Token>& tokens, std
       out.push_back(tokens[i + 2].text);
     } else if (tokens[i].kind == Token::Kind::string && is_name(tokens[i + 2])) {
       out.push_back(tokens[i].text);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The string keys at the top level of the constructor opening at tokens[open].
+void top_level_keys(const std::vector<Token>& tokens, std::size_t open, std::vector<std::string>& out) {
+  int depth = 0;
+  for (std::size_t i = open; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (is_symbol(t, "{") || is_symbol(t, "(") || is_symbol(t, "[")) {
+      bool bracket_key = depth == 1 && is_symbol(t, "[") && i + 3 < tokens.size() &&
+                         tokens[i + 1].kind == Token::Kind::string && is_symbol(tokens[i + 2], "]") &&
+                         is_symbol(tokens[i + 3], "=");
+      if (bracket_key) {
+        out.push_back(tokens[i + 1].text);
+        i += 3;
+        continue;
+      }
+      ++depth;
+    } else if (is_symbol(t, "}") || is_symbol(t, ")") || is_symbol(t, "]")) {
+      if (--depth == 0) {
+        return;
+      }
+    } else if (depth == 1 && t.kind == Token::Kind::name && i + 1 < tokens.size() && is_symbol(tokens[i + 1], "=") &&
+               (is_symbol(tokens[i - 1], "{") || is_symbol(tokens[i - 1], ",") || is_symbol(tokens[i - 1], ";"))) {
+      out.push_back(t.text);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> indexed_table_keys(const std::vector<Token>& tokens, std::string_view name) {
+  std::set<std::string> indexed;
+  for (std::size_t i = 0; i + 3 < tokens.size(); ++i) {
+    if (tokens[i].kind == Token::Kind::name && is_symbol(tokens[i + 1], "[") &&
+        tokens[i + 2].kind == Token::Kind::name && tokens[i + 2].text == name && is_symbol(tokens[i + 3], "]")) {
+      indexed.insert(tokens[i].text);
+    }
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i + 2 < tokens.size(); ++i) {
+    if (tokens[i].kind == Token::Kind::name && indexed.count(tokens[i].text) != 0 && is_symbol(tokens[i + 1], "=") &&
+        is_symbol(tokens[i + 2], "{") && (i == 0 || !is_symbol(tokens[i - 1], "."))) {
+      top_level_keys(tokens, i + 2, out);
     }
   }
   return out;

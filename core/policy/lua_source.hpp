@@ -43,6 +43,13 @@ std::vector<std::string> sample_literals(const std::vector<Token>& tokens);
 // source order: `domain == 'x'` and `'x' ~= domain` both yield "x".
 std::vector<std::string> compared_literals(const std::vector<Token>& tokens, std::string_view name);
 
+// The string keys of table constructors assigned to a name that the code
+// indexes with a variable called `name` (`POOLS[tenant]`, `T[domain]`), in
+// source order: `local POOLS = { acme = 'p1', ['big corp'] = 'p2' }` with
+// `POOLS[tenant]` yields "acme" and "big corp". Only the constructor's own
+// keys, not those of tables nested in it.
+std::vector<std::string> indexed_table_keys(const std::vector<Token>& tokens, std::string_view name);
+
 // Where a field `key` is given the literal `value` in a table constructor
 // or an assignment, in source order: `key = 'v'`, `['key'] = 'v'`,
 // `t.key = 'v'` (a string literal's decoded text, a number or true/false as

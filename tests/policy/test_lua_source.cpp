@@ -87,3 +87,18 @@ TEST_CASE("field_literals finds a key given a literal value, in every spelling",
   CHECK(at(field_literals(tokens, "enabled", "true")) == std::vector<std::pair<int, int>>{{8, 41}});
   CHECK(field_literals(tokens, "retry_interval", "5m").empty());
 }
+
+TEST_CASE("indexed_table_keys: the keys of tables looked up by tenant or campaign", "[lua_source]") {
+  auto tokens = tokenize(
+      "local TENANT_POOLS = {\n"
+      "  acme = 'pool-1', ['big corp'] = { egress_pool = 'pool-2', nested = { inner = 1 } },\n"
+      "}\n"
+      "local OTHER = { ignored = 1 }\n"
+      "cfg.TENANT_POOLS = { not_this = 1 }\n"
+      "local function f(domain, tenant, campaign)\n"
+      "  local p = TENANT_POOLS[tenant] or OTHER[domain]\n"
+      "end\n");
+  CHECK(indexed_table_keys(tokens, "tenant") == std::vector<std::string>{"acme", "big corp"});
+  CHECK(indexed_table_keys(tokens, "campaign").empty());
+  CHECK(indexed_table_keys(tokens, "domain") == std::vector<std::string>{"ignored"});
+}
