@@ -29,6 +29,8 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_flag("--timeline", o.timeline, "Text: show every retry attempt, not just the summary line");
   cmd->add_flag("--hide-config", o.hide_config,
                 "Text: leave out each queue's normalized config, keep the findings and retry summary");
+  add_numeric_option(cmd, "--max-samples", o.max_samples,
+                     "Without -q or --queues-file: evaluate at most this many default sample queues");
   cmd->add_flag("--explain-keys", o.explain_keys,
                 "Text: after each config, where each key was set (a policy or data-file line, computed, or "
                 "KumoMTA's default); JSON always has it, as \"provenance\"");
@@ -86,6 +88,7 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   render.config = !o.hide_config;
   render.provenance = o.explain_keys;
   request.provenance = o.explain_keys || format == report::Format::json;
+  request.max_samples = o.max_samples;
   auto sink = report::make_sink(format, out, err, render);
   report::Summary summary = pipeline::run_check(request, *sink);
   if (!summary.policy_loaded) {

@@ -13,6 +13,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/shared_flags.hpp"
+#include "core/pipeline/check.hpp"
 #include "core/simulate/rate_preview.hpp"
 
 namespace kumo::cli {
@@ -28,6 +29,7 @@ struct CheckOptions {
   bool timeline = false;
   bool hide_config = false;
   bool explain_keys = false;
+  std::uint64_t max_samples = pipeline::k_default_max_samples;
   SimulationFlags simulation;
 };
 

@@ -27,6 +27,7 @@ constexpr std::uint64_t k_u64_max = std::numeric_limits<std::uint64_t>::max();
 // --max-attempts-shown  the simulator lists (allocates) that many attempts;
 //                       100000 is also where a seeded draw stops.
 // --burst             10^12 messages; the preview is closed-form in 128 bits.
+// --max-samples       default sample queues; a million is what --queues-file is for.
 // --chart-width       a chart wider than 1000 columns is not readable.
 const std::vector<NumericFlag> k_numeric_flags = {
     {"--max-instructions", false, 1, 1'000'000'000'000, "instructions"},
@@ -36,7 +37,8 @@ const std::vector<NumericFlag> k_numeric_flags = {
     {"--seed", false, 0, k_u64_max, ""},
     {"--max-attempts-shown", false, 1, 100'000, "attempts"},
     {"--burst", false, 1, 1'000'000'000'000, "messages"},
-    {"--chart-width", false, static_cast<std::uint64_t>(report::k_min_chart_width), 1000, "columns"},
+    {"--max-samples", false, 1, 1'000'000, "queues", "check"},
+    {"--chart-width", false, static_cast<std::uint64_t>(report::k_min_chart_width), 1000, "columns", "timeline"},
 };
 
 const NumericFlag& numeric_flag(std::string_view name) {

@@ -27,6 +27,7 @@ struct NumericFlag {
   std::uint64_t min;
   std::uint64_t max;
   std::string_view unit;  // "MiB", or empty
+  std::string_view only_in = {};  // the one command that takes it ("check", "timeline"), or empty: all of them
 };
 
 // Every numeric flag, declared once.

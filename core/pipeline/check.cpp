@@ -23,7 +23,6 @@ namespace {
 // Default samples stop here (the built-in queues, then literals in sorted
 // order): a policy with a million domain literals must not mean a million
 // queues. Give -q or --queues-file to check more.
-constexpr std::size_t k_max_default_queues = 1000;
 
 // Mailbox providers most policies special-case, plain and with tenant,
 // campaign and routing domain (documented in docs/usage.md).
@@ -267,7 +266,7 @@ TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::T
 }
 
 std::vector<std::string> default_queues(const std::string& policy_source,
-                                        const std::vector<std::string>& event_names) {
+                                        const std::vector<std::string>& event_names, std::size_t max_samples) {
   auto tokens = policy::tokenize(policy_source);
   std::set<std::string> found;  // sorted, no repeats, in n log n: a policy may hold a million literals
   auto add = [&found](std::string name) { found.insert(std::move(name)); };
@@ -303,9 +302,10 @@ std::vector<std::string> default_queues(const std::string& policy_source,
     }
   }
   std::vector<std::string> out = k_builtin_queues;
+  out.resize(std::min(out.size(), max_samples));
   std::set<std::string> taken(out.begin(), out.end());
   for (const auto& f : found) {
-    if (out.size() >= k_max_default_queues) {
+    if (out.size() >= max_samples) {
       break;
     }
     if (taken.insert(f).second) {
@@ -384,7 +384,7 @@ namespace {
 // The default samples: those read from the policy's text, then, once
 // those have run (so data files a handler loads on its first call are
 // read), the queues named in those data files. One cap for both.
-QueueSource default_samples(std::vector<std::string> from_text, const lua::PolicyHost& host) {
+QueueSource default_samples(std::vector<std::string> from_text, const lua::PolicyHost& host, std::size_t max_samples) {
   struct State {
     std::vector<std::string> names;
     std::set<std::string> taken;
@@ -394,11 +394,11 @@ QueueSource default_samples(std::vector<std::string> from_text, const lua::Polic
   auto st = std::make_shared<State>();
   st->taken.insert(from_text.begin(), from_text.end());
   st->names = std::move(from_text);
-  return [st, &host]() -> std::optional<QueueInput> {
+  return [st, &host, max_samples]() -> std::optional<QueueInput> {
     if (st->next >= st->names.size() && !st->data_read) {
       st->data_read = true;
       for (auto& q : data_queues(host)) {
-        if (st->names.size() >= k_max_default_queues) {
+        if (st->names.size() >= max_samples) {
           break;
         }
         if (st->taken.insert(q).second) {
@@ -440,7 +440,8 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   }
 
   QueueSource next =
-      request.queues ? *request.queues : default_samples(default_queues(request.policy_source, host.event_names()), host);
+      request.queues ? *request.queues : default_samples(default_queues(request.policy_source, host.event_names(), request.max_samples), host,
+                                      request.max_samples);
   SeenNames seen;
   TimelineCache timelines(request.timeline);
   while (std::optional<QueueInput> input = next()) {

@@ -25,6 +25,8 @@ struct QueueInput {
 // Yields the next queue, or nullopt when there are no more.
 using QueueSource = std::function<std::optional<QueueInput>()>;
 
+inline constexpr std::size_t k_default_max_samples = 1000;
+
 struct CheckRequest {
   std::string policy_path;    // as the user gave it: used in every location
   std::string policy_source;  // its text
@@ -36,6 +38,9 @@ struct CheckRequest {
   // Fill QueueReport::provenance (JSON output, --explain-keys): it reads
   // the policy's tokens and data files per queue, so only when shown.
   bool provenance = false;
+  // --max-samples: how many default sample queues at most (built-in ones
+  // first, then the policy's literals, then its data files' queues).
+  std::size_t max_samples = k_default_max_samples;
 };
 
 // A config's retry timeline with its KQ2xx findings (key set, no location).
@@ -64,7 +69,8 @@ TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::T
 // or a named field's value. run_check then adds data_queues() once those
 // have run.
 std::vector<std::string> default_queues(const std::string& policy_source,
-                                        const std::vector<std::string>& event_names);
+                                        const std::vector<std::string>& event_names,
+                                        std::size_t max_samples = k_default_max_samples);
 
 // Queues named by the data files the policy loaded (kumo.toml_load and
 // friends), read in the layout of KumoMTA's queue helper: [queue.DOMAIN]

@@ -30,3 +30,11 @@ TEST_CASE("default queues stop at 1000, whatever the policy holds", "[default_qu
   CHECK(queues[7] == "d1.example.com");
   CHECK(queues[8] == "d10.example.com");
 }
+
+TEST_CASE("default queues: --max-samples sets the cap, built-in ones first", "[default_queues]") {
+  std::string source = "if domain == 'b.example.com' or domain == 'a.example.com' then end\n";
+  CHECK(default_queues(source, {}, 2) == std::vector<std::string>{"gmail.com", "outlook.com"});
+  auto seven = default_queues(source, {}, 7);
+  REQUIRE(seven.size() == 7);
+  CHECK(seven[6] == "a.example.com");
+}
