@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/config/queue_helper_data.hpp"
+#include "tests/support/helper_data.hpp"
 
 using kumo::lua::Table;
 using kumo::lua::Value;
@@ -11,30 +12,9 @@ namespace {
 
 Value str(std::string s) { return Value::make_string(std::move(s)); }
 
-// A table from (key, value) pairs, entries sorted as read_value sorts them.
-Value table(std::vector<std::pair<std::string, Value>> entries) {
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  auto t = std::make_shared<Table>();
-  for (auto& [k, v] : entries) {
-    t->entries.push_back({str(k), std::move(v)});
-  }
-  Value v;
-  v.kind = Value::Kind::table;
-  v.table = t;
-  return v;
-}
+Value table(std::vector<std::pair<std::string, Value>> entries) { return kumo::config::data_table(std::move(entries)); }
 
-// Each finding as "CODE key line: message", the line being the path's depth.
-std::vector<std::string> check(const Value& root) {
-  auto where = [](const std::vector<std::string>& path) {
-    return kumo::diag::Location{"queues.toml", static_cast<int>(path.size()), 1};
-  };
-  std::vector<std::string> out;
-  for (const auto& d : kumo::config::check_queue_helper_data(root, where)) {
-    out.push_back(d.code + " " + d.key.value_or("") + " " + std::to_string(d.location.line) + ": " + d.message);
-  }
-  return out;
-}
+std::vector<std::string> check(const Value& root) { return kumo::test::helper_data_findings(root, "queues.toml"); }
 
 }  // namespace
 

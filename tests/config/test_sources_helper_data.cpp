@@ -4,6 +4,7 @@
 
 #include "core/config/helper_data.hpp"
 #include "core/config/sources_helper_data.hpp"
+#include "tests/support/helper_data.hpp"
 
 using kumo::config::data_table;
 using kumo::lua::Value;
@@ -19,17 +20,7 @@ Value number(double n) {
   return v;
 }
 
-// Each finding as "CODE key line: message", the line being the path's depth.
-std::vector<std::string> check(const Value& root) {
-  auto where = [](const std::vector<std::string>& path) {
-    return kumo::diag::Location{"sources.toml", static_cast<int>(path.size()), 1};
-  };
-  std::vector<std::string> out;
-  for (const auto& d : kumo::config::check_helper_data(root, where)) {
-    out.push_back(d.code + " " + d.key.value_or("") + " " + std::to_string(d.location.line) + ": " + d.message);
-  }
-  return out;
-}
+std::vector<std::string> check(const Value& root) { return kumo::test::helper_data_findings(root, "sources.toml"); }
 
 const std::string k_fate =
     "; sources.lua's type check refuses it: loading the file fails, and so does every egress source and pool it "
