@@ -5,6 +5,7 @@
 //   KQ1xx  references: egress pools and sources, custom_lua constructors
 //   KQ2xx  retry schedule and max_age
 //   KQ3xx  throttles (max_message_rate)
+//   KQ4xx  data files of KumoMTA's helpers (queues.toml)
 //   KQ9xx  loading and running the policy
 #pragma once
 
@@ -88,6 +89,7 @@ enum class Code : std::size_t {
 struct CodeInfo {
   Code id;
   std::string_view code;     // "KQ001"
+  std::string_view name;     // "unknown-key": docs/diagnostics.md's heading is "## KQ001 unknown-key"
   Severity severity;         // default severity
   std::string_view summary;  // one line for docs and SARIF rules
 };
@@ -96,6 +98,13 @@ struct CodeInfo {
 const std::array<CodeInfo, static_cast<std::size_t>(Code::count_)>& code_table();
 
 const CodeInfo& code_info(Code c);
+
+// The row whose code is `code` ("KQ001"), or nullptr.
+const CodeInfo* find_code(std::string_view code);
+
+// The anchor of the code's section in docs/diagnostics.md as GitHub and
+// most Markdown renderers derive it from the heading: "kq001-unknown-key".
+std::string docs_anchor(const CodeInfo& info);
 
 // A diagnostic of kind `c` with its default severity.
 Diagnostic make_diagnostic(Code c, std::string message, Location location);
