@@ -1,5 +1,6 @@
 #include "cli/command_check.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <memory>
@@ -21,7 +22,7 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_option("-q,--queue", o.queues,
                   "A queue to evaluate, in KumoMTA's syntax campaign:tenant@domain!routing_domain (repeatable)");
   cmd->add_option("--queues-file", o.queues_file, "A file of queue names, one per line; # comments; - for stdin");
-  add_format_option(cmd, o.format);
+  add_format_option(cmd, o.format, FormatChoice::check);
   cmd->add_option("--fail-level", o.fail_level, "Exit 1 on findings at or above this severity")
       ->check(CLI::IsMember({"error", "warning"}));
   add_color_option(cmd, o.color);
@@ -34,6 +35,10 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_flag("--explain-keys", o.explain_keys,
                 "Text: after each config, where each key was set (a policy or data-file line, computed, or "
                 "KumoMTA's default); JSON always has it, as \"provenance\"");
+  // No -q: that is --queue.
+  cmd->add_flag("--quiet", o.quiet,
+                "Text: only the findings and the count (no queue headers, configs or retry summaries); a finding "
+                "several queues share is one line naming them");
   add_simulation_options(cmd, o.simulation);
   return cmd;
 }
@@ -56,6 +61,19 @@ std::optional<pipeline::QueueSource> queue_source(const CheckOptions& o, std::is
     }
     return file ? file->next_queue() : std::nullopt;
   };
+}
+
+// Files in the CI formats are named as the repository knows them: relative
+// to the working directory, and under --map-path's TO rather than the
+// installed path the policy names.
+report::ArtifactPaths artifact_paths(const lua::HostOptions& host) {
+  report::ArtifactPaths paths;
+  std::error_code ec;
+  paths.working_directory = std::filesystem::current_path(ec).string();
+  for (const auto& m : host.map_path) {
+    paths.map_path.emplace_back(m.from, m.to);
+  }
+  return paths;
 }
 
 }  // namespace
@@ -89,6 +107,9 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   render.provenance = o.explain_keys;
   request.provenance = o.explain_keys || format == report::Format::json;
   request.max_samples = o.max_samples;
+  render.quiet = o.quiet;
+  render.fail_level = o.fail_level == "warning" ? diag::Severity::warning : diag::Severity::error;
+  render.paths = artifact_paths(request.host);
   auto sink = report::make_sink(format, out, err, render);
   report::Summary summary = pipeline::run_check(request, *sink);
   if (!summary.policy_loaded) {

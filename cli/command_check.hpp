@@ -30,6 +30,7 @@ struct CheckOptions {
   bool hide_config = false;
   bool explain_keys = false;
   std::uint64_t max_samples = pipeline::k_default_max_samples;
+  bool quiet = false;
   SimulationFlags simulation;
 };
 

@@ -147,12 +147,18 @@ CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, double& ta
       ->default_str(default_text(target));
 }
 
-void add_format_option(CLI::App* cmd, std::string& format) {
+void add_format_option(CLI::App* cmd, std::string& format, FormatChoice choice) {
   std::vector<std::string> names;
+  std::string help = "Output format:";
   for (const auto& f : report::formats()) {
+    if (f.check_only && choice != FormatChoice::check) {
+      continue;
+    }
     names.emplace_back(f.name);
+    help += std::string(names.size() == 1 ? " " : "; ") + std::string(f.name) + " (" + std::string(f.description) +
+            ")";
   }
-  cmd->add_option("-f,--format", format, "Output format")->check(CLI::IsMember(names))->capture_default_str();
+  cmd->add_option("-f,--format", format, help)->check(CLI::IsMember(names))->capture_default_str();
 }
 
 void add_color_option(CLI::App* cmd, std::string& color) {

@@ -62,8 +62,12 @@ struct PolicyRunFlags {
   double timeout_seconds = 60;
 };
 
-// --format text|json (the names come from report::formats()).
-void add_format_option(CLI::App* cmd, std::string& format);
+// Which rows of report::formats() a command offers.
+enum class FormatChoice { every_command, check };
+
+// --format NAME: the names and the help text come from report::formats();
+// `choice` every_command leaves out the check_only ones.
+void add_format_option(CLI::App* cmd, std::string& format, FormatChoice choice = FormatChoice::every_command);
 
 // --color auto|always|never.
 void add_color_option(CLI::App* cmd, std::string& color);

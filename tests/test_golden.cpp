@@ -8,12 +8,16 @@
 //   <case>.expected.json  optional: compared when present (the JSON output
 //                         is schema-checked for every case anyway, by ctest's
 //                         schemas_validate_check_output).
+//   <case>.expected.quiet.txt, .expected.sarif, .expected.github.txt,
+//   .expected.junit.xml, .expected.checkstyle.xml
+//                         optional, like .expected.json: the same run with
+//                         --quiet or in that --format (k_optional_goldens).
 // The text output of the hostile ones must also be safe for a terminal.
 //
 // Update mode: UPDATE_GOLDENS=1 writes every missing .expected.txt and every
 // golden whose content changed instead of comparing them (the other checks
-// still run); review the diff before committing. A new .expected.json is never created: add an empty file first
-// to opt a case in.
+// still run); review the diff before committing. An optional golden is never
+// created: add an empty file first to opt a case in.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -102,9 +106,10 @@ std::vector<fs::path> policies_in(const std::string& dir) {
 }
 
 // What a policy controls must not act on the terminal or forge a finding:
-// no control byte but '\n' on either stream, and every line that looks like
-// a finding ("...: error[KQ...]: ") names the policy (or "queue names", where
-// KQ911 points).
+// no control byte but '\n' on either stream, and every line that a CI
+// problem matcher takes for a finding (the gcc pattern GitHub's and
+// others' matchers use) names the policy (or "queue names", where KQ911
+// points).
 void check_terminal_safe(const fs::path& policy, const kumo::test::CliResult& text) {
   for (const std::string* stream : {&text.out, &text.err}) {
     const auto unsafe = std::find_if(stream->begin(), stream->end(), [](char c) {
@@ -114,7 +119,7 @@ void check_terminal_safe(const fs::path& policy, const kumo::test::CliResult& te
     INFO("at byte " << (unsafe - stream->begin()) << " of " << (stream == &text.out ? "stdout" : "stderr"));
     CHECK(unsafe == stream->end());
   }
-  static const std::regex k_finding(R"(^ *(.*?): (error|warning|info|note)\[[^\]]*\]: )");
+  static const std::regex k_finding(R"(^(.*?):(\d+):(\d*):?\s+(?:fatal\s+)?(warning|error|note):\s+(.*)$)");
   std::istringstream lines(text.out);
   for (std::string line; std::getline(lines, line);) {
     std::smatch m;
@@ -125,6 +130,21 @@ void check_terminal_safe(const fs::path& policy, const kumo::test::CliResult& te
     }
   }
 }
+
+// The opt-in goldens beyond .expected.json: one per output format other
+// programs read, and --quiet text. Each is the case's own run plus `args`.
+struct OptionalGolden {
+  std::string suffix;
+  std::vector<std::string> args;
+};
+
+const std::vector<OptionalGolden> k_optional_goldens = {
+    {".expected.quiet.txt", {"--quiet"}},
+    {".expected.sarif", {"--format", "sarif"}},
+    {".expected.github.txt", {"--format", "github"}},
+    {".expected.junit.xml", {"--format", "junit"}},
+    {".expected.checkstyle.xml", {"--format", "checkstyle"}},
+};
 
 // How a directory's cases are run. The bad policies' text goldens hold only
 // findings (--hide-config): each shows one code, and a config dump in ~60
@@ -156,6 +176,18 @@ void check_goldens(const GoldenDir& spec) {
       args.push_back("json");
       auto json = run_cli(args);
       check_golden(fs::path(policy).replace_extension(".expected.json"), transcript(args, json), Golden::optional);
+      args.pop_back();
+      args.pop_back();
+      for (const auto& golden : k_optional_goldens) {
+        const fs::path expected = fs::path(policy).replace_extension(golden.suffix);
+        if (fs::exists(fs::path(KUMO_LINT_SOURCE_DIR) / expected)) {
+          std::vector<std::string> golden_args = args;
+          golden_args.insert(golden_args.end(), golden.args.begin(), golden.args.end());
+          check_golden(expected, transcript(golden_args, run_cli(golden_args)), Golden::optional);
+        }
+      }
+      args.push_back("--format");
+      args.push_back("json");
       // The same input must give byte-identical output.
       CHECK(run_cli(args).out == json.out);
     }

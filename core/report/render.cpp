@@ -7,6 +7,10 @@ namespace kumo::report {
 
 std::unique_ptr<ReportSink> make_text_sink(std::ostream& out, std::ostream& err, RenderOptions options);
 std::unique_ptr<ReportSink> make_json_sink(std::ostream& out);
+std::unique_ptr<ReportSink> make_sarif_sink(std::ostream& out, std::ostream& err, RenderOptions options);
+std::unique_ptr<ReportSink> make_github_sink(std::ostream& out, std::ostream& err, RenderOptions options);
+std::unique_ptr<ReportSink> make_junit_sink(std::ostream& out, std::ostream& err, RenderOptions options);
+std::unique_ptr<ReportSink> make_checkstyle_sink(std::ostream& out, std::ostream& err, RenderOptions options);
 
 namespace {
 
@@ -33,8 +37,19 @@ nlohmann::json config_json(const config::QueueConfig& c) {
 
 const std::vector<FormatInfo>& formats() {
   static const std::vector<FormatInfo> table = {
-      {Format::text, "text", "gcc-style findings, then each queue's normalized config (default)"},
+      {Format::text, "text", "a gcc-style line per finding (file:line:col: error: message [KQnnn]), then each "
+                             "queue's normalized config (default)"},
       {Format::json, "json", "one JSON document: results, diagnostics, logs, summary"},
+      {Format::sarif, "sarif", "SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): a rule per code used, "
+                               "a result per finding and queue",
+       true},
+      {Format::github, "github", "GitHub Actions workflow commands: an ::error/::warning/::notice annotation per "
+                                 "finding (one for all queues it occurs in), then the count",
+       true},
+      {Format::junit, "junit", "JUnit XML: a testsuite for the policy, a testcase per queue that fails on its "
+                               "errors (GitLab, Jenkins)",
+       true},
+      {Format::checkstyle, "checkstyle", "Checkstyle XML: findings grouped by file (reviewdog, Jenkins)", true},
   };
   return table;
 }
@@ -43,6 +58,10 @@ std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ost
   switch (format) {
     case Format::text: return make_text_sink(out, err, options);
     case Format::json: return make_json_sink(out);
+    case Format::sarif: return make_sarif_sink(out, err, options);
+    case Format::github: return make_github_sink(out, err, options);
+    case Format::junit: return make_junit_sink(out, err, options);
+    case Format::checkstyle: return make_checkstyle_sink(out, err, options);
   }
   return make_text_sink(out, err, options);
 }

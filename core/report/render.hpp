@@ -9,16 +9,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/report/findings.hpp"
 #include "core/report/report.hpp"
 
 namespace kumo::report {
 
-enum class Format { text, json };
+enum class Format { text, json, sarif, github, junit, checkstyle };
 
 struct FormatInfo {
   Format id;
   std::string_view name;
   std::string_view description;
+  // A report of findings for another program (code scanning, annotations,
+  // a test report): only `check` writes it; timeline and explain do not.
+  bool check_only = false;
 };
 
 // Every output format, declared once (the CLI's --format reads this).
@@ -32,12 +36,18 @@ struct RenderOptions {
   bool timeline_table = false;  // text: the full attempt table, not just its summary line
   bool config = true;           // text: each queue's normalized config after its findings
   bool provenance = false;      // text: where each config key was set, after the config (--explain-keys)
+  bool quiet = false;           // text: findings and the count only, a finding shared by queues once
+  diag::Severity fail_level = diag::Severity::error;  // junit: a queue with a finding this severe fails
+  ArtifactPaths paths;          // sarif, github, checkstyle: how files are named
 };
 
 // --- Pure renderers ---
 
-// "file:line:col: severity[code]: message" (line and column omitted when unknown).
-std::string format_diagnostic(const diag::Diagnostic& d, bool color);
+// "file:line:col: severity: message [code]" (gcc's form: severity error,
+// warning or note; the line is reported_line's, the column only when
+// known), then " " + `note` when given, then a "  kumod: detail" line when
+// kumod words it differently.
+std::string format_diagnostic(const diag::Diagnostic& d, bool color, const std::string& note = "");
 // "  set by:" and one line per config key: "    max_age = data etc/queues.toml:12:11".
 std::string format_provenance_text(const std::vector<KeyOrigin>& provenance);
 // "file:line: print: text" for what the policy printed.
@@ -87,8 +97,8 @@ nlohmann::json log_json(const lua::LogLine& log);
 // JSON sink fills them from its cache).
 nlohmann::json queue_json(const QueueReport& r, bool with_config = true, bool with_provenance = true);
 
-// A sink that writes `format` to `out`; text mode shows policy output on
-// `err`, JSON mode keeps stdout one JSON document.
+// A sink that writes `format` to `out`. What the policy printed goes to
+// `err`, except in JSON, whose one document holds it.
 std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ostream& err, RenderOptions options);
 
 }  // namespace kumo::report

@@ -1,7 +1,9 @@
+#include <regex>
 #include <sstream>
 
 #include "core/util/json.hpp"
 #include "core/config/serialize.hpp"
+#include "core/report/findings.hpp"
 #include "core/report/render.hpp"
 #include "core/util/text.hpp"
 
@@ -32,6 +34,32 @@ std::string location_prefix(const diag::Location& l) {
   return out;
 }
 
+// A finding's place as gcc writes it, which every CI problem matcher
+// expects: always a line (reported_line), the column when known.
+std::string finding_prefix(const diag::Location& l) {
+  std::string out = util::escape_for_terminal(l.file) + ":" + std::to_string(reported_line(l));
+  if (l.line > 0 && l.column) {
+    out += ":" + std::to_string(*l.column);
+  }
+  return out;
+}
+
+// The kumod line under a finding is not a finding: a detail that quotes a
+// policy's "x.lua:1: error: y" must not read as one to a problem matcher
+// (`^(.*?):(\d+):(\d*):?\s+(?:fatal\s+)?(warning|error):\s+`), so when the
+// line holds a ":N:" every space after a colon is written \x20.
+std::string continuation_line(const std::string& text) {
+  static const std::regex k_line_number(":[0-9]+:");
+  if (!std::regex_search(text, k_line_number)) {
+    return text;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += i > 0 && text[i] == ' ' && text[i - 1] == ':' ? std::string("\\x20") : std::string(1, text[i]);
+  }
+  return out;
+}
+
 std::string plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -49,21 +77,6 @@ std::string indent(const std::string& text, const std::string& prefix) {
   }
   if (!line_start) {
     out += '\n';
-  }
-  return out;
-}
-
-// A queue name as typed when it is one plain word; else quoted, escaped for
-// the terminal, and with its spaces shown as \x20. The policy (a literal it
-// compares with `domain`) or its queues file chooses the name, and a header
-// like `queue x.lua:1:1: error[KQ000]: fake: ...` must not read as a finding.
-std::string display_name(const std::string& name) {
-  if (!name.empty() && name.find(' ') == std::string::npos && util::escape_for_terminal(name) == name) {
-    return name;
-  }
-  std::string out;
-  for (char c : util::escape_for_terminal(util::quoted(name))) {
-    out += c == ' ' ? std::string("\\x20") : std::string(1, c);
   }
   return out;
 }
@@ -122,17 +135,56 @@ class TextSink : public ReportSink {
   ConfigTextCache m_configs;
 };
 
+// --quiet: only findings and the count. A finding that several queues share
+// is one line naming them, so "9 errors" for 3 problems reads as 3 lines;
+// the lines come at the end, sorted, once every queue has been seen.
+class QuietTextSink : public ReportSink {
+ public:
+  QuietTextSink(std::ostream& out, std::ostream& err, RenderOptions options)
+      : m_out(out), m_err(err), m_options(options) {}
+
+  void begin(const std::string&) override {}
+
+  void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
+    take(diagnostics, logs);
+  }
+
+  void queue(const QueueReport& r) override { take(r.diagnostics, r.logs); }
+
+  void end(const Summary& s) override {
+    for (const auto& group : m_findings.sorted()) {
+      m_out << format_diagnostic(group.finding, m_options.color, queues_note(group));
+    }
+    m_out << format_summary(s);
+  }
+
+ private:
+  void take(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) {
+    for (const auto& l : logs) {
+      m_err << format_log(l);
+    }
+    for (const auto& d : diagnostics) {
+      m_findings.add(d);
+    }
+  }
+
+  std::ostream& m_out;
+  std::ostream& m_err;
+  RenderOptions m_options;
+  FindingGroups m_findings;
+};
+
 }  // namespace
 
-std::string format_diagnostic(const diag::Diagnostic& d, bool color) {
-  std::string severity = diag::severity_name(d.severity);
+std::string format_diagnostic(const diag::Diagnostic& d, bool color, const std::string& note) {
+  std::string severity(gcc_severity(d.severity));
   if (color) {
     severity = severity_color(d.severity) + severity + "\x1b[0m";
   }
-  std::string out = location_prefix(d.location) + ": " + severity + "[" + d.code +
-                    "]: " + util::escape_for_terminal(d.message) + "\n";
+  std::string out = finding_prefix(d.location) + ": " + severity + ": " + util::escape_for_terminal(d.message) +
+                    " [" + d.code + "]" + (note.empty() ? "" : " " + note) + "\n";
   if (!d.detail.empty() && d.detail != d.message) {
-    out += "  kumod: " + util::escape_for_terminal(d.detail) + "\n";
+    out += "  kumod: " + continuation_line(util::escape_for_terminal(d.detail)) + "\n";
   }
   return out;
 }
@@ -179,7 +231,7 @@ std::string format_config_text(const config::QueueConfig& c) {
 }
 
 std::string format_queue_text(const QueueReport& r, const RenderOptions& options, const std::string* config_text) {
-  std::string out = "queue " + display_name(r.queue) + ": ";
+  std::string out = "queue " + display_queue_name(r.queue) + ": ";
   if (r.handler) {
     out += "handler #" + std::to_string(r.handler->index) + " (" + location_prefix(r.handler->location) + ")";
   } else if (!r.evaluated) {
@@ -191,7 +243,7 @@ std::string format_queue_text(const QueueReport& r, const RenderOptions& options
   }
   out += "\n";
   for (const auto& d : r.diagnostics) {
-    out += indent(format_diagnostic(d, options.color), "  ");
+    out += format_diagnostic(d, options.color);
   }
   if (r.timeline) {
     out += "  retries: " + timeline_summary(*r.timeline) + "\n";
@@ -236,6 +288,9 @@ std::string format_summary(const Summary& s) {
 }
 
 std::unique_ptr<ReportSink> make_text_sink(std::ostream& out, std::ostream& err, RenderOptions options) {
+  if (options.quiet) {
+    return std::make_unique<QuietTextSink>(out, err, options);
+  }
   return std::make_unique<TextSink>(out, err, options);
 }
 

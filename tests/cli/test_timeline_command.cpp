@@ -39,7 +39,7 @@ TEST_CASE("timeline with no policy and no --config shows kumod's defaults", "[ti
   CliResult r = timeline({});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out == R"((kumod defaults): warning[KQ203]: last attempt at 3days 13h of max_age=7days (the next retry would be at 7days 2h 20m): consider max_retry_interval
+  CHECK(r.out == R"((kumod defaults):1: warning: last attempt at 3days 13h of max_age=7days (the next retry would be at 7days 2h 20m): consider max_retry_interval [KQ203]
 retry_interval=20m max_retry_interval=none max_age=7days
   attempt  at            earliest..latest                    then waits
   1        0s            0s..0s                              20m
@@ -65,8 +65,8 @@ TEST_CASE("timeline --config summarizes a long periodic tail", "[timeline_cmd]")
       timeline({"--config", "retry_interval=1s", "--config", "max_retry_interval=1s", "--config", "max_age=7d"});
   CHECK(r.exit_code == 0);
   const std::string head =
-      "--config: warning[KQ205]: 604801 delivery attempts per message within max_age=7days: consider a longer "
-      "max_retry_interval\n"
+      "--config:1: warning: 604801 delivery attempts per message within max_age=7days: consider a longer "
+      "max_retry_interval [KQ205]\n"
       "retry_interval=1s max_retry_interval=1s max_age=7days\n"
       "  attempt  at   earliest..latest  then waits\n"
       "  1        0s   0s..0s            1s\n";
@@ -172,14 +172,14 @@ TEST_CASE("timeline exit codes", "[timeline_cmd]") {
   SECTION("a zero delay is an error finding: 1") {
     CliResult r = timeline({"--config", "retry_interval=0", "--max-attempts-shown", "1"});
     CHECK(r.exit_code == 1);
-    CHECK(r.out.rfind("--config: error[KQ206]: retry_interval=0s truncates to 0s: every retry is immediate", 0) == 0);
+    CHECK(r.out.rfind("--config:1: error: retry_interval=0s truncates to 0s: every retry is immediate", 0) == 0);
   }
   SECTION("an invalid value: 1, diagnosed as check diagnoses it") {
     CliResult r = timeline({"--config", "max_age=abc"});
     CHECK(r.exit_code == 1);
     CHECK(r.out ==
-          "--config: error[KQ003]: max_age: \"abc\": expected a number at 0, found \"abc\"; every unit needs its own "
-          "number, e.g. \"1h 30min\"\n"
+          "--config:1: error: max_age: \"abc\": expected a number at 0, found \"abc\"; every unit needs its own "
+          "number, e.g. \"1h 30min\" [KQ003]\n"
           "  kumod: invalid value: string \"abc\", expected a duration\n"
           "no timeline: kumod would reject this queue config\n");
   }
@@ -207,7 +207,8 @@ TEST_CASE("timeline exit codes", "[timeline_cmd]") {
     CliResult r = timeline({path.string(), "-q", "gmail.com"});
     std::filesystem::remove(path);
     CHECK(r.exit_code == 3);
-    CHECK(r.out.find("error[KQ901]") != std::string::npos);
+    CHECK(r.out.find(": error: ") != std::string::npos);
+    CHECK(r.out.find(" [KQ901]\n") != std::string::npos);
   }
 }
 
@@ -254,8 +255,8 @@ TEST_CASE("timeline --config max_message_rate previews a burst", "[timeline_cmd]
   CliResult r =
       timeline({"--config", "retry_interval=20m", "--config", "max_age=2h", "--config", "max_message_rate=10/h"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == R"(--config: warning[KQ203]: last attempt at 1h of max_age=2h (the next retry would be at 2h 20m): consider max_retry_interval
---config: warning[KQ304]: max_message_rate '10/h' (one every 6m) defers a burst of 100 messages for up to 9h: 71 would reach max_age=2h and expire without a delivery attempt
+  CHECK(r.out == R"(--config:1: warning: last attempt at 1h of max_age=2h (the next retry would be at 2h 20m): consider max_retry_interval [KQ203]
+--config:1: warning: max_message_rate '10/h' (one every 6m) defers a burst of 100 messages for up to 9h: 71 would reach max_age=2h and expire without a delivery attempt [KQ304]
 retry_interval=20m max_retry_interval=none max_age=2h
   attempt  at   earliest..latest  then waits
   1        0s   0s..0s            20m

@@ -1,0 +1,238 @@
+#include "core/report/findings.hpp"
+
+#include <cstdint>
+#include <filesystem>
+
+#include "core/diag/codes.hpp"
+#include "core/util/text.hpp"
+
+#ifndef KUMO_LINT_VERSION
+#error "KUMO_LINT_VERSION is defined by core/CMakeLists.txt from the project's VERSION"
+#endif
+#ifndef KUMO_LINT_HOMEPAGE
+#error "KUMO_LINT_HOMEPAGE is defined by core/CMakeLists.txt"
+#endif
+
+namespace kumo::report {
+
+namespace fs = std::filesystem;
+
+const ToolInfo& tool_info() {
+  static const ToolInfo info{"kumo-lint", KUMO_LINT_VERSION, KUMO_LINT_HOMEPAGE};
+  return info;
+}
+
+std::string code_help_uri(std::string_view code) {
+  std::string uri(tool_info().homepage);
+  uri += "/blob/main/docs/diagnostics.md";
+  if (const diag::CodeInfo* info = diag::find_code(code)) {
+    uri += "#" + diag::docs_anchor(*info);
+  }
+  return uri;
+}
+
+namespace {
+
+// `path` below `dir` (both lexically normal), as the part after it.
+std::optional<fs::path> relative_below(const fs::path& path, const fs::path& dir) {
+  fs::path rel = path.lexically_relative(dir);
+  if (rel.empty() || *rel.begin() == "..") {
+    return std::nullopt;
+  }
+  return rel;
+}
+
+fs::path mapped(const fs::path& path, const ArtifactPaths& paths) {
+  for (const auto& [from, to] : paths.map_path) {
+    if (auto rest = relative_below(path, fs::path(from).lexically_normal())) {
+      return fs::path(to) / *rest;
+    }
+  }
+  return path;
+}
+
+bool unreserved_in_path(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~' || c == '/';
+}
+
+std::string percent_encode_path(std::string_view path) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : path) {
+    if (unreserved_in_path(c)) {
+      out += c;
+    } else {
+      const auto byte = static_cast<unsigned char>(c);
+      out += '%';
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
+// "x.lua:12: boom" -> "x.lua:: boom": what a message says, not where.
+std::string without_line_numbers(std::string_view message) {
+  std::string out;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const bool digit = message[i] >= '0' && message[i] <= '9';
+    if (digit && !out.empty() && (out.back() == ':')) {
+      while (i + 1 < message.size() && message[i + 1] >= '0' && message[i + 1] <= '9') {
+        ++i;
+      }
+      continue;
+    }
+    out += message[i];
+  }
+  return out;
+}
+
+// FNV-1a 64: small, fixed and the same on every platform (std::hash is not).
+std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  // A separator byte, so that ("ab", "c") and ("a", "bc") differ.
+  hash ^= 0xff;
+  return hash * 0x100000001b3ULL;
+}
+
+std::string escape_each(std::string_view text, std::string_view specials) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    if (specials.find(c) == std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%';
+      out += k_hex[static_cast<unsigned char>(c) >> 4];
+      out += k_hex[static_cast<unsigned char>(c) & 0xf];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string artifact_path(const std::string& file, const ArtifactPaths& paths) {
+  fs::path path = fs::path(file).lexically_normal();
+  if (path.is_absolute()) {
+    path = mapped(path, paths).lexically_normal();
+  }
+  if (path.is_absolute() && !paths.working_directory.empty()) {
+    if (auto rel = relative_below(path, fs::path(paths.working_directory).lexically_normal())) {
+      path = *rel;
+    }
+  }
+  return path.generic_string();
+}
+
+std::string artifact_uri(const std::string& file, const ArtifactPaths& paths) {
+  const std::string path = artifact_path(file, paths);
+  if (fs::path(path).is_absolute()) {
+    return "file://" + percent_encode_path(path);
+  }
+  return percent_encode_path(path);
+}
+
+int reported_line(const diag::Location& location) { return location.line > 0 ? location.line : 1; }
+
+std::string_view gcc_severity(diag::Severity s) {
+  return s == diag::Severity::info ? "note" : diag::severity_name(s);
+}
+
+std::string finding_fingerprint(const diag::Diagnostic& d, const std::string& artifact) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  hash = fnv1a(hash, d.code);
+  hash = fnv1a(hash, artifact);
+  hash = fnv1a(hash, d.queue.value_or(""));
+  hash = fnv1a(hash, d.key.value_or(""));
+  hash = fnv1a(hash, without_line_numbers(d.message));
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, hash >>= 4) {
+    out[static_cast<std::size_t>(i)] = k_hex[hash & 0xf];
+  }
+  return out;
+}
+
+std::string github_escape_data(std::string_view text) { return escape_each(text, "%\r\n"); }
+
+std::string github_escape_property(std::string_view text) { return escape_each(text, "%\r\n:,"); }
+
+namespace {
+
+std::string xml_entities(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) { return xml_entities(util::escape_for_terminal(text)); }
+
+std::string xml_escape_lines(std::string_view text) { return xml_entities(util::escape_lines_for_terminal(text)); }
+
+std::string display_queue_name(const std::string& name) {
+  if (!name.empty() && name.find_first_of(" ,()") == std::string::npos && util::escape_for_terminal(name) == name) {
+    return name;
+  }
+  std::string out;
+  for (char c : util::escape_for_terminal(util::quoted(name))) {
+    out += c == ' ' ? std::string("\\x20") : std::string(1, c);
+  }
+  return out;
+}
+
+std::string queues_note(const FindingGroup& group) {
+  if (group.queue_count == 0) {
+    return "";
+  }
+  if (group.queue_count == 1) {
+    return "(queue " + display_queue_name(group.queues.front()) + ")";
+  }
+  std::string out = "(" + std::to_string(group.queue_count) + " queues: ";
+  for (std::size_t i = 0; i < group.queues.size(); ++i) {
+    out += (i == 0 ? "" : ", ") + display_queue_name(group.queues[i]);
+  }
+  return out + (group.queue_count > group.queues.size() ? ", …)" : ")");
+}
+
+void FindingGroups::add(const diag::Diagnostic& d) {
+  Key key{d.location.file, d.location.line,          d.location.column,        d.code,
+          d.message,       d.detail,                 static_cast<int>(d.severity), d.queue.has_value()};
+  auto [it, inserted] = m_groups.try_emplace(std::move(key));
+  FindingGroup& group = it->second;
+  if (inserted) {
+    group.finding = d;
+  }
+  if (d.queue) {
+    ++group.queue_count;
+    if (group.queues.size() < k_queues_listed) {
+      group.queues.push_back(*d.queue);
+    }
+  }
+}
+
+std::vector<FindingGroup> FindingGroups::sorted() const {
+  std::vector<FindingGroup> out;
+  out.reserve(m_groups.size());
+  for (const auto& [key, group] : m_groups) {
+    out.push_back(group);
+  }
+  return out;
+}
+
+}  // namespace kumo::report
