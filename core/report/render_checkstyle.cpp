@@ -17,7 +17,7 @@ namespace {
 std::string error_message(const diag::Diagnostic& d) {
   std::string text = d.message;
   if (d.queue) {
-    text += " (queue " + *d.queue + ")";
+    text += " (queue " + display_queue_name(*d.queue) + ")";
   }
   if (!d.detail.empty() && d.detail != d.message) {
     // Our line break, kept in the attribute as a character reference.

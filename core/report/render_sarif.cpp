@@ -8,6 +8,7 @@
 #include "core/diag/codes.hpp"
 #include "core/report/render.hpp"
 #include "core/util/json.hpp"
+#include "core/util/text.hpp"
 
 namespace kumo::report {
 
@@ -39,14 +40,18 @@ json rule_json(const diag::CodeInfo& info) {
 }
 
 // The message names the queue, as a code-scanning alert shows no other
-// field of the result; kumod's own wording follows on its own line.
+// field of the result; kumod's own wording follows on its own line (the
+// one line break that is ours). Unlike JSON, which programs read, SARIF's
+// message is shown to people in a review: policy-controlled text is
+// escaped as for a terminal, so a U+202E or a forged line cannot disguise
+// what the alert says. properties.queue and .key stay exact.
 std::string result_message(const diag::Diagnostic& d) {
-  std::string text = d.message;
+  std::string text = util::escape_for_terminal(d.message);
   if (d.queue) {
-    text += " (queue " + *d.queue + ")";
+    text += " (queue " + display_queue_name(*d.queue) + ")";
   }
   if (!d.detail.empty() && d.detail != d.message) {
-    text += "\nkumod: " + d.detail;
+    text += "\nkumod: " + util::escape_for_terminal(d.detail);
   }
   return text;
 }
