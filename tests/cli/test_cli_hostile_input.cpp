@@ -181,7 +181,7 @@ TEST_CASE("a queues file that is not a regular file is refused", "[cli][input]")
   CHECK(zero.err == usage_error("queues file /dev/zero is not a regular file (a FIFO, device or socket)"));
 }
 
-TEST_CASE("a queues-file line over 64 KiB is a finding for that line; the run goes on", "[cli][input]") {
+TEST_CASE("a queues-file line over 64 KiB is a finding for that line, the run goes on", "[cli][input]") {
   TempDir dir;
   const fs::path queues = dir.path / "queues.txt";
   std::ofstream(queues) << "example.com\n# a comment\n" << std::string(70 << 10, 'a') << "\nnever.example.com\n";

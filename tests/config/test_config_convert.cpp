@@ -154,7 +154,7 @@ TEST_CASE("a null for a required duration is serde's Option value", "[convert]")
   CHECK(r.findings[0].detail == "invalid type: Option value, expected a duration");
 }
 
-TEST_CASE("throttles normalize; fast and zero rates are flagged but accepted", "[convert]") {
+TEST_CASE("throttles normalize, fast and zero rates are flagged but accepted", "[convert]") {
   auto ok = convert_queue_config(map({{"max_message_rate", str("1,000/hr")}}));
   REQUIRE(ok.config);
   CHECK(to_kumo_json(*ok.config)["max_message_rate"] == "1000/h");

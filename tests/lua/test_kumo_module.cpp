@@ -20,7 +20,7 @@ TEST_CASE("domain_map: exact keys, wildcards one level or more, intermediate nod
   CHECK(out[2] == "nil\tnil");  // labels match case-sensitively, as in kumod
 }
 
-TEST_CASE("domain_map: assignment adds keys; values are frozen copies", "[kumo_memo]") {
+TEST_CASE("domain_map: assignment adds keys, values are frozen copies", "[kumo_memo]") {
   auto out = printed(
       "local src = { max_age = '1d' }\n"
       "local m = kumo.domain_map.new { ['a.com'] = src }\n"
@@ -55,7 +55,7 @@ TEST_CASE("memoized tables: read through, write unshares, pairs in key order, le
   CHECK(out[2] == "{\"a\":1,\"b\":2,\"c\":null}");
 }
 
-TEST_CASE("memoize: one call per distinct arguments; several results come back as one list", "[kumo_memo]") {
+TEST_CASE("memoize: one call per distinct arguments, several results come back as one list", "[kumo_memo]") {
   auto out = printed(
       "local calls = 0\n"
       "local f = kumo.memoize(function(a, b) calls = calls + 1; return a, { b = b } end,\n"
@@ -84,7 +84,7 @@ TEST_CASE("memoize: parameters are checked as kumod reads them", "[kumo_memo]") 
   CHECK(out[3] == "false\tunsupported value type `function`");
 }
 
-TEST_CASE("make_throttle: the spec is parsed as kumod does; explain is kumod's text", "[kumo_throttle]") {
+TEST_CASE("make_throttle: the spec is parsed as kumod does, explain is kumod's text", "[kumo_throttle]") {
   auto out = printed(
       "local t = kumo.make_throttle('t', '100/h')\n"
       "print(t:explain())\n"

@@ -52,7 +52,7 @@ std::string error_of(const std::string& call) {
 
 }  // namespace
 
-TEST_CASE("serde functions live on kumo.serde; the old names stay on kumo, without yaml", "[kumo_serde]") {
+TEST_CASE("serde functions live on kumo.serde, the old names stay on kumo, without yaml", "[kumo_serde]") {
   for (const char* name : {"json_load", "json_parse", "json_encode", "json_encode_pretty", "toml_load", "toml_parse",
                            "toml_encode", "toml_encode_pretty", "toml_encode_pretty_compact", "yaml_load",
                            "yaml_parse", "yaml_encode"}) {
@@ -96,7 +96,7 @@ TEST_CASE("json_parse errors quote the text and say where", "[kumo_serde]") {
         std::string::npos);
 }
 
-TEST_CASE("json_encode: serde_json's text; only a positive length makes an array", "[kumo_serde]") {
+TEST_CASE("json_encode: serde_json's text, only a positive length makes an array", "[kumo_serde]") {
   CHECK(eval("kumo.json_encode({b = 1, a = {1, 2, 'x'}, c = true})") == R"({"a":[1,2,"x"],"b":1,"c":true})");
   // The array mark is lost when KumoMTA copies the value before encoding.
   CHECK(eval("kumo.json_encode(kumo.json_parse('[]'))") == "{}");

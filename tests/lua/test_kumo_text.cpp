@@ -116,7 +116,7 @@ TEST_CASE("kumo.regex: Rust's meaning of ^ $ . and the flags", "[kumo_text]") {
         Lines{"false\ttrue\t2", "false\ttrue\ttrue", "true\tfalse", "true", "abc\taa{3}\taa", "a\taaa"});
 }
 
-TEST_CASE("kumo.regex: \\w \\d \\s and \\b are Unicode as in Rust", "[kumo_text]") {
+TEST_CASE("kumo.regex: word, digit, space classes and word boundaries are Unicode as in Rust", "[kumo_text]") {
   // Rust's \w has no U+00B2 (a number, not a letter or decimal digit), where
   // PCRE2's own \w would; \s has U+0085 and not U+200B.
   CHECK(printed("print(J(C '\\\\w+' :find_all 'h\\u{e9}llo w\\u{f6}rld x\\u{b2} \\u{663}'))\n"
@@ -344,7 +344,7 @@ TEST_CASE("kumo.string: split and replace follow Rust's str methods", "[kumo_tex
               "0\t[\"a,b\"]\t[\"a\",\"b\"]\t[\"c\",\"a,b\"]", "-a-b-c-\t-a-bc\taaa", "bb\t[\"a\",\"b\",\"\"]"});
 }
 
-TEST_CASE("kumo.string: whitespace is Unicode White_Space (split_ascii_whitespace: not \\x0B)", "[kumo_text]") {
+TEST_CASE("kumo.string: whitespace is Unicode White_Space (split_ascii_whitespace: not vertical tab)", "[kumo_text]") {
   CHECK(printed("print(J(S.split_whitespace(' a\\u{85}b\\u{3000}c\\u{200b}d ')), #S.split_whitespace(' \\t '))\n"
                 "print(J(S.split_ascii_whitespace(' a\\vb\\fc\\u{a0}d ')))\n"
                 "print('[' .. S.trim('\\u{3000}\\u{85}x\\u{a0}\\u{2028}') .. ']', '[' .. S.trim('\\u{200b}x') .. ']')\n") ==

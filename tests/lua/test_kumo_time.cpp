@@ -67,7 +67,7 @@ TEST_CASE("KumoMTA's test.lua: fields, round trips, arithmetic", "[kumo_time]") 
   CHECK(out[8] == "300.0\t5m\t5m");
 }
 
-TEST_CASE("now() is the fixed clock; elapsed and timers measure no time; sleep returns at once", "[kumo_time]") {
+TEST_CASE("now() is the fixed clock, elapsed and timers measure no time, sleep returns at once", "[kumo_time]") {
   auto out = printed(
       "local now = kumo.time.now()\n"
       "print(tostring(now), now.unix_timestamp, now.unix_timestamp_millis, now.rfc3339, now.rfc2822)\n"
@@ -228,7 +228,7 @@ TEST_CASE("where kumod panics on a duration, kumo-lint reports KQ004", "[kumo_ti
   CHECK(ev.diagnostics.front().code == "KQ004");
 }
 
-TEST_CASE("Time, TimeDelta and Timer metatables are locked; tostring names the type", "[kumo_time]") {
+TEST_CASE("Time, TimeDelta and Timer metatables are locked, tostring names the type", "[kumo_time]") {
   auto out = printed(
       "local t, d, timer = kumo.time.now(), kumo.time.parse_duration(1), kumo.time.start_timer('x')\n"
       "print(getmetatable(t), getmetatable(d), getmetatable(timer), pcall(setmetatable, t, {}))\n"

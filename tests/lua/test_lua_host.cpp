@@ -29,7 +29,7 @@ const std::string k_prelude = "local kumo = require 'kumo'\n";
 
 }  // namespace
 
-TEST_CASE("handlers run in order; a bare return passes the queue on", "[lua_host]") {
+TEST_CASE("handlers run in order, a bare return passes the queue on", "[lua_host]") {
   Loaded p(k_prelude +
            "kumo.on('get_queue_config', function(d) if d == 'a.com' then return kumo.make_queue_config{max_age='1d'} end end)\n"
            "kumo.on('get_queue_config', function(d) return kumo.make_queue_config{max_age='2d'} end)\n");

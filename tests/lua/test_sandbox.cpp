@@ -62,7 +62,7 @@ TEST_CASE("sandbox: the standard library names lead to the policy's own tables",
   CHECK(top_level_value("('%d'):format(7) .. ('abc'):upper()") == "7ABC");
 }
 
-TEST_CASE("sandbox: io.stdout and io.stderr print where print prints; io.stdin is refused", "[sandbox]") {
+TEST_CASE("sandbox: io.stdout and io.stderr print where print prints, io.stdin is refused", "[sandbox]") {
   Loaded p(k_prelude + "io.stdout:write('a', 1):write('b')\nio.stderr:write('c')\nio.write('d')\n");
   REQUIRE(p.result.ok);
   REQUIRE(p.result.logs.size() == 4);
@@ -116,7 +116,7 @@ TEST_CASE("sandbox: io.open with one argument returns the file", "[sandbox]") {
   CHECK(top_level_value("#io.open('" KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua'):read('a') > 0") == "true");
 }
 
-TEST_CASE("sandbox: files are resolved, then confined; special files are refused", "[sandbox]") {
+TEST_CASE("sandbox: files are resolved, then confined, special files are refused", "[sandbox]") {
   TempDir dir;
   std::ofstream(dir.path / "data.txt") << "inside";
   fs::create_symlink(dir.path / "data.txt", dir.path / "inside_link.txt");
@@ -147,7 +147,7 @@ TEST_CASE("sandbox: os.getenv sees only --env, never the real environment", "[sa
   ::unsetenv("KUMO_LINT_TEST_SECRET");
 }
 
-TEST_CASE("sandbox: at most 64 files are open at once; closed and collected ones do not count", "[sandbox]") {
+TEST_CASE("sandbox: at most 64 files are open at once, closed and collected ones do not count", "[sandbox]") {
   const std::string file = KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua";
   Loaded closed(k_prelude + "for i = 1, 500 do io.open('" + file + "'):close() end\n"
                             "for i = 1, 500 do for line in io.lines('" + file + "') do end end\n"

@@ -148,7 +148,7 @@ TEST_CASE("a full bucket restarts the pattern: small bursts, b = 0", "[rate_prev
   CHECK(naive_waits(spec("10/s,max_burst=1"), 50) == closed_waits(spec("10/s,max_burst=1"), 50));
 }
 
-TEST_CASE("2000/s never delays; 10/0s is a zero rate", "[rate_preview]") {
+TEST_CASE("2000/s never delays, 10/0s is a zero rate", "[rate_preview]") {
   const RatePreview fast = preview_rate(spec("2000/s"), k_week, 1000);
   CHECK(fast.schedule.regime == RateRegime::never_delays);
   CHECK(fast.at_once == 1000);

@@ -72,7 +72,7 @@ TEST_CASE("escape_for_terminal escapes C1, separators and bidi controls", "[util
   CHECK(escape_for_terminal("\u00a0\u2027\u202f\u2065\u206a") == "\u00a0\u2027\u202f\u2065\u206a");
 }
 
-TEST_CASE("escape_for_terminal shows bytes that are not UTF-8 as \\xNN", "[util][text]") {
+TEST_CASE("escape_for_terminal shows bytes that are not UTF-8 as hex escapes", "[util][text]") {
   CHECK(escape_for_terminal("a\xff" "b") == "a\\xffb");
   CHECK(escape_for_terminal("\xc3") == "\\xc3");                  // truncated sequence
   CHECK(escape_for_terminal("\xc0\xaf") == "\\xc0\\xaf");         // overlong '/'

@@ -554,7 +554,7 @@ TEST_CASE("strings that are not UTF-8 reach serde as bytes", "[duration]") {
   CHECK(values::parse_humantime("5\xFFs").error().kumo_message == "invalid character at 1");
 }
 
-TEST_CASE("integers are seconds; negatives are rejected", "[duration]") {
+TEST_CASE("integers are seconds, negatives are rejected", "[duration]") {
   CHECK(*values::duration_from_integer(0) == Duration{0, 0});
   CHECK(*values::duration_from_integer(1) == Duration{1, 0});
   CHECK(*values::duration_from_integer(std::numeric_limits<std::int64_t>::max()) ==
