@@ -26,6 +26,9 @@ std::vector<diag::Diagnostic> check_helper_data(const lua::Value& root, const Da
 using DataPath = std::vector<std::string>;
 
 // "[queue.'gmail.com'.'acme']": a non-empty path as its section is written.
+// A TOML table (section or inline table) or a JSON object, as the value model holds it.
+inline bool is_table(const lua::Value& v) { return v.kind == lua::Value::Kind::table; }
+
 std::string data_section_label(const DataPath& path);
 
 // "in [queue.'gmail.com'.'acme']", or "at the top level".

@@ -24,7 +24,7 @@ struct HelperKey {
 // queue.lua's typed records (QueueHelperConfig, DomainConfig,
 // TenantWithCampaignConfig, CampaignConfig, TenantConfig): the keys each
 // takes besides queue options.
-constexpr HelperKey k_top_keys[] = {{"scheduling_header", Want::string},  {"tenant_header", Want::string},
+constexpr HelperKey k_queues_top_keys[] = {{"scheduling_header", Want::string},  {"tenant_header", Want::string},
                                     {"remove_tenant_header", Want::boolean}, {"campaign_header", Want::string},
                                     {"remove_campaign_header", Want::boolean}, {"default_tenant", Want::string},
                                     {"tenant", Want::table},               {"queue", Want::table}};
@@ -40,7 +40,7 @@ struct KeyHome {
   const char* where;
 };
 constexpr KeyHome k_key_homes[] = {
-    {std::begin(k_top_keys), std::end(k_top_keys), "the top level of the file"},
+    {std::begin(k_queues_top_keys), std::end(k_queues_top_keys), "the top level of the file"},
     {std::begin(k_tenant_keys), std::end(k_tenant_keys), "a [tenant.'name'] section"},
     {std::begin(k_scope_keys), std::end(k_scope_keys), "a [queue.'domain'] section or its tenants and campaigns"},
 };
@@ -87,14 +87,12 @@ const Scope& tenant_scope() {
   return s;
 }
 const Scope& top_scope() {
-  static const Scope s{{std::begin(k_top_keys), std::end(k_top_keys)}, false, nullptr, k_refused};
+  static const Scope s{{std::begin(k_queues_top_keys), std::end(k_queues_top_keys)}, false, nullptr, k_refused};
   return s;
 }
 
 std::string section_label(const Path& path) { return data_section_label(path); }
 std::string section_name(const Path& path) { return data_section_name(path); }
-
-bool is_table(const Value& v) { return v.kind == Value::Kind::table; }
 
 // A TOML array: a table whose keys are all integers (an empty one is read
 // as an empty section, which is what an empty TOML table also gives).
@@ -164,9 +162,9 @@ std::string option_error(const std::string& key, const Value& value) {
   return convert_queue_config(data_table({{key, value}})).kumo_error;
 }
 
-class Checker {
+class QueuesChecker {
  public:
-  Checker(const DataLocator& where, std::vector<diag::Diagnostic>& out) : m_where(where), m_out(out) {}
+  QueuesChecker(const DataLocator& where, std::vector<diag::Diagnostic>& out) : m_where(where), m_out(out) {}
 
   void check_scope(const Value& table, const Path& path, const Scope& scope) {
     for (const auto& e : table.table->entries) {
@@ -352,7 +350,7 @@ bool is_queue_helper_data(const lua::Value& root) {
 std::vector<diag::Diagnostic> check_queue_helper_data(const lua::Value& root, const DataLocator& where) {
   std::vector<diag::Diagnostic> out;
   if (is_queue_helper_data(root)) {
-    Checker(where, out).check_top(root);
+    QueuesChecker(where, out).check_top(root);
   }
   return out;
 }

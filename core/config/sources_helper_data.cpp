@@ -18,19 +18,17 @@ constexpr const char* k_fate =
     "defines";
 
 // SourcesHelperConfig's fields, and PoolSourceEntry's.
-const std::vector<std::string_view> k_top_keys = {"pool", "source"};
+const std::vector<std::string_view> k_sources_top_keys = {"pool", "source"};
 const std::vector<std::string_view> k_pool_entry_keys = {"weight"};
-
-bool is_table(const Value& v) { return v.kind == Value::Kind::table; }
 
 std::string did_you_mean(const std::string& key, const std::vector<std::string_view>& candidates) {
   auto near = util::closest_match(key, candidates);
   return near ? " (did you mean `" + *near + "`?)" : "";
 }
 
-class Checker {
+class SourcesChecker {
  public:
-  Checker(const DataLocator& where, std::vector<diag::Diagnostic>& out) : m_where(where), m_out(out) {}
+  SourcesChecker(const DataLocator& where, std::vector<diag::Diagnostic>& out) : m_where(where), m_out(out) {}
 
   void check_top(const Value& root) {
     for (const auto& e : root.table->entries) {
@@ -38,9 +36,9 @@ class Checker {
         continue;
       }
       const std::string& key = e.key.string;
-      if (std::find(k_top_keys.begin(), k_top_keys.end(), key) == k_top_keys.end()) {
+      if (std::find(k_sources_top_keys.begin(), k_sources_top_keys.end(), key) == k_sources_top_keys.end()) {
         add(diag::Code::helper_data_unknown_key, {key},
-            "`" + key + "` at the top level is not a key of the sources helper" + did_you_mean(key, k_top_keys) +
+            "`" + key + "` at the top level is not a key of the sources helper" + did_you_mean(key, k_sources_top_keys) +
                 "; " + k_fate);
       } else if (!must_be_section(e.value, {key})) {
         continue;
@@ -159,7 +157,7 @@ bool is_sources_helper_data(const lua::Value& root) {
 std::vector<diag::Diagnostic> check_sources_helper_data(const lua::Value& root, const DataLocator& where) {
   std::vector<diag::Diagnostic> out;
   if (is_sources_helper_data(root)) {
-    Checker(where, out).check_top(root);
+    SourcesChecker(where, out).check_top(root);
   }
   return out;
 }

@@ -31,7 +31,7 @@ namespace {
 
 constexpr char k_regex_mt[] = "kumo-lint.RegexWrap";
 constexpr char k_contexts_key[] = "kumo-lint.pcre2";
-constexpr char k_type[] = "RegexWrap";  // mlua's name for KumoMTA's userdata
+constexpr char k_regex_type[] = "RegexWrap";  // mlua's name for KumoMTA's userdata
 
 // fancy-regex's limits for its backtracking VM (backtrack_limit and
 // MAX_STACK): PCRE2's nearest counters take them, for the patterns fancy-
@@ -167,7 +167,7 @@ int regex_gc(lua_State* L) {
 }
 
 CompiledRegex& self(lua_State* L, const char* method) {
-  return *static_cast<CompiledRegex*>(rust_self(L, k_regex_mt, k_type, method));
+  return *static_cast<CompiledRegex*>(rust_self(L, k_regex_mt, k_regex_type, method));
 }
 
 // [-0, +0, v] Raises the limit State::fatal holds (memory), if any.
@@ -378,10 +378,6 @@ class Searcher {
   std::unique_ptr<pcre2_match_data, MatchDataFree> m_md;
 };
 
-struct Span {
-  std::size_t start = 0, end = 0;
-};
-
 enum class Step { match, done, backtrack_limit, stack_limit };
 
 // fancy-regex's Matches (find_iter) and CaptureMatches (captures_iter):
@@ -449,8 +445,6 @@ const char* runtime_error_text(bool backtracking_limit) {
 [[noreturn]] void raise_runtime(lua_State* L, bool backtracking_limit) {
   raise_rust_error(L, std::string("Error executing regex: ") + runtime_error_text(backtracking_limit));
 }
-
-void push_text(lua_State* L, std::string_view text) { lua_pushlstring(L, text.data(), text.size()); }
 
 // regex:captures(HAYSTACK): group index → text and group name → text for
 // the groups that took part in the first match; nil when nothing matches.
@@ -693,7 +687,7 @@ void register_regex_metatable(lua_State* L) {
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, guarded<regex_gc>);
   lua_setfield(L, -2, "__gc");
-  lua_pushstring(L, k_type);
+  lua_pushstring(L, k_regex_type);
   lua_setfield(L, -2, "__name");
   lock_metatable(L);
   lua_pop(L, 1);

@@ -21,10 +21,6 @@ namespace kumo::lua {
 
 namespace {
 
-struct Span {
-  std::size_t start = 0, end = 0;
-};
-
 // The non-overlapping occurrences of `needle` in `hay`, from the left or
 // (reverse) from the right, as Rust's StrSearcher yields them.
 class Occurrences {
@@ -108,8 +104,6 @@ class Occurrences {
   bool m_empty_done = false;
   std::vector<std::size_t> m_fail;
 };
-
-void push_text(lua_State* L, std::string_view text) { lua_pushlstring(L, text.data(), text.size()); }
 
 // Rust's split / rsplit / splitn / rsplitn with a &str pattern, into a new
 // array-like table: pieces in the order the iterator yields them.

@@ -25,7 +25,7 @@ namespace {
 
 constexpr char k_uuid_mt[] = "kumo-lint.WrappedUuid";
 constexpr char k_sequence_key[] = "kumo-lint.uuid-sequence";
-constexpr char k_type[] = "WrappedUuid";
+constexpr char k_uuid_type[] = "WrappedUuid";
 
 constexpr std::uint64_t k_seed = 0x6b756d6f2d6c696eULL;           // "kumo-lin"
 constexpr std::uint64_t k_epoch_unix_ms = 1'735'689'600'000ULL;     // 2025-01-01T00:00:00Z
@@ -244,7 +244,7 @@ void register_uuid_metatable(lua_State* L) {
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, guarded<uuid_tostring>);
   lua_setfield(L, -2, "__tostring");
-  lua_pushstring(L, k_type);
+  lua_pushstring(L, k_uuid_type);
   lua_setfield(L, -2, "__name");
   lock_metatable(L);
   lua_pop(L, 1);

@@ -14,6 +14,15 @@
 
 namespace kumo::lua {
 
+// A byte range [start, end) of a string, as Rust's match and find methods
+// return them.
+struct Span {
+  std::size_t start = 0, end = 0;
+};
+
+// [-0, +1, m] Pushes `text` (any bytes) as a Lua string.
+inline void push_text(lua_State* L, std::string_view text) { lua_pushlstring(L, text.data(), text.size()); }
+
 // Where an argument sits: its stack index (mlua counts from 1, self
 // included) and, for a method, "Type.method" (mlua names methods in its
 // messages, never plain functions).

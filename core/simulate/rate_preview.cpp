@@ -5,26 +5,20 @@
 #include <string>
 
 #include "core/diag/codes.hpp"
+#include "core/util/saturate.hpp"
 
 namespace kumo::simulate {
 
 namespace {
 
 // Token times are j·T nanoseconds with T up to 2^64: 128 bits hold them.
-__extension__ using I128 = __int128;
+using util::I128;
 
 constexpr I128 k_ns_per_second = 1'000'000'000;
 constexpr I128 k_ns_per_ms = 1'000'000;
 
-std::int64_t to_i64(I128 v) {
-  constexpr I128 k_max = std::numeric_limits<std::int64_t>::max();
-  return static_cast<std::int64_t>(std::clamp<I128>(v, 0, k_max));
-}
-
-std::uint64_t to_u64(I128 v) {
-  constexpr I128 k_max = std::numeric_limits<std::uint64_t>::max();
-  return static_cast<std::uint64_t>(std::clamp<I128>(v, 0, k_max));
-}
+// Times here are never before the start; a negative one would be a bug, shown as 0.
+std::int64_t nonnegative_i64(I128 v) { return util::saturate_i64(v < 0 ? 0 : v); }
 
 I128 ceil_div(I128 a, I128 b) { return (a + b - 1) / b; }
 
@@ -65,9 +59,9 @@ void find_leak_slow(RateSchedule& s) {
   }
   const I128 at = *j * t / k_ns_per_second;
   const I128 previous_wake = ceil_seconds((*j - 1) * t);
-  s.leak_token = to_u64(*j);
-  s.leak_at_seconds = to_i64(at);
-  s.leak_deferrals = to_u64(*j - 1 + (at > previous_wake ? 1 : 0));
+  s.leak_token = util::saturate_u64(*j);
+  s.leak_at_seconds = nonnegative_i64(at);
+  s.leak_deferrals = util::saturate_u64(*j - 1 + (at > previous_wake ? 1 : 0));
 }
 
 // b = 0 and T >= 1s: each allowed call restarts the bucket at its wake-up
@@ -77,11 +71,11 @@ void single_token_cycle(RateSchedule& s) {
   const I128 sub_second = t % k_ns_per_second;
   if (sub_second > 0 && sub_second < k_ns_per_ms) {
     s.leak_token = 1;
-    s.leak_at_seconds = to_i64(t / k_ns_per_second);
+    s.leak_at_seconds = nonnegative_i64(t / k_ns_per_second);
     s.leak_deferrals = 1;
     return;
   }
-  s.cycle_seconds = to_u64(ceil_seconds(t));
+  s.cycle_seconds = util::saturate_u64(ceil_seconds(t));
   s.cycle_messages = 1;
   s.cycle_deferrals = 1;
 }
@@ -97,12 +91,12 @@ void find_fast_events(RateSchedule& s) {
   const I128 refill_lo = std::max<I128>(0, static_cast<I128>(s.immediate_events) * t - k_ns_per_second + 1);
   const auto refill = refill_lo <= t - 1 ? first_in_range(a, t, refill_lo, t - 1) : std::nullopt;
   if (leak && (!refill || *leak <= *refill)) {
-    s.leak_token = to_u64(*leak * k_ns_per_second / t + 1);
-    s.leak_at_seconds = to_i64(*leak);
-    s.leak_deferrals = to_u64(*leak);
+    s.leak_token = util::saturate_u64(*leak * k_ns_per_second / t + 1);
+    s.leak_at_seconds = nonnegative_i64(*leak);
+    s.leak_deferrals = util::saturate_u64(*leak);
   } else if (refill) {
-    s.cycle_seconds = to_u64(*refill + 1);
-    s.cycle_messages = to_u64(s.immediate_events + *refill * k_ns_per_second / t);
+    s.cycle_seconds = util::saturate_u64(*refill + 1);
+    s.cycle_messages = util::saturate_u64(s.immediate_events + *refill * k_ns_per_second / t);
     s.cycle_deferrals = s.cycle_seconds;
   }
 }
@@ -118,7 +112,7 @@ RateWait first_cycle_wait(const RateSchedule& s, std::uint64_t k) {
   }
   const I128 promoted = ceil_seconds(static_cast<I128>(j) * s.interval_ns);
   const bool one_token_per_wake = s.interval_ns >= k_ns_per_second;
-  return RateWait{to_i64(promoted), one_token_per_wake ? j : to_u64(promoted)};
+  return RateWait{nonnegative_i64(promoted), one_token_per_wake ? j : util::saturate_u64(promoted)};
 }
 
 // How many k in [1, n] have pred(k) true, for pred false then true.
@@ -143,7 +137,7 @@ std::uint64_t count_true_suffix(std::uint64_t n, Pred pred) {
 // Whole seconds of max_age, rounded up: a whole-second due time reaches
 // max_age exactly when it reaches this.
 std::int64_t max_age_ceil(values::Duration max_age) {
-  return to_i64(static_cast<I128>(max_age.seconds) + (max_age.nanos > 0 ? 1 : 0));
+  return nonnegative_i64(static_cast<I128>(max_age.seconds) + (max_age.nanos > 0 ? 1 : 0));
 }
 
 std::string humantime_ns(std::uint64_t ns) {
@@ -160,7 +154,7 @@ std::optional<std::uint64_t> first_multiple_in_range(std::uint64_t a, std::uint6
     return std::nullopt;
   }
   const auto x = first_in_range(a, m, lo, hi);
-  return x ? std::optional<std::uint64_t>(to_u64(*x)) : std::nullopt;
+  return x ? std::optional<std::uint64_t>(util::saturate_u64(*x)) : std::nullopt;
 }
 
 RateSchedule rate_schedule(const values::ThrottleSpec& spec) {
@@ -196,7 +190,7 @@ std::optional<RateWait> rate_wait(const RateSchedule& s, std::uint64_t k) {
   const RateWait w = first_cycle_wait(s, (k - 1) % s.cycle_messages + 1);
   const I128 delay = static_cast<I128>(cycle) * s.cycle_seconds + w.delay_seconds;
   const I128 deferrals = static_cast<I128>(cycle) * s.cycle_deferrals + w.deferrals;
-  return RateWait{to_i64(delay), to_u64(deferrals)};
+  return RateWait{nonnegative_i64(delay), util::saturate_u64(deferrals)};
 }
 
 RatePreview preview_rate(const values::ThrottleSpec& spec, values::Duration max_age, std::uint64_t burst) {

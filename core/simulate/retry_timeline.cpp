@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/diag/codes.hpp"
+#include "core/util/saturate.hpp"
 
 namespace kumo::simulate {
 
@@ -12,7 +13,7 @@ namespace {
 
 // Times are summed in 128 bits so that no config can overflow them; they are
 // clamped to i64 only when they leave this file.
-__extension__ using I128 = __int128;
+using util::I128;
 
 constexpr std::int64_t k_i64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t k_i64_min = std::numeric_limits<std::int64_t>::min();
@@ -20,26 +21,6 @@ constexpr std::int64_t k_i64_min = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t k_max_chrono_seconds = k_i64_max / 1000;
 // D(n) is constant from n = 64 on: 2^n saturates u64 there.
 constexpr std::uint64_t k_saturated_attempt = 64;
-
-std::int64_t to_i64(I128 v) {
-  if (v > k_i64_max) {
-    return k_i64_max;
-  }
-  if (v < k_i64_min) {
-    return k_i64_min;
-  }
-  return static_cast<std::int64_t>(v);
-}
-
-std::uint64_t to_u64(I128 v) {
-  if (v < 0) {
-    return 0;
-  }
-  if (v > static_cast<I128>(std::numeric_limits<std::uint64_t>::max())) {
-    return std::numeric_limits<std::uint64_t>::max();
-  }
-  return static_cast<std::uint64_t>(v);
-}
 
 std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
   std::uint64_t product = 0;
@@ -53,7 +34,7 @@ std::string humantime(values::Duration d) { return values::format_humantime(d); 
 
 // Negative spans print as 0s, like kumod's `to_std().unwrap_or(ZERO)`.
 std::string humantime_seconds(I128 seconds) {
-  return humantime(values::Duration{to_u64(seconds), 0});
+  return humantime(values::Duration{util::saturate_u64(seconds), 0});
 }
 
 // The facts of a policy that every computation needs, in whole seconds.
@@ -145,7 +126,7 @@ std::optional<std::uint64_t> first_expiring_in_tail(const Shape& shape, std::uin
   if (period == 0) {
     return std::nullopt;
   }
-  return to_u64(from + (last_safe_start - start) / period + 1);
+  return util::saturate_u64(from + (last_safe_start - start) / period + 1);
 }
 
 bool expires_at_failure(const Shape& shape, I128 start, I128 delay) {
@@ -198,7 +179,7 @@ std::size_t listed_count(const TimelineOptions& options, const Envelope& envelop
 }
 
 Attempt make_attempt(std::uint64_t k, const Point& p, I128 at) {
-  return Attempt{k, to_i64(at), to_i64(p.earliest), to_i64(p.latest), std::nullopt};
+  return Attempt{k, util::saturate_i64(at), util::saturate_i64(p.earliest), util::saturate_i64(p.latest), std::nullopt};
 }
 
 // Zero-jitter timeline with the envelope.
@@ -211,7 +192,7 @@ Timeline nominal_timeline(const RetryPolicy& policy, const TimelineOptions& opti
     const Point p = envelope.at(k);
     Attempt a = make_attempt(k, p, p.at);
     if (!t.attempt_count || k < *t.attempt_count) {
-      a.delay_after_seconds = to_i64(envelope.at(k + 1).at - p.at - shape.duration);
+      a.delay_after_seconds = util::saturate_i64(envelope.at(k + 1).at - p.at - shape.duration);
     }
     t.attempts.push_back(a);
   }
@@ -220,12 +201,12 @@ Timeline nominal_timeline(const RetryPolicy& policy, const TimelineOptions& opti
   }
   const std::uint64_t n = *t.attempt_count;
   const I128 failed_at = envelope.at(n).at + shape.duration;
-  t.expiry = Expiry{n, to_i64(failed_at),
+  t.expiry = Expiry{n, util::saturate_i64(failed_at),
                     expiry_reason(failed_at + delay_for_attempt(policy, n - 1), policy.max_age),
                     count_depends_on_jitter(policy, shape, envelope, n)};
   if (n > listed) {
-    t.summary = PeriodicTail{listed + 1, n - listed, to_i64(envelope.period()),
-                             to_i64(envelope.at(listed + 1).at), to_i64(envelope.at(n).at)};
+    t.summary = PeriodicTail{listed + 1, n - listed, util::saturate_i64(envelope.period()),
+                             util::saturate_i64(envelope.at(listed + 1).at), util::saturate_i64(envelope.at(n).at)};
   }
   return t;
 }
@@ -257,14 +238,14 @@ DrawnWalk draw_attempts(const RetryPolicy& policy, const TimelineOptions& option
     if (k <= listed_max) {
       Attempt a = make_attempt(k, envelope.at(k), walk.next_at);
       if (!expires) {
-        a.delay_after_seconds = to_i64(jittered_step(delay, 0));
+        a.delay_after_seconds = util::saturate_i64(jittered_step(delay, 0));
       }
       t.attempts.push_back(a);
     }
     if (expires) {
       t.attempt_count = k;
       t.expiry =
-          Expiry{k, to_i64(failed_at), expiry_reason(failed_at + delay, policy.max_age), false};
+          Expiry{k, util::saturate_i64(failed_at), expiry_reason(failed_at + delay, policy.max_age), false};
       return walk;
     }
     walk.next_at = failed_at + jittered_step(delay, 0);
@@ -291,7 +272,7 @@ Timeline seeded_timeline(const RetryPolicy& policy, const TimelineOptions& optio
     const std::uint64_t n = *t.attempt_count;
     last_at = walk.next_at + static_cast<I128>(n - walk.next_attempt) * envelope.period();
     const I128 failed_at = last_at + shape.duration;
-    t.expiry = Expiry{n, to_i64(failed_at),
+    t.expiry = Expiry{n, util::saturate_i64(failed_at),
                       expiry_reason(failed_at + shape.constant_delay, policy.max_age), false};
     if (!walk.first_unlisted_at) {
       walk.first_unlisted_at =
@@ -302,8 +283,8 @@ Timeline seeded_timeline(const RetryPolicy& policy, const TimelineOptions& optio
   const std::optional<std::uint64_t> nominal = nominal_count(policy, shape, envelope);
   t.expiry->depends_on_jitter = nominal != n || count_depends_on_jitter(policy, shape, envelope, n);
   if (n > listed_max) {
-    t.summary = PeriodicTail{listed_max + 1, n - listed_max, to_i64(envelope.period()),
-                             to_i64(*walk.first_unlisted_at), to_i64(last_at)};
+    t.summary = PeriodicTail{listed_max + 1, n - listed_max, util::saturate_i64(envelope.period()),
+                             util::saturate_i64(*walk.first_unlisted_at), util::saturate_i64(last_at)};
   }
   return t;
 }
@@ -329,7 +310,7 @@ std::uint64_t infer_num_attempts(const RetryPolicy& policy, const Shape& shape, 
     }
     elapsed += d;
   }
-  return to_u64(shape.constant_from + (age - elapsed) / shape.constant_delay);
+  return util::saturate_u64(shape.constant_from + (age - elapsed) / shape.constant_delay);
 }
 
 values::Duration seconds_minus(I128 seconds, values::Duration age) {
@@ -338,7 +319,7 @@ values::Duration seconds_minus(I128 seconds, values::Duration age) {
   if (total_ns <= 0) {
     return {};
   }
-  return values::Duration{to_u64(total_ns / 1'000'000'000),
+  return values::Duration{util::saturate_u64(total_ns / 1'000'000'000),
                           static_cast<std::uint32_t>(total_ns % 1'000'000'000)};
 }
 
@@ -541,7 +522,7 @@ Timeline simulate_retries(const RetryPolicy& policy, const TimelineOptions& opti
   Timeline t = options.seed ? seeded_timeline(policy, options, shape, envelope)
                             : nominal_timeline(policy, options, shape, envelope);
   t.unbounded = shape.zero_delay;
-  t.max_age_seconds = to_i64(policy.max_age.seconds);
+  t.max_age_seconds = util::saturate_i64(policy.max_age.seconds);
   if (t.expiry) {
     t.expires_at_seconds = t.expiry->at_seconds;
   }
@@ -566,7 +547,7 @@ SpoolIn spool_in(const RetryPolicy& policy, values::Duration age) {
     sum = sum_of_delays(policy, shape, result.num_attempts) - delay_for_attempt(policy, 0);
   }
   sum = std::min<I128>(sum, k_max_chrono_seconds);
-  if (values::Duration{to_u64(sum), 0} >= policy.max_age) {
+  if (values::Duration{util::saturate_u64(sum), 0} >= policy.max_age) {
     result.expired = true;
     return result;
   }

@@ -5,6 +5,7 @@
 #include "core/config/egress.hpp"
 #include "core/config/serialize.hpp"
 #include "core/config/serde_text.hpp"
+#include "tests/support/values.hpp"
 
 using kumo::config::convert_queue_config;
 using kumo::config::to_kumo_json;
@@ -12,64 +13,14 @@ using kumo::lua::Table;
 using kumo::lua::Value;
 using K = Value::Kind;
 
-namespace {
-
-Value str(std::string s) { return Value::make_string(std::move(s)); }
-Value integer(std::int64_t i) { return Value::make_integer(i); }
-Value number(double d) {
-  Value v;
-  v.kind = K::number;
-  v.number = d;
-  return v;
-}
-Value boolean(bool b) {
-  Value v;
-  v.kind = K::boolean;
-  v.boolean = b;
-  return v;
-}
-Value null() {
-  Value v;
-  v.kind = K::null;
-  return v;
-}
-
-// A Lua table with string keys (a map) in the given order.
-Value map(std::vector<std::pair<std::string, Value>> entries) {
-  auto t = std::make_shared<Table>();
-  for (auto& [k, v] : entries) {
-    t->entries.push_back({str(k), v});
-  }
-  Value v;
-  v.kind = K::table;
-  v.table = t;
-  return v;
-}
-
-// A Lua sequence {a, b, ...}; `marked` as if made by kumo.json_parse.
-Value list(std::vector<Value> items, bool marked = false) {
-  auto t = std::make_shared<Table>();
-  std::int64_t i = 1;
-  for (auto& item : items) {
-    t->entries.push_back({integer(i++), item});
-  }
-  t->raw_length = static_cast<std::int64_t>(items.size());
-  t->array_marked = marked;
-  Value v;
-  v.kind = K::table;
-  v.table = t;
-  return v;
-}
-
-std::vector<std::string> codes(const kumo::config::ConversionResult& r) {
-  std::vector<std::string> out;
-  for (const auto& d : r.findings) {
-    out.push_back(d.code);
-  }
-  return out;
-}
-
-}  // namespace
+using kumo::test::boolean;
+using kumo::test::codes;
+using kumo::test::integer;
+using kumo::test::list;
+using kumo::test::map;
+using kumo::test::null;
+using kumo::test::number;
+using kumo::test::str;
 
 TEST_CASE("an empty table gives KumoMTA's defaults, serialized as KumoMTA does", "[convert]") {
   auto r = convert_queue_config(map({}));

@@ -8,45 +8,23 @@
 #include <vector>
 
 #include "core/config/egress.hpp"
+#include "tests/support/values.hpp"
 
 using kumo::config::convert_egress_source;
 using kumo::lua::Table;
 using kumo::lua::Value;
 using K = Value::Kind;
+using kumo::test::boolean;
+using kumo::test::codes;
+using kumo::test::integer;
+using kumo::test::map;
+using kumo::test::str;
 
 namespace {
-
-Value str(std::string s) { return Value::make_string(std::move(s)); }
-Value integer(std::int64_t i) { return Value::make_integer(i); }
-Value boolean(bool b) {
-  Value v;
-  v.kind = K::boolean;
-  v.boolean = b;
-  return v;
-}
-
-Value map(std::vector<std::pair<std::string, Value>> entries) {
-  auto t = std::make_shared<Table>();
-  for (auto& [k, v] : entries) {
-    t->entries.push_back({str(k), v});
-  }
-  Value v;
-  v.kind = K::table;
-  v.table = t;
-  return v;
-}
 
 // make_egress_source { name = "s", <key> = <value> }.
 kumo::config::Converted<kumo::config::EgressSource> source_with(const std::string& key, Value value) {
   return convert_egress_source(map({{"name", str("s")}, {key, std::move(value)}}));
-}
-
-std::vector<std::string> codes(const kumo::config::Converted<kumo::config::EgressSource>& r) {
-  std::vector<std::string> out;
-  for (const auto& d : r.findings) {
-    out.push_back(d.code);
-  }
-  return out;
 }
 
 }  // namespace

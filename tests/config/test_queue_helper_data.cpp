@@ -4,17 +4,18 @@
 
 #include "core/config/queue_helper_data.hpp"
 #include "tests/support/helper_data.hpp"
+#include "tests/support/values.hpp"
 
 using kumo::lua::Table;
 using kumo::lua::Value;
+using kumo::test::number;
+using kumo::test::str;
 
 namespace {
 
-Value str(std::string s) { return Value::make_string(std::move(s)); }
-
 Value table(std::vector<std::pair<std::string, Value>> entries) { return kumo::config::data_table(std::move(entries)); }
 
-std::vector<std::string> check(const Value& root) { return kumo::test::helper_data_findings(root, "queues.toml"); }
+std::vector<std::string> check_queues(const Value& root) { return kumo::test::helper_data_findings(root, "queues.toml"); }
 
 }  // namespace
 
@@ -22,7 +23,7 @@ TEST_CASE("queue helper data: only files with a queue or tenant table are checke
   CHECK_FALSE(kumo::config::is_queue_helper_data(table({{"source", table({})}})));
   CHECK_FALSE(kumo::config::is_queue_helper_data(table({{"queue", str("x")}})));
   CHECK(kumo::config::is_queue_helper_data(table({{"tenant", table({})}})));
-  CHECK(check(table({{"pool", table({})}})).empty());
+  CHECK(check_queues(table({{"pool", table({})}})).empty());
 }
 
 TEST_CASE("queue helper data: a valid file has no findings", "[queue_helper_data]") {
@@ -37,7 +38,7 @@ TEST_CASE("queue helper data: a valid file has no findings", "[queue_helper_data
                                             {"acme", table({{"retry_interval", str("5m")},
                                                             {"welcome", table({{"max_age", str("1h")}})}})}})}})},
   });
-  CHECK(check(root).empty());
+  CHECK(check_queues(root).empty());
 }
 
 TEST_CASE("queue helper data: misspelt keys, at every level, with a suggestion", "[queue_helper_data]") {
@@ -47,7 +48,7 @@ TEST_CASE("queue helper data: misspelt keys, at every level, with a suggestion",
       {"queue", table({{"gmail.com", table({{"retry_intervall", str("5m")},
                                             {"acme", table({{"welcome", table({{"egress_pol", str("p")}})}})}})}})},
   });
-  CHECK(check(root) ==
+  CHECK(check_queues(root) ==
         std::vector<std::string>{
             "KQ401 tenant_headr 1: `tenant_headr` at the top level is not a key of the queue helper (did you mean "
             "`tenant_header`?); queue.lua's type check refuses it, and merging the file fails for every queue",
@@ -72,7 +73,7 @@ TEST_CASE("queue helper data: values kumod or the helper rejects", "[queue_helpe
                                             {"acme", table({{"shrink_policy", three}})}})},
                        {"yahoo.com", str("oops")}})},
   });
-  auto found = check(root);
+  auto found = check_queues(root);
   REQUIRE(found.size() == 5);
   CHECK(found[0] == "KQ402 remove_tenant_header 1: `remove_tenant_header` at the top level must be true or false, "
                     "not a string; queue.lua's type check refuses it, and merging the file fails for every queue");
@@ -92,11 +93,11 @@ TEST_CASE("queue helper data: values kumod or the helper rejects", "[queue_helpe
 
 TEST_CASE("queue helper data: default_tenant must name a [tenant] section", "[queue_helper_data]") {
   auto undefined = table({{"default_tenant", str("nobody")}, {"tenant", table({{"acme", table({})}})}});
-  CHECK(check(undefined) ==
+  CHECK(check_queues(undefined) ==
         std::vector<std::string>{"KQ403 default_tenant 1: default_tenant \"nobody\" has no [tenant.'nobody'] "
                                  "section: kumod rejects every message that has no tenant header (\"tenant 'nobody' "
                                  "specified by default_tenant option is not defined in your queue config\")"});
-  CHECK(check(table({{"default_tenant", str("acme")}, {"tenant", table({{"acme", table({})}})}})).empty());
+  CHECK(check_queues(table({{"default_tenant", str("acme")}, {"tenant", table({{"acme", table({})}})}})).empty());
 }
 
 TEST_CASE("queue helper data: a domain section no queue can match", "[queue_helper_data]") {
@@ -106,7 +107,7 @@ TEST_CASE("queue helper data: a domain section no queue can match", "[queue_help
                                        {"yahoo.com ", table({})},
                                        {"default", table({})},
                                        {"outlook.com", table({})}})}});
-  CHECK(check(root) ==
+  CHECK(check_queues(root) ==
         std::vector<std::string>{
             "KQ404 queue.Gmail.com 2: [queue.'Gmail.com'] never matches a queue: kumod lowercases the recipient's "
             "domain before it names the queue, and sections match it case-sensitively: write [queue.'gmail.com']",
@@ -121,13 +122,13 @@ TEST_CASE("queue helper data: a domain's tenant section for a tenant with no [te
                             {"tenant", table({{"acme", table({})}})},
                             {"queue", table({{"gmail.com", table({{"acmee", table({{"max_age", str("1d")}})},
                                                                   {"acme", table({})}})}})}});
-  CHECK(check(with_header) ==
+  CHECK(check_queues(with_header) ==
         std::vector<std::string>{
             "KQ405 queue.gmail.com.acmee 3: [queue.'gmail.com'.'acmee'] is for tenant 'acmee', which no "
             "[tenant.'acmee'] section defines (did you mean 'acme'?): queue.lua refuses a message whose X-Tenant "
             "header names it, so the section never applies"});
   auto without_header = table({{"queue", table({{"gmail.com", table({{"bulk", table({})}})}})}});
-  CHECK(check(without_header) ==
+  CHECK(check_queues(without_header) ==
         std::vector<std::string>{"KQ405 queue.gmail.com.bulk 3: [queue.'gmail.com'.'bulk'] is for tenant 'bulk', "
                                  "which no [tenant.'bulk'] section defines: it applies only if the policy itself "
                                  "gives messages that tenant"});
@@ -144,7 +145,7 @@ TEST_CASE("queue helper data: a helper key at the wrong level says where it belo
                      {"tenant", table({{"acme", table({{"default_tenant", str("x")}})}})},
                      {"queue", table({{"gmail.com", table({{"require_authz", authz},
                                                            {"campaigns", table({{"welcome", table({})}})}})}})}});
-  CHECK(check(root) ==
+  CHECK(check_queues(root) ==
         std::vector<std::string>{
             "KQ401 tenant.acme.default_tenant 3: `default_tenant` in [tenant.'acme'] is a key of the queue helper, "
             "but it belongs in the top level of the file; queue.lua's type check refuses it, and merging the file "
@@ -162,7 +163,7 @@ TEST_CASE("queue helper data: a throttle kumod cannot parse, in a campaign", "[q
   auto root = table({{"tenant", table({{"acme", table({})}})},
                      {"queue", table({{"gmail.com", table({{"acme", table({{"welcome", table({{"max_message_rate",
                                                                                                  str("100/minutez")}})}})}})}})}});
-  auto found = check(root);
+  auto found = check_queues(root);
   REQUIRE(found.size() == 1);
   CHECK(found[0].rfind("KQ402 queue.gmail.com.acme.welcome.max_message_rate 5: `max_message_rate` in "
                        "[queue.'gmail.com'.'acme'.'welcome'] is a value kumod rejects (",

@@ -5,22 +5,16 @@
 #include "core/config/helper_data.hpp"
 #include "core/config/sources_helper_data.hpp"
 #include "tests/support/helper_data.hpp"
+#include "tests/support/values.hpp"
 
 using kumo::config::data_table;
 using kumo::lua::Value;
+using kumo::test::number;
+using kumo::test::str;
 
 namespace {
 
-Value str(std::string s) { return Value::make_string(std::move(s)); }
-
-Value number(double n) {
-  Value v;
-  v.kind = Value::Kind::number;
-  v.number = n;
-  return v;
-}
-
-std::vector<std::string> check(const Value& root) { return kumo::test::helper_data_findings(root, "sources.toml"); }
+std::vector<std::string> check_sources(const Value& root) { return kumo::test::helper_data_findings(root, "sources.toml"); }
 
 const std::string k_fate =
     "; sources.lua's type check refuses it: loading the file fails, and so does every egress source and pool it "
@@ -32,7 +26,7 @@ TEST_CASE("sources helper data: only files with a source or pool table are check
   CHECK_FALSE(kumo::config::is_sources_helper_data(data_table({{"queue", data_table({})}})));
   CHECK_FALSE(kumo::config::is_sources_helper_data(data_table({{"source", str("x")}})));
   CHECK(kumo::config::is_sources_helper_data(data_table({{"pool", data_table({})}})));
-  CHECK(check(data_table({{"sources", data_table({})}})).empty());
+  CHECK(check_sources(data_table({{"sources", data_table({})}})).empty());
 }
 
 TEST_CASE("sources helper data: a valid file has no findings", "[sources_helper_data]") {
@@ -43,7 +37,7 @@ TEST_CASE("sources helper data: a valid file has no findings", "[sources_helper_
       {"pool", data_table({{"empty", data_table({})},
                            {"main", data_table({{"ip-1", data_table({{"weight", Value::make_integer(2)}})}})}})},
   });
-  CHECK(check(root).empty());
+  CHECK(check_sources(root).empty());
 }
 
 TEST_CASE("sources helper data: misspelt keys at every level, with a suggestion", "[sources_helper_data]") {
@@ -52,7 +46,7 @@ TEST_CASE("sources helper data: misspelt keys at every level, with a suggestion"
       {"source", data_table({{"ip-1", data_table({{"source_adress", str("10.0.0.1")}})}})},
       {"pool", data_table({{"main", data_table({{"ip-1", data_table({{"wieght", Value::make_integer(2)}})}})}})},
   });
-  CHECK(check(root) ==
+  CHECK(check_sources(root) ==
         std::vector<std::string>{
             "KQ401 pool.main.ip-1.wieght 4: `wieght` in [pool.'main'.'ip-1'] is not a key of a pool entry (did you "
             "mean `weight`?) (an entry takes only `weight`)" + k_fate,
@@ -71,7 +65,7 @@ TEST_CASE("sources helper data: values kumod rejects", "[sources_helper_data]") 
       {"pool", data_table({{"main", data_table({{"ip-1", data_table({{"weight", str("2")}})},
                                                 {"ip-2", data_table({{"weight", number(1.5)}})}})}})},
   });
-  auto found = check(root);
+  auto found = check_sources(root);
   REQUIRE(found.size() == 5);
   CHECK(found[0].rfind("KQ402 pool.main.ip-1.weight 4: `weight` in [pool.'main'.'ip-1'] is a value kumod rejects "
                        "(invalid type: string \"2\", expected u32)",

@@ -46,7 +46,7 @@ std::string eval(const std::string& expr) {
 }
 
 // The error a pcall'd call raises.
-std::string error_of(const std::string& call) {
+std::string serde_error_of(const std::string& call) {
   return eval("select(2, pcall(function() return " + call + " end))");
 }
 
@@ -84,15 +84,15 @@ TEST_CASE("json_parse: comments are spaces, null is nil, numbers keep their kind
 }
 
 TEST_CASE("json_parse errors quote the text and say where", "[kumo_serde]") {
-  std::string e = error_of("kumo.serde.json_parse('{\"a\": tru}')");
+  std::string e = serde_error_of("kumo.serde.json_parse('{\"a\": tru}')");
   CHECK(e.rfind("parsing {\"a\": tru} as json: ", 0) == 0);
   CHECK(e.find("at line 1 column") != std::string::npos);
-  CHECK(error_of("kumo.json_parse('[1] /x')") == "parsing [1] /x as json: invalid data");
+  CHECK(serde_error_of("kumo.json_parse('[1] /x')") == "parsing [1] /x as json: invalid data");
   CHECK(eval("#kumo.json_parse('[1] /')") == "1");  // a '/' at the very end is only blanked
-  CHECK(error_of("kumo.json_parse({})") == "bad argument #1 to 'json_parse': error converting Lua table to String");
+  CHECK(serde_error_of("kumo.json_parse({})") == "bad argument #1 to 'json_parse': error converting Lua table to String");
   // serde_json's recursion limit: 127 levels parse, 128 do not.
   CHECK(eval("type(kumo.json_parse(string.rep('[', 127) .. string.rep(']', 127)))") == "table");
-  CHECK(error_of("kumo.json_parse(string.rep('[', 128) .. string.rep(']', 128))").find("recursion limit exceeded") !=
+  CHECK(serde_error_of("kumo.json_parse(string.rep('[', 128) .. string.rep(']', 128))").find("recursion limit exceeded") !=
         std::string::npos);
 }
 
@@ -114,15 +114,15 @@ TEST_CASE("json_encode: serde_json's text, only a positive length makes an array
   CHECK(eval("kumo.json_encode(kumo.make_queue_config{}.egress_pool)") == "null");
   CHECK(eval("kumo.serde.json_encode_pretty({b = {}, a = {1, {c = 2}}})") ==
         "{\n  \"a\": [\n    1,\n    {\n      \"c\": 2\n    }\n  ],\n  \"b\": {}\n}");
-  CHECK(error_of("kumo.json_encode({f = print})") == "cannot serialize <function>");
-  CHECK(error_of("kumo.json_encode({[0/0 ~= 0/0 and 1.5 or 0] = 1, [1/0] = 2})") ==
+  CHECK(serde_error_of("kumo.json_encode({f = print})") == "cannot serialize <function>");
+  CHECK(serde_error_of("kumo.json_encode({[0/0 ~= 0/0 and 1.5 or 0] = 1, [1/0] = 2})") ==
         "float key must be finite (got NaN or +/-inf)");
 }
 
 TEST_CASE("json_encode reads kumo objects through __pairs, as materialize_to_lua_value does", "[kumo_serde]") {
   std::string out = eval("kumo.json_encode(kumo.make_queue_config{ max_age = '1d' })");
   CHECK(out.find("\"max_age\":\"1day\"") != std::string::npos);
-  CHECK(error_of("kumo.json_encode(io.open('" + k_dir + "/sample.json'))").find("has no __pairs metamethod") !=
+  CHECK(serde_error_of("kumo.json_encode(io.open('" + k_dir + "/sample.json'))").find("has no __pairs metamethod") !=
         std::string::npos);
 }
 
@@ -142,11 +142,11 @@ TEST_CASE("toml_parse: tables, arrays, integers and floats, datetimes as toml's 
 }
 
 TEST_CASE("toml_parse errors show the line, column and a caret, as the toml crate does", "[kumo_serde]") {
-  std::string e = error_of("kumo.serde.toml_parse('a = 1\\nb = \\n')");
+  std::string e = serde_error_of("kumo.serde.toml_parse('a = 1\\nb = \\n')");
   CHECK(e.rfind("parsing a = 1\nb = \n as toml: TOML parse error at line 2, column ", 0) == 0);
   CHECK(e.find("\n  |\n2 | b = \n  |") != std::string::npos);
   CHECK(e.find('^') != std::string::npos);
-  CHECK(error_of("kumo.toml_parse('a = 1\\na = 2')").find("line 2") != std::string::npos);
+  CHECK(serde_error_of("kumo.toml_parse('a = 1\\na = 2')").find("line 2") != std::string::npos);
 }
 
 TEST_CASE("toml_encode: the toml crate's document layout", "[kumo_serde]") {
@@ -161,10 +161,10 @@ TEST_CASE("toml_encode: the toml crate's document layout", "[kumo_serde]") {
   CHECK(eval("kumo.toml_encode({['a b'] = 'it\\'s', ['q\"'] = 'say \"hi\"', m = 'l1\\nl2'})") ==
         "\"a b\" = \"it's\"\nm = \"\"\"\nl1\nl2\"\"\"\n'q\"' = 'say \"hi\"'\n");
   CHECK(eval("kumo.toml_encode({t = {{1, {a = 1}}}})") == "t = [[1, { a = 1 }]]\n");
-  CHECK(error_of("kumo.toml_encode('x')") == "unsupported str type");
-  CHECK(error_of("kumo.toml_encode({1, 2})") == "unsupported array type");
-  CHECK(error_of("kumo.toml_encode({a = {1, nil, 3}})") == "unsupported unit type");
-  CHECK(error_of("kumo.toml_encode({[1.5] = 1})") == "map key was not a string");
+  CHECK(serde_error_of("kumo.toml_encode('x')") == "unsupported str type");
+  CHECK(serde_error_of("kumo.toml_encode({1, 2})") == "unsupported array type");
+  CHECK(serde_error_of("kumo.toml_encode({a = {1, nil, 3}})") == "unsupported unit type");
+  CHECK(serde_error_of("kumo.toml_encode({[1.5] = 1})") == "map key was not a string");
 }
 
 TEST_CASE("toml round trip of a parsed document", "[kumo_serde]") {
@@ -182,11 +182,11 @@ TEST_CASE("yaml_parse: serde_yaml's scalar resolution into JSON values", "[kumo_
   REQUIRE(r.printed().size() == 1);
   CHECK(r.printed()[0] == "31\t-12\tfloat\t0123\ttrue\ttrue\tnil\tnil\tnil\t2\tv\tone\tinteger");
   CHECK(eval("kumo.serde.yaml_parse('')") == "nil");
-  CHECK(error_of("kumo.serde.yaml_parse('a: 1\\n---\\nb: 2\\n')") ==
+  CHECK(serde_error_of("kumo.serde.yaml_parse('a: 1\\n---\\nb: 2\\n')") ==
         "parsing a: 1\n---\nb: 2\n as yaml: deserializing from YAML containing more than one document is not supported");
-  CHECK(error_of("kumo.serde.yaml_parse('a: [1\\n')").find(" at line ") != std::string::npos);
-  CHECK(error_of("kumo.serde.yaml_parse('!thing x')").find("invalid type: enum") != std::string::npos);
-  CHECK(error_of("kumo.serde.yaml_parse('? [1]\\n: x\\n')").find("expected a string key") != std::string::npos);
+  CHECK(serde_error_of("kumo.serde.yaml_parse('a: [1\\n')").find(" at line ") != std::string::npos);
+  CHECK(serde_error_of("kumo.serde.yaml_parse('!thing x')").find("invalid type: enum") != std::string::npos);
+  CHECK(serde_error_of("kumo.serde.yaml_parse('? [1]\\n: x\\n')").find("expected a string key") != std::string::npos);
 }
 
 TEST_CASE("yaml_encode: serde_yaml's text", "[kumo_serde]") {
@@ -195,7 +195,7 @@ TEST_CASE("yaml_encode: serde_yaml's text", "[kumo_serde]") {
         "e: ''\nf: 2.5\nm: |-\n  l1\n  l2\nn: '12'\ns: 'true'\nz: '0123'\n");
   CHECK(eval("kumo.serde.yaml_encode({})") == "{}\n");
   CHECK(eval("kumo.serde.yaml_encode({a = kumo.make_queue_config{}.egress_pool, b = 0/0})") == "a: null\nb: .nan\n");
-  CHECK(error_of("kumo.serde.yaml_encode('\\255')") ==
+  CHECK(serde_error_of("kumo.serde.yaml_encode('\\255')") ==
         "serialization and deserialization of bytes in YAML is not implemented");
 }
 
@@ -253,17 +253,17 @@ TEST_CASE("the shipped shaping.toml loads and round-trips", "[kumo_serde]") {
 }
 
 TEST_CASE("hostile input: deep nesting, cycles and size are refused, not crashed on", "[kumo_serde]") {
-  CHECK(error_of("kumo.toml_parse('a = ' .. string.rep('[', 200) .. string.rep(']', 200))").find("as toml") !=
+  CHECK(serde_error_of("kumo.toml_parse('a = ' .. string.rep('[', 200) .. string.rep(']', 200))").find("as toml") !=
         std::string::npos);
-  CHECK(error_of("kumo.toml_parse('[' .. string.rep('a.', 5000) .. 'b]')").find("dotted keys") != std::string::npos);
-  CHECK(error_of("kumo.toml_parse('[' .. string.rep('a.', 200) .. 'b]')").find("nested deeper than 128") !=
+  CHECK(serde_error_of("kumo.toml_parse('[' .. string.rep('a.', 5000) .. 'b]')").find("dotted keys") != std::string::npos);
+  CHECK(serde_error_of("kumo.toml_parse('[' .. string.rep('a.', 200) .. 'b]')").find("nested deeper than 128") !=
         std::string::npos);
-  CHECK(error_of("kumo.serde.yaml_parse(string.rep('[', 100000))").find("recursion limit exceeded") !=
+  CHECK(serde_error_of("kumo.serde.yaml_parse(string.rep('[', 100000))").find("recursion limit exceeded") !=
         std::string::npos);
   // An alias inside its own anchor replays itself until the recursion limit.
-  CHECK(error_of("kumo.serde.yaml_parse('a: &a [*a]')") ==
+  CHECK(serde_error_of("kumo.serde.yaml_parse('a: &a [*a]')") ==
         "parsing a: &a [*a] as yaml: recursion limit exceeded at line 1 column 4");
-  CHECK(error_of("kumo.serde.yaml_parse('a: *b')") == "parsing a: *b as yaml: unknown anchor at line 1 column 4");
+  CHECK(serde_error_of("kumo.serde.yaml_parse('a: *b')") == "parsing a: *b as yaml: unknown anchor at line 1 column 4");
   CHECK(eval("#kumo.serde.yaml_parse('[1, ~, 3]')") == "3");
   // A billion laughs: replays are bounded by serde_yaml's repetition limit.
   std::string laughs = "'a: &a [x,x,x,x,x,x,x,x,x,x]\\n";
@@ -273,12 +273,12 @@ TEST_CASE("hostile input: deep nesting, cycles and size are refused, not crashed
               ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + "]\\n";
   }
   laughs += "'";
-  CHECK(error_of("kumo.serde.yaml_parse(" + laughs + ")").find("repetition limit exceeded") != std::string::npos);
-  CHECK(error_of("(function() local t = {} t.self = t return kumo.json_encode(t) end)()") ==
+  CHECK(serde_error_of("kumo.serde.yaml_parse(" + laughs + ")").find("repetition limit exceeded") != std::string::npos);
+  CHECK(serde_error_of("(function() local t = {} t.self = t return kumo.json_encode(t) end)()") ==
         "recursive table detected");
-  CHECK(error_of("(function() local t = {} t[1] = {t} return kumo.toml_encode({a = t}) end)()") ==
+  CHECK(serde_error_of("(function() local t = {} t[1] = {t} return kumo.toml_encode({a = t}) end)()") ==
         "recursive table detected");
-  CHECK(error_of("(function() local t = {} for i = 1, 300 do t = {t} end return kumo.serde.yaml_encode(t) end)()")
+  CHECK(serde_error_of("(function() local t = {} for i = 1, 300 do t = {t} end return kumo.serde.yaml_encode(t) end)()")
             .find("nested deeper than 128") != std::string::npos);
 
   HostOptions small;

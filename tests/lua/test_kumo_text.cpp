@@ -7,23 +7,17 @@
 
 #include "core/lua/host.hpp"
 #include "core/lua/regex_syntax.hpp"
+#include "tests/support/loaded_policy.hpp"
 
 using kumo::lua::HostOptions;
 using kumo::lua::PolicyHost;
+using kumo::test::LoadedPolicy;
 
 namespace {
 
-struct Loaded {
-  PolicyHost host;
-  kumo::lua::LoadResult result;
-  explicit Loaded(const std::string& source, HostOptions options = {}) : host(std::move(options)) {
-    result = host.load(KUMO_LINT_SOURCE_DIR "/testdata/inline.lua", source);
-  }
-};
-
 // show(f, ...) prints what pcall(f, ...) returns, joined by " | ", with
 // tables as JSON.
-const std::string k_prelude =
+const std::string k_text_prelude =
     "local kumo = require 'kumo'\n"
     "local C = kumo.regex.compile\n"
     "local S = kumo.string\n"
@@ -36,8 +30,8 @@ const std::string k_prelude =
     "end\n";
 
 // What the policy printed at its top level (which must not fail).
-std::vector<std::string> printed(const std::string& body, HostOptions options = {}) {
-  Loaded p(k_prelude + body, std::move(options));
+std::vector<std::string> shown(const std::string& body, HostOptions options = {}) {
+  LoadedPolicy p(k_text_prelude + body, std::move(options));
   std::vector<std::string> lines;
   for (const auto& d : p.result.diagnostics) {
     lines.push_back("diagnostic " + d.code + ": " + d.message);
@@ -52,7 +46,7 @@ using Lines = std::vector<std::string>;
 
 // The code of the first finding of a load that failed.
 std::string load_failure(const std::string& body, HostOptions options) {
-  Loaded p(k_prelude + body, std::move(options));
+  LoadedPolicy p(k_text_prelude + body, std::move(options));
   if (p.result.ok || p.result.diagnostics.empty()) {
     return "loaded";
   }
@@ -64,7 +58,7 @@ std::string load_failure(const std::string& body, HostOptions options) {
 // --- kumo.regex ---
 
 TEST_CASE("kumo.regex: the documentation's examples", "[kumo_text]") {
-  CHECK(printed("local cap = C \"'([^']+)'\\\\s+\\\\((\\\\d{4})\\\\)\" :captures \"Not my favorite movie: 'Citizen Kane' (1941).\"\n"
+  CHECK(shown("local cap = C \"'([^']+)'\\\\s+\\\\((\\\\d{4})\\\\)\" :captures \"Not my favorite movie: 'Citizen Kane' (1941).\"\n"
                 "print(cap[0], cap[1], cap[2])\n"
                 "cap = C \"'(?<title>[^']+)'\\\\s+\\\\((?<year>\\\\d{4})\\\\)\" :captures \"Not my favorite movie: 'Citizen Kane' (1941).\"\n"
                 "print(cap[0], cap.title, cap.year, cap[1])\n"
@@ -79,7 +73,7 @@ TEST_CASE("kumo.regex: the documentation's examples", "[kumo_text]") {
 }
 
 TEST_CASE("kumo.regex: typing.lua's extract_deserialize_error pattern", "[kumo_text]") {
-  CHECK(printed("local re = C 'deserialize error: (.*), while processing'\n"
+  CHECK(shown("local re = C 'deserialize error: (.*), while processing'\n"
                 "local ok, err = pcall(kumo.make_queue_config, { max_age = true })\n"
                 "print(re:captures(tostring(err))[1])\n"
                 "print(re:captures('something else'))\n") ==
@@ -87,7 +81,7 @@ TEST_CASE("kumo.regex: typing.lua's extract_deserialize_error pattern", "[kumo_t
 }
 
 TEST_CASE("kumo.regex: captures keep only the groups that took part", "[kumo_text]") {
-  CHECK(printed("local c = C '(a)|(b)' :captures 'b'\nprint(c[0], c[1], c[2])\n"
+  CHECK(shown("local c = C '(a)|(b)' :captures 'b'\nprint(c[0], c[1], c[2])\n"
                 "c = C '(?<x>a)|(?<y>b)' :captures 'b'\nprint(c[0], c.x, c.y, c[2])\n"
                 "c = C '(?<n>a)(?<n>b)' :captures 'ab'\nprint(c.n, c[1], c[2])\n"
                 "print(C 'x' :captures 'abc', C 'x' :find 'abc')\n") ==
@@ -96,7 +90,7 @@ TEST_CASE("kumo.regex: captures keep only the groups that took part", "[kumo_tex
 
 TEST_CASE("kumo.regex: fancy-regex features are accepted (look-around, backreferences, atomic groups)",
           "[kumo_text]") {
-  CHECK(printed("print(C '(\\\\w+) \\\\1' :is_match 'mirror mirror on the wall')\n"
+  CHECK(shown("print(C '(\\\\w+) \\\\1' :is_match 'mirror mirror on the wall')\n"
                 "print(C '(?<!AU)\\\\$(\\\\d+)' :captures 'AU$10, $20' [1])\n"
                 "print(J(C '\\\\w+(?=!)' :find_all 'so fancy! even with! iterators!'))\n"
                 "print(C '^a(?>bc|b)c$' :is_match 'abcc', C '^a(?>bc|b)c$' :is_match 'abc')\n"
@@ -106,7 +100,7 @@ TEST_CASE("kumo.regex: fancy-regex features are accepted (look-around, backrefer
 }
 
 TEST_CASE("kumo.regex: Rust's meaning of ^ $ . and the flags", "[kumo_text]") {
-  CHECK(printed("print(C 'a$' :is_match 'a\\n', C '(?m)a$' :is_match 'a\\n', #C '(?m)^' :find_all 'a\\n')\n"
+  CHECK(shown("print(C 'a$' :is_match 'a\\n', C '(?m)a$' :is_match 'a\\n', #C '(?m)^' :find_all 'a\\n')\n"
                 "print(C '.' :is_match '\\n', C '(?s).' :is_match '\\n', C '\\\\Z' :find 'a\\n\\n' == '')\n"
                 "print(C '(?i)abc' :is_match 'xABC', C '(?i:a)b' :is_match 'AB')\n"
                 // fancy-regex does not scope a bare flag to its group
@@ -119,7 +113,7 @@ TEST_CASE("kumo.regex: Rust's meaning of ^ $ . and the flags", "[kumo_text]") {
 TEST_CASE("kumo.regex: word, digit, space classes and word boundaries are Unicode as in Rust", "[kumo_text]") {
   // Rust's \w has no U+00B2 (a number, not a letter or decimal digit), where
   // PCRE2's own \w would; \s has U+0085 and not U+200B.
-  CHECK(printed("print(J(C '\\\\w+' :find_all 'h\\u{e9}llo w\\u{f6}rld x\\u{b2} \\u{663}'))\n"
+  CHECK(shown("print(J(C '\\\\w+' :find_all 'h\\u{e9}llo w\\u{f6}rld x\\u{b2} \\u{663}'))\n"
                 "print(C '\\\\d' :find 'x\\u{663}', C '\\\\s' :is_match '\\u{85}', C '\\\\s' :is_match '\\u{200b}')\n"
                 "print(J(C '\\\\b' :find_all '\\u{e9}t\\u{e9}!'), C '\\\\bt' :is_match '\\u{e9}t')\n"
                 "print(C '\\\\p{Greek}+' :find 'abc\\u{3b1}\\u{3b2}', C '\\\\pL+' :find '12ab', C '\\\\p{Lu}' :find 'abC')\n") ==
@@ -128,7 +122,7 @@ TEST_CASE("kumo.regex: word, digit, space classes and word boundaries are Unicod
 }
 
 TEST_CASE("kumo.regex: character classes as the regex crate reads them", "[kumo_text]") {
-  CHECK(printed("print(C '[[:alpha:]]+' :find '12abc3', C '[[:foo:]]+' :find 'xfoo:o', C '[[:^digit:]]+' :find '1a2')\n"
+  CHECK(shown("print(C '[[:alpha:]]+' :find '12abc3', C '[[:foo:]]+' :find 'xfoo:o', C '[[:^digit:]]+' :find '1a2')\n"
                 "print(C '[\\\\w&&[^a]]+' :find 'aabcda', C '[a-z--b]+' :find 'abca', C '[a-c~~b-d]+' :find 'bcad')\n"
                 "print(C '(?i)[a-c]+' :find 'xABCx', C '[^\\\\W\\\\d]+' :find '12ab3', C '[]a]+' :find 'x]a]')\n"
                 "print(C '[\\\\h-]+' :find 'zA-f0z', C '[a-]+' :find 'b-a', C '[\\\\x41-\\\\x43]+' :find 'ABCD')\n") ==
@@ -138,7 +132,7 @@ TEST_CASE("kumo.regex: character classes as the regex crate reads them", "[kumo_
 TEST_CASE("kumo.regex: replacements expand $1, ${1}, $name and $$ as fancy-regex does", "[kumo_text]") {
   // $1a names the group "1a" (none here: empty); a '$' not followed by a
   // name is itself.
-  CHECK(printed("print(C 'a' :replace('banana', '${1}a|$1a|$$|$|$ |${x'))\n"
+  CHECK(shown("print(C 'a' :replace('banana', '${1}a|$1a|$$|$|$ |${x'))\n"
                 "print(C '(?<first>\\\\w+)\\\\s+(?<second>\\\\w+)' :replace('deep fried', '${first}_$second'))\n"
                 "print(C '(?<first>\\\\w+)\\\\s+(?<second>\\\\w+)' :replace('deep fried', '$first_$second'))\n"
                 "print(C '(\\\\w)(\\\\w)' :replace_all('abcd', '$2$1'), C '(\\\\w)(\\\\w)' :replace_all('abcd', '${2}1$0'))\n"
@@ -147,7 +141,7 @@ TEST_CASE("kumo.regex: replacements expand $1, ${1}, $name and $$ as fancy-regex
 }
 
 TEST_CASE("kumo.regex: empty matches step one character, and one right after a match is skipped", "[kumo_text]") {
-  CHECK(printed("print(J(C '' :find_all 'abc'), J(C 'a*' :split 'baaac'))\n"
+  CHECK(shown("print(J(C '' :find_all 'abc'), J(C 'a*' :split 'baaac'))\n"
                 "print(C 'a*' :replace_all('baaac', '-'), C 'a*' :replace_all('baaac', '[$0]'))\n"
                 "print(J(C '' :find_all '\\u{e9}\\u{e9}'), J(C '' :split 'ab'), J(C 'x' :split ''))\n") ==
         Lines{"[\"\",\"\",\"\",\"\"]\t[\"\",\"b\",\"c\",\"\"]", "-b-c-\t[]b[aaa]c[]",
@@ -158,7 +152,7 @@ TEST_CASE("kumo.regex: an iteration that matches nothing follows the engine Kumo
   // The regex crate abandons such an iteration (keeping the previous
   // captures); fancy-regex's VM keeps it. \\b(a*)* hands (a*)* to the
   // regex crate, (a*)*\\b does not. Expected values from fancy-regex 0.16.2.
-  CHECK(printed("local function caps(p, h) local c = C(p):captures(h) return tostring(c[0]) .. '|' .. tostring(c[1]) end\n"
+  CHECK(shown("local function caps(p, h) local c = C(p):captures(h) return tostring(c[0]) .. '|' .. tostring(c[1]) end\n"
                 "print(caps('(a*)*', 'a'), caps('(a*)*', 'b'), caps('(a*)+b', 'ab'))\n"
                 "print(caps('\\\\b(a*)*', 'a'), caps('(a*)*\\\\b', 'a'), caps('(?:(a)|b)*', 'ab'))\n"
                 "print(C '(|a)+' :find 'a' == '', J(C 'a|\\\\G' :find_all 'ba'), J(C '(?:\\\\G|x)a' :find_all 'aaxaa'))\n"
@@ -167,7 +161,7 @@ TEST_CASE("kumo.regex: an iteration that matches nothing follows the engine Kumo
 }
 
 TEST_CASE("kumo.regex.escape escapes the regex crate's meta characters", "[kumo_text]") {
-  CHECK(printed("print(kumo.regex.escape 'a.b*c[d]e-f~g&h#i j$^|(){}+?\\\\')\n"
+  CHECK(shown("print(kumo.regex.escape 'a.b*c[d]e-f~g&h#i j$^|(){}+?\\\\')\n"
                 "print(C(kumo.regex.escape '1.5+2') :is_match '1.5+2', C(kumo.regex.escape '1.5+2') :is_match '105+2')\n") ==
         Lines{"a\\.b\\*c\\[d\\]e\\-f\\~g\\&h\\#i j\\$\\^\\|\\(\\)\\{\\}\\+\\?\\\\", "true\tfalse"});
 }
@@ -204,12 +198,12 @@ TEST_CASE("kumo.regex.compile raises fancy-regex's error text", "[kumo_text]") {
   };
   for (const auto& [pattern, error] : cases) {
     INFO(pattern);
-    CHECK(printed("show(C, '" + pattern + "')\n") == Lines{"false | " + error});
+    CHECK(shown("show(C, '" + pattern + "')\n") == Lines{"false | " + error});
   }
 }
 
 TEST_CASE("kumo.regex: arguments convert as mlua converts them", "[kumo_text]") {
-  CHECK(printed("local re = C 'x'\n"
+  CHECK(shown("local re = C 'x'\n"
                 "print(C '\\\\d+' :find(123))\n"
                 "show(re.find, re, 'a\\xff')\n"
                 "show(re.find, re, 'a\\xe2\\x82')\n"
@@ -248,7 +242,7 @@ TEST_CASE("kumo.regex: catastrophic backtracking ends with an error, never a han
   // Without fancy features KumoMTA runs the pattern in linear time: kumo-lint
   // says it cannot tell. With them, fancy-regex's own backtracking limit
   // fails the search, and replace (which unwraps) would panic kumod.
-  CHECK(printed("local hay = string.rep('a', 40) .. 'b'\n"
+  CHECK(shown("local hay = string.rep('a', 40) .. 'b'\n"
                 "show(function() return C '(a+)+$' :is_match(hay) end)\n"
                 "show(function() return C '(?=a)(a+)+$' :is_match(hay) end)\n"
                 "show(function() return C '(?=a)(a+)+$' :replace_all(hay, 'x') end)\n"
@@ -283,11 +277,11 @@ TEST_CASE("kumo.regex: oversized translations and PCRE2 limits are reported as n
     nested += "~~[b";
   }
   nested += std::string(41, ']');
-  auto lines = printed("show(C, '" + nested + "')\nshow(C, 'a{70000}')\n");
+  auto lines = shown("show(C, '" + nested + "')\nshow(C, 'a{70000}')\n");
   REQUIRE(lines.size() == 2);
   CHECK(lines[0] == "false | kumo.regex.compile: the pattern is too large for kumo-lint once written for PCRE2");
   CHECK(lines[1] == "false | kumo.regex.compile: kumo-lint cannot model a repetition count above 65535 (PCRE2's limit)");
-  CHECK(printed("show(C, '" + std::string(70, '(') + std::string(70, ')') + "')\n") ==
+  CHECK(shown("show(C, '" + std::string(70, '(') + std::string(70, ')') + "')\n") ==
         Lines{"false | Parsing error at position 63: Pattern too deeply nested"});
 }
 
@@ -321,7 +315,7 @@ TEST_CASE("kumo.regex: group names and counts as fancy-regex keeps them", "[kumo
 // --- kumo.string ---
 
 TEST_CASE("kumo.string: the documentation's examples", "[kumo_text]") {
-  CHECK(printed("print(S.replace('this is old', 'old', 'new'), S.replacen('foo foo 123 foo', 'foo', 'new', 2))\n"
+  CHECK(shown("print(S.replace('this is old', 'old', 'new'), S.replacen('foo foo 123 foo', 'foo', 'new', 2))\n"
                 "print(J(S.rsplit('Mary had a little lamb', ' ')), J(S.rsplitn('Mary had a little lamb', 3, ' ')))\n"
                 "print(J(S.split('Mary had a little lamb', ' ')), J(S.splitn('Mary had a little lamb', 3, ' ')))\n"
                 "print(J(S.split_whitespace 'Mary had a little lamb'), J(S.split_ascii_whitespace 'Mary had a little lamb'))\n"
@@ -335,7 +329,7 @@ TEST_CASE("kumo.string: the documentation's examples", "[kumo_text]") {
 }
 
 TEST_CASE("kumo.string: split and replace follow Rust's str methods", "[kumo_text]") {
-  CHECK(printed("print(J(S.split('abc', '')), J(S.rsplit('abc', '')), #S.split('', ''), J(S.split('', 'x')))\n"
+  CHECK(shown("print(J(S.split('abc', '')), J(S.rsplit('abc', '')), #S.split('', ''), J(S.split('', 'x')))\n"
                 "print(J(S.split('baaa', 'aa')), J(S.rsplit('baaa', 'aa')))\n"
                 "print(#S.splitn('a,b', 0, ','), J(S.splitn('a,b', 1, ',')), J(S.splitn('a,b', 5, ',')), J(S.rsplitn('a,b,c', 2, ',')))\n"
                 "print(S.replace('abc', '', '-'), S.replacen('abc', '', '-', 2), S.replacen('aaa', 'a', 'b', 0))\n"
@@ -345,7 +339,7 @@ TEST_CASE("kumo.string: split and replace follow Rust's str methods", "[kumo_tex
 }
 
 TEST_CASE("kumo.string: whitespace is Unicode White_Space (split_ascii_whitespace: not vertical tab)", "[kumo_text]") {
-  CHECK(printed("print(J(S.split_whitespace(' a\\u{85}b\\u{3000}c\\u{200b}d ')), #S.split_whitespace(' \\t '))\n"
+  CHECK(shown("print(J(S.split_whitespace(' a\\u{85}b\\u{3000}c\\u{200b}d ')), #S.split_whitespace(' \\t '))\n"
                 "print(J(S.split_ascii_whitespace(' a\\vb\\fc\\u{a0}d ')))\n"
                 "print('[' .. S.trim('\\u{3000}\\u{85}x\\u{a0}\\u{2028}') .. ']', '[' .. S.trim('\\u{200b}x') .. ']')\n") ==
         Lines{"[\"a\",\"b\",\"c\xE2\x80\x8B" "d\"]\t0", "[\"a\\u000bb\",\"c\xC2\xA0" "d\"]", "[x]\t[\xE2\x80\x8Bx]"});
@@ -353,7 +347,7 @@ TEST_CASE("kumo.string: whitespace is Unicode White_Space (split_ascii_whitespac
 
 TEST_CASE("kumo.string: starts_with and ends_with compare bytes", "[kumo_text]") {
   // crates/mod-string/test_ends_with.lua, and bytes that are not UTF-8.
-  CHECK(printed("print(S.starts_with('abc.hello', 'abc'), S.starts_with('abc.hello', 'hello'), S.starts_with('hello', 'hello'), S.starts_with('h1e2l3lo', 'hello'))\n"
+  CHECK(shown("print(S.starts_with('abc.hello', 'abc'), S.starts_with('abc.hello', 'hello'), S.starts_with('hello', 'hello'), S.starts_with('h1e2l3lo', 'hello'))\n"
                 "print(S.ends_with('abc.hello', 'hello'), S.ends_with('abc.hello', 'abc'), S.ends_with('hello', 'hello'), S.ends_with('h1e2l3lo', 'hello'))\n"
                 "print(S.starts_with('a\\xff', 'a'), S.ends_with(123, 3))\n"
                 "show(S.starts_with, {}, 'a')\n") ==
@@ -363,7 +357,7 @@ TEST_CASE("kumo.string: starts_with and ends_with compare bytes", "[kumo_text]")
 
 TEST_CASE("kumo.string.wrap breaks as kumo_wrap does", "[kumo_text]") {
   // crates/mod-string/test_wrap.lua and kumo-wrap's unit test (soft 10, hard 15).
-  CHECK(printed("print(S.wrap 'hello' == 'hello')\n"
+  CHECK(shown("print(S.wrap 'hello' == 'hello')\n"
                 "print(S.wrap(string.rep('A', 200), 75, 100) == string.rep('A', 100) .. '\\r\\n\\t' .. string.rep('A', 100))\n"
                 "print(S.wrap(string.rep(' hello there', 10), 75, 100) == 'hello there hello there hello there hello there hello there hello there\\r\\n\\thello there hello there hello there hello there')\n"
                 "for _, s in ipairs{'foo', 'hi there', 'hello world', 'hello world ', 'hello world foo bar baz woot woot', 'hi there breakmepleaseIamtoolong'} do\n"
@@ -374,7 +368,7 @@ TEST_CASE("kumo.string.wrap breaks as kumo_wrap does", "[kumo_text]") {
 }
 
 TEST_CASE("kumo.string: strings must be UTF-8 where Rust takes a String", "[kumo_text]") {
-  CHECK(printed("show(S.split, 'a\\xff', ',')\nshow(S.trim, nil)\nshow(S.splitn, 'a', -2, ',')\n") ==
+  CHECK(shown("show(S.split, 'a\\xff', ',')\nshow(S.trim, nil)\nshow(S.splitn, 'a', -2, ',')\n") ==
         Lines{"false | bad argument #1: error converting Lua string to String (invalid utf-8 sequence of 1 bytes from "
               "index 1)",
               "false | bad argument #1: error converting Lua nil to String (expected string or number)",
@@ -382,7 +376,7 @@ TEST_CASE("kumo.string: strings must be UTF-8 where Rust takes a String", "[kumo
 }
 
 TEST_CASE("kumo.string: the Public Suffix List and templates are not modeled", "[kumo_text]") {
-  auto lines = printed("show(S.psl_domain, 'www.example.com')\nshow(S.eval_template, 'x', '{{a}}', {})\n");
+  auto lines = shown("show(S.psl_domain, 'www.example.com')\nshow(S.eval_template, 'x', '{{a}}', {})\n");
   REQUIRE(lines.size() == 2);
   CHECK(lines[0].rfind("false | kumo.string.psl_domain is not modeled by kumo-lint: it needs the Public Suffix List", 0) == 0);
   CHECK(lines[1].rfind("false | kumo.string.eval_template is not modeled by kumo-lint", 0) == 0);
@@ -404,7 +398,7 @@ TEST_CASE("kumo.string: searches are linear, and outputs are bounded by --max-me
 // --- kumo.uuid ---
 
 TEST_CASE("kumo.uuid: the documentation's example", "[kumo_text]") {
-  CHECK(printed("local u = kumo.uuid.parse '69994630-3e27-11ef-91fc-cc28aa0a5c5a'\n"
+  CHECK(shown("local u = kumo.uuid.parse '69994630-3e27-11ef-91fc-cc28aa0a5c5a'\n"
                 "print(tostring(u), u.hyphenated, u.simple)\n"
                 "print(u.braced, u.urn, u.bytes == '\\x69\\x99\\x46\\x30\\x3e\\x27\\x11\\xef\\x91\\xfc\\xcc\\x28\\xaa\\x0a\\x5c\\x5a')\n"
                 "print(kumo.uuid.parse '{69994630-3e27-11ef-91fc-cc28aa0a5c5a}' .hyphenated, u.nothing)\n") ==
@@ -415,7 +409,7 @@ TEST_CASE("kumo.uuid: the documentation's example", "[kumo_text]") {
 
 TEST_CASE("kumo.uuid.parse accepts exactly the uuid crate's four forms", "[kumo_text]") {
   // The uuid crate's own test vectors; try_parse reports any failure alike.
-  CHECK(printed("for _, s in ipairs{'67e55044-10b1-426f-9247-bb680e5fe0c8', '67e5504410b1426f9247bb680e5fe0c8',\n"
+  CHECK(shown("for _, s in ipairs{'67e55044-10b1-426f-9247-bb680e5fe0c8', '67e5504410b1426f9247bb680e5fe0c8',\n"
                 "    'urn:uuid:67e55044-10b1-426f-9247-bb680e5fe0c8', '{67e55044-10b1-426f-9247-bb680e5fe0c8}',\n"
                 "    'F9168C5E-CEB2-4faa-B6BF-329BF39FA1E4', '00000000000000000000000000000000'} do\n"
                 "  print(tostring(kumo.uuid.parse(s)))\n"
@@ -440,8 +434,8 @@ TEST_CASE("kumo.uuid: new UUIDs come from a fixed sequence, the same on every ru
   const Lines expected = {"57fd0000-c7d3-11ef-8000-026b756d6f00\t9e16164a-af1a-4825-9fd0-c30010beb06f\t"
                           "1efc7d35-7fd4-6e20-8002-026b756d6f00\t01941f29-7c03-7364-a9bb-d1dd7242c09e",
                           "4\tb"};
-  CHECK(printed(body) == expected);
-  CHECK(printed(body) == expected);
+  CHECK(shown(body) == expected);
+  CHECK(shown(body) == expected);
 }
 
 TEST_CASE("kumo.regex, kumo.string, kumo.uuid: names they lack are stand-ins that explain themselves",
@@ -449,7 +443,7 @@ TEST_CASE("kumo.regex, kumo.string, kumo.uuid: names they lack are stand-ins tha
   // At the top level a stand-in degrades (KQ914, docs/diagnostics.md) and
   // returns another stand-in, so loading goes on. Both calls happen on the
   // same line (inside show), which is reported once.
-  auto lines = printed("show(kumo.regex.new, 'x')\nshow(kumo.uuid.new_v3)\n");
+  auto lines = shown("show(kumo.regex.new, 'x')\nshow(kumo.uuid.new_v3)\n");
   REQUIRE(lines.size() == 3);
   CHECK(lines[0].rfind("diagnostic KQ914: kumo.regex.new is not modeled by kumo-lint", 0) == 0);
   CHECK(lines[1].rfind("true | ", 0) == 0);

@@ -4,30 +4,17 @@
 #include <catch2/catch.hpp>
 
 #include "core/lua/host.hpp"
+#include "tests/support/printed.hpp"
 
 using kumo::lua::HostOptions;
 using kumo::lua::PolicyHost;
 using kumo::values::QueueName;
+using kumo::test::printed;
 
 namespace {
 
-// The lines the policy printed while loading (each print's fields joined
-// by tabs), then its findings as "code: message".
-std::vector<std::string> printed(const std::string& body) {
-  PolicyHost host{HostOptions{}};
-  auto result = host.load(KUMO_LINT_SOURCE_DIR "/testdata/inline.lua", "local kumo = require 'kumo'\n" + body);
-  std::vector<std::string> lines;
-  for (const auto& l : result.logs) {
-    lines.push_back(l.text);
-  }
-  for (const auto& d : result.diagnostics) {
-    lines.push_back(d.code + ": " + d.message);
-  }
-  return lines;
-}
-
 // What pcall(f) returns for the error a chunk raises, without the location.
-std::string error_of(const std::string& expression) {
+std::string time_error_of(const std::string& expression) {
   auto out = printed("local ok, e = pcall(function() return " + expression +
                      " end)\nprint(ok, (tostring(e):gsub('^[^:]*inline.lua:%d+: ', '')))\n");
   return out.empty() ? "" : out[0];
@@ -134,38 +121,38 @@ TEST_CASE("constructors: kumod's conversions and messages", "[kumo_time]") {
 }
 
 TEST_CASE("invalid inputs raise kumod's errors", "[kumo_time]") {
-  CHECK(error_of("kumo.time.parse_rfc3339 'nope'") == "false\tpremature end of input");
-  CHECK(error_of("kumo.time.parse_rfc3339 '2015-02-30T00:00:00Z'") == "false\tinput is out of range");
-  CHECK(error_of("kumo.time.parse_rfc2822 'Mon, 2 Jan 2000 03:04:05 +0000'") ==
+  CHECK(time_error_of("kumo.time.parse_rfc3339 'nope'") == "false\tpremature end of input");
+  CHECK(time_error_of("kumo.time.parse_rfc3339 '2015-02-30T00:00:00Z'") == "false\tinput is out of range");
+  CHECK(time_error_of("kumo.time.parse_rfc2822 'Mon, 2 Jan 2000 03:04:05 +0000'") ==
         "false\tno possible date and time matching input");
-  CHECK(error_of("kumo.time.parse_rfc2822 'not a date'") == "false\tinput contains invalid characters");
-  CHECK(error_of("kumo.time.parse_rfc3339()") ==
+  CHECK(time_error_of("kumo.time.parse_rfc2822 'not a date'") == "false\tinput contains invalid characters");
+  CHECK(time_error_of("kumo.time.parse_rfc3339()") ==
         "false\tbad argument #1: error converting Lua nil to String (expected string or number)");
-  CHECK(error_of("kumo.time.parse_rfc3339 '\\xff'") ==
+  CHECK(time_error_of("kumo.time.parse_rfc3339 '\\xff'") ==
         "false\tbad argument #1: error converting Lua string to String (invalid utf-8 sequence of 1 bytes from index 0)");
-  CHECK(error_of("kumo.time.with_ymd_hms(2000, 2, 30, 0, 0, 0)") ==
+  CHECK(time_error_of("kumo.time.with_ymd_hms(2000, 2, 30, 0, 0, 0)") ==
         "false\ttime cannot be represented due to a gap in local time");
-  CHECK(error_of("kumo.time.with_ymd_hms(2000, -1, 1, 0, 0, 0)") ==
+  CHECK(time_error_of("kumo.time.with_ymd_hms(2000, -1, 1, 0, 0, 0)") ==
         "false\tbad argument #2: error converting Lua integer to u32 (out of range)");
-  CHECK(error_of("kumo.time.with_ymd_hms(2000, 1, 1, 0, 0)") ==
+  CHECK(time_error_of("kumo.time.with_ymd_hms(2000, 1, 1, 0, 0)") ==
         "false\tbad argument #6: error converting Lua nil to u32 (expected number or string coercible to number)");
-  CHECK(error_of("kumo.time.with_ymd_hms(3e9, 1, 1, 0, 0, 0)") ==
+  CHECK(time_error_of("kumo.time.with_ymd_hms(3e9, 1, 1, 0, 0, 0)") ==
         "false\tbad argument #1: error converting Lua integer to i32 (out of range)");
-  CHECK(error_of("kumo.time.from_unix_timestamp('1')") ==
+  CHECK(time_error_of("kumo.time.from_unix_timestamp('1')") ==
         "false\ttimestamp must be either an integer or floating point number of seconds");
-  CHECK(error_of("kumo.time.from_unix_timestamp(1e300)") == "false\tinvalid timestamp");
-  CHECK(error_of("kumo.time.parse_duration '10 minuts'").rfind("false\tunknown time unit \"minuts\"", 0) == 0);
-  CHECK(error_of("kumo.time.parse_duration {}") == "false\tinvalid duration value");
-  CHECK(error_of("kumo.time.parse_duration(math.maxinteger)") == "false\tseconds out of range");
-  CHECK(error_of("kumo.time.parse_duration(1e17)") ==
+  CHECK(time_error_of("kumo.time.from_unix_timestamp(1e300)") == "false\tinvalid timestamp");
+  CHECK(time_error_of("kumo.time.parse_duration '10 minuts'").rfind("false\tunknown time unit \"minuts\"", 0) == 0);
+  CHECK(time_error_of("kumo.time.parse_duration {}") == "false\tinvalid duration value");
+  CHECK(time_error_of("kumo.time.parse_duration(math.maxinteger)") == "false\tseconds out of range");
+  CHECK(time_error_of("kumo.time.parse_duration(1e17)") ==
         "false\tSource duration value is out of range for the target type");
-  CHECK(error_of("tostring(kumo.time.parse_duration(-5))") ==
+  CHECK(time_error_of("tostring(kumo.time.parse_duration(-5))") ==
         "false\tSource duration value is out of range for the target type");
-  CHECK(error_of("kumo.time.sleep 'soon'") ==
+  CHECK(time_error_of("kumo.time.sleep 'soon'") ==
         "false\tbad argument #1: error converting Lua string to f64 (expected number or string coercible to number)");
-  CHECK(error_of("kumo.time.now().nope") == "false\tattempt to get an unknown field 'nope'");
-  CHECK(error_of("kumo.time.parse_duration(1).format") == "false\tattempt to get an unknown field 'format'");
-  CHECK(error_of("kumo.time.with_ymd_hms(10000, 1, 1, 0, 0, 0).rfc2822") ==
+  CHECK(time_error_of("kumo.time.now().nope") == "false\tattempt to get an unknown field 'nope'");
+  CHECK(time_error_of("kumo.time.parse_duration(1).format") == "false\tattempt to get an unknown field 'format'");
+  CHECK(time_error_of("kumo.time.with_ymd_hms(10000, 1, 1, 0, 0, 0).rfc2822") ==
         "false\tTime.rfc2822 of a time in the year 10000 (RFC 2822 years are 0 to 9999): kumod panics here "
         "(\"date cannot be represented by RFC 2822\")");
 }
@@ -173,26 +160,26 @@ TEST_CASE("invalid inputs raise kumod's errors", "[kumo_time]") {
 TEST_CASE("arithmetic takes only Time and TimeDelta, in mlua's words", "[kumo_time]") {
   const std::string t = "kumo.time.now()";
   const std::string d = "kumo.time.parse_duration(1)";
-  CHECK(error_of(t + " - 5") ==
+  CHECK(time_error_of(t + " - 5") ==
         "false\tcould not represent argument as either Time (error converting Lua integer to userdata (expected "
         "userdata of type mod_time::Time)) or TimeDelta (error converting Lua integer to userdata (expected userdata "
         "of type mod_time::TimeDelta)");
-  CHECK(error_of(t + " + 5") ==
+  CHECK(time_error_of(t + " + 5") ==
         "false\tbad argument #2 to `Time.__add`: error converting Lua number to userdata (expected userdata of type "
         "'TimeDelta')");
-  CHECK(error_of(t + " + " + t) == "false\tbad argument #2 to `Time.__add`: userdata is not expected type");
-  CHECK(error_of("5 - " + t) ==
+  CHECK(time_error_of(t + " + " + t) == "false\tbad argument #2 to `Time.__add`: userdata is not expected type");
+  CHECK(time_error_of("5 - " + t) ==
         "false\tbad argument `self` to `Time.__sub`: error converting Lua number to userdata (expected userdata of "
         "type 'Time')");
-  CHECK(error_of(d + " == " + t) == "false\tbad argument #2 to `TimeDelta.__eq`: userdata is not expected type");
-  CHECK(error_of(t + " < " + t) == "false\tattempt to compare two Time values");  // no __lt in mod-time
-  CHECK(error_of(t + ".format('%Y')") ==
+  CHECK(time_error_of(d + " == " + t) == "false\tbad argument #2 to `TimeDelta.__eq`: userdata is not expected type");
+  CHECK(time_error_of(t + " < " + t) == "false\tattempt to compare two Time values");  // no __lt in mod-time
+  CHECK(time_error_of(t + ".format('%Y')") ==
         "false\tbad argument `self` to `Time.format`: error converting Lua string to userdata (expected userdata of "
         "type 'Time')");
-  CHECK(error_of(t + ":format()") ==
+  CHECK(time_error_of(t + ":format()") ==
         "false\tbad argument #2 to `Time.format`: error converting Lua nil to String (expected string or number)");
-  CHECK(error_of(t + " + kumo.time.parse_duration(math.maxinteger // 1000)") == "false\ttime would overflow");
-  CHECK(error_of("kumo.time.parse_duration(9223372036854775) + " + d) == "false\ttime would overflow");
+  CHECK(time_error_of(t + " + kumo.time.parse_duration(math.maxinteger // 1000)") == "false\ttime would overflow");
+  CHECK(time_error_of("kumo.time.parse_duration(9223372036854775) + " + d) == "false\ttime would overflow");
 
   auto out = printed(
       "local a, b = kumo.time.with_ymd_hms(2026, 1, 1, 0, 0, 0), kumo.time.with_ymd_hms(2025, 12, 31, 12, 0, 0)\n"

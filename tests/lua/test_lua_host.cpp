@@ -4,33 +4,22 @@
 
 #include "core/config/serialize.hpp"
 #include "core/lua/host.hpp"
+#include "tests/support/loaded_policy.hpp"
 
 using kumo::lua::HostOptions;
 using kumo::lua::PolicyHost;
 using kumo::values::QueueName;
+using kumo::test::first_code;
+using kumo::test::k_kumo_prelude;
+using kumo::test::LoadedPolicy;
+using kumo::test::queue;
 
 namespace {
-
-struct Loaded {
-  PolicyHost host;
-  kumo::lua::LoadResult result;
-  explicit Loaded(const std::string& source, HostOptions options = {}) : host(std::move(options)) {
-    result = host.load(KUMO_LINT_SOURCE_DIR "/testdata/inline.lua", source);
-  }
-};
-
-QueueName queue(std::string domain) { return QueueName{std::nullopt, std::nullopt, std::move(domain), std::nullopt}; }
-
-std::string first_code(const kumo::lua::Evaluation& ev) {
-  return ev.diagnostics.empty() ? "" : ev.diagnostics.front().code;
-}
-
-const std::string k_prelude = "local kumo = require 'kumo'\n";
 
 }  // namespace
 
 TEST_CASE("handlers run in order, a bare return passes the queue on", "[lua_host]") {
-  Loaded p(k_prelude +
+  LoadedPolicy p(k_kumo_prelude +
            "kumo.on('get_queue_config', function(d) if d == 'a.com' then return kumo.make_queue_config{max_age='1d'} end end)\n"
            "kumo.on('get_queue_config', function(d) return kumo.make_queue_config{max_age='2d'} end)\n");
   REQUIRE(p.result.ok);
@@ -44,7 +33,7 @@ TEST_CASE("handlers run in order, a bare return passes the queue on", "[lua_host
 }
 
 TEST_CASE("an explicit nil does not fall through (KumoMTA converts nil and fails)", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function() return nil end)\n"
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function() return nil end)\n"
                        "kumo.on('get_queue_config', function() return kumo.make_queue_config{} end)\n");
   auto ev = p.host.evaluate(queue("a.com"));
   CHECK_FALSE(ev.config);
@@ -52,7 +41,7 @@ TEST_CASE("an explicit nil does not fall through (KumoMTA converts nil and fails
 }
 
 TEST_CASE("the handler receives tenant, campaign and routing domain, nil when absent", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function(d, t, c, r)\n"
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function(d, t, c, r)\n"
                        "  print(d, t, c, r)\n  return kumo.make_queue_config{}\nend)\n");
   auto ev = p.host.evaluate(QueueName{"camp", "", "d.com", "r.net"});
   REQUIRE(ev.logs.size() == 1);
@@ -61,7 +50,7 @@ TEST_CASE("the handler receives tenant, campaign and routing domain, nil when ab
 }
 
 TEST_CASE("a failed make_queue_config is reported key by key, even through pcall-free handlers", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n  return kumo.make_queue_config{ max_age = 'x', strategy = 1 }\nend)\n");
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n  return kumo.make_queue_config{ max_age = 'x', strategy = 1 }\nend)\n");
   auto ev = p.host.evaluate(queue("a.com"));
   CHECK_FALSE(ev.config);
   REQUIRE(ev.diagnostics.size() == 2);
@@ -69,7 +58,7 @@ TEST_CASE("a failed make_queue_config is reported key by key, even through pcall
 }
 
 TEST_CASE("make_queue_config raises KumoMTA's error text, which a policy can catch", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
                        "  local ok, err = pcall(kumo.make_queue_config, { max_age = true })\n"
                        "  print(err)\n  return kumo.make_queue_config{}\nend)\n");
   auto ev = p.host.evaluate(queue("a.com"));
@@ -80,7 +69,7 @@ TEST_CASE("make_queue_config raises KumoMTA's error text, which a policy can cat
 }
 
 TEST_CASE("config objects read back in serialized form", "[lua_host]") {
-  Loaded p(k_prelude + "local c = kumo.make_queue_config{ retry_interval = 90 }\n"
+  LoadedPolicy p(k_kumo_prelude + "local c = kumo.make_queue_config{ retry_interval = 90 }\n"
                        "print(c.retry_interval, c.max_age, c.egress_pool == nil)\n"
                        "local again = kumo.make_queue_config(c)\nprint(again.retry_interval)\n");
   REQUIRE(p.result.ok);
@@ -90,14 +79,14 @@ TEST_CASE("config objects read back in serialized form", "[lua_host]") {
 }
 
 TEST_CASE("kumo.on inside a handler is refused, as in KumoMTA", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function() kumo.on('init', function() end) end)\n");
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function() kumo.on('init', function() end) end)\n");
   auto ev = p.host.evaluate(queue("a.com"));
   REQUIRE(first_code(ev) == "KQ903");
   CHECK(ev.diagnostics[0].message.find("from within the event handler 'get_queue_config'") != std::string::npos);
 }
 
 TEST_CASE("error objects that are not strings are reported, even when __tostring fails", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
                        "  error(setmetatable({}, { __tostring = function() error('nested') end }))\nend)\n");
   auto ev = p.host.evaluate(queue("a.com"));
   REQUIRE(first_code(ev) == "KQ903");
@@ -108,7 +97,7 @@ TEST_CASE("error objects that are not strings are reported, even when __tostring
 TEST_CASE("the sandbox blocks commands, writes and C modules at the calling line", "[lua_host]") {
   for (const char* call : {"os.execute('true')", "io.popen('ls')", "io.open('/tmp/kumo-lint-test', 'w')",
                            "os.remove('/tmp/x')", "package.loadlib('x', 'y')", "os.exit(1)", "io.read()"}) {
-    Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n  " + call + "\nend)\n");
+    LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n  " + call + "\nend)\n");
     auto ev = p.host.evaluate(queue("a.com"));
     INFO(call);
     REQUIRE(first_code(ev) == "KQ910");
@@ -117,7 +106,7 @@ TEST_CASE("the sandbox blocks commands, writes and C modules at the calling line
 }
 
 TEST_CASE("binary chunks are refused by load", "[lua_host]") {
-  Loaded p(k_prelude + "local f, err = load(string.dump(function() end))\nprint(f, err)\n");
+  LoadedPolicy p(k_kumo_prelude + "local f, err = load(string.dump(function() end))\nprint(f, err)\n");
   REQUIRE(p.result.ok);
   CHECK(p.result.logs[0].text == "nil\tattempt to load a binary chunk (mode is 't')");
 }
@@ -125,7 +114,7 @@ TEST_CASE("binary chunks are refused by load", "[lua_host]") {
 TEST_CASE("the instruction budget stops loops, also inside coroutines", "[lua_host]") {
   HostOptions options;
   options.max_instructions = 100000;
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
                        "  coroutine.wrap(function() while true do end end)()\nend)\n",
            options);
   auto ev = p.host.evaluate(queue("a.com"));
@@ -135,7 +124,7 @@ TEST_CASE("the instruction budget stops loops, also inside coroutines", "[lua_ho
 TEST_CASE("after a memory error the state recovers for the next queue", "[lua_host]") {
   HostOptions options;
   options.max_memory = 16u << 20;
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function(d)\n"
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function(d)\n"
                        "  if d == 'big.com' then local t = {} for i = 1, 1e8 do t[i] = i end end\n"
                        "  return kumo.make_queue_config{}\nend)\n",
            options);
@@ -146,7 +135,7 @@ TEST_CASE("after a memory error the state recovers for the next queue", "[lua_ho
 
 TEST_CASE("at the top level, calls kumo-lint cannot make degrade to neutral values with a KQ914 warning",
           "[lua_host]") {
-  Loaded p(k_prelude + "local mx = kumo.dns.lookup_mx('gmail.com')\n"
+  LoadedPolicy p(k_kumo_prelude + "local mx = kumo.dns.lookup_mx('gmail.com')\n"
                        "print(#mx.hosts, mx.site_name, mx.domain_name, mx.is_mx)\n"
                        "local c = kumo.frobnicate { x = 1 }\nprint(type(c), type(c.field))\n"
                        "kumo.sleep(30)\nkumo.spawn_task { event_name = 'x', args = {} }\n"
@@ -172,7 +161,7 @@ TEST_CASE("at the top level, calls kumo-lint cannot make degrade to neutral valu
 }
 
 TEST_CASE("inside a handler such calls fail the queue, or warn when the policy catches the error", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function(d)\n"
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function(d)\n"
                        "  if d == 'caught.com' then\n"
                        "    local ok = pcall(kumo.dns.lookup_mx, d)\n"
                        "    return kumo.make_queue_config { provider_name = ok and 'x' or nil }\n"
@@ -195,13 +184,13 @@ TEST_CASE("inside a handler such calls fail the queue, or warn when the policy c
 }
 
 TEST_CASE("require finds modules next to the policy", "[lua_host]") {
-  Loaded p(k_prelude + "local t = require 'policies.ok.modules.tenants'\nprint(t.pools.marketing)\n");
+  LoadedPolicy p(k_kumo_prelude + "local t = require 'policies.ok.modules.tenants'\nprint(t.pools.marketing)\n");
   REQUIRE(p.result.ok);
   CHECK(p.result.logs[0].text == "pool-bulk");
 }
 
 TEST_CASE("a second handler for a single-handler event is reported at its line", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('init', function() end)\nkumo.on('init', function() end)\n");
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('init', function() end)\nkumo.on('init', function() end)\n");
   REQUIRE(p.result.ok);
   REQUIRE(p.result.diagnostics.size() == 1);
   CHECK(p.result.diagnostics[0].code == "KQ907");
@@ -209,13 +198,13 @@ TEST_CASE("a second handler for a single-handler event is reported at its line",
 }
 
 TEST_CASE("kumo.json_parse marks arrays, so an empty mx_list from JSON is a list", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
                        "  return kumo.make_queue_config{ protocol = { smtp = { mx_list = kumo.json_parse('[]') } } }\nend)\n");
   CHECK(p.host.evaluate(queue("a.com")).config);
 }
 
 TEST_CASE("kumo.time.parse_duration follows the duration grammar", "[lua_host]") {
-  Loaded p(k_prelude + "local d = kumo.time.parse_duration('1h 30m')\nprint(d.seconds, tostring(d), d.milliseconds)\n"
+  LoadedPolicy p(k_kumo_prelude + "local d = kumo.time.parse_duration('1h 30m')\nprint(d.seconds, tostring(d), d.milliseconds)\n"
                        "print(pcall(kumo.time.parse_duration, '10 minuts'))\n");
   REQUIRE(p.result.ok);
   CHECK(p.result.logs[0].text == "5400.0\t1h 30m\t5400000");
@@ -223,7 +212,7 @@ TEST_CASE("kumo.time.parse_duration follows the duration grammar", "[lua_host]")
 }
 
 TEST_CASE("egress pool and source objects read back in serialized form", "[lua_host]") {
-  Loaded p(k_prelude +
+  LoadedPolicy p(k_kumo_prelude +
            "local p = kumo.make_egress_pool { name = 'p', entries = { { name = 's1', weight = 2 } }, ttl = 90 }\n"
            "print(p.name, p.ttl, p.entries[1].name, p.entries[1].weight)\n"
            "local s = kumo.make_egress_source { name = 's1', source_address = '10.0.0.1', remote_port = 2525 }\n"
@@ -234,7 +223,7 @@ TEST_CASE("egress pool and source objects read back in serialized form", "[lua_h
 }
 
 TEST_CASE("a key holding a NUL byte is reported as the unknown key it is, not cut at the NUL", "[lua_host]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function() return kumo.make_queue_config { ['a\\0b'] = 1 } end)\n");
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function() return kumo.make_queue_config { ['a\\0b'] = 1 } end)\n");
   auto ev = p.host.evaluate(queue("x.com"));
   CHECK_FALSE(ev.config);
   CHECK(first_code(ev) == "KQ001");

@@ -10,9 +10,13 @@
 #include <fstream>
 
 #include "core/lua/host.hpp"
+#include "tests/support/loaded_policy.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using kumo::test::k_kumo_prelude;
+using kumo::test::LoadedPolicy;
+using kumo::test::queue;
 using kumo::test::TempDir;
 using kumo::lua::HostOptions;
 using kumo::lua::PolicyHost;
@@ -20,32 +24,15 @@ using kumo::values::QueueName;
 
 namespace {
 
-const std::string k_prelude = "local kumo = require 'kumo'\n";
-
-struct Loaded {
-  PolicyHost host;
-  kumo::lua::LoadResult result;
-  explicit Loaded(const std::string& source, HostOptions options = {},
-                  const std::string& path = KUMO_LINT_SOURCE_DIR "/testdata/inline.lua")
-      : host(std::move(options)) {
-    result = host.load(path, source);
-  }
-  // The text of the first finding of the top level, or "" when it loaded.
-  std::string load_error() const { return result.diagnostics.empty() ? "" : result.diagnostics.front().message; }
-  std::string load_code() const { return result.diagnostics.empty() ? "" : result.diagnostics.front().code; }
-};
-
 // A policy whose top level ends with error(<expression>): the message is
 // the expression's value.
 std::string top_level_value(const std::string& expression, HostOptions options = {}) {
-  Loaded p(k_prelude + "error(tostring(" + expression + "), 0)\n", std::move(options));
+  LoadedPolicy p(k_kumo_prelude + "error(tostring(" + expression + "), 0)\n", std::move(options));
   REQUIRE_FALSE(p.result.ok);
   std::string m = p.load_error();
   const std::string prefix = "the policy's top level raised an error: ";
   return m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m;
 }
-
-QueueName queue(std::string domain) { return QueueName{std::nullopt, std::nullopt, std::move(domain), std::nullopt}; }
 
 }  // namespace
 
@@ -63,14 +50,14 @@ TEST_CASE("sandbox: the standard library names lead to the policy's own tables",
 }
 
 TEST_CASE("sandbox: io.stdout and io.stderr print where print prints, io.stdin is refused", "[sandbox]") {
-  Loaded p(k_prelude + "io.stdout:write('a', 1):write('b')\nio.stderr:write('c')\nio.write('d')\n");
+  LoadedPolicy p(k_kumo_prelude + "io.stdout:write('a', 1):write('b')\nio.stderr:write('c')\nio.write('d')\n");
   REQUIRE(p.result.ok);
   REQUIRE(p.result.logs.size() == 4);
   CHECK(p.result.logs[0].text == "a1");
   CHECK(p.result.logs[1].text == "b");
   CHECK(p.result.logs[2].text == "c");
   CHECK(p.result.logs[3].text == "d");
-  Loaded q(k_prelude + "io.stdin:read('a')\n");
+  LoadedPolicy q(k_kumo_prelude + "io.stdin:read('a')\n");
   CHECK(q.load_code() == "KQ910");
 }
 
@@ -86,7 +73,7 @@ TEST_CASE("sandbox: pcall, xpcall and coroutines keep Lua's semantics for ordina
 }
 
 TEST_CASE("sandbox: a caught sandbox refusal does not relabel a later error", "[sandbox]") {
-  Loaded p(k_prelude + "kumo.on('get_queue_config', function()\n"
+  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
                        "  pcall(os.execute, 'true')\n"
                        "  error('plain failure')\nend)\n");
   auto ev = p.host.evaluate(queue("a.com"));
@@ -103,7 +90,7 @@ TEST_CASE("sandbox: limits pass through every catching function", "[sandbox]") {
                            "while true do coroutine.wrap(function() pcall(function() while true do end end) end)() end",
                            "while true do load(function() while true do end end) end"}) {
     INFO(body);
-    Loaded p(k_prelude + "kumo.on('get_queue_config', function() " + body + " end)\n", small);
+    LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function() " + body + " end)\n", small);
     auto ev = p.host.evaluate(queue("a.com"));
     REQUIRE_FALSE(ev.diagnostics.empty());
     CHECK(ev.diagnostics[0].code == "KQ908");
@@ -149,11 +136,11 @@ TEST_CASE("sandbox: os.getenv sees only --env, never the real environment", "[sa
 
 TEST_CASE("sandbox: at most 64 files are open at once, closed and collected ones do not count", "[sandbox]") {
   const std::string file = KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua";
-  Loaded closed(k_prelude + "for i = 1, 500 do io.open('" + file + "'):close() end\n"
+  LoadedPolicy closed(k_kumo_prelude + "for i = 1, 500 do io.open('" + file + "'):close() end\n"
                             "for i = 1, 500 do for line in io.lines('" + file + "') do end end\n"
                             "for i = 1, 500 do local f = io.open('" + file + "') end\n");
   CHECK(closed.result.ok);
-  Loaded kept(k_prelude + "local keep = {}\nfor i = 1, 65 do keep[i] = io.open('" + file + "') end\n");
+  LoadedPolicy kept(k_kumo_prelude + "local keep = {}\nfor i = 1, 65 do keep[i] = io.open('" + file + "') end\n");
   CHECK(kept.load_code() == "KQ910");
   CHECK(kept.load_error().find("64 files are already open") != std::string::npos);
 }
@@ -161,17 +148,17 @@ TEST_CASE("sandbox: at most 64 files are open at once, closed and collected ones
 TEST_CASE("sandbox: compiling counts against --max-memory", "[sandbox]") {
   HostOptions options;
   options.max_memory = 8u << 20;
-  std::string source = k_prelude + "local t = {\n";
+  std::string source = k_kumo_prelude + "local t = {\n";
   for (int i = 0; i < 200'000; ++i) {
     source += "  { a = " + std::to_string(i) + ", b = 'x" + std::to_string(i) + "' },\n";
   }
   source += "}\n";
-  Loaded p(source, options);
+  LoadedPolicy p(source, options);
   CHECK(p.load_code() == "KQ909");
 }
 
 TEST_CASE("sandbox: globals assigned at the top level are not shared-state findings", "[sandbox]") {
-  Loaded p(k_prelude + "LIMITS = { ['a.com'] = '1d' }\n"
+  LoadedPolicy p(k_kumo_prelude + "LIMITS = { ['a.com'] = '1d' }\n"
                        "kumo.helper = function() return 1 end\n"
                        "kumo.on('get_queue_config', function(d)\n"
                        "  local cfg = kumo.make_queue_config { max_age = LIMITS[d] }\n"

@@ -55,13 +55,13 @@ void check_parses(const Parsed& row) {
   CHECK_FALSE(values::humantime_error_kind(row.input).has_value());
 }
 
-struct Rejected {
+struct RejectedDuration {
   std::string input;
   Kind kind;
   std::string kumo_message;  // humantime's Display text
 };
 
-void check_rejected(const Rejected& row) {
+void check_rejected(const RejectedDuration& row) {
   INFO("input: \"" << row.input << "\"");
   CHECK(values::humantime_error_kind(row.input) == row.kind);
   auto parsed = values::parse_humantime(row.input);
@@ -162,7 +162,7 @@ TEST_CASE("§2.5 integer and float rows", "[duration]") {
 }
 
 TEST_CASE("§2.5 error rows: humantime kind and Display text", "[duration]") {
-  const std::vector<Rejected> rows = {
+  const std::vector<RejectedDuration> rows = {
       {"123", Kind::unit_needed, "time unit needed, for example 123sec or 123ms"},   // 23
       {"10nights", Kind::unknown_unit, unknown_unit_text("nights")},                // 24
       {"1.s", Kind::invalid_character, "invalid character at 1"},                    // 25
@@ -407,7 +407,7 @@ TEST_CASE("only the exact string \"0\" may omit the unit", "[duration]") {
 }
 
 TEST_CASE("humantime's error offsets", "[duration]") {
-  const std::vector<Rejected> rows = {
+  const std::vector<RejectedDuration> rows = {
       {"1.5", Kind::unit_needed, "time unit needed, for example 1sec or 1ms"},
       {"1h -5m", Kind::number_expected, "expected number at 3"},
       {"1h  -5m", Kind::number_expected, "expected number at 3"},  // where the skipping began

@@ -63,12 +63,12 @@ const std::vector<Accepted> k_accepted = {
      "1/18446744073709551615s"},
 };
 
-struct Rejected {
+struct RejectedThrottle {
   const char* input;
   const char* kumo_message;
 };
 
-const std::vector<Rejected> k_rejected = {
+const std::vector<RejectedThrottle> k_rejected = {
     {"100/our", "unknown period quantity our"},
     {"three/hour", "invalid limit 'three': invalid digit found in string"},
     {"10/seconds", "unknown period quantity seconds"},
