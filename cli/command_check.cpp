@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cctype>
 #include <limits>
 #include <memory>
 #include <sstream>
@@ -39,6 +40,14 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_flag("--quiet", o.quiet,
                 "Text: only the findings and the count (no queue headers, configs or retry summaries); a finding "
                 "several queues share is one line naming them");
+  cmd->add_option("--select", o.select,
+                  "Report only these codes: a code (KQ203) or a family (KQ2); repeatable, or comma-separated")
+      ->delimiter(',');
+  cmd->add_option("--ignore", o.ignore,
+                  "Never report these codes: a code (KQ203) or a family (KQ2); repeatable, or comma-separated")
+      ->delimiter(',');
+  cmd->add_flag("--show-suppressed", o.show_suppressed,
+                "Text: also print the findings a `kumo-lint: disable` comment suppresses, marked (suppressed)");
   add_simulation_options(cmd, o.simulation);
   return cmd;
 }
@@ -61,6 +70,23 @@ std::optional<pipeline::QueueSource> queue_source(const CheckOptions& o, std::is
     }
     return file ? file->next_queue() : std::nullopt;
   };
+}
+
+// --select and --ignore entries, upper-cased; an entry that matches no
+// code is a usage error (a typo would otherwise silently select nothing).
+std::vector<std::string> code_entries(const std::vector<std::string>& given, const char* flag) {
+  std::vector<std::string> out;
+  for (const auto& entry : given) {
+    std::string code = entry;
+    for (char& c : code) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    if (auto problem = pipeline::selection_entry_problem(code); !problem.empty()) {
+      throw UsageError(std::string(flag) + ": " + problem);
+    }
+    out.push_back(std::move(code));
+  }
+  return out;
 }
 
 // Files in the CI formats are named as the repository knows them: relative
@@ -93,6 +119,8 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   request.host = host_options(o.run);
   request.queues = queue_source(o, in);
   request.timeline = o.simulation.timeline_options();
+  request.selection.select = code_entries(o.select, "--select");
+  request.selection.ignore = code_entries(o.ignore, "--ignore");
 
   report::Format format = report::Format::text;
   for (const auto& f : report::formats()) {
@@ -108,6 +136,7 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   request.provenance = o.explain_keys || format == report::Format::json;
   request.max_samples = o.max_samples;
   render.quiet = o.quiet;
+  render.show_suppressed = o.show_suppressed;
   render.fail_level = o.fail_level == "warning" ? diag::Severity::warning : diag::Severity::error;
   render.paths = artifact_paths(request.host);
   auto sink = report::make_sink(format, out, err, render);

@@ -31,6 +31,9 @@ struct CheckOptions {
   bool explain_keys = false;
   std::uint64_t max_samples = pipeline::k_default_max_samples;
   bool quiet = false;
+  std::vector<std::string> select;
+  std::vector<std::string> ignore;
+  bool show_suppressed = false;
   SimulationFlags simulation;
 };
 

@@ -44,13 +44,17 @@ class CaptureSink : public report::ReportSink {
     print_logs(r.logs);
     m_report = r;
   }
+  // Unused suppression comments: one queue's run says nothing about them.
+  void late(const std::vector<diag::Diagnostic>&) override {}
   void end(const report::Summary&) override {}
 
+  // The findings shown with the timeline: those no comment suppresses.
   std::vector<diag::Diagnostic> diagnostics() const {
     std::vector<diag::Diagnostic> all = m_diagnostics;
     if (m_report) {
       all.insert(all.end(), m_report->diagnostics.begin(), m_report->diagnostics.end());
     }
+    std::erase_if(all, [](const diag::Diagnostic& d) { return d.suppressed; });
     return all;
   }
   const std::optional<report::QueueReport>& report() const { return m_report; }

@@ -87,6 +87,10 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
      "a handler assigns a global or a kumo field: state shared across queues"},
     {Code::degraded_call, "KQ914", "degraded-call", S::warning,
      "a call kumo-lint cannot make (DNS, HTTP, a command, an unmodeled kumo function) returned a neutral value"},
+    {Code::unused_suppression, "KQ915", "unused-suppression", S::warning,
+     "a kumo-lint: disable comment that suppressed nothing in this run"},
+    {Code::bad_suppression, "KQ916", "bad-suppression", S::warning,
+     "a kumo-lint: comment that is not a directive kumo-lint knows, or names no kumo-lint code"},
 }};
 
 constexpr bool table_in_enum_order() {

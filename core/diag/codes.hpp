@@ -83,6 +83,8 @@ enum class Code : std::size_t {
   timeout,
   shared_state,
   degraded_call,
+  unused_suppression,
+  bad_suppression,
   count_  // keep last
 };
 

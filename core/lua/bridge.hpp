@@ -103,6 +103,9 @@ struct PolicyHost::State {
   std::map<std::string, std::vector<DataPosition>> data_positions;
   std::size_t data_positions_count = 0;
   std::size_t data_positions_bytes = 0;
+  // Every data file read through kumo's loaders (resolved path → the name
+  // findings in it carry), so the pipeline can read its suppression comments.
+  std::map<std::string, std::string> data_file_names;
 };
 
 // Beyond this many recorded positions (all files together) a load records no

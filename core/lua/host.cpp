@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+#include <tuple>
 
 #include "core/config/egress.hpp"
 #include "core/lua/bridge.hpp"
@@ -465,6 +466,24 @@ std::optional<std::string> PolicyHost::source_file(const std::string& location_f
     return std::nullopt;
   }
   return it->second;
+}
+
+std::vector<PolicyHost::FileRead> PolicyHost::files_read() const {
+  std::vector<FileRead> out;
+  for (const auto& [name, resolved] : m_state->source_files) {
+    out.push_back({name, resolved, false});
+  }
+  for (const auto& [resolved, name] : m_state->data_file_names) {
+    out.push_back({name, resolved, true});
+  }
+  std::sort(out.begin(), out.end(), [](const FileRead& a, const FileRead& b) {
+    return std::tie(a.name, a.resolved) < std::tie(b.name, b.resolved);
+  });
+  return out;
+}
+
+std::size_t PolicyHost::files_read_count() const {
+  return m_state->source_files.size() + m_state->data_file_names.size();
 }
 
 std::vector<std::string> PolicyHost::event_names() const {

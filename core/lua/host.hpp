@@ -121,6 +121,20 @@ class PolicyHost {
   // Every data file the policy has loaded so far (resolved paths, sorted).
   std::vector<std::string> data_files() const;
 
+  // Every file the policy's code or data came from so far: Lua files
+  // compiled through the sandbox (the policy first, as its location name)
+  // and data files read by kumo's loaders, each with the name findings in
+  // it carry and the path to read it from. Sorted by name.
+  struct FileRead {
+    std::string name;
+    std::string resolved;
+    bool data = false;
+  };
+  std::vector<FileRead> files_read() const;
+  // How many files_read() would return: it changes when the policy reads a
+  // new file, so a caller can skip calling files_read() per queue.
+  std::size_t files_read_count() const;
+
   struct State;
 
  private:

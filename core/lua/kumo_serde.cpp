@@ -118,6 +118,7 @@ LoadedFile load_file(lua_State* L, const char* fn) {
   f.path = checked_path(L, 1, fn);
   f.resolved = require_readable(L, f.path, fn);
   push_file_contents(L, f.resolved, fn);
+  state_of(L).data_file_names.emplace(f.resolved, shown_path(L, f.path));
   std::size_t len = 0;
   const char* s = lua_tolstring(L, -1, &len);
   f.text = std::string_view(s, len);

@@ -12,6 +12,7 @@
 
 #include "core/diag/codes.hpp"
 #include "core/pipeline/provenance.hpp"
+#include "core/pipeline/suppress.hpp"
 #include "core/policy/lua_source.hpp"
 #include "core/util/text.hpp"
 #include "core/values/queue_name.hpp"
@@ -50,6 +51,56 @@ bool looks_like_domain(const std::string& s) {
   }
   return s[0] != '*';
 }
+
+// The sandbox compiles no chunk larger than this, and reads no larger file.
+constexpr std::size_t k_max_source_bytes = 16u << 20;
+
+// A file the policy read (its code or data), up to k_max_source_bytes.
+std::string read_source_text(const std::string& resolved) {
+  std::string text;
+  std::ifstream in(resolved, std::ios::binary);
+  char buffer[65536];
+  while (text.size() <= k_max_source_bytes && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  }
+  return text;
+}
+
+// Keeps the suppressor's files in step with what the policy has read: a
+// module a handler requires, or a data file it loads, brings its comments
+// before that handler's findings are filtered.
+class SuppressionFiles {
+ public:
+  SuppressionFiles(const lua::PolicyHost& host, const CheckRequest& request, Suppressor& suppressor)
+      : m_host(host), m_request(request), m_suppressor(suppressor) {}
+
+  void sync() {
+    if (m_host.files_read_count() == m_seen) {
+      return;
+    }
+    m_seen = m_host.files_read_count();
+    for (const auto& f : m_host.files_read()) {
+      if (m_suppressor.knows(f.name)) {
+        continue;
+      }
+      if (!f.data) {
+        bool is_policy = f.name == m_request.policy_path;
+        m_suppressor.add_file({f.name}, is_policy ? m_request.policy_source : read_source_text(f.resolved), "--");
+        continue;
+      }
+      // Findings in a data file carry the name the policy gave it, or (from
+      // provenance) the name relative to the working directory.
+      m_suppressor.add_file({f.name, data_file_display_name(f.resolved), f.resolved}, read_source_text(f.resolved),
+                            comment_marker_for(f.resolved));
+    }
+  }
+
+ private:
+  const lua::PolicyHost& m_host;
+  const CheckRequest& m_request;
+  Suppressor& m_suppressor;
+  std::size_t m_seen = 0;
+};
 
 // Finds each file's source once, to point findings at a key's own line.
 // Files are tokenized only when a finding needs them, and at most
@@ -97,19 +148,9 @@ class KeyLocator {
 
  private:
   std::string source_of(const std::string& file) const {
-    std::string text;
-    if (auto resolved = m_host.source_file(file)) {
-      std::ifstream in(*resolved, std::ios::binary);
-      char buffer[65536];
-      while (text.size() <= k_max_source_bytes && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
-      }
-    }
-    return text;
+    auto resolved = m_host.source_file(file);
+    return resolved ? read_source_text(*resolved) : std::string();
   }
-
-  // The sandbox compiles no chunk larger than this.
-  static constexpr std::size_t k_max_source_bytes = 16u << 20;
 
   static constexpr std::size_t k_max_held_tokens = 2 * policy::k_max_tokens;
 
@@ -123,6 +164,10 @@ class KeyLocator {
 
 void count(report::Summary& s, const std::vector<diag::Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics) {
+    if (d.suppressed) {
+      ++s.suppressed;
+      continue;
+    }
     switch (d.severity) {
       case diag::Severity::error: ++s.errors; break;
       case diag::Severity::warning: ++s.warnings; break;
@@ -425,9 +470,26 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
                      [&locator](const std::string& file) -> const std::vector<policy::Token>& {
                        return locator.tokens_of(file);
                      });
+  Suppressor suppressor(request.selection);
+  SuppressionFiles suppression_files(host, request, suppressor);
+  auto filter = [&](std::vector<diag::Diagnostic>& diagnostics) {
+    suppression_files.sync();
+    suppressor.apply(diagnostics);
+  };
+  // Comments that suppressed nothing are reported only when every handler
+  // could run: after a failed load nothing was checked.
+  auto finish = [&](bool include_unused) {
+    auto late = suppressor.leftovers(include_unused);
+    count(summary, late);
+    report::cut_policy_text(late);
+    sink.late(late);
+    sink.end(summary);
+    return summary;
+  };
   for (auto& d : loaded.diagnostics) {
     locator.refine(d);
   }
+  filter(loaded.diagnostics);
   sort_unique(loaded.diagnostics);
   count(summary, loaded.diagnostics);
   report::cut_policy_text(loaded.diagnostics);
@@ -435,8 +497,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   sink.policy(loaded.diagnostics, loaded.logs);
   if (!loaded.ok) {
     summary.policy_loaded = false;
-    sink.end(summary);
-    return summary;
+    return finish(false);
   }
 
   QueueSource next =
@@ -457,6 +518,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
       d.queue = r.queue;
       r.evaluated = false;
       r.diagnostics.push_back(std::move(d));
+      filter(r.diagnostics);
       count(summary, r.diagnostics);
       ++summary.queues;
       report::cut_policy_text(r);
@@ -480,6 +542,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
     if (request.provenance) {
       r.provenance = tracer.provenance(ev, r.parts);
     }
+    filter(ev.diagnostics);
     sort_unique(ev.diagnostics);
     r.config = std::move(ev.config);
     r.handler = ev.handler;
@@ -490,8 +553,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
     report::cut_policy_text(r);
     sink.queue(r);
   }
-  sink.end(summary);
-  return summary;
+  return finish(true);
 }
 
 }  // namespace kumo::pipeline

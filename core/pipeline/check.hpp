@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/lua/host.hpp"
+#include "core/pipeline/suppress.hpp"
 #include "core/report/report.hpp"
 #include "core/simulate/retry_timeline.hpp"
 
@@ -41,6 +42,7 @@ struct CheckRequest {
   // --max-samples: how many default sample queues at most (built-in ones
   // first, then the policy's literals, then its data files' queues).
   std::size_t max_samples = k_default_max_samples;
+  CodeSelection selection;  // --select, --ignore
 };
 
 // A config's retry timeline with its KQ2xx findings (key set, no location).

@@ -6,11 +6,7 @@
 
 namespace kumo::pipeline {
 
-namespace {
-
-// How a data file is named in output: relative to the working directory
-// when it is under it (as the user would type it), else as resolved.
-std::string shown_data_file(const std::string& resolved) {
+std::string data_file_display_name(const std::string& resolved) {
   std::error_code ec;
   std::filesystem::path cwd = std::filesystem::current_path(ec);
   if (!ec) {
@@ -21,6 +17,8 @@ std::string shown_data_file(const std::string& resolved) {
   }
   return resolved;
 }
+
+namespace {
 
 bool domain_matches(const std::string& section, const std::string& domain) {
   if (section == domain) {
@@ -89,7 +87,7 @@ const std::vector<ValueTracer::DataCandidate>* ValueTracer::data_candidates(cons
         if (!p.is_table && !p.key_path.empty() && !p.scalar.empty()) {
           m_data_index[{p.key_path.back(), p.scalar}].push_back(
               {{p.key_path.begin(), p.key_path.end() - 1},
-               diag::Location{shown_data_file(file), static_cast<int>(p.line), static_cast<int>(p.column)}});
+               diag::Location{data_file_display_name(file), static_cast<int>(p.line), static_cast<int>(p.column)}});
         }
       }
     }

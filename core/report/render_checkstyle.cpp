@@ -48,6 +48,8 @@ class CheckstyleSink : public ReportSink {
 
   void queue(const QueueReport& r) override { take(r.diagnostics, r.logs); }
 
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
+
   void end(const Summary&) override {
     m_out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n";
     for (auto& [file, findings] : m_files) {
@@ -67,7 +69,9 @@ class CheckstyleSink : public ReportSink {
       m_err << format_log(l);
     }
     for (const auto& d : diagnostics) {
-      m_files[artifact_path(d.location.file, m_options.paths)].push_back(d);
+      if (!d.suppressed) {
+        m_files[artifact_path(d.location.file, m_options.paths)].push_back(d);
+      }
     }
   }
 

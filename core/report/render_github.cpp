@@ -60,6 +60,8 @@ class GithubSink : public ReportSink {
 
   void queue(const QueueReport& r) override { take(r.diagnostics, r.logs); }
 
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
+
   void end(const Summary& s) override {
     for (const auto& group : m_findings.sorted()) {
       m_out << workflow_command(group, m_options.paths);
@@ -73,7 +75,9 @@ class GithubSink : public ReportSink {
       m_err << format_log(l);
     }
     for (const auto& d : diagnostics) {
-      m_findings.add(d);
+      if (!d.suppressed) {
+        m_findings.add(d);
+      }
     }
   }
 

@@ -149,6 +149,10 @@ class JsonSink : public ReportSink {
     m_diagnostics.insert(m_diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
   }
 
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override {
+    m_diagnostics.insert(m_diagnostics.end(), diagnostics.begin(), diagnostics.end());
+  }
+
   void end(const Summary& s) override {
     m_out << (m_first ? "]" : "\n  ]") << ",\n  \"diagnostics\": ";
     std::stable_sort(m_diagnostics.begin(), m_diagnostics.end(), diag::diagnostic_less);
@@ -164,6 +168,7 @@ class JsonSink : public ReportSink {
                     {"errors", s.errors},
                     {"warnings", s.warnings},
                     {"infos", s.infos},
+                    {"suppressed", s.suppressed},
                     {"policy_loaded", s.policy_loaded}};
     m_out << nest(diagnostics, "  ") << ",\n  \"logs\": " << nest(logs, "  ") << ",\n  \"summary\": "
           << nest(summary, "  ") << "\n}\n";
@@ -180,7 +185,7 @@ class JsonSink : public ReportSink {
 }  // namespace
 
 json diagnostic_json(const diag::Diagnostic& d) {
-  return {{"code", d.code},
+  json out = {{"code", d.code},
           {"severity", diag::severity_name(d.severity)},
           {"message", d.message},
           {"detail", d.detail.empty() ? json(nullptr) : json(d.detail)},
@@ -189,6 +194,11 @@ json diagnostic_json(const diag::Diagnostic& d) {
           {"column", d.location.column ? json(*d.location.column) : json(nullptr)},
           {"queue", optional_string(d.queue)},
           {"key", d.key && !d.key->empty() ? json(*d.key) : json(nullptr)}};
+  // Only when true: a finding without it is reported.
+  if (d.suppressed) {
+    out["suppressed"] = true;
+  }
+  return out;
 }
 
 json log_json(const lua::LogLine& log) {

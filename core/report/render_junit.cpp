@@ -69,6 +69,13 @@ class JunitSink : public ReportSink {
 
   void queue(const QueueReport& r) override { add(r.queue, r.diagnostics, r.logs); }
 
+  // Comments that suppressed nothing concern no queue: a case of their own.
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override {
+    if (!diagnostics.empty()) {
+      add("kumo-lint suppression comments", diagnostics, {});
+    }
+  }
+
   void end(const Summary&) override {
     std::size_t failures = 0;
     for (const auto& c : m_cases) {
@@ -91,7 +98,10 @@ class JunitSink : public ReportSink {
     for (const auto& l : logs) {
       m_err << format_log(l);
     }
-    m_cases.push_back({name, diagnostics});
+    TestCase c{name, {}};
+    std::copy_if(diagnostics.begin(), diagnostics.end(), std::back_inserter(c.findings),
+                 [](const diag::Diagnostic& d) { return !d.suppressed; });
+    m_cases.push_back(std::move(c));
   }
 
   std::ostream& m_out;

@@ -81,6 +81,8 @@ class SarifSink : public ReportSink {
 
   void queue(const QueueReport& r) override { take(r.diagnostics, r.logs); }
 
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
+
   void end(const Summary&) override {
     std::stable_sort(m_diagnostics.begin(), m_diagnostics.end(), diag::diagnostic_less);
     const std::vector<const diag::CodeInfo*> rules = rules_used();
@@ -150,6 +152,11 @@ class SarifSink : public ReportSink {
     }
     if (!properties.empty()) {
       result["properties"] = properties;
+    }
+    // SARIF's own way to say a finding was accepted in the source: viewers
+    // (GitHub code scanning among them) show it as dismissed, not open.
+    if (d.suppressed) {
+      result["suppressions"] = json::array({{{"kind", "inSource"}}});
     }
     return result;
   }

@@ -113,9 +113,11 @@ class TextSink : public ReportSink {
     for (const auto& l : logs) {
       m_err << format_log(l);
     }
-    for (const auto& d : diagnostics) {
-      m_out << format_diagnostic(d, m_options.color);
-    }
+    m_out << format_findings(diagnostics, m_options);
+  }
+
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override {
+    m_out << format_findings(diagnostics, m_options);
   }
 
   void queue(const QueueReport& r) override {
@@ -151,6 +153,8 @@ class QuietTextSink : public ReportSink {
 
   void queue(const QueueReport& r) override { take(r.diagnostics, r.logs); }
 
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
+
   void end(const Summary& s) override {
     for (const auto& group : m_findings.sorted()) {
       m_out << format_diagnostic(group.finding, m_options.color, queues_note(group));
@@ -164,7 +168,9 @@ class QuietTextSink : public ReportSink {
       m_err << format_log(l);
     }
     for (const auto& d : diagnostics) {
-      m_findings.add(d);
+      if (!d.suppressed || m_options.show_suppressed) {
+        m_findings.add(d);
+      }
     }
   }
 
@@ -185,6 +191,18 @@ std::string format_diagnostic(const diag::Diagnostic& d, bool color, const std::
                     " [" + d.code + "]" + (note.empty() ? "" : " " + note) + "\n";
   if (!d.detail.empty() && d.detail != d.message) {
     out += "  kumod: " + continuation_line(util::escape_for_terminal(d.detail)) + "\n";
+  }
+  return out;
+}
+
+std::string format_findings(const std::vector<diag::Diagnostic>& diagnostics, const RenderOptions& options) {
+  std::string out;
+  for (const auto& d : diagnostics) {
+    if (!d.suppressed) {
+      out += format_diagnostic(d, options.color);
+    } else if (options.show_suppressed) {
+      out += format_diagnostic(d, options.color, "(suppressed)");
+    }
   }
   return out;
 }
@@ -241,10 +259,7 @@ std::string format_queue_text(const QueueReport& r, const RenderOptions& options
   } else {
     out += "no config (kumod would fail to create this queue)";
   }
-  out += "\n";
-  for (const auto& d : r.diagnostics) {
-    out += format_diagnostic(d, options.color);
-  }
+  out += "\n" + format_findings(r.diagnostics, options);
   if (r.timeline) {
     out += "  retries: " + timeline_summary(*r.timeline) + "\n";
     if (options.timeline_table) {
@@ -283,6 +298,9 @@ std::string format_summary(const Summary& s) {
   out += plural(s.queues, "queue") + ", " + plural(s.errors, "error") + ", " + plural(s.warnings, "warning");
   if (s.infos > 0) {
     out += ", " + plural(s.infos, "note");
+  }
+  if (s.suppressed > 0) {
+    out += ", " + std::to_string(s.suppressed) + " suppressed";
   }
   return out + "\n";
 }

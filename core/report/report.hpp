@@ -48,6 +48,7 @@ struct Summary {
   std::size_t errors = 0;
   std::size_t warnings = 0;
   std::size_t infos = 0;
+  std::size_t suppressed = 0;  // findings a kumo-lint: disable comment covers (in none of the above)
   bool policy_loaded = true;
 };
 
@@ -70,6 +71,9 @@ class ReportSink {
   // Findings and output from loading the policy (before any queue).
   virtual void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) = 0;
   virtual void queue(const QueueReport& result) = 0;
+  // Findings known only once every queue has run (suppression comments
+  // that suppressed nothing), just before end().
+  virtual void late(const std::vector<diag::Diagnostic>& diagnostics) = 0;
   virtual void end(const Summary& summary) = 0;
 };
 

@@ -171,3 +171,18 @@ TEST_CASE("check: --lua-path finds modules, --allow-read opens data, --env answe
     CHECK(r.err == "kumo-lint: error: --env =5m: expected NAME=VALUE or NAME (a variable to pass through)\n");
   }
 }
+
+TEST_CASE("check: --select and --ignore choose the codes reported, and a typo in them is a usage error", "[cli]") {
+  // The example's only warnings are KQ203 (KumoMTA's default retry settings).
+  auto all = run_cli({"check", k_example, "--quiet", "--fail-level", "warning"});
+  CHECK(all.exit_code == 1);
+  auto ignored = run_cli({"check", k_example, "--quiet", "--fail-level", "warning", "--ignore", "kq203"});
+  CHECK(ignored.exit_code == 0);
+  CHECK(ignored.out.find("[KQ203]") == std::string::npos);
+  auto family = run_cli({"check", k_example, "--quiet", "--select", "KQ9,KQ1", "--fail-level", "warning"});
+  CHECK(family.exit_code == 0);
+  auto typo = run_cli({"check", k_example, "--ignore", "KQ2O3"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err == "kumo-lint: error: --ignore: `KQ2O3` matches no kumo-lint code (did you mean KQ203?); give a code "
+                    "such as KQ203 or a family such as KQ2 (docs/diagnostics.md lists them)\n");
+}
