@@ -47,7 +47,11 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
                   "Never report these codes: a code (KQ203) or a family (KQ2); repeatable, or comma-separated")
       ->delimiter(',');
   cmd->add_flag("--show-suppressed", o.show_suppressed,
-                "Text: also print the findings a `kumo-lint: disable` comment suppresses, marked (suppressed)");
+                "Text: also print the findings a `kumo-lint: disable` comment suppresses or --baseline holds, "
+                "marked (suppressed) or (baselined)");
+  cmd->add_option("--baseline", o.baseline,
+                  "An earlier `check --format json` output: findings it holds are baselined (counted, not failing "
+                  "the run); only new findings fail it");
   add_simulation_options(cmd, o.simulation);
   return cmd;
 }
@@ -121,6 +125,13 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   request.timeline = o.simulation.timeline_options();
   request.selection.select = code_entries(o.select, "--select");
   request.selection.ignore = code_entries(o.ignore, "--ignore");
+  if (!o.baseline.empty()) {
+    auto baseline = pipeline::Baseline::from_json(read_text_file(o.baseline, "--baseline"));
+    if (!baseline) {
+      throw UsageError("--baseline " + o.baseline + " " + baseline.error());
+    }
+    request.baseline = std::move(*baseline);
+  }
 
   report::Format format = report::Format::text;
   for (const auto& f : report::formats()) {
@@ -137,6 +148,7 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   request.max_samples = o.max_samples;
   render.quiet = o.quiet;
   render.show_suppressed = o.show_suppressed;
+  render.with_baseline = request.baseline.has_value();
   render.fail_level = o.fail_level == "warning" ? diag::Severity::warning : diag::Severity::error;
   render.paths = artifact_paths(request.host);
   auto sink = report::make_sink(format, out, err, render);

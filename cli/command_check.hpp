@@ -34,6 +34,7 @@ struct CheckOptions {
   std::vector<std::string> select;
   std::vector<std::string> ignore;
   bool show_suppressed = false;
+  std::string baseline;
   SimulationFlags simulation;
 };
 

@@ -54,7 +54,7 @@ class CaptureSink : public report::ReportSink {
     if (m_report) {
       all.insert(all.end(), m_report->diagnostics.begin(), m_report->diagnostics.end());
     }
-    std::erase_if(all, [](const diag::Diagnostic& d) { return d.suppressed; });
+    std::erase_if(all, [](const diag::Diagnostic& d) { return !diag::is_active(d); });
     return all;
   }
   const std::optional<report::QueueReport>& report() const { return m_report; }

@@ -33,9 +33,15 @@ struct Diagnostic {
   // Covered by a `kumo-lint: disable` comment: kept in the results (JSON,
   // SARIF show it), never counted against the run.
   bool suppressed = false;
+  // In the --baseline file given: an old finding, counted apart, never
+  // failing the run.
+  bool baselined = false;
 
   friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
+
+// Neither suppressed nor baselined: a finding that counts against the run.
+inline bool is_active(const Diagnostic& d) { return !d.suppressed && !d.baselined; }
 
 // How much policy-controlled text a finding may carry (docs/sandbox.md,
 // "Output"): a policy chooses its error() messages, its chunk names (with

@@ -168,6 +168,10 @@ void count(report::Summary& s, const std::vector<diag::Diagnostic>& diagnostics)
       ++s.suppressed;
       continue;
     }
+    if (d.baselined) {
+      ++s.baselined;
+      continue;
+    }
     switch (d.severity) {
       case diag::Severity::error: ++s.errors; break;
       case diag::Severity::warning: ++s.warnings; break;
@@ -472,14 +476,17 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
                      });
   Suppressor suppressor(request.selection);
   SuppressionFiles suppression_files(host, request, suppressor);
+  Baseline baseline = request.baseline ? *request.baseline : Baseline{};
   auto filter = [&](std::vector<diag::Diagnostic>& diagnostics) {
     suppression_files.sync();
     suppressor.apply(diagnostics);
+    baseline.apply(diagnostics);
   };
   // Comments that suppressed nothing are reported only when every handler
   // could run: after a failed load nothing was checked.
   auto finish = [&](bool include_unused) {
     auto late = suppressor.leftovers(include_unused);
+    baseline.apply(late);
     count(summary, late);
     report::cut_policy_text(late);
     sink.late(late);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/lua/host.hpp"
+#include "core/pipeline/baseline.hpp"
 #include "core/pipeline/suppress.hpp"
 #include "core/report/report.hpp"
 #include "core/simulate/retry_timeline.hpp"
@@ -43,6 +44,7 @@ struct CheckRequest {
   // first, then the policy's literals, then its data files' queues).
   std::size_t max_samples = k_default_max_samples;
   CodeSelection selection;  // --select, --ignore
+  std::optional<Baseline> baseline;  // --baseline
 };
 
 // A config's retry timeline with its KQ2xx findings (key set, no location).

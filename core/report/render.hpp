@@ -37,7 +37,8 @@ struct RenderOptions {
   bool config = true;           // text: each queue's normalized config after its findings
   bool provenance = false;      // text: where each config key was set, after the config (--explain-keys)
   bool quiet = false;           // text: findings and the count only, a finding shared by queues once
-  bool show_suppressed = false;  // text: also the findings a kumo-lint: disable comment covers
+  bool show_suppressed = false;  // text: also suppressed and baselined findings, marked
+  bool with_baseline = false;    // sarif: a --baseline was given (results carry baselineState)
   diag::Severity fail_level = diag::Severity::error;  // junit: a queue with a finding this severe fails
   ArtifactPaths paths;          // sarif, github, checkstyle: how files are named
 };
@@ -51,8 +52,8 @@ struct RenderOptions {
 std::string format_diagnostic(const diag::Diagnostic& d, bool color, const std::string& note = "");
 // "  set by:" and one line per config key: "    max_age = data etc/queues.toml:12:11".
 std::string format_provenance_text(const std::vector<KeyOrigin>& provenance);
-// format_diagnostic for each finding that is not suppressed (with
-// options.show_suppressed, also the suppressed ones, noted "(suppressed)").
+// format_diagnostic for each active finding (with options.show_suppressed,
+// also the suppressed and baselined ones, noted "(suppressed)", "(baselined)").
 std::string format_findings(const std::vector<diag::Diagnostic>& diagnostics, const RenderOptions& options);
 // "file:line: print: text" for what the policy printed.
 std::string format_log(const lua::LogLine& log);

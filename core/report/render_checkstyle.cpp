@@ -69,7 +69,7 @@ class CheckstyleSink : public ReportSink {
       m_err << format_log(l);
     }
     for (const auto& d : diagnostics) {
-      if (!d.suppressed) {
+      if (diag::is_active(d)) {
         m_files[artifact_path(d.location.file, m_options.paths)].push_back(d);
       }
     }

@@ -75,7 +75,7 @@ class GithubSink : public ReportSink {
       m_err << format_log(l);
     }
     for (const auto& d : diagnostics) {
-      if (!d.suppressed) {
+      if (diag::is_active(d)) {
         m_findings.add(d);
       }
     }

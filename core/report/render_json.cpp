@@ -169,6 +169,7 @@ class JsonSink : public ReportSink {
                     {"warnings", s.warnings},
                     {"infos", s.infos},
                     {"suppressed", s.suppressed},
+                    {"baselined", s.baselined},
                     {"policy_loaded", s.policy_loaded}};
     m_out << nest(diagnostics, "  ") << ",\n  \"logs\": " << nest(logs, "  ") << ",\n  \"summary\": "
           << nest(summary, "  ") << "\n}\n";
@@ -197,6 +198,9 @@ json diagnostic_json(const diag::Diagnostic& d) {
   // Only when true: a finding without it is reported.
   if (d.suppressed) {
     out["suppressed"] = true;
+  }
+  if (d.baselined) {
+    out["baselined"] = true;
   }
   return out;
 }

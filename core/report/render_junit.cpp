@@ -100,7 +100,7 @@ class JunitSink : public ReportSink {
     }
     TestCase c{name, {}};
     std::copy_if(diagnostics.begin(), diagnostics.end(), std::back_inserter(c.findings),
-                 [](const diag::Diagnostic& d) { return !d.suppressed; });
+                 [](const diag::Diagnostic& d) { return diag::is_active(d); });
     m_cases.push_back(std::move(c));
   }
 

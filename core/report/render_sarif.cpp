@@ -158,6 +158,10 @@ class SarifSink : public ReportSink {
     if (d.suppressed) {
       result["suppressions"] = json::array({{{"kind", "inSource"}}});
     }
+    // With --baseline, every result says whether it was there before.
+    if (m_options.with_baseline) {
+      result["baselineState"] = d.baselined ? "unchanged" : "new";
+    }
     return result;
   }
 

@@ -168,7 +168,7 @@ class QuietTextSink : public ReportSink {
       m_err << format_log(l);
     }
     for (const auto& d : diagnostics) {
-      if (!d.suppressed || m_options.show_suppressed) {
+      if (diag::is_active(d) || m_options.show_suppressed) {
         m_findings.add(d);
       }
     }
@@ -198,10 +198,10 @@ std::string format_diagnostic(const diag::Diagnostic& d, bool color, const std::
 std::string format_findings(const std::vector<diag::Diagnostic>& diagnostics, const RenderOptions& options) {
   std::string out;
   for (const auto& d : diagnostics) {
-    if (!d.suppressed) {
+    if (diag::is_active(d)) {
       out += format_diagnostic(d, options.color);
     } else if (options.show_suppressed) {
-      out += format_diagnostic(d, options.color, "(suppressed)");
+      out += format_diagnostic(d, options.color, d.suppressed ? "(suppressed)" : "(baselined)");
     }
   }
   return out;
@@ -301,6 +301,9 @@ std::string format_summary(const Summary& s) {
   }
   if (s.suppressed > 0) {
     out += ", " + std::to_string(s.suppressed) + " suppressed";
+  }
+  if (s.baselined > 0) {
+    out += ", " + std::to_string(s.baselined) + " baselined";
   }
   return out + "\n";
 }

@@ -49,6 +49,7 @@ struct Summary {
   std::size_t warnings = 0;
   std::size_t infos = 0;
   std::size_t suppressed = 0;  // findings a kumo-lint: disable comment covers (in none of the above)
+  std::size_t baselined = 0;   // findings the --baseline file holds (in none of the above)
   bool policy_loaded = true;
 };
 

@@ -186,3 +186,10 @@ TEST_CASE("check: --select and --ignore choose the codes reported, and a typo in
   CHECK(typo.err == "kumo-lint: error: --ignore: `KQ2O3` matches no kumo-lint code (did you mean KQ203?); give a code "
                     "such as KQ203 or a family such as KQ2 (docs/diagnostics.md lists them)\n");
 }
+
+TEST_CASE("check: a --baseline that is not kumo-lint's JSON output is a usage error", "[cli]") {
+  auto r = run_cli({"check", k_example, "--baseline", "testdata/examples/policy.expected.txt"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "kumo-lint: error: --baseline testdata/examples/policy.expected.txt is not a JSON document; give the "
+                 "output of `kumo-lint check --format json`\n");
+}

@@ -1,0 +1,87 @@
+#include "core/pipeline/baseline.hpp"
+
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/text.hpp"
+
+namespace kumo::pipeline {
+
+namespace {
+
+std::string string_or_empty(const nlohmann::json& object, const char* field) {
+  auto it = object.find(field);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool flag(const nlohmann::json& object, const char* field) {
+  auto it = object.find(field);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
+}  // namespace
+
+std::string without_line_numbers(const std::string& message) {
+  std::string out;
+  out.reserve(message.size());
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    out += message[i];
+    if (message[i] == ':' && i + 1 < message.size() && std::isdigit(static_cast<unsigned char>(message[i + 1]))) {
+      out += '#';
+      while (i + 1 < message.size() && std::isdigit(static_cast<unsigned char>(message[i + 1]))) {
+        ++i;
+      }
+    }
+  }
+  return out;
+}
+
+Baseline::Key Baseline::key_of(const std::string& code, const std::string& queue, const std::string& key,
+                               const std::string& message) {
+  return {code, queue, key, without_line_numbers(message)};
+}
+
+util::Expected<Baseline, std::string> Baseline::from_json(const std::string& text) {
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return util::unexpected(std::string("is not a JSON document; give the output of `kumo-lint check --format json`"));
+  }
+  auto diagnostics = doc.find("diagnostics");
+  if (doc.find("format_version") == doc.end() || diagnostics == doc.end() || !diagnostics->is_array()) {
+    return util::unexpected(
+        std::string("is JSON but not `kumo-lint check --format json` output (no format_version and diagnostics)"));
+  }
+  Baseline b;
+  for (const auto& d : *diagnostics) {
+    if (!d.is_object() || flag(d, "suppressed") || flag(d, "baselined")) {
+      continue;
+    }
+    ++b.m_left[key_of(string_or_empty(d, "code"), string_or_empty(d, "queue"), string_or_empty(d, "key"),
+                      string_or_empty(d, "message"))];
+    ++b.m_count;
+  }
+  return b;
+}
+
+void Baseline::apply(std::vector<diag::Diagnostic>& diagnostics) {
+  if (m_left.empty()) {
+    return;
+  }
+  for (auto& d : diagnostics) {
+    if (d.suppressed || d.baselined) {
+      continue;
+    }
+    // The baseline holds messages as they were written: cut to the limit.
+    const std::string message = d.message.size() > diag::k_max_message_bytes
+                                    ? util::cut_text(d.message, diag::k_max_message_bytes)
+                                    : d.message;
+    auto it = m_left.find(key_of(d.code, d.queue.value_or(""), d.key.value_or(""), message));
+    if (it != m_left.end() && it->second > 0) {
+      --it->second;
+      d.baselined = true;
+    }
+  }
+}
+
+}  // namespace kumo::pipeline

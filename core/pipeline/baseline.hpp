@@ -1,0 +1,43 @@
+// --baseline: the findings of an earlier `check --format json` run, which a
+// new run reports as baselined (counted, shown on request, never failing
+// the run), so that only new findings fail CI. docs/usage.md, "Baseline".
+#pragma once
+
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/diag/diagnostic.hpp"
+#include "core/util/expected.hpp"
+
+namespace kumo::pipeline {
+
+class Baseline {
+ public:
+  // The findings of a `check --format json` document (its top-level
+  // "diagnostics"; suppressed and baselined ones there are left out: they
+  // were not reported), or what is wrong with the document.
+  static util::Expected<Baseline, std::string> from_json(const std::string& text);
+
+  // Marks `baselined` each finding of `diagnostics` the baseline holds (not
+  // already suppressed), matched on code, queue, key and message, with
+  // line and column numbers in the message ignored; each baseline entry
+  // matches one finding at most.
+  void apply(std::vector<diag::Diagnostic>& diagnostics);
+
+  std::size_t size() const { return m_count; }
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  static Key key_of(const std::string& code, const std::string& queue, const std::string& key,
+                    const std::string& message);
+  std::map<Key, std::size_t> m_left;  // entries not yet matched, by key
+  std::size_t m_count = 0;
+};
+
+// `message` with every ":N" (a line or column number) written ":#", so a
+// finding still matches its baseline entry after lines moved.
+std::string without_line_numbers(const std::string& message);
+
+}  // namespace kumo::pipeline
