@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/color.hpp"
+#include "cli/config_file.hpp"
 #include "cli/errors.hpp"
 #include "cli/input.hpp"
 #include "core/pipeline/check.hpp"
@@ -49,6 +50,10 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   cmd->add_flag("--show-suppressed", o.show_suppressed,
                 "Text: also print the findings a `kumo-lint: disable` comment suppresses or --baseline holds, "
                 "marked (suppressed) or (baselined)");
+  cmd->add_option("--config-file", o.config_file,
+                  "Settings for this check (a .kumo-lint.toml); by default the .kumo-lint.toml in the policy's "
+                  "directory or the nearest parent, up to the repository root. Flags override it");
+  cmd->add_flag("--no-config-file", o.no_config_file, "Ignore any .kumo-lint.toml");
   cmd->add_option("--baseline", o.baseline,
                   "An earlier `check --format json` output: findings it holds are baselined (counted, not failing "
                   "the run); only new findings fail it");
@@ -108,15 +113,65 @@ report::ArtifactPaths artifact_paths(const lua::HostOptions& host) {
 
 }  // namespace
 
+namespace {
+
+// The options with what the config file sets for every flag not given.
+CheckOptions with_config_file(const CheckOptions& o) {
+  if (o.no_config_file) {
+    return o;
+  }
+  std::optional<std::string> path = o.config_file.empty() ? find_config_file(o.policy) : o.config_file;
+  if (!path) {
+    return o;
+  }
+  const ConfigFile c = read_config_file(*path);
+  CheckOptions out = o;
+  auto fill = [&o](const char* flag, auto& target, const auto& value) {
+    if (value && !(o.given && o.given(flag))) {
+      target = *value;
+    }
+  };
+  fill("--select", out.select, c.select);
+  fill("--ignore", out.ignore, c.ignore);
+  fill("--fail-level", out.fail_level, c.fail_level);
+  fill("--lua-path", out.run.lua_path, c.lua_path);
+  fill("--allow-read", out.run.allow_read, c.allow_read);
+  fill("--map-path", out.run.map_path, c.map_path);
+  fill("--env", out.run.env, c.env);
+  fill("--dns", out.run.dns, c.dns);
+  fill("--max-instructions", out.run.max_instructions, c.max_instructions);
+  fill("--max-memory", out.run.max_memory_mib, c.max_memory);
+  fill("--timeout", out.run.timeout_seconds, c.timeout);
+  fill("--max-samples", out.max_samples, c.max_samples);
+  // The file's queues stand in for the command line's only when it names none.
+  if (o.queues.empty() && o.queues_file.empty()) {
+    fill("--queue", out.queues, c.queues);
+    fill("--queues-file", out.queues_file, c.queues_file);
+  }
+  out.severity = c.severity;
+  return out;
+}
+
+diag::Severity severity_named(const std::string& level) {
+  return level == "error" ? diag::Severity::error : level == "warning" ? diag::Severity::warning : diag::Severity::info;
+}
+
+}  // namespace
+
 Command make_check_command() {
   auto options = std::make_shared<CheckOptions>();
-  return {[options](CLI::App& app) { return add_check_command(app, *options); },
+  return {[options](CLI::App& app) {
+            CLI::App* cmd = add_check_command(app, *options);
+            options->given = [cmd](const std::string& flag) { return cmd->count(flag) > 0; };
+            return cmd;
+          },
           [options](std::istream& in, std::ostream& out, std::ostream& err) {
             return run_check_command(*options, in, out, err);
           }};
 }
 
-ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
+ExitCode run_check_command(const CheckOptions& given, std::istream& in, std::ostream& out, std::ostream& err) {
+  const CheckOptions o = with_config_file(given);
   pipeline::CheckRequest request;
   request.policy_path = o.policy;
   request.policy_source = read_policy_file(o.policy);
@@ -125,6 +180,13 @@ ExitCode run_check_command(const CheckOptions& o, std::istream& in, std::ostream
   request.timeline = o.simulation.timeline_options();
   request.selection.select = code_entries(o.select, "--select");
   request.selection.ignore = code_entries(o.ignore, "--ignore");
+  for (const auto& [code, level] : o.severity) {
+    if (level == "off") {
+      request.selection.ignore.push_back(code);
+    } else {
+      request.selection.severity[code] = severity_named(level);
+    }
+  }
   if (!o.baseline.empty()) {
     auto baseline = pipeline::Baseline::from_json(read_text_file(o.baseline, "--baseline"));
     if (!baseline) {

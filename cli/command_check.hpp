@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -35,6 +37,12 @@ struct CheckOptions {
   std::vector<std::string> ignore;
   bool show_suppressed = false;
   std::string baseline;
+  std::string config_file;  // --config-file; empty: look for .kumo-lint.toml
+  bool no_config_file = false;
+  std::map<std::string, std::string> severity;  // from the config file's [severity]
+  // Whether a flag was given on the command line (the config file only
+  // fills the others); set when the command is added.
+  std::function<bool(const std::string& flag)> given;
   SimulationFlags simulation;
 };
 

@@ -254,6 +254,9 @@ bool Suppressor::suppress(const diag::Diagnostic& d) {
 void Suppressor::apply(std::vector<diag::Diagnostic>& diagnostics) {
   std::erase_if(diagnostics, [this](const diag::Diagnostic& d) { return !m_selection.reports(d.code); });
   for (auto& d : diagnostics) {
+    if (auto it = m_selection.severity.find(d.code); it != m_selection.severity.end()) {
+      d.severity = it->second;
+    }
     if (!d.suppressed && suppress(d)) {
       d.suppressed = true;
     }
@@ -286,6 +289,11 @@ std::vector<diag::Diagnostic> Suppressor::leftovers(bool include_unused) const {
     }
   }
   std::erase_if(out, [this](const diag::Diagnostic& d) { return !m_selection.reports(d.code); });
+  for (auto& d : out) {
+    if (auto it = m_selection.severity.find(d.code); it != m_selection.severity.end()) {
+      d.severity = it->second;
+    }
+  }
   std::sort(out.begin(), out.end(), diag::diagnostic_less);
   return out;
 }

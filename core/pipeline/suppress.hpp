@@ -20,6 +20,7 @@ namespace kumo::pipeline {
 struct CodeSelection {
   std::vector<std::string> select;
   std::vector<std::string> ignore;
+  std::map<std::string, diag::Severity> severity;  // per code, instead of its default ([severity] of the config file)
 
   bool reports(std::string_view code) const;
 };
