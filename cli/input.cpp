@@ -4,10 +4,56 @@
 #include <sstream>
 
 #include "cli/errors.hpp"
+#include "core/util/text.hpp"
+#include "core/values/queue_name.hpp"
 
 namespace kumo::cli {
 
 namespace {
+
+constexpr std::string_view k_blank = " \t\r";
+
+std::string_view trimmed(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(k_blank);
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  return text.substr(first, text.find_last_not_of(k_blank) - first + 1);
+}
+
+// The line before its comment: a '#' that begins it or follows a space or
+// tab starts one; a '#' inside a word ("a#b") is kept.
+std::string_view without_comment(std::string_view line) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      return line.substr(0, i);
+    }
+  }
+  return line;
+}
+
+bool has_blank(std::string_view text) { return text.find_first_of(" \t") != std::string_view::npos; }
+
+// Why `name` is not one queue name by KumoMTA's grammar
+// (values::parse_queue_name), or nullopt. Campaign and tenant are used
+// verbatim and may hold anything ("big corp@example.com" is tenant "big
+// corp"); the domain and a routing domain are domains: never empty, never
+// holding a space ("foo bar baz" is three words, not a domain).
+std::optional<std::string> malformed_queue_name(const std::string& name) {
+  static constexpr std::string_view k_form = "[campaign:][tenant@]domain[!routing_domain]";
+  const values::QueueName q = values::parse_queue_name(name);
+  if (has_blank(q.domain) || (q.routing_domain && has_blank(*q.routing_domain))) {
+    return util::quoted(name) + " is not one queue name: its domain has a space; write one queue per line as " +
+           std::string(k_form) + ", any comment after \" #\"";
+  }
+  if (q.domain.empty()) {
+    return util::quoted(name) + " has no domain; write it as " + std::string(k_form) + ", e.g. \"tenant@example.com\"";
+  }
+  if (q.routing_domain && q.routing_domain->empty()) {
+    return util::quoted(name) + " has no routing domain after '!'; write domain!routing_domain, or drop the '!'";
+  }
+  return std::nullopt;
+}
 
 void require_regular_file(const std::string& path, const char* what) {
   std::error_code ec;
@@ -55,8 +101,8 @@ std::string read_policy_file(const std::string& path) {
   return text;
 }
 
-LineReader::LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string name)
-    : m_owned(std::move(owned)), m_stream(stream), m_name(std::move(name)) {}
+LineReader::LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string file)
+    : m_owned(std::move(owned)), m_stream(stream), m_file(std::move(file)) {}
 
 std::optional<LineReader::Line> LineReader::next_line() {
   std::streambuf* buffer = m_stream->rdbuf();
@@ -84,27 +130,29 @@ std::optional<LineReader::Line> LineReader::next_line() {
 
 std::optional<pipeline::QueueInput> LineReader::next_queue() {
   while (std::optional<Line> line = next_line()) {
+    const std::string where = m_file + ":" + std::to_string(m_line_number) + ": ";
     if (line->too_long) {
       return pipeline::QueueInput{
-          line->text, m_name + " line " + std::to_string(m_line_number) + " is longer than " +
-                          std::to_string(k_max_queue_line_bytes >> 10) + " KiB; that is not a queue name " +
+          line->text, where + "a line longer than " + std::to_string(k_max_queue_line_bytes >> 10) +
+                          " KiB is not a queue name " +
                           (line->endless ? "(no end of line within 1 MiB more: the rest of the input was not read)"
                                          : "(the rest of the line was skipped)")};
     }
-    const std::string& text = line->text;
-    std::size_t first = text.find_first_not_of(" \t\r");
-    if (first == std::string::npos || text[first] == '#') {
+    const std::string name(trimmed(without_comment(line->text)));
+    if (name.empty()) {
       continue;
     }
-    std::size_t last = text.find_last_not_of(" \t\r");
-    return pipeline::QueueInput{text.substr(first, last - first + 1), std::nullopt};
+    if (std::optional<std::string> problem = malformed_queue_name(name)) {
+      return pipeline::QueueInput{name, where + *problem};
+    }
+    return pipeline::QueueInput{name, std::nullopt};
   }
   return std::nullopt;
 }
 
 LineReader open_queue_file(const std::string& path, std::istream& stdin_stream) {
   if (path == "-") {
-    return LineReader(nullptr, &stdin_stream, "queues file - (standard input)");
+    return LineReader(nullptr, &stdin_stream, "<stdin>");
   }
   require_regular_file(path, "queues file");
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
@@ -112,7 +160,7 @@ LineReader open_queue_file(const std::string& path, std::istream& stdin_stream) 
     throw UsageError("cannot read queues file " + path);
   }
   std::istream* raw = file.get();
-  return LineReader(std::move(file), raw, "queues file " + path);
+  return LineReader(std::move(file), raw, path);
 }
 
 }  // namespace kumo::cli

@@ -16,7 +16,7 @@ namespace kumo::cli {
 inline constexpr std::size_t k_max_policy_bytes = 16u << 20;
 
 // A queues-file line longer than this is not a queue name: it is reported
-// (KQ911, naming the file and line) and the rest of it skipped unread into
+// (KQ911, as "FILE:LINE: ...") and the rest of it skipped unread into
 // memory, so /dev/zero cannot be one line.
 inline constexpr std::size_t k_max_queue_line_bytes = 64u << 10;
 // How far past the cap a line is skipped looking for its end; beyond this
@@ -34,11 +34,16 @@ std::string read_policy_file(const std::string& path);
 std::string read_text_file(const std::string& path, const std::string& what);
 
 // Queue names from a file (or stdin for "-"): one per line, surrounding
-// whitespace trimmed, blank lines and # comments skipped; a line longer
-// than k_max_queue_line_bytes comes back as a problem for that line.
+// whitespace trimmed, blank lines and # comments skipped (a comment starts
+// at a '#' that begins the line or follows a space or tab, so
+// "gmail.com # note" is gmail.com). A line that is still not one queue
+// name, or is longer than k_max_queue_line_bytes, comes back as a problem
+// for that line ("FILE:LINE: what is wrong; how to fix it"), which the
+// pipeline reports as KQ911 without evaluating it.
 class LineReader {
  public:
-  LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string name);
+  // `file` names the input in problems: its path, or "<stdin>".
+  LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string file);
   std::optional<pipeline::QueueInput> next_queue();
 
  private:
@@ -51,7 +56,7 @@ class LineReader {
 
   std::unique_ptr<std::istream> m_owned;
   std::istream* m_stream;
-  std::string m_name;
+  std::string m_file;
   std::size_t m_line_number = 0;
   bool m_stopped = false;  // an endless line ended the input
 };

@@ -1,0 +1,75 @@
+// The queues file as LineReader reads it: names, comments, and the lines
+// that are reported instead of evaluated.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "cli/input.hpp"
+
+namespace {
+
+using kumo::pipeline::QueueInput;
+
+// Every item a queues file named `file` with `text` yields: a name, or
+// "problem: " and the problem's text.
+std::vector<std::string> queue_inputs(const std::string& text, const std::string& file = "queues.txt") {
+  auto stream = std::make_unique<std::istringstream>(text);
+  std::istream* raw = stream.get();
+  kumo::cli::LineReader reader(std::move(stream), raw, file);
+  std::vector<std::string> out;
+  while (std::optional<QueueInput> input = reader.next_queue()) {
+    out.push_back(input->problem ? "problem: " + *input->problem : input->name);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("queues file: names are trimmed, blank lines and comment lines skipped", "[cli][input]") {
+  CHECK(queue_inputs("# header\n\n  a.example.com \t\r\n\t# indented comment\nb.example.com") ==
+        std::vector<std::string>{"a.example.com", "b.example.com"});
+}
+
+TEST_CASE("queues file: a comment after a name is not part of it", "[cli][input]") {
+  CHECK(queue_inputs("gmail.com # note\nc:t@d.example.com!r.example.com\t# campaign queue\nyahoo.com #\n") ==
+        std::vector<std::string>{"gmail.com", "c:t@d.example.com!r.example.com", "yahoo.com"});
+  // A '#' inside a word starts no comment: the name is what was written.
+  CHECK(queue_inputs("tenant#1@example.com\n") == std::vector<std::string>{"tenant#1@example.com"});
+}
+
+TEST_CASE("queues file: a tenant or campaign may hold spaces, as KumoMTA uses them verbatim", "[cli][input]") {
+  CHECK(queue_inputs("big corp@example.com\nspring sale:big corp@example.com # note\n@example.com\nc:@example.com\n") ==
+        std::vector<std::string>{"big corp@example.com", "spring sale:big corp@example.com", "@example.com",
+                                 "c:@example.com"});
+}
+
+TEST_CASE("queues file: a line that is not one queue name is reported at its file and line", "[cli][input]") {
+  CHECK(queue_inputs("ok.example.com\nfoo bar baz\ntenant@gmail.com extra # note\n") ==
+        std::vector<std::string>{
+            "ok.example.com",
+            "problem: queues.txt:2: \"foo bar baz\" is not one queue name: its domain has a space; write one "
+            "queue per line as [campaign:][tenant@]domain[!routing_domain], any comment after \" #\"",
+            "problem: queues.txt:3: \"tenant@gmail.com extra\" is not one queue name: its domain has a space; write "
+            "one queue per line as [campaign:][tenant@]domain[!routing_domain], any comment after \" #\""});
+  CHECK(queue_inputs("d.example.com!r.example.com more\n")[0].starts_with(
+      "problem: queues.txt:1: \"d.example.com!r.example.com more\" is not one queue name: its domain has a space"));
+}
+
+TEST_CASE("queues file: an empty domain or routing domain is reported", "[cli][input]") {
+  CHECK(queue_inputs("tenant@\nc:t@ # no domain\n!r.example.com\nd.example.com!\n", "<stdin>") ==
+        std::vector<std::string>{
+            "problem: <stdin>:1: \"tenant@\" has no domain; write it as [campaign:][tenant@]domain[!routing_domain], e.g. "
+            "\"tenant@example.com\"",
+            "problem: <stdin>:2: \"c:t@\" has no domain; write it as [campaign:][tenant@]domain[!routing_domain], e.g. "
+            "\"tenant@example.com\"",
+            "problem: <stdin>:3: \"!r.example.com\" has no domain; write it as "
+            "[campaign:][tenant@]domain[!routing_domain], e.g. \"tenant@example.com\"",
+            "problem: <stdin>:4: \"d.example.com!\" has no routing domain after '!'; write domain!routing_domain, or "
+            "drop the '!'"});
+}
+
+TEST_CASE("queues file: line numbers count blank and comment lines", "[cli][input]") {
+  const auto inputs = queue_inputs("# a\n\nx.example.com\n\n# b\ny@\n");
+  REQUIRE(inputs.size() == 2);
+  CHECK(inputs[1].starts_with("problem: queues.txt:6: \"y@\" has no domain"));
+}
