@@ -279,9 +279,9 @@ Timeline seeded_timeline(const RetryPolicy& policy, const TimelineOptions& optio
           walk.next_at + static_cast<I128>(listed_max + 1 - walk.next_attempt) * envelope.period();
     }
   }
+  // The jitter is drawn, so the draw has decided the count: the expiry is
+  // exact (depends_on_jitter stays false) and the chart draws no '?'.
   const std::uint64_t n = *t.attempt_count;
-  const std::optional<std::uint64_t> nominal = nominal_count(policy, shape, envelope);
-  t.expiry->depends_on_jitter = nominal != n || count_depends_on_jitter(policy, shape, envelope, n);
   if (n > listed_max) {
     t.summary = PeriodicTail{listed_max + 1, n - listed_max, util::saturate_i64(envelope.period()),
                              util::saturate_i64(*walk.first_unlisted_at), util::saturate_i64(last_at)};

@@ -58,7 +58,9 @@ struct Expiry {
   std::uint64_t after_attempt = 0;  // the failed attempt that expires the message
   std::int64_t at_seconds = 0;      // time of that failure (attempt start + duration)
   std::string reason;               // kumod's Expiration record text
-  bool depends_on_jitter = false;   // another jitter draw could change the attempt count
+  // Unseeded: some jitter draw could change the attempt count. With a seed
+  // the draw is made, so it has decided: always false.
+  bool depends_on_jitter = false;
 
   friend bool operator==(const Expiry&, const Expiry&) = default;
 };

@@ -242,6 +242,18 @@ TEST_CASE("timeline_chart flags an expiry that jitter decides", "[timeline_cmd]"
 )");
 }
 
+TEST_CASE("timeline --seed draws no jitter-decides mark: the draw decided", "[timeline_cmd]") {
+  // The schedule of the test above, whose unseeded chart has '?'.
+  for (const char* seed : {"1", "3"}) {
+    CliResult r = timeline({"--config", "max_age=613190", "--seed", seed, "--chart-width", "30"});
+    INFO("seed " << seed << "\n" << r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find('?') == std::string::npos);
+    CHECK(r.out.find("jitter decides") == std::string::npos);
+    CHECK(r.out.find("  X expires at ") != std::string::npos);
+  }
+}
+
 TEST_CASE("timeline_chart marks endless retries and widens narrow charts", "[timeline_cmd]") {
   const kumo::simulate::Timeline t = simulate(0, std::nullopt, 3600);
   CHECK(kumo::report::timeline_chart(t, 1) == R"(#

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
+
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "core/simulate/retry_timeline.hpp"
@@ -370,6 +372,23 @@ TEST_CASE("seeded jitter draws are reproducible", "[timeline]") {
 
   options.seed = 43;
   CHECK(attempt_times(simulate_retries(k_defaults, options)) != attempt_times(a));
+}
+
+TEST_CASE("a seeded expiry never depends on jitter: the draw decided it", "[timeline]") {
+  // Unseeded, jitter decides whether this schedule gets a 10th attempt.
+  const RetryPolicy p = policy(secs(1200), std::nullopt, secs(613190));
+  REQUIRE(simulate_retries(p).expiry);
+  REQUIRE(simulate_retries(p).expiry->depends_on_jitter);
+  TimelineOptions options;
+  std::set<std::uint64_t> counts;
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    options.seed = seed;
+    const Timeline t = simulate_retries(p, options);
+    REQUIRE(t.expiry);
+    CHECK_FALSE(t.expiry->depends_on_jitter);
+    counts.insert(*t.attempt_count);
+  }
+  CHECK(counts == std::set<std::uint64_t>{9, 10});  // the draws do differ
 }
 
 TEST_CASE("seeded mode stays bounded on huge counts", "[timeline]") {
