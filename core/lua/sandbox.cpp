@@ -1007,12 +1007,26 @@ int text_only_load(lua_State* L) {
   return call_original_then_rethrow(L);
 }
 
-// [-0, +1, e] Compiles the file at `path` (confined) as text; the chunk is
-// named as the policy wrote the path. Raises on a compile error.
-// [-0, +1, e] Compiles the file at `path` (confined) as text, the chunk
-// named as the policy wrote the path; leaves the function, or the compile
-// error message, on top. Refuses files over the chunk cap; a limit reached
-// while compiling is raised.
+// Where luaL_loadfilex starts compiling a file's text: past a UTF-8
+// byte-order mark, then at the newline ending a first line that starts
+// with '#' (a Unix "#!" line; the newline stays, so line numbers do too).
+// kumod's require, dofile and loadfile are Lua's own, which read files so;
+// the policy file itself kumod compiles from a string (mlua's load), which
+// skips neither (PolicyHost::load does the same).
+std::size_t loadfile_text_start(std::string_view text) {
+  std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  if (start < text.size() && text[start] == '#') {
+    const std::size_t newline = text.find('\n', start);
+    start = newline == std::string_view::npos ? text.size() : newline;
+  }
+  return start;
+}
+
+// [-0, +1, e] Compiles the file at `path` (confined) as text, as
+// luaL_loadfilex reads it (loadfile_text_start), the chunk named as the
+// policy wrote the path; leaves the function, or the compile error message,
+// on top. Refuses files over the chunk cap; a limit reached while compiling
+// is raised.
 int compile_confined_file(lua_State* L, const std::string& path, const char* what) {
   std::string resolved = require_readable(L, path, what);
   push_file_contents(L, resolved, what);
@@ -1022,8 +1036,9 @@ int compile_confined_file(lua_State* L, const std::string& path, const char* wha
     raise_pending(L, Code::sandbox_blocked,
                   std::string(what) + "(\"" + short_path(path) + "\"): the file is larger than 16 MiB");
   }
+  const std::size_t start = loadfile_text_start(std::string_view(text, len));
   std::string chunk_name = "@" + path;
-  int status = luaL_loadbufferx(L, text, len, chunk_name.c_str(), "t");
+  int status = luaL_loadbufferx(L, text + start, len - start, chunk_name.c_str(), "t");
   lua_remove(L, -2);
   state_of(L).source_files[path] = resolved;
   if (status != LUA_OK) {

@@ -208,3 +208,35 @@ TEST_CASE("sandbox: policy-extras modules are found as kumod finds them, or the 
   installed.lua_path = {own.path.string()};
   CHECK(top_level_value("require('policy-extras.helper').answer", installed) == "7");
 }
+
+TEST_CASE("sandbox: require, dofile and loadfile skip a BOM and a '#' first line, as kumod's Lua does",
+          "[sandbox]") {
+  // luaL_loadfilex (Lua's require, dofile, loadfile in kumod) skips both;
+  // the line after a '#' line keeps its number.
+  TempDir dir;
+  std::ofstream(dir.path / "bom.lua", std::ios::binary) << "\xEF\xBB\xBFreturn { x = 1 }\n";
+  std::ofstream(dir.path / "shebang.lua", std::ios::binary) << "#!/usr/bin/env lua\nreturn { x = 2 }\n";
+  std::ofstream(dir.path / "both.lua", std::ios::binary) << "\xEF\xBB\xBF# comment\n\nerror('on line 3')\n";
+  std::ofstream(dir.path / "only.lua", std::ios::binary) << "#!/usr/bin/env lua";
+  HostOptions options;
+  options.lua_path = {dir.path.string()};
+  options.allow_read = {dir.path.string()};
+  const std::string d = dir.path.string() + "/";
+  CHECK(top_level_value("require('bom').x + require('shebang').x", options) == "3");
+  CHECK(top_level_value("dofile('" + d + "shebang.lua').x + loadfile('" + d + "bom.lua')().x", options) == "3");
+  CHECK(top_level_value("'[' .. select(2, pcall(dofile, '" + d + "both.lua')) .. ']'", options) ==
+        "[" + d + "both.lua:3: on line 3]");
+  CHECK(top_level_value("dofile('" + d + "only.lua') == nil", options) == "true");
+}
+
+TEST_CASE("sandbox: the policy file itself keeps a BOM or '#' first line, which kumod does not compile",
+          "[sandbox]") {
+  // kumod compiles the policy from a string (mlua's load): no skipping.
+  LoadedPolicy bom("\xEF\xBB\xBF" + k_kumo_prelude);
+  CHECK(bom.load_code() == "KQ901");
+  LoadedPolicy shebang("#!/usr/bin/env lua\n" + k_kumo_prelude);
+  CHECK(shebang.load_code() == "KQ901");
+  // load() of a string does not skip them either.
+  CHECK(top_level_value("select(2, load('#!x\\nreturn 1'))").find("unexpected symbol near '#'") !=
+        std::string::npos);
+}
