@@ -130,22 +130,23 @@ std::optional<LineReader::Line> LineReader::next_line() {
 
 std::optional<pipeline::QueueInput> LineReader::next_queue() {
   while (std::optional<Line> line = next_line()) {
-    const std::string where = m_file + ":" + std::to_string(m_line_number) + ": ";
+    const diag::Location where{m_file, static_cast<int>(m_line_number), std::nullopt};
     if (line->too_long) {
       return pipeline::QueueInput{
-          line->text, where + "a line longer than " + std::to_string(k_max_queue_line_bytes >> 10) +
-                          " KiB is not a queue name " +
-                          (line->endless ? "(no end of line within 1 MiB more: the rest of the input was not read)"
-                                         : "(the rest of the line was skipped)")};
+          line->text,
+          "a line longer than " + std::to_string(k_max_queue_line_bytes >> 10) + " KiB is not a queue name " +
+              (line->endless ? "(no end of line within 1 MiB more: the rest of the input was not read)"
+                             : "(the rest of the line was skipped)"),
+          where};
     }
     const std::string name(trimmed(without_comment(line->text)));
     if (name.empty()) {
       continue;
     }
     if (std::optional<std::string> problem = malformed_queue_name(name)) {
-      return pipeline::QueueInput{name, where + *problem};
+      return pipeline::QueueInput{name, *problem, where};
     }
-    return pipeline::QueueInput{name, std::nullopt};
+    return pipeline::QueueInput{name, std::nullopt, where};
   }
   return std::nullopt;
 }

@@ -521,7 +521,8 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
     r.queue = *name;
     r.parts = values::parse_queue_name(*name);
     if (auto problem = input->problem ? input->problem : queue_name_problem(*name)) {
-      auto d = diag::make_diagnostic(diag::Code::invalid_queue_name, *problem, diag::Location{"queue names", 0, std::nullopt});
+      auto d = diag::make_diagnostic(diag::Code::invalid_queue_name, *problem,
+                                     input->source.value_or(diag::Location{"queue names", 0, std::nullopt}));
       d.queue = r.queue;
       r.evaluated = false;
       r.diagnostics.push_back(std::move(d));

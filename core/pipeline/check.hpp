@@ -22,6 +22,9 @@ namespace kumo::pipeline {
 struct QueueInput {
   std::string name;
   std::optional<std::string> problem;  // set: report KQ911 with this text, do not evaluate
+  // Where the name was read (a queues-file line): KQ911 is placed there.
+  // Unset for -q names and default samples ("queue names").
+  std::optional<diag::Location> source;
 };
 
 // Yields the next queue, or nullopt when there are no more.

@@ -191,7 +191,9 @@ TEST_CASE("a queues-file line over 64 KiB is a finding for that line, the run go
   REQUIRE(doc["results"].size() == 3);
   CHECK(doc["results"][1]["diagnostics"][0]["code"] == "KQ911");
   CHECK(doc["results"][1]["diagnostics"][0]["message"] ==
-        queues.string() + ":3: a line longer than 64 KiB is not a queue name (the rest of the line was skipped)");
+        "a line longer than 64 KiB is not a queue name (the rest of the line was skipped)");
+  CHECK(doc["results"][1]["diagnostics"][0]["file"] == queues.string());
+  CHECK(doc["results"][1]["diagnostics"][0]["line"] == 3);
   CHECK(doc["results"][2]["queue"] == "never.example.com");
 
   SECTION("standard input that never ends a line (as from /dev/zero) stops 1 MiB past the cap") {
@@ -201,8 +203,10 @@ TEST_CASE("a queues-file line over 64 KiB is a finding for that line, the run go
     const auto zdoc = nlohmann::json::parse(zeros.out);
     REQUIRE(zdoc["results"].size() == 1);
     CHECK(zdoc["results"][0]["diagnostics"][0]["message"] ==
-          "<stdin>:1: a line longer than 64 KiB is not a queue name (no end of line within 1 MiB more: the rest of "
-          "the input was not read)");
+          "a line longer than 64 KiB is not a queue name (no end of line within 1 MiB more: the rest of the input "
+          "was not read)");
+    CHECK(zdoc["results"][0]["diagnostics"][0]["file"] == "<stdin>");
+    CHECK(zdoc["results"][0]["diagnostics"][0]["line"] == 1);
   }
   SECTION("a line of exactly 64 KiB is still read") {
     auto at_cap = run_cli({"check", k_example, "--queues-file", "-", "--format", "json"},

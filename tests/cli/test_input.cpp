@@ -11,14 +11,16 @@ namespace {
 using kumo::pipeline::QueueInput;
 
 // Every item a queues file named `file` with `text` yields: a name, or
-// "problem: " and the problem's text.
+// "problem: ", the line's file:line (where KQ911 is placed) and the problem's text.
 std::vector<std::string> queue_inputs(const std::string& text, const std::string& file = "queues.txt") {
   auto stream = std::make_unique<std::istringstream>(text);
   std::istream* raw = stream.get();
   kumo::cli::LineReader reader(std::move(stream), raw, file);
   std::vector<std::string> out;
   while (std::optional<QueueInput> input = reader.next_queue()) {
-    out.push_back(input->problem ? "problem: " + *input->problem : input->name);
+    REQUIRE(input->source);
+    const std::string at = input->source->file + ":" + std::to_string(input->source->line) + ": ";
+    out.push_back(input->problem ? "problem: " + at + *input->problem : input->name);
   }
   return out;
 }
