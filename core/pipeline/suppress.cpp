@@ -229,6 +229,12 @@ void Suppressor::add_file(const std::vector<std::string>& names, std::string_vie
   m_files.push_back(std::move(f));
 }
 
+void Suppressor::apply_severity(diag::Diagnostic& d) const {
+  if (auto it = m_selection.severity.find(d.code); it != m_selection.severity.end()) {
+    d.severity = it->second;
+  }
+}
+
 bool Suppressor::suppress(const diag::Diagnostic& d) {
   auto it = m_by_name.find(d.location.file);
   if (it == m_by_name.end()) {
@@ -254,9 +260,7 @@ bool Suppressor::suppress(const diag::Diagnostic& d) {
 void Suppressor::apply(std::vector<diag::Diagnostic>& diagnostics) {
   std::erase_if(diagnostics, [this](const diag::Diagnostic& d) { return !m_selection.reports(d.code); });
   for (auto& d : diagnostics) {
-    if (auto it = m_selection.severity.find(d.code); it != m_selection.severity.end()) {
-      d.severity = it->second;
-    }
+    apply_severity(d);
     if (!d.suppressed && suppress(d)) {
       d.suppressed = true;
     }
@@ -290,9 +294,7 @@ std::vector<diag::Diagnostic> Suppressor::leftovers(bool include_unused) const {
   }
   std::erase_if(out, [this](const diag::Diagnostic& d) { return !m_selection.reports(d.code); });
   for (auto& d : out) {
-    if (auto it = m_selection.severity.find(d.code); it != m_selection.severity.end()) {
-      d.severity = it->second;
-    }
+    apply_severity(d);
   }
   std::sort(out.begin(), out.end(), diag::diagnostic_less);
   return out;

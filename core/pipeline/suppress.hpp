@@ -81,6 +81,8 @@ class Suppressor {
     std::vector<diag::Diagnostic> problems;
   };
   bool suppress(const diag::Diagnostic& d);
+  // The severity the selection gives d's code, if it gives one.
+  void apply_severity(diag::Diagnostic& d) const;
 
   CodeSelection m_selection;
   std::vector<File> m_files;
