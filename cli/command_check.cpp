@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <memory>
@@ -19,7 +20,9 @@ namespace kumo::cli {
 CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   CLI::App* cmd = app.add_subcommand("check", "Evaluate get_queue_config for sample queues, validate every key, "
                                               "print each queue's normalized config");
-  cmd->add_option("policy", o.policy, "The policy file (init.lua or a file that registers get_queue_config)")
+  cmd->add_option("policy", o.policies,
+                  "The policy file (init.lua or a file that registers get_queue_config); several are checked one "
+                  "after the other, each in its own Lua state; - reads it from standard input")
       ->required();
   cmd->add_option("-q,--queue", o.queues,
                   "A queue to evaluate, in KumoMTA's syntax campaign:tenant@domain!routing_domain (repeatable)");
@@ -63,19 +66,28 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
 
 namespace {
 
-std::optional<pipeline::QueueSource> queue_source(const CheckOptions& o, std::istream& in) {
+// The queues a run names (-q, then --queues-file), read afresh for each
+// policy; `stdin_queues` holds standard input's names when several policies
+// need them (it can be read once).
+std::optional<pipeline::QueueSource> queue_source(const CheckOptions& o, std::istream& in,
+                                                  const std::shared_ptr<std::vector<pipeline::QueueInput>>& stdin_queues) {
   if (o.queues.empty() && o.queues_file.empty()) {
     return std::nullopt;
   }
-  auto listed = std::make_shared<std::vector<std::string>>(o.queues);
+  auto listed = std::make_shared<std::vector<pipeline::QueueInput>>();
+  for (const auto& name : o.queues) {
+    listed->push_back(pipeline::QueueInput{name, std::nullopt});
+  }
   auto index = std::make_shared<std::size_t>(0);
   std::shared_ptr<LineReader> file;
-  if (!o.queues_file.empty()) {
+  if (o.queues_file == "-" && stdin_queues) {
+    listed->insert(listed->end(), stdin_queues->begin(), stdin_queues->end());
+  } else if (!o.queues_file.empty()) {
     file = std::make_shared<LineReader>(open_queue_file(o.queues_file, in));
   }
   return [listed, index, file]() -> std::optional<pipeline::QueueInput> {
     if (*index < listed->size()) {
-      return pipeline::QueueInput{(*listed)[(*index)++], std::nullopt};
+      return (*listed)[(*index)++];
     }
     return file ? file->next_queue() : std::nullopt;
   };
@@ -115,12 +127,13 @@ report::ArtifactPaths artifact_paths(const lua::HostOptions& host) {
 
 namespace {
 
-// The options with what the config file sets for every flag not given.
-CheckOptions with_config_file(const CheckOptions& o) {
+// The options for checking `policy`, with what its config file sets for
+// every flag not given.
+CheckOptions with_config_file(const CheckOptions& o, const std::string& policy) {
   if (o.no_config_file) {
     return o;
   }
-  std::optional<std::string> path = o.config_file.empty() ? find_config_file(o.policy) : o.config_file;
+  std::optional<std::string> path = o.config_file.empty() ? find_config_file(policy) : o.config_file;
   if (!path) {
     return o;
   }
@@ -170,56 +183,132 @@ Command make_check_command() {
           }};
 }
 
-ExitCode run_check_command(const CheckOptions& given, std::istream& in, std::ostream& out, std::ostream& err) {
-  const CheckOptions o = with_config_file(given);
+namespace {
+
+// One policy of the run, ready to check: everything that can be wrong with
+// the command line or an input file is found before any output.
+struct PolicyCheck {
+  CheckOptions options;  // with its config file's settings
   pipeline::CheckRequest request;
-  request.policy_path = o.policy;
-  request.policy_source = read_policy_file(o.policy);
-  request.host = host_options(o.run);
-  request.queues = queue_source(o, in);
-  request.timeline = o.simulation.timeline_options();
-  request.selection.select = code_entries(o.select, "--select");
-  request.selection.ignore = code_entries(o.ignore, "--ignore");
+};
+
+pipeline::CodeSelection code_selection(const CheckOptions& o) {
+  pipeline::CodeSelection selection;
+  selection.select = code_entries(o.select, "--select");
+  selection.ignore = code_entries(o.ignore, "--ignore");
   for (const auto& [code, level] : o.severity) {
     if (level == "off") {
-      request.selection.ignore.push_back(code);
+      selection.ignore.push_back(code);
     } else {
-      request.selection.severity[code] = severity_named(level);
+      selection.severity[code] = severity_named(level);
     }
   }
-  if (!o.baseline.empty()) {
-    auto baseline = pipeline::Baseline::from_json(read_text_file(o.baseline, "--baseline"));
-    if (!baseline) {
-      throw UsageError("--baseline " + o.baseline + " " + baseline.error());
-    }
-    request.baseline = std::move(*baseline);
-  }
+  return selection;
+}
 
-  report::Format format = report::Format::text;
+// Standard input is one stream: it holds one policy or the queues file.
+void check_stdin_use(const CheckOptions& o) {
+  const auto from_stdin = std::count(o.policies.begin(), o.policies.end(), "-");
+  if (from_stdin > 1) {
+    throw UsageError("standard input (-) is given as a policy more than once");
+  }
+  if (from_stdin == 1 && o.queues_file == "-") {
+    throw UsageError("standard input (-) cannot hold both the policy and --queues-file; give one of them as a file");
+  }
+}
+
+std::vector<PolicyCheck> prepare_checks(const CheckOptions& given, std::istream& in, const report::Format format) {
+  check_stdin_use(given);
+  std::map<std::string, pipeline::Baseline> baselines;
+  if (!given.baseline.empty()) {
+    auto parsed = pipeline::Baseline::by_policy(read_text_file(given.baseline, "--baseline"));
+    if (!parsed) {
+      throw UsageError("--baseline " + given.baseline + " " + parsed.error());
+    }
+    baselines = std::move(*parsed);
+  }
+  std::vector<PolicyCheck> checks;
+  std::shared_ptr<std::vector<pipeline::QueueInput>> stdin_queues;
+  for (const auto& policy : given.policies) {
+    PolicyCheck c{with_config_file(given, policy), {}};
+    const CheckOptions& o = c.options;
+    if (o.queues_file == "-" && given.policies.size() > 1 && !stdin_queues) {
+      stdin_queues = std::make_shared<std::vector<pipeline::QueueInput>>();
+      LineReader reader = open_queue_file("-", in);
+      while (auto q = reader.next_queue()) {
+        stdin_queues->push_back(std::move(*q));
+      }
+    }
+    pipeline::CheckRequest& r = c.request;
+    r.policy_path = policy == "-" ? k_stdin_name : policy;
+    r.policy_source = policy == "-" ? read_policy_stdin(in) : read_policy_file(policy);
+    r.host = host_options(o.run);
+    r.queues = queue_source(o, in, stdin_queues);
+    r.timeline = o.simulation.timeline_options();
+    r.selection = code_selection(o);
+    r.baseline = pipeline::Baseline::for_policy(baselines, r.policy_path, given.policies.size());
+    r.provenance = o.explain_keys || format == report::Format::json;
+    r.max_samples = o.max_samples;
+    checks.push_back(std::move(c));
+  }
+  return checks;
+}
+
+report::Format format_named(const std::string& name) {
   for (const auto& f : report::formats()) {
-    if (f.name == o.format) {
-      format = f.id;
+    if (f.name == name) {
+      return f.id;
     }
   }
+  return report::Format::text;
+}
+
+// The output's settings are the run's: the command line's, with the first
+// policy's config file for the failure level JUnit shows; files are named
+// under any policy's --map-path.
+report::RenderOptions render_options(const std::vector<PolicyCheck>& checks, std::ostream& out) {
+  const CheckOptions& o = checks.front().options;
   report::RenderOptions render;
   render.color = use_color(o.color, out);
   render.timeline_table = o.timeline;
   render.config = !o.hide_config;
   render.provenance = o.explain_keys;
-  request.provenance = o.explain_keys || format == report::Format::json;
-  request.max_samples = o.max_samples;
   render.quiet = o.quiet;
   render.show_suppressed = o.show_suppressed;
-  render.with_baseline = request.baseline.has_value();
-  render.fail_level = o.fail_level == "warning" ? diag::Severity::warning : diag::Severity::error;
-  render.paths = artifact_paths(request.host);
-  auto sink = report::make_sink(format, out, err, render);
-  report::Summary summary = pipeline::run_check(request, *sink);
-  if (!summary.policy_loaded) {
+  render.fail_level = severity_named(o.fail_level);
+  render.policy_count = checks.size();
+  for (const auto& c : checks) {
+    render.with_baseline = render.with_baseline || c.request.baseline.has_value();
+    const report::ArtifactPaths paths = artifact_paths(c.request.host);
+    render.paths.working_directory = paths.working_directory;
+    render.paths.map_path.insert(render.paths.map_path.end(), paths.map_path.begin(), paths.map_path.end());
+  }
+  return render;
+}
+
+// One policy's exit code, by its own --fail-level.
+ExitCode exit_code_of(const report::Summary& s, const CheckOptions& o) {
+  if (!s.policy_loaded) {
     return ExitCode::policy_error;
   }
-  bool fails = summary.errors > 0 || (o.fail_level == "warning" && summary.warnings > 0);
+  bool fails = s.errors > 0 || (o.fail_level == "warning" && s.warnings > 0);
   return fails ? ExitCode::findings : ExitCode::ok;
+}
+
+}  // namespace
+
+ExitCode run_check_command(const CheckOptions& given, std::istream& in, std::ostream& out, std::ostream& err) {
+  const report::Format format = format_named(given.format);
+  const std::vector<PolicyCheck> checks = prepare_checks(given, in, format);
+  auto sink = report::make_sink(format, out, err, render_options(checks, out));
+  std::vector<report::Summary> summaries;
+  ExitCode worst = ExitCode::ok;
+  for (const auto& c : checks) {
+    summaries.push_back(pipeline::run_check(c.request, *sink));
+    worst = std::max(worst, exit_code_of(summaries.back(), c.options));
+  }
+  sink->finish(report::combined(summaries));
+  return worst;
 }
 
 }  // namespace kumo::cli

@@ -21,7 +21,9 @@
 namespace kumo::cli {
 
 struct CheckOptions {
-  std::string policy;
+  // One or more policy files, each checked in its own Lua state against
+  // the same queues; "-" is standard input.
+  std::vector<std::string> policies;
   std::vector<std::string> queues;
   std::string queues_file;
   std::string format = "text";

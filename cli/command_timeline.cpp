@@ -47,6 +47,7 @@ class CaptureSink : public report::ReportSink {
   // Unused suppression comments: one queue's run says nothing about them.
   void late(const std::vector<diag::Diagnostic>&) override {}
   void end(const report::Summary&) override {}
+  void finish(const report::Summary&) override {}
 
   // The findings shown with the timeline: those no comment suppresses.
   std::vector<diag::Diagnostic> diagnostics() const {

@@ -71,6 +71,30 @@ void require_regular_file(const std::string& path, const char* what) {
   }
 }
 
+// Lua would load compiled bytecode; KumoMTA's policies are source.
+std::string checked_policy_text(std::string text, const std::string& shown) {
+  if (text.rfind("\x1bLua", 0) == 0) {
+    throw UsageError("policy file " + shown + " is binary (compiled bytecode or not text); give the Lua source");
+  }
+  return text;
+}
+
+// The whole of `in`, at most 16 MiB, text (no NUL byte); `shown` names it in errors.
+std::string read_capped_text(std::istream& in, const std::string& what, const std::string& shown) {
+  std::string text;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > k_max_policy_bytes) {
+      throw UsageError(what + " " + shown + " is larger than 16 MiB; that is not a " + what);
+    }
+  }
+  if (text.find('\0') != std::string::npos) {
+    throw UsageError(what + " " + shown + " is binary (not text)");
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string read_text_file(const std::string& path, const std::string& what) {
@@ -79,26 +103,15 @@ std::string read_text_file(const std::string& path, const std::string& what) {
   if (!in) {
     throw UsageError("cannot read " + what + " " + path);
   }
-  std::string text;
-  char buffer[65536];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > k_max_policy_bytes) {
-      throw UsageError(what + " " + path + " is larger than 16 MiB; that is not a " + what);
-    }
-  }
-  if (text.find('\0') != std::string::npos) {
-    throw UsageError(what + " " + path + " is binary (not text)");
-  }
-  return text;
+  return read_capped_text(in, what, path);
 }
 
 std::string read_policy_file(const std::string& path) {
-  std::string text = read_text_file(path, "policy file");
-  if (text.rfind("\x1bLua", 0) == 0) {
-    throw UsageError("policy file " + path + " is binary (compiled bytecode or not text); give the Lua source");
-  }
-  return text;
+  return checked_policy_text(read_text_file(path, "policy file"), path);
+}
+
+std::string read_policy_stdin(std::istream& in) {
+  return checked_policy_text(read_capped_text(in, "policy file", k_stdin_name), k_stdin_name);
 }
 
 LineReader::LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string file)
@@ -153,7 +166,7 @@ std::optional<pipeline::QueueInput> LineReader::next_queue() {
 
 LineReader open_queue_file(const std::string& path, std::istream& stdin_stream) {
   if (path == "-") {
-    return LineReader(nullptr, &stdin_stream, "<stdin>");
+    return LineReader(nullptr, &stdin_stream, k_stdin_name);
   }
   require_regular_file(path, "queues file");
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);

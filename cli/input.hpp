@@ -29,6 +29,13 @@ inline constexpr std::size_t k_max_skipped_bytes = 1u << 20;
 // is opened: opening a FIFO would block), unreadable, binary or too large.
 std::string read_policy_file(const std::string& path);
 
+// How standard input is named where a file name would be: a policy given
+// as "-", a queues file given as "-".
+inline constexpr const char* k_stdin_name = "<stdin>";
+
+// The policy from standard input (`check -`), with read_policy_file's checks.
+std::string read_policy_stdin(std::istream& in);
+
 // The text of another input file (`what`, e.g. "DNS file"), with the same
 // checks and the same 16 MiB cap.
 std::string read_text_file(const std::string& path, const std::string& what);

@@ -1,5 +1,5 @@
-// End-to-end golden files: every policy under testdata/policies/{ok,bad,hostile}
-// and testdata/examples is checked in-process and its whole output compared
+// End-to-end golden files: every policy under testdata/policies/{ok,bad,hostile},
+// testdata/several and testdata/examples is checked in-process and its whole output compared
 // with committed files next to it:
 //   <case>.expected.txt   required: a case without one fails, so a policy
 //                         added without its golden cannot pass unchecked.
@@ -205,6 +205,12 @@ TEST_CASE("golden: one bad policy per diagnostic", "[golden]") {
 }
 
 TEST_CASE("golden: the README example policy", "[golden]") { check_goldens({.dir = "testdata/examples"}); }
+
+TEST_CASE("golden: several policies in one run", "[golden]") {
+  // Each case's .args names the other policies (kept in a subdirectory, so
+  // that they are not cases of their own).
+  check_goldens({.dir = "testdata/several"});
+}
 
 TEST_CASE("golden: policies built on KumoMTA's shipped helpers", "[golden]") {
   // The helpers (queue.lua, sources.lua, ...) are KumoMTA's, read from

@@ -45,7 +45,8 @@ def sarif_validator(root):
 
 
 def testdata_policies():
-    policies = sorted(glob.glob("testdata/policies/*/*.lua") + glob.glob("testdata/examples/*.lua"))
+    policies = sorted(glob.glob("testdata/policies/*/*.lua") + glob.glob("testdata/examples/*.lua")
+                      + glob.glob("testdata/several/*.lua"))
     # Policies built on KumoMTA's helpers need them from ../shared/kumomta.
     if os.path.isdir("../shared/kumomta/policy-extras"):
         policies += sorted(glob.glob("testdata/helpers/*.lua"))

@@ -42,15 +42,25 @@ Baseline::Key Baseline::key_of(const std::string& code, const std::string& queue
   return {code, queue, key, without_line_numbers(message)};
 }
 
-util::Expected<Baseline, std::string> Baseline::from_json(const std::string& text) {
-  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    return util::unexpected(std::string("is not a JSON document; give the output of `kumo-lint check --format json`"));
-  }
+namespace {
+
+constexpr const char* k_not_json = "is not a JSON document; give the output of `kumo-lint check --format json`";
+constexpr const char* k_not_check_output =
+    "is JSON but not `kumo-lint check --format json` output (no format_version and diagnostics)";
+
+// A run of several policies: {"format_version", "policies": [{"policy",
+// "diagnostics", ...}], "summary"}.
+bool is_several_policies(const nlohmann::json& doc) {
+  auto policies = doc.find("policies");
+  return doc.find("format_version") != doc.end() && policies != doc.end() && policies->is_array();
+}
+
+}  // namespace
+
+util::Expected<Baseline, std::string> Baseline::from_document(const nlohmann::json& doc) {
   auto diagnostics = doc.find("diagnostics");
-  if (doc.find("format_version") == doc.end() || diagnostics == doc.end() || !diagnostics->is_array()) {
-    return util::unexpected(
-        std::string("is JSON but not `kumo-lint check --format json` output (no format_version and diagnostics)"));
+  if (diagnostics == doc.end() || !diagnostics->is_array()) {
+    return util::unexpected(std::string(k_not_check_output));
   }
   Baseline b;
   for (const auto& d : *diagnostics) {
@@ -62,6 +72,63 @@ util::Expected<Baseline, std::string> Baseline::from_json(const std::string& tex
     ++b.m_count;
   }
   return b;
+}
+
+util::Expected<Baseline, std::string> Baseline::from_json(const std::string& text) {
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return util::unexpected(std::string(k_not_json));
+  }
+  if (doc.find("format_version") == doc.end()) {
+    return util::unexpected(std::string(k_not_check_output));
+  }
+  return from_document(doc);
+}
+
+util::Expected<std::map<std::string, Baseline>, std::string> Baseline::by_policy(const std::string& text) {
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return util::unexpected(std::string(k_not_json));
+  }
+  std::map<std::string, Baseline> out;
+  if (!is_several_policies(doc)) {
+    auto one = from_json(text);
+    if (!one) {
+      return util::unexpected(one.error());
+    }
+    out.emplace(string_or_empty(doc, "policy"), std::move(*one));
+    return out;
+  }
+  for (const auto& policy : doc["policies"]) {
+    if (!policy.is_object()) {
+      return util::unexpected(std::string(k_not_check_output));
+    }
+    auto one = from_document(policy);
+    if (!one) {
+      return util::unexpected(one.error());
+    }
+    out[string_or_empty(policy, "policy")].merge(*one);
+  }
+  return out;
+}
+
+std::optional<Baseline> Baseline::for_policy(const std::map<std::string, Baseline>& baselines,
+                                             const std::string& policy_path, std::size_t policies_in_run) {
+  if (baselines.empty()) {
+    return std::nullopt;
+  }
+  if (baselines.size() == 1 && policies_in_run == 1) {
+    return baselines.begin()->second;
+  }
+  auto it = baselines.find(policy_path);
+  return it != baselines.end() ? it->second : Baseline{};
+}
+
+void Baseline::merge(const Baseline& other) {
+  for (const auto& [key, count] : other.m_left) {
+    m_left[key] += count;
+  }
+  m_count += other.m_count;
 }
 
 void Baseline::apply(std::vector<diag::Diagnostic>& diagnostics) {

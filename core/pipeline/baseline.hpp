@@ -4,9 +4,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/diag/diagnostic.hpp"
 #include "core/util/expected.hpp"
@@ -20,6 +23,17 @@ class Baseline {
   // were not reported), or what is wrong with the document.
   static util::Expected<Baseline, std::string> from_json(const std::string& text);
 
+  // The findings of a `check --format json` document by policy path: one
+  // entry for a run of one policy, one per policy for a run of several.
+  static util::Expected<std::map<std::string, Baseline>, std::string> by_policy(const std::string& text);
+
+  // The baseline of `policy_path` in a run of `policies_in_run` policies:
+  // none without a baseline file; a file of one policy applies to a run of
+  // one whatever the policy is now called (it may have moved); otherwise
+  // the entry for that path, or an empty baseline (all its findings new).
+  static std::optional<Baseline> for_policy(const std::map<std::string, Baseline>& baselines,
+                                            const std::string& policy_path, std::size_t policies_in_run);
+
   // Marks `baselined` each finding of `diagnostics` the baseline holds (not
   // already suppressed), matched on code, queue, key and message, with
   // line and column numbers in the message ignored; each baseline entry
@@ -29,6 +43,9 @@ class Baseline {
   std::size_t size() const { return m_count; }
 
  private:
+  static util::Expected<Baseline, std::string> from_document(const nlohmann::json& doc);
+  void merge(const Baseline& other);
+
   using Key = std::tuple<std::string, std::string, std::string, std::string>;
   static Key key_of(const std::string& code, const std::string& queue, const std::string& key,
                     const std::string& message);

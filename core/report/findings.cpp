@@ -196,6 +196,10 @@ std::string display_queue_name(const std::string& name) {
   return out;
 }
 
+std::string policy_note(const std::string& policy_path, std::size_t policy_count) {
+  return policy_count > 1 ? "(policy " + util::escape_for_terminal(policy_path) + ")" : "";
+}
+
 std::string queues_note(const FindingGroup& group) {
   if (group.queue_count == 0) {
     return "";

@@ -101,6 +101,12 @@ std::string display_queue_name(const std::string& name);
 // display_queue_name.
 std::string queues_note(const FindingGroup& group);
 
+// In a run of several policies, how a format without a place for the
+// policy names it in a finding's message: "(policy testdata/a.lua)"; "" in
+// a run of one. Policies may share a module or a data file, so the file a
+// finding is in does not say which policy's run it came from.
+std::string policy_note(const std::string& policy_path, std::size_t policy_count);
+
 // Merges findings that are the same finding of different queues: same
 // code, severity, file, line, column, message and kumod detail (the key
 // path is not compared: at one position it is the same key). Memory grows

@@ -6,7 +6,7 @@
 namespace kumo::report {
 
 std::unique_ptr<ReportSink> make_text_sink(std::ostream& out, std::ostream& err, RenderOptions options);
-std::unique_ptr<ReportSink> make_json_sink(std::ostream& out);
+std::unique_ptr<ReportSink> make_json_sink(std::ostream& out, std::size_t policy_count);
 std::unique_ptr<ReportSink> make_sarif_sink(std::ostream& out, std::ostream& err, RenderOptions options);
 std::unique_ptr<ReportSink> make_github_sink(std::ostream& out, std::ostream& err, RenderOptions options);
 std::unique_ptr<ReportSink> make_junit_sink(std::ostream& out, std::ostream& err, RenderOptions options);
@@ -57,7 +57,7 @@ const std::vector<FormatInfo>& formats() {
 std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ostream& err, RenderOptions options) {
   switch (format) {
     case Format::text: return make_text_sink(out, err, options);
-    case Format::json: return make_json_sink(out);
+    case Format::json: return make_json_sink(out, options.policy_count);
     case Format::sarif: return make_sarif_sink(out, err, options);
     case Format::github: return make_github_sink(out, err, options);
     case Format::junit: return make_junit_sink(out, err, options);

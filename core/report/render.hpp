@@ -41,6 +41,9 @@ struct RenderOptions {
   bool with_baseline = false;    // sarif: a --baseline was given (results carry baselineState)
   diag::Severity fail_level = diag::Severity::error;  // junit: a queue with a finding this severe fails
   ArtifactPaths paths;          // sarif, github, checkstyle: how files are named
+  // Policies in the run: with more than one, every format says which
+  // policy each result is for (a run of one looks as it always did).
+  std::size_t policy_count = 1;
 };
 
 // --- Pure renderers ---
@@ -64,7 +67,8 @@ std::string format_queue_text(const QueueReport& r, const RenderOptions& options
                               const std::string* config_text = nullptr);
 // The normalized config as indented JSON lines.
 std::string format_config_text(const config::QueueConfig& c);
-// "kumo-lint: 9 queues, 0 errors, 1 warning, 2 notes".
+// "kumo-lint: 9 queues, 0 errors, 1 warning, 2 notes"; a run's total of
+// several policies starts "kumo-lint: 2 policies, ".
 std::string format_summary(const Summary& s);
 
 // "9 attempts, the last at 3days 13h; expires at 3days 13h of max_age=7days".

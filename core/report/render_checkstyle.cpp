@@ -14,10 +14,13 @@ namespace kumo::report {
 
 namespace {
 
-std::string error_message(const diag::Diagnostic& d) {
+std::string error_message(const diag::Diagnostic& d, const std::string& policy) {
   std::string text = d.message;
   if (d.queue) {
     text += " (queue " + display_queue_name(*d.queue) + ")";
+  }
+  if (!policy.empty()) {
+    text += " " + policy;
   }
   if (!d.detail.empty() && d.detail != d.message) {
     // Our line break, kept in the attribute as a character reference.
@@ -26,12 +29,12 @@ std::string error_message(const diag::Diagnostic& d) {
   return xml_escape(text);
 }
 
-std::string error_xml(const diag::Diagnostic& d) {
+std::string error_xml(const diag::Diagnostic& d, const std::string& policy) {
   std::string out = "    <error line=\"" + std::to_string(reported_line(d.location)) + "\"";
   if (d.location.line > 0 && d.location.column) {
     out += " column=\"" + std::to_string(*d.location.column) + "\"";
   }
-  return out + " severity=\"" + diag::severity_name(d.severity) + "\" message=\"" + error_message(d) +
+  return out + " severity=\"" + diag::severity_name(d.severity) + "\" message=\"" + error_message(d, policy) +
          "\" source=\"kumo-lint." + xml_escape(d.code) + "\"/>\n";
 }
 
@@ -40,7 +43,10 @@ class CheckstyleSink : public ReportSink {
   CheckstyleSink(std::ostream& out, std::ostream& err, RenderOptions options)
       : m_out(out), m_err(err), m_options(std::move(options)) {}
 
-  void begin(const std::string& policy_path) override { m_files[artifact_path(policy_path, m_options.paths)]; }
+  void begin(const std::string& policy_path) override {
+    m_files[artifact_path(policy_path, m_options.paths)];
+    m_policy = policy_note(policy_path, m_options.policy_count);
+  }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
     take(diagnostics, logs);
@@ -50,13 +56,17 @@ class CheckstyleSink : public ReportSink {
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
 
-  void end(const Summary&) override {
+  void end(const Summary&) override {}
+
+  // Files of every policy, each once (policies may share modules).
+  void finish(const Summary&) override {
     m_out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n";
     for (auto& [file, findings] : m_files) {
-      std::stable_sort(findings.begin(), findings.end(), diag::diagnostic_less);
+      std::stable_sort(findings.begin(), findings.end(),
+                       [](const Finding& a, const Finding& b) { return diag::diagnostic_less(a.first, b.first); });
       m_out << "  <file name=\"" << xml_escape(file) << "\">\n";
-      for (const auto& d : findings) {
-        m_out << error_xml(d);
+      for (const auto& [d, policy] : findings) {
+        m_out << error_xml(d, policy);
       }
       m_out << "  </file>\n";
     }
@@ -70,7 +80,7 @@ class CheckstyleSink : public ReportSink {
     }
     for (const auto& d : diagnostics) {
       if (diag::is_active(d)) {
-        m_files[artifact_path(d.location.file, m_options.paths)].push_back(d);
+        m_files[artifact_path(d.location.file, m_options.paths)].emplace_back(d, m_policy);
       }
     }
   }
@@ -78,7 +88,9 @@ class CheckstyleSink : public ReportSink {
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  std::map<std::string, std::vector<diag::Diagnostic>> m_files;  // sorted by name
+  using Finding = std::pair<diag::Diagnostic, std::string>;  // and its policy_note
+  std::map<std::string, std::vector<Finding>> m_files;        // sorted by name
+  std::string m_policy;                                       // the current policy's note
 };
 
 }  // namespace

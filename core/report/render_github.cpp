@@ -23,12 +23,13 @@ std::string_view command_name(diag::Severity s) {
 // Policy-controlled text is escaped as for a terminal (no escape sequence
 // reaches the log) before GitHub's own escaping; the line break before
 // kumod's wording is ours, and becomes %0A.
-std::string annotation_message(const FindingGroup& group) {
+std::string annotation_message(const FindingGroup& group, const std::string& policy) {
   const diag::Diagnostic& d = group.finding;
   std::string text = util::escape_for_terminal(d.message);
-  const std::string note = queues_note(group);
-  if (!note.empty()) {
-    text += " " + note;
+  for (const std::string& note : {queues_note(group), policy}) {
+    if (!note.empty()) {
+      text += " " + note;
+    }
   }
   if (!d.detail.empty() && d.detail != d.message) {
     text += "\nkumod: " + util::escape_for_terminal(d.detail);
@@ -36,7 +37,7 @@ std::string annotation_message(const FindingGroup& group) {
   return github_escape_data(text);
 }
 
-std::string workflow_command(const FindingGroup& group, const ArtifactPaths& paths) {
+std::string workflow_command(const FindingGroup& group, const std::string& policy, const ArtifactPaths& paths) {
   const diag::Diagnostic& d = group.finding;
   std::string out = "::" + std::string(command_name(d.severity)) + " file=" +
                     github_escape_property(util::escape_for_terminal(artifact_path(d.location.file, paths))) +
@@ -44,7 +45,7 @@ std::string workflow_command(const FindingGroup& group, const ArtifactPaths& pat
   if (d.location.line > 0 && d.location.column) {
     out += ",col=" + std::to_string(*d.location.column);
   }
-  return out + ",title=" + github_escape_property(d.code) + "::" + annotation_message(group) + "\n";
+  return out + ",title=" + github_escape_property(d.code) + "::" + annotation_message(group, policy) + "\n";
 }
 
 class GithubSink : public ReportSink {
@@ -52,7 +53,9 @@ class GithubSink : public ReportSink {
   GithubSink(std::ostream& out, std::ostream& err, RenderOptions options)
       : m_out(out), m_err(err), m_options(std::move(options)) {}
 
-  void begin(const std::string&) override {}
+  void begin(const std::string& policy_path) override {
+    m_policies.push_back({policy_note(policy_path, m_options.policy_count), {}});
+  }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
     take(diagnostics, logs);
@@ -62,11 +65,16 @@ class GithubSink : public ReportSink {
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
 
-  void end(const Summary& s) override {
-    for (const auto& group : m_findings.sorted()) {
-      m_out << workflow_command(group, m_options.paths);
+  void end(const Summary&) override {}
+
+  // Each policy's annotations, in run order, then the run's count.
+  void finish(const Summary& total) override {
+    for (const auto& [note, findings] : m_policies) {
+      for (const auto& group : findings.sorted()) {
+        m_out << workflow_command(group, note, m_options.paths);
+      }
     }
-    m_out << format_summary(s);
+    m_out << format_summary(total);
   }
 
  private:
@@ -76,7 +84,7 @@ class GithubSink : public ReportSink {
     }
     for (const auto& d : diagnostics) {
       if (diag::is_active(d)) {
-        m_findings.add(d);
+        m_policies.back().second.add(d);
       }
     }
   }
@@ -84,7 +92,8 @@ class GithubSink : public ReportSink {
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  FindingGroups m_findings;
+  // Per policy: its policy_note and its findings.
+  std::vector<std::pair<std::string, FindingGroups>> m_policies;
 };
 
 }  // namespace

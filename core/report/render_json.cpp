@@ -127,15 +127,41 @@ std::string queue_text(const QueueReport& r, FragmentCache& cache) {
   return text;
 }
 
+json summary_json(const Summary& s, bool with_policies) {
+  json out = {{"queues", s.queues},
+              {"errors", s.errors},
+              {"warnings", s.warnings},
+              {"infos", s.infos},
+              {"suppressed", s.suppressed},
+              {"baselined", s.baselined},
+              {"policy_loaded", s.policy_loaded}};
+  if (with_policies) {
+    out["policies"] = s.policies;
+  }
+  return out;
+}
+
 // One JSON document, streamed: the envelope is written by hand so results
 // need not be held in memory; every value inside is dumped by nlohmann
-// (sorted keys, two-space indent).
+// (sorted keys, two-space indent). A run of one policy is one object:
+// {format_version, policy, results, diagnostics, logs, summary}. A run of
+// several is {format_version, policies: [that object without
+// format_version, per policy], summary: the total with "policies"}.
 class JsonSink : public ReportSink {
  public:
-  explicit JsonSink(std::ostream& out) : m_out(out) {}
+  JsonSink(std::ostream& out, std::size_t policy_count)
+      : m_out(out), m_several(policy_count > 1), m_pad(m_several ? "    " : "") {}
 
   void begin(const std::string& policy_path) override {
-    m_out << "{\n  \"format_version\": 1,\n  \"policy\": " << util::dump_json(json(policy_path)) << ",\n  \"results\": [";
+    if (!m_several) {
+      m_out << "{\n  \"format_version\": 1,\n  \"policy\": ";
+    } else {
+      m_out << (m_policies == 0 ? "{\n  \"format_version\": 1,\n  \"policies\": [\n    {\n      \"policy\": "
+                                : ",\n    {\n      \"policy\": ");
+    }
+    ++m_policies;
+    m_out << util::dump_json(json(policy_path)) << ",\n" << m_pad << "  \"results\": [";
+    m_first = true;
   }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
@@ -144,7 +170,7 @@ class JsonSink : public ReportSink {
   }
 
   void queue(const QueueReport& r) override {
-    m_out << (m_first ? "\n    " : ",\n    ") << indent_after_first(queue_text(r, m_fragments), "    ");
+    m_out << (m_first ? "\n    " : ",\n    ") << m_pad << indent_after_first(queue_text(r, m_fragments), "    " + m_pad);
     m_first = false;
     m_diagnostics.insert(m_diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
   }
@@ -154,7 +180,8 @@ class JsonSink : public ReportSink {
   }
 
   void end(const Summary& s) override {
-    m_out << (m_first ? "]" : "\n  ]") << ",\n  \"diagnostics\": ";
+    const std::string inner = "  " + m_pad;
+    m_out << (m_first ? "]" : "\n" + inner + "]") << ",\n" << inner << "\"diagnostics\": ";
     std::stable_sort(m_diagnostics.begin(), m_diagnostics.end(), diag::diagnostic_less);
     json diagnostics = json::array();
     for (const auto& d : m_diagnostics) {
@@ -164,19 +191,24 @@ class JsonSink : public ReportSink {
     for (const auto& l : m_logs) {
       logs.push_back(log_json(l));
     }
-    json summary = {{"queues", s.queues},
-                    {"errors", s.errors},
-                    {"warnings", s.warnings},
-                    {"infos", s.infos},
-                    {"suppressed", s.suppressed},
-                    {"baselined", s.baselined},
-                    {"policy_loaded", s.policy_loaded}};
-    m_out << nest(diagnostics, "  ") << ",\n  \"logs\": " << nest(logs, "  ") << ",\n  \"summary\": "
-          << nest(summary, "  ") << "\n}\n";
+    m_out << nest(diagnostics, inner) << ",\n" << inner << "\"logs\": " << nest(logs, inner) << ",\n"
+          << inner << "\"summary\": " << nest(summary_json(s, false), inner) << "\n"
+          << (m_several ? "    }" : "}\n");
+    m_diagnostics.clear();
+    m_logs.clear();
+  }
+
+  void finish(const Summary& total) override {
+    if (m_several) {
+      m_out << "\n  ],\n  \"summary\": " << nest(summary_json(total, true), "  ") << "\n}\n";
+    }
   }
 
  private:
   std::ostream& m_out;
+  const bool m_several;
+  const std::string m_pad;  // what a policy's members are indented by beyond a run of one's
+  std::size_t m_policies = 0;
   bool m_first = true;
   FragmentCache m_fragments;
   std::vector<diag::Diagnostic> m_diagnostics;
@@ -277,6 +309,8 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
          nest(diagnostics_json, "  ") + "\n}\n";
 }
 
-std::unique_ptr<ReportSink> make_json_sink(std::ostream& out) { return std::make_unique<JsonSink>(out); }
+std::unique_ptr<ReportSink> make_json_sink(std::ostream& out, std::size_t policy_count) {
+  return std::make_unique<JsonSink>(out, policy_count);
+}
 
 }  // namespace kumo::report

@@ -61,7 +61,7 @@ class JunitSink : public ReportSink {
  public:
   JunitSink(std::ostream& out, std::ostream& err, RenderOptions options) : m_out(out), m_err(err), m_options(options) {}
 
-  void begin(const std::string& policy_path) override { m_policy = policy_path; }
+  void begin(const std::string& policy_path) override { m_suites.push_back({policy_path, {}}); }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
     add(k_load_case, diagnostics, logs);
@@ -76,23 +76,42 @@ class JunitSink : public ReportSink {
     }
   }
 
-  void end(const Summary&) override {
+  void end(const Summary&) override {}
+
+  // A testsuite per policy, inside one testsuites whose counts are the sums.
+  void finish(const Summary&) override {
+    std::size_t tests = 0;
     std::size_t failures = 0;
-    for (const auto& c : m_cases) {
-      failures += first_failing(c, m_options.fail_level) != nullptr ? 1 : 0;
+    std::string suites;
+    for (const auto& suite : m_suites) {
+      std::size_t suite_failures = 0;
+      for (const auto& c : suite.cases) {
+        suite_failures += first_failing(c, m_options.fail_level) != nullptr ? 1 : 0;
+      }
+      suites += "  <testsuite name=\"" + xml_escape(suite.policy) + "\"" + counts(suite.cases.size(), suite_failures) +
+                " skipped=\"0\">\n";
+      for (const auto& c : suite.cases) {
+        suites += testcase_xml(suite.policy, c, m_options.fail_level);
+      }
+      suites += "  </testsuite>\n";
+      tests += suite.cases.size();
+      failures += suite_failures;
     }
-    const std::string counts = " tests=\"" + std::to_string(m_cases.size()) + "\" failures=\"" +
-                               std::to_string(failures) + "\" errors=\"0\"";
     m_out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-          << "<testsuites name=\"kumo-lint\"" << counts << ">\n"
-          << "  <testsuite name=\"" << xml_escape(m_policy) << "\"" << counts << " skipped=\"0\">\n";
-    for (const auto& c : m_cases) {
-      m_out << testcase_xml(m_policy, c, m_options.fail_level);
-    }
-    m_out << "  </testsuite>\n</testsuites>\n";
+          << "<testsuites name=\"kumo-lint\"" << counts(tests, failures) << ">\n"
+          << suites << "</testsuites>\n";
   }
 
  private:
+  struct Suite {
+    std::string policy;
+    std::vector<TestCase> cases;
+  };
+
+  static std::string counts(std::size_t tests, std::size_t failures) {
+    return " tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\"";
+  }
+
   void add(const std::string& name, const std::vector<diag::Diagnostic>& diagnostics,
            const std::vector<lua::LogLine>& logs) {
     for (const auto& l : logs) {
@@ -101,14 +120,13 @@ class JunitSink : public ReportSink {
     TestCase c{name, {}};
     std::copy_if(diagnostics.begin(), diagnostics.end(), std::back_inserter(c.findings),
                  [](const diag::Diagnostic& d) { return diag::is_active(d); });
-    m_cases.push_back(std::move(c));
+    m_suites.back().cases.push_back(std::move(c));
   }
 
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  std::string m_policy;
-  std::vector<TestCase> m_cases;
+  std::vector<Suite> m_suites;  // one per policy, in run order
 };
 
 }  // namespace

@@ -45,10 +45,13 @@ json rule_json(const diag::CodeInfo& info) {
 // message is shown to people in a review: policy-controlled text is
 // escaped as for a terminal, so a U+202E or a forged line cannot disguise
 // what the alert says. properties.queue and .key stay exact.
-std::string result_message(const diag::Diagnostic& d) {
+std::string result_message(const diag::Diagnostic& d, const std::string& policy) {
   std::string text = util::escape_for_terminal(d.message);
   if (d.queue) {
     text += " (queue " + display_queue_name(*d.queue) + ")";
+  }
+  if (!policy.empty()) {
+    text += " " + policy;
   }
   if (!d.detail.empty() && d.detail != d.message) {
     text += "\nkumod: " + util::escape_for_terminal(d.detail);
@@ -73,7 +76,7 @@ class SarifSink : public ReportSink {
   SarifSink(std::ostream& out, std::ostream& err, RenderOptions options)
       : m_out(out), m_err(err), m_options(std::move(options)) {}
 
-  void begin(const std::string&) override {}
+  void begin(const std::string& policy_path) override { m_policies.push_back(policy_path); }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
     take(diagnostics, logs);
@@ -83,8 +86,18 @@ class SarifSink : public ReportSink {
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
 
+  // Each policy's results sorted, the policies in run order.
   void end(const Summary&) override {
-    std::stable_sort(m_diagnostics.begin(), m_diagnostics.end(), diag::diagnostic_less);
+    std::stable_sort(m_policy_findings.begin(), m_policy_findings.end(), diag::diagnostic_less);
+    for (auto& d : m_policy_findings) {
+      m_diagnostics.push_back({m_policies.size() - 1, std::move(d)});
+    }
+    m_policy_findings.clear();
+  }
+
+  // One run for every policy: code scanning takes one run per tool and
+  // category, and each result's file already says where it is.
+  void finish(const Summary&) override {
     const std::vector<const diag::CodeInfo*> rules = rules_used();
     json rules_json = json::array();
     std::map<std::string_view, std::size_t> rule_index;
@@ -94,8 +107,8 @@ class SarifSink : public ReportSink {
     }
     json results = json::array();
     std::map<std::string, std::size_t> occurrences;  // per fingerprint, in output order
-    for (const auto& d : m_diagnostics) {
-      results.push_back(result_json(d, rule_index, occurrences));
+    for (const auto& [policy, d] : m_diagnostics) {
+      results.push_back(result_json(d, policy, rule_index, occurrences));
     }
     const ToolInfo& tool = tool_info();
     json driver = {{"name", tool.name},
@@ -113,13 +126,13 @@ class SarifSink : public ReportSink {
     for (const auto& l : logs) {
       m_err << format_log(l);
     }
-    m_diagnostics.insert(m_diagnostics.end(), diagnostics.begin(), diagnostics.end());
+    m_policy_findings.insert(m_policy_findings.end(), diagnostics.begin(), diagnostics.end());
   }
 
   // The codes the results use, in the table's order.
   std::vector<const diag::CodeInfo*> rules_used() const {
     std::set<std::string_view> used;
-    for (const auto& d : m_diagnostics) {
+    for (const auto& [policy, d] : m_diagnostics) {
       used.insert(d.code);
     }
     std::vector<const diag::CodeInfo*> rules;
@@ -131,13 +144,13 @@ class SarifSink : public ReportSink {
     return rules;
   }
 
-  json result_json(const diag::Diagnostic& d, const std::map<std::string_view, std::size_t>& rule_index,
+  json result_json(const diag::Diagnostic& d, std::size_t policy, const std::map<std::string_view, std::size_t>& rule_index,
                    std::map<std::string, std::size_t>& occurrences) const {
     const std::string fingerprint = finding_fingerprint(d, artifact_path(d.location.file, m_options.paths));
     const std::size_t occurrence = ++occurrences[fingerprint];
     json result = {{"ruleId", d.code},
                    {"level", sarif_level(d.severity)},
-                   {"message", {{"text", result_message(d)}}},
+                   {"message", {{"text", result_message(d, policy_note(m_policies[policy], m_policies.size()))}}},
                    {"locations", location_json(d.location, m_options.paths)},
                    {"partialFingerprints", {{"kumoLintFinding/v1", fingerprint + ":" + std::to_string(occurrence)}}}};
     if (auto it = rule_index.find(d.code); it != rule_index.end()) {
@@ -149,6 +162,11 @@ class SarifSink : public ReportSink {
     }
     if (d.key && !d.key->empty()) {
       properties["key"] = *d.key;
+    }
+    // Several policies may share a module or a data file: the result says
+    // which policy's run it came from.
+    if (m_policies.size() > 1) {
+      properties["policy"] = m_policies[policy];
     }
     if (!properties.empty()) {
       result["properties"] = properties;
@@ -168,7 +186,9 @@ class SarifSink : public ReportSink {
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  std::vector<diag::Diagnostic> m_diagnostics;
+  std::vector<std::string> m_policies;             // in run order
+  std::vector<diag::Diagnostic> m_policy_findings;  // the current policy's
+  std::vector<std::pair<std::size_t, diag::Diagnostic>> m_diagnostics;  // every policy's: its index, the finding
 };
 
 }  // namespace

@@ -64,6 +64,23 @@ std::string plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// In a run of several policies, each one's output starts with a line
+// naming it (after a blank line from the one before); a run of one has none.
+std::string policy_header(const std::string& policy_path, const RenderOptions& options, bool& begun) {
+  if (options.policy_count <= 1) {
+    return "";
+  }
+  const std::string gap = begun ? "\n" : "";
+  begun = true;
+  return gap + "policy " + util::escape_for_terminal(policy_path) + "\n";
+}
+
+// After several policies' own summary lines, the run's: "kumo-lint: 2
+// policies, 24 queues, ...". A run of one has said it all.
+std::string run_summary(const Summary& total, const RenderOptions& options) {
+  return options.policy_count <= 1 ? "" : "\n" + format_summary(total);
+}
+
 std::string indent(const std::string& text, const std::string& prefix) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
@@ -107,7 +124,7 @@ class TextSink : public ReportSink {
  public:
   TextSink(std::ostream& out, std::ostream& err, RenderOptions options) : m_out(out), m_err(err), m_options(options) {}
 
-  void begin(const std::string&) override {}
+  void begin(const std::string& policy_path) override { m_out << policy_header(policy_path, m_options, m_begun); }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
     for (const auto& l : logs) {
@@ -130,11 +147,14 @@ class TextSink : public ReportSink {
 
   void end(const Summary& s) override { m_out << format_summary(s); }
 
+  void finish(const Summary& total) override { m_out << run_summary(total, m_options); }
+
  private:
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
   ConfigTextCache m_configs;
+  bool m_begun = false;
 };
 
 // --quiet: only findings and the count. A finding that several queues share
@@ -145,7 +165,10 @@ class QuietTextSink : public ReportSink {
   QuietTextSink(std::ostream& out, std::ostream& err, RenderOptions options)
       : m_out(out), m_err(err), m_options(options) {}
 
-  void begin(const std::string&) override {}
+  void begin(const std::string& policy_path) override {
+    m_out << policy_header(policy_path, m_options, m_begun);
+    m_findings = FindingGroups();
+  }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
     take(diagnostics, logs);
@@ -161,6 +184,8 @@ class QuietTextSink : public ReportSink {
     }
     m_out << format_summary(s);
   }
+
+  void finish(const Summary& total) override { m_out << run_summary(total, m_options); }
 
  private:
   void take(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) {
@@ -178,6 +203,7 @@ class QuietTextSink : public ReportSink {
   std::ostream& m_err;
   RenderOptions m_options;
   FindingGroups m_findings;
+  bool m_begun = false;
 };
 
 }  // namespace
@@ -292,7 +318,10 @@ std::string format_provenance_text(const std::vector<KeyOrigin>& provenance) {
 
 std::string format_summary(const Summary& s) {
   std::string out = "kumo-lint: ";
-  if (!s.policy_loaded) {
+  if (s.policies > 1) {
+    out += s.policy_loaded ? "" : "not every policy could be loaded; ";
+    out += std::to_string(s.policies) + " policies, ";
+  } else if (!s.policy_loaded) {
     out += "the policy could not be loaded; ";
   }
   out += plural(s.queues, "queue") + ", " + plural(s.errors, "error") + ", " + plural(s.warnings, "warning");

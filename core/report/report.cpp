@@ -20,6 +20,22 @@ void cut_name(std::optional<std::string>& name) {
 
 }  // namespace
 
+Summary combined(const std::vector<Summary>& each) {
+  Summary total;
+  total.policies = 0;
+  for (const Summary& s : each) {
+    total.queues += s.queues;
+    total.errors += s.errors;
+    total.warnings += s.warnings;
+    total.infos += s.infos;
+    total.suppressed += s.suppressed;
+    total.baselined += s.baselined;
+    total.policy_loaded = total.policy_loaded && s.policy_loaded;
+    total.policies += s.policies;
+  }
+  return total;
+}
+
 void cut_policy_text(std::vector<diag::Diagnostic>& diagnostics) {
   for (auto& d : diagnostics) {
     diag::cut_policy_text(d);

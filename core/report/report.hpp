@@ -50,8 +50,12 @@ struct Summary {
   std::size_t infos = 0;
   std::size_t suppressed = 0;  // findings a kumo-lint: disable comment covers (in none of the above)
   std::size_t baselined = 0;   // findings the --baseline file holds (in none of the above)
-  bool policy_loaded = true;
+  bool policy_loaded = true;  // for a run's total: every policy loaded
+  std::size_t policies = 1;    // policies this summary covers
 };
+
+// A run of several policies: each one's counts summed.
+Summary combined(const std::vector<Summary>& each);
 
 // Cuts every policy-controlled text of a result to the limits of
 // core/diag (diag::k_max_name_bytes for the queue name, its parts and file
@@ -64,7 +68,8 @@ void cut_policy_text(std::vector<diag::Diagnostic>& diagnostics);
 void cut_policy_text(std::vector<lua::LogLine>& logs);
 
 // Receives a run as it happens, so that a million queues stream through in
-// constant memory. Implementations render; they decide nothing.
+// constant memory. Implementations render; they decide nothing. A run is
+// one or more policies, each from begin() to end(), then finish() once.
 class ReportSink {
  public:
   virtual ~ReportSink() = default;
@@ -75,7 +80,11 @@ class ReportSink {
   // Findings known only once every queue has run (suppression comments
   // that suppressed nothing), just before end().
   virtual void late(const std::vector<diag::Diagnostic>& diagnostics) = 0;
+  // The policy is done: its own totals.
   virtual void end(const Summary& summary) = 0;
+  // The run is done: every policy's totals combined (the same as end()'s
+  // for a run of one). A format that is one document closes it here.
+  virtual void finish(const Summary& total) = 0;
 };
 
 }  // namespace kumo::report
