@@ -91,6 +91,13 @@ struct QueueConfig {
   friend bool operator==(const QueueConfig&, const QueueConfig&) = default;
 };
 
+// A hash over every field, for caches keyed by a config's value (equal
+// configs render alike); with operator== it makes QueueConfig a key of
+// std::unordered_map.
+struct QueueConfigHash {
+  std::size_t operator()(const QueueConfig& c) const;
+};
+
 // Variant names exactly as KumoMTA spells them.
 const char* strategy_name(QueueStrategy s);
 const char* refresh_strategy_name(RefreshStrategy s);

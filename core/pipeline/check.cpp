@@ -14,6 +14,7 @@
 #include "core/pipeline/provenance.hpp"
 #include "core/pipeline/suppress.hpp"
 #include "core/policy/lua_source.hpp"
+#include "core/util/bounded_cache.hpp"
 #include "core/util/text.hpp"
 #include "core/values/queue_name.hpp"
 
@@ -192,36 +193,31 @@ class TimelineCache {
  public:
   explicit TimelineCache(simulate::TimelineOptions options) : m_options(std::move(options)) {}
 
-  TimelineResult get(const config::QueueConfig& c) {
-    Key key{c.retry_interval, c.max_retry_interval, c.max_age, c.max_message_rate};
-    for (const auto& [cached, result] : m_entries) {
-      if (cached == key) {
-        return result;
-      }
-    }
-    if (m_entries.size() == k_capacity) {
-      m_entries.erase(m_entries.begin());
-    }
-    m_entries.emplace_back(key, evaluate_timeline(c, m_options));
-    return m_entries.back().second;
+  const TimelineResult& get(const config::QueueConfig& c) {
+    // Keyed by the keys the timeline and the rate preview read, the rest
+    // left at their defaults: configs that differ elsewhere share it.
+    config::QueueConfig key;
+    key.retry_interval = c.retry_interval;
+    key.max_retry_interval = c.max_retry_interval;
+    key.max_age = c.max_age;
+    key.max_message_rate = c.max_message_rate;
+    return m_entries.get(
+        key, [this](const config::QueueConfig& k) { return evaluate_timeline(k, m_options); },
+        [](const TimelineResult& r) {
+          return r.timeline.attempts.size() * sizeof(simulate::Attempt) +
+                 r.findings.size() * (sizeof(diag::Diagnostic) + 256);
+        });
   }
 
  private:
-  struct Key {
-    values::Duration retry_interval;
-    std::optional<values::Duration> max_retry_interval;
-    values::Duration max_age;
-    std::optional<values::ThrottleSpec> max_message_rate;
-    friend bool operator==(const Key&, const Key&) = default;
-  };
-  static constexpr std::size_t k_capacity = 16;
+  static constexpr std::size_t k_budget_bytes = 16u << 20;
   simulate::TimelineOptions m_options;
-  std::vector<std::pair<Key, TimelineResult>> m_entries;
+  util::BoundedCache<config::QueueConfig, TimelineResult, config::QueueConfigHash> m_entries{k_budget_bytes};
 };
 
 simulate::Timeline add_timeline(const config::QueueConfig& c, TimelineCache& timelines, lua::Evaluation& ev,
                                 KeyLocator& locator, const std::string& policy_path) {
-  TimelineResult result = timelines.get(c);
+  TimelineResult result = timelines.get(c);  // a copy: its findings are placed per queue
   for (auto& d : result.findings) {
     // The built-in default has no make_queue_config call: point at the policy.
     d.location = ev.config_location.value_or(diag::Location{policy_path, 0, std::nullopt});

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/util/bounded_cache.hpp"
 #include "core/util/json.hpp"
 #include "core/config/serialize.hpp"
 #include "core/report/render.hpp"
@@ -34,9 +35,9 @@ std::string nest(const json& value, const std::string& prefix) {
 }
 
 // Queues that share a config share its "config" and "timeline" text (the
-// timeline is a function of the config within one run): the sink keeps the
-// last few, dumped once, and splices them into each result. The output is
-// byte for byte what dumping the whole result would give.
+// timeline is a function of the config within one run): the sink dumps
+// them once per config value and splices them into each result. The output
+// is byte for byte what dumping the whole result would give.
 class FragmentCache {
  public:
   struct Fragments {
@@ -45,25 +46,18 @@ class FragmentCache {
   };
 
   const Fragments& get(const QueueReport& r) {
-    for (const auto& [cached, fragments] : m_entries) {
-      if (cached == *r.config) {
-        return fragments;
-      }
-    }
-    if (m_entries.size() == k_capacity) {
-      m_entries.erase(m_entries.begin());
-    }
-    Fragments f;
-    // Members of a result sit one level (two spaces) inside it.
-    f.config = nest(config_json(*r.config), "  ");
-    f.timeline = r.timeline ? nest(simulate::timeline_to_json(*r.timeline), "  ") : "null";
-    m_entries.emplace_back(*r.config, std::move(f));
-    return m_entries.back().second;
+    auto render = [&r](const config::QueueConfig& c) {
+      // Members of a result sit one level (two spaces) inside it.
+      return Fragments{nest(config_json(c), "  "),
+                       r.timeline ? nest(simulate::timeline_to_json(*r.timeline), "  ") : "null"};
+    };
+    return m_entries.get(*r.config, render,
+                         [](const Fragments& f) { return f.config.size() + f.timeline.size(); });
   }
 
  private:
-  static constexpr std::size_t k_capacity = 16;
-  std::vector<std::pair<config::QueueConfig, Fragments>> m_entries;
+  static constexpr std::size_t k_budget_bytes = 16u << 20;
+  util::BoundedCache<config::QueueConfig, Fragments, config::QueueConfigHash> m_entries{k_budget_bytes};
 };
 
 // Placeholders that cannot occur in real output (control characters are

@@ -5,6 +5,7 @@
 #include "core/config/serialize.hpp"
 #include "core/report/findings.hpp"
 #include "core/report/render.hpp"
+#include "core/util/bounded_cache.hpp"
 #include "core/util/text.hpp"
 
 namespace kumo::report {
@@ -98,26 +99,17 @@ std::string indent(const std::string& text, const std::string& prefix) {
   return out;
 }
 
-// Queues that share a config (most do) share its rendering: the sink keeps
-// the last few rendered configs. The output is the same either way.
+// Queues that share a config (most do) share its rendering, keyed by the
+// config's value. The output is the same either way.
 class ConfigTextCache {
  public:
   const std::string& get(const config::QueueConfig& c) {
-    for (const auto& [cached, text] : m_entries) {
-      if (cached == c) {
-        return text;
-      }
-    }
-    if (m_entries.size() == k_capacity) {
-      m_entries.erase(m_entries.begin());
-    }
-    m_entries.emplace_back(c, format_config_text(c));
-    return m_entries.back().second;
+    return m_entries.get(c, format_config_text, [](const std::string& text) { return text.size(); });
   }
 
  private:
-  static constexpr std::size_t k_capacity = 16;
-  std::vector<std::pair<config::QueueConfig, std::string>> m_entries;
+  static constexpr std::size_t k_budget_bytes = 8u << 20;
+  util::BoundedCache<config::QueueConfig, std::string, config::QueueConfigHash> m_entries{k_budget_bytes};
 };
 
 class TextSink : public ReportSink {
