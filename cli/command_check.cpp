@@ -155,6 +155,7 @@ CheckOptions with_config_file(const CheckOptions& o, const std::string& policy) 
   fill("--max-instructions", out.run.max_instructions, c.max_instructions);
   fill("--max-memory", out.run.max_memory_mib, c.max_memory);
   fill("--timeout", out.run.timeout_seconds, c.timeout);
+  fill("--run-timeout", out.run.run_timeout_seconds, c.run_timeout);
   fill("--max-samples", out.max_samples, c.max_samples);
   // The file's queues stand in for the command line's only when it names none.
   if (o.queues.empty() && o.queues_file.empty()) {

@@ -147,6 +147,7 @@ const std::vector<CheckKey>& check_keys() {
       {"max-memory", numeric(&ConfigFile::max_memory, "--max-memory", false)},
       {"max-samples", numeric(&ConfigFile::max_samples, "--max-samples", false)},
       {"timeout", numeric(&ConfigFile::timeout, "--timeout", true)},
+      {"run-timeout", numeric(&ConfigFile::run_timeout, "--run-timeout", true)},
   };
   return keys;
 }

@@ -20,6 +20,7 @@ struct ConfigFile {
   std::optional<std::string> fail_level, queues_file, dns;
   std::optional<std::uint64_t> max_instructions, max_memory, max_samples;
   std::optional<double> timeout;
+  std::optional<double> run_timeout;
   std::map<std::string, std::string> severity;  // "KQ203" → "error" | "warning" | "info" | "off"
 };
 

@@ -21,7 +21,8 @@ constexpr std::uint64_t k_u64_max = std::numeric_limits<std::uint64_t>::max();
 // Why each bound is what it is (docs/usage.md lists the same ranges):
 // --max-instructions  10^12 is hours of Lua; more only postpones KQ908.
 // --max-memory        64 GiB; MiB << 20 stays far inside size_t.
-// --timeout           a day; finite, so the deadline arithmetic stays finite.
+// --timeout           a day per call; finite, so the deadline arithmetic stays finite.
+// --run-timeout       a week for a whole run, for the same reason.
 // --attempt-duration  a year per attempt; the simulator clamps to chrono's range anyway.
 // --seed              any 64-bit seed.
 // --max-attempts-shown  the simulator lists (allocates) that many attempts;
@@ -33,6 +34,7 @@ const std::vector<NumericFlag> k_numeric_flags = {
     {"--max-instructions", false, 1, 1'000'000'000'000, "instructions"},
     {"--max-memory", false, 1, 65536, "MiB"},
     {"--timeout", true, 0, 86400, "seconds"},
+    {"--run-timeout", true, 0, 604800, "seconds"},
     {"--attempt-duration", false, 0, 31'536'000, "seconds"},
     {"--seed", false, 0, k_u64_max, ""},
     {"--max-attempts-shown", false, 1, 100'000, "attempts"},
@@ -140,6 +142,13 @@ CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, int& targe
       ->default_str(std::to_string(target));
 }
 
+CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, std::optional<double>& target,
+                                const std::string& help) {
+  const NumericFlag& f = numeric_flag(name);
+  return add_text_option(
+      cmd, f, [&target, &f](const std::string& text) { target = parse_decimal(f, text); }, help);
+}
+
 CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, double& target, const std::string& help) {
   const NumericFlag& f = numeric_flag(name);
   return add_text_option(
@@ -206,7 +215,10 @@ void add_policy_run_flags(CLI::App* cmd, PolicyRunFlags& f) {
                      "Lua instruction budget for loading and for each handler call");
   add_numeric_option(cmd, "--max-memory", f.max_memory_mib, "Memory limit of the Lua state");
   add_numeric_option(cmd, "--timeout", f.timeout_seconds,
-                     "Wall-clock limit in seconds for running the policy, all queues");
+                     "Wall-clock limit in seconds for loading the policy and for each handler call");
+  add_numeric_option(cmd, "--run-timeout", f.run_timeout_seconds,
+                     "Wall-clock limit in seconds for the whole run, all queues (default: none); queues after it "
+                     "are reported KQ912 unevaluated");
 }
 
 namespace {
@@ -268,6 +280,7 @@ lua::HostOptions host_options(const PolicyRunFlags& f) {
   o.max_instructions = f.max_instructions;
   o.max_memory = static_cast<std::size_t>(f.max_memory_mib) << 20;
   o.timeout_seconds = f.timeout_seconds;
+  o.run_timeout_seconds = f.run_timeout_seconds;
   return o;
 }
 

@@ -50,6 +50,8 @@ CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, std::optio
                                 const std::string& help);
 CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, int& target, const std::string& help);
 CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, double& target, const std::string& help);
+CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, std::optional<double>& target,
+                                const std::string& help);
 
 struct PolicyRunFlags {
   std::vector<std::string> lua_path;
@@ -59,7 +61,8 @@ struct PolicyRunFlags {
   std::vector<std::string> env;  // NAME=VALUE, or NAME: the real environment's NAME
   std::uint64_t max_instructions = 100'000'000;
   std::uint64_t max_memory_mib = 512;
-  double timeout_seconds = 60;
+  double timeout_seconds = 60;                // per load and per handler call
+  std::optional<double> run_timeout_seconds;  // the whole run; none by default
 };
 
 // Which rows of report::formats() a command offers.
@@ -85,8 +88,8 @@ struct SimulationFlags {
 // Adds --attempt-duration, --seed, --max-attempts-shown and --burst.
 void add_simulation_options(CLI::App* cmd, SimulationFlags& flags);
 
-// Adds --lua-path, --allow-read, --env, --max-instructions, --max-memory
-// and --timeout to `cmd`.
+// Adds --lua-path, --allow-read, --env, --max-instructions, --max-memory,
+// --timeout and --run-timeout to `cmd`.
 void add_policy_run_flags(CLI::App* cmd, PolicyRunFlags& flags);
 
 // The host options they mean. os.getenv in the policy answers only from

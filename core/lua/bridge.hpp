@@ -76,14 +76,21 @@ struct PolicyHost::State {
   std::vector<std::string> module_dirs;     // require's search directories, fixed at start
   std::map<std::string, std::string> source_files;  // chunk name (as shown) → resolved file, for files compiled
   std::uint64_t instructions = 0;
-  std::chrono::steady_clock::time_point deadline;  // the --timeout, for the whole run
-  bool timed_out = false;
+  std::chrono::steady_clock::time_point call_deadline;  // --timeout, from the start of the current call
+  std::chrono::steady_clock::time_point run_deadline =  // --run-timeout, from the start of the run
+      std::chrono::steady_clock::time_point::max();
+  bool timed_out = false;  // the run reached --run-timeout: nothing more runs
   std::size_t memory_used = 0;
   bool memory_limited = false;  // the cap applies (off while the host itself sets up)
   // A limit (budget, timeout, memory) reached during the current call: from
   // then on every hook tick and every catching function (pcall, xpcall,
   // coroutine.resume, load) raises it again, so no Lua code can catch it.
   std::optional<PendingError> fatal;
+
+  // Whether the current call (or the run) is past its wall-clock limit.
+  bool past_deadline(std::chrono::steady_clock::time_point now) const {
+    return now > call_deadline || now > run_deadline;
+  }
   struct Refusal {
     void* ptr;
     std::size_t old_size, new_size;
@@ -241,7 +248,7 @@ void release_host_memory(lua_State* L, std::size_t bytes);
 
 // The error raised when memory runs out, as recorded in State::fatal.
 PendingError memory_limit_error(const PolicyHost::State& st);
-// The error raised once --timeout has passed.
+// The error raised once the current call's --timeout has passed.
 PendingError timeout_error(const PolicyHost::State& st);
 
 // Registry names of the metatables.

@@ -218,9 +218,24 @@ PendingError memory_limit_error(const PolicyHost::State& st) {
 }
 
 PendingError timeout_error(const PolicyHost::State& st) {
-  return {Code::timeout, "execution stopped: the run reached its --timeout of " +
-                             format_seconds(st.options.timeout_seconds) + " (wall clock)"};
+  return {Code::timeout, "execution stopped: the call ran for its whole --timeout of " +
+                             format_seconds(st.options.timeout_seconds) +
+                             " (wall clock, for loading and for each handler call)"};
 }
+
+namespace {
+
+PendingError run_timeout_error(const PolicyHost::State& st) {
+  return {Code::timeout, "execution stopped: the run reached its --run-timeout of " +
+                             format_seconds(st.options.run_timeout_seconds.value_or(0)) +
+                             " (wall clock, for the whole run); every queue after it is reported so too"};
+}
+
+std::chrono::steady_clock::time_point seconds_from(std::chrono::steady_clock::time_point start, double seconds) {
+  return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+}  // namespace
 
 void count_steps(lua_State* L, std::uint64_t steps) { state_of(L).instructions += steps; }
 
@@ -236,8 +251,11 @@ void check_limits(PolicyHost::State& st) {
   if (st.fatal) {
     return;
   }
-  if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
+  const auto now = std::chrono::steady_clock::now();
+  if (st.timed_out || now > st.run_deadline) {
     st.timed_out = true;
+    st.fatal = run_timeout_error(st);
+  } else if (now > st.call_deadline) {
     st.fatal = timeout_error(st);
   } else if (st.instructions > st.options.max_instructions) {
     st.fatal = budget_error(st);
@@ -304,9 +322,11 @@ PolicyHost::PolicyHost(HostOptions options) : m_state(std::make_unique<State>())
   m_state->L = L;
   *static_cast<State**>(lua_getextraspace(L)) = m_state.get();
   lua_atpanic(L, throwing_panic);
-  m_state->deadline = std::chrono::steady_clock::now() +
-                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                          std::chrono::duration<double>(m_state->options.timeout_seconds));
+  const auto now = std::chrono::steady_clock::now();
+  m_state->call_deadline = seconds_from(now, m_state->options.timeout_seconds);
+  if (m_state->options.run_timeout_seconds) {
+    m_state->run_deadline = seconds_from(now, *m_state->options.run_timeout_seconds);
+  }
   lua_sethook(L, budget_hook, LUA_MASKCOUNT, k_hook_step);
 }
 
@@ -339,11 +359,13 @@ CallResult protected_call(PolicyHost::State& st, int nargs) {
   st.fatal.reset();
   st.last_refusal.reset();
   st.error_location.reset();
-  if (st.timed_out || std::chrono::steady_clock::now() > st.deadline) {
-    // Past --timeout nothing more runs: the call fails as it would have at
-    // its first instruction, and a long queue list ends promptly.
+  const auto now = std::chrono::steady_clock::now();
+  st.call_deadline = seconds_from(now, st.options.timeout_seconds);
+  if (st.timed_out || now > st.run_deadline) {
+    // Past --run-timeout nothing more runs: the call fails as it would have
+    // at its first instruction, and a long queue list ends promptly.
     st.timed_out = true;
-    st.fatal = timeout_error(st);
+    st.fatal = run_timeout_error(st);
     lua_settop(L, r.base);
     r.status = LUA_ERRRUN;
     r.error = st.fatal->message;

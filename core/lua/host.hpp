@@ -35,7 +35,10 @@ struct HostOptions {
   std::shared_ptr<const values::DnsZone> dns;
   std::uint64_t max_instructions = 100'000'000;  // per load and per handler call
   std::size_t max_memory = 512u << 20;           // bytes for the whole Lua state
-  double timeout_seconds = 60;  // wall clock for the whole run (load and every queue)
+  double timeout_seconds = 60;  // wall clock per load and per handler call
+  // --run-timeout: wall clock for the whole run (load and every queue);
+  // none by default, so a run of a million queues is never cut off.
+  std::optional<double> run_timeout_seconds;
 };
 
 // Something the policy printed (print, io.write, kumo.log_*).

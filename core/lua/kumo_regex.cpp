@@ -285,7 +285,7 @@ int count_callout(pcre2_callout_block* block, void* data) {
     return PCRE2_ERROR_CALLOUT;
   }
   if (st.fatal || st.timed_out || st.instructions > st.options.max_instructions ||
-      std::chrono::steady_clock::now() > st.deadline) {
+      st.past_deadline(std::chrono::steady_clock::now())) {
     return PCRE2_ERROR_CALLOUT;
   }
   return block->callout_string_length > 0 ? check_iteration(*block) : 0;

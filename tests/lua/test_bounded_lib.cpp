@@ -28,7 +28,7 @@ class LibState {
  public:
   explicit LibState(bool bounded) : m_L(luaL_newstate()) {
     m_host.options.max_instructions = std::numeric_limits<std::uint64_t>::max();
-    m_host.deadline = std::chrono::steady_clock::time_point::max();
+    m_host.call_deadline = std::chrono::steady_clock::time_point::max();
     *static_cast<PolicyHost::State**>(lua_getextraspace(m_L)) = &m_host;
     luaL_openlibs(m_L);
     if (bounded) {
