@@ -248,7 +248,7 @@ std::vector<PolicyCheck> prepare_checks(const CheckOptions& given, std::istream&
     r.timeline = o.simulation.timeline_options();
     r.selection = code_selection(o);
     r.baseline = pipeline::Baseline::for_policy(baselines, r.policy_path, given.policies.size());
-    r.provenance = o.explain_keys || format == report::Format::json;
+    r.provenance = o.explain_keys || format == report::Format::json || format == report::Format::jsonl;
     r.max_samples = o.max_samples;
     checks.push_back(std::move(c));
   }

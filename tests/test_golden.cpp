@@ -8,7 +8,7 @@
 //   <case>.expected.json  optional: compared when present (the JSON output
 //                         is schema-checked for every case anyway, by ctest's
 //                         schemas_validate_check_output).
-//   <case>.expected.quiet.txt, .expected.sarif, .expected.github.txt,
+//   <case>.expected.quiet.txt, .expected.jsonl, .expected.sarif, .expected.github.txt,
 //   .expected.junit.xml, .expected.checkstyle.xml
 //                         optional, like .expected.json: the same run with
 //                         --quiet or in that --format (k_optional_goldens).
@@ -142,6 +142,7 @@ struct OptionalGolden {
 
 const std::vector<OptionalGolden> k_optional_goldens = {
     {".expected.quiet.txt", {"--quiet"}},
+    {".expected.jsonl", {"--format", "jsonl"}},
     {".expected.sarif", {"--format", "sarif"}},
     {".expected.github.txt", {"--format", "github"}},
     {".expected.junit.xml", {"--format", "junit"}},

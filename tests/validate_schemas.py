@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """Runs `kumo-lint check` on every policy under testdata/ (with its .args, as
 the golden test does) and validates each document against a JSON Schema.
-Usage: validate_schemas.py SOURCE_DIR KUMO_LINT_BINARY [json|sarif]
+Usage: validate_schemas.py SOURCE_DIR KUMO_LINT_BINARY [json|jsonl|sarif]
   json  (default) `--format json` against schemas/check.schema.json, which
         refers to queue_config and timeline.
+  jsonl `--format jsonl`, each line against schemas/check-jsonl.schema.json;
+        its results and summaries must also be the json run's.
   sarif `--format sarif` against SARIF 2.1.0's official schema, read from
         ../shared/schemas/sarif-2.1.0-rtm.5.json; without that file the test
         reports itself skipped (exit 77, ctest's SKIP_RETURN_CODE).
@@ -19,14 +21,29 @@ import jsonschema
 SKIPPED = 77
 
 
-def check_schema_validator(root):
+def check_schema_validator(root, schema_id="check.schema.json"):
     schemas = {}
     for path in glob.glob(os.path.join(root, "schemas", "*.schema.json")):
         with open(path) as f:
             schema = json.load(f)
         schemas[schema["$id"]] = schema
-    resolver = jsonschema.RefResolver("", schemas["check.schema.json"], store=schemas)
-    return jsonschema.Draft202012Validator(schemas["check.schema.json"], resolver=resolver), "schemas/check.schema.json"
+    resolver = jsonschema.RefResolver("", schemas[schema_id], store=schemas)
+    return jsonschema.Draft202012Validator(schemas[schema_id], resolver=resolver), "schemas/" + schema_id
+
+
+def jsonl_problems(policy, lines, json_doc):
+    """Where the jsonl lines of a run say something else than its json document."""
+    policies = json_doc["policies"] if "policies" in json_doc else [json_doc]
+    results = [dict(r, kind="result", policy=p["policy"]) for p in policies for r in p["results"]]
+    ends = [p["summary"] for p in policies]
+    problems = []
+    if [line for line in lines if line.get("kind") == "result"] != results:
+        problems.append(f"{policy}: jsonl results differ from json's")
+    if [line["summary"] for line in lines if line.get("kind") == "policy_end"] != ends:
+        problems.append(f"{policy}: jsonl policy summaries differ from json's")
+    if lines and lines[-1].get("kind") != "summary":
+        problems.append(f"{policy}: jsonl does not end with the run's summary")
+    return problems
 
 
 def sarif_validator(root):
@@ -64,15 +81,26 @@ def case_args(policy):
 def main():
     root, binary = sys.argv[1], sys.argv[2]
     fmt = sys.argv[3] if len(sys.argv) > 3 else "json"
-    validator, name = sarif_validator(root) if fmt == "sarif" else check_schema_validator(root)
+    if fmt == "sarif":
+        validator, name = sarif_validator(root)
+    else:
+        validator, name = check_schema_validator(root, "check-jsonl.schema.json" if fmt == "jsonl" else "check.schema.json")
     os.chdir(root)
     checked = 0
     failures = 0
     for policy in testdata_policies():
         run = subprocess.run([binary, "check", policy, *case_args(policy), "--format", fmt], capture_output=True)
-        for error in validator.iter_errors(json.loads(run.stdout.decode("utf-8", errors="replace"))):
-            failures += 1
-            print(f"{policy}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
+        text = run.stdout.decode("utf-8", errors="replace")
+        documents = [json.loads(line) for line in text.split("\n") if line] if fmt == "jsonl" else [json.loads(text)]
+        for document in documents:
+            for error in validator.iter_errors(document):
+                failures += 1
+                print(f"{policy}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
+        if fmt == "jsonl":
+            as_json = subprocess.run([binary, "check", policy, *case_args(policy), "--format", "json"], capture_output=True)
+            for problem in jsonl_problems(policy, documents, json.loads(as_json.stdout.decode("utf-8", errors="replace"))):
+                failures += 1
+                print(problem)
         checked += 1
     print(f"{checked} documents checked against {name}, {failures} problems")
     sys.exit(1 if failures or checked == 0 else 0)

@@ -240,6 +240,7 @@ std::string render_explanations(const std::vector<Explanation>& values, report::
   switch (format) {
     case report::Format::text: return format_explanations_text(values);
     case report::Format::json: return format_explanations_json(values);
+    case report::Format::jsonl:
     case report::Format::sarif:
     case report::Format::github:
     case report::Format::junit:

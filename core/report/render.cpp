@@ -7,6 +7,7 @@ namespace kumo::report {
 
 std::unique_ptr<ReportSink> make_text_sink(std::ostream& out, std::ostream& err, RenderOptions options);
 std::unique_ptr<ReportSink> make_json_sink(std::ostream& out, std::size_t policy_count);
+std::unique_ptr<ReportSink> make_jsonl_sink(std::ostream& out);
 std::unique_ptr<ReportSink> make_sarif_sink(std::ostream& out, std::ostream& err, RenderOptions options);
 std::unique_ptr<ReportSink> make_github_sink(std::ostream& out, std::ostream& err, RenderOptions options);
 std::unique_ptr<ReportSink> make_junit_sink(std::ostream& out, std::ostream& err, RenderOptions options);
@@ -40,6 +41,9 @@ const std::vector<FormatInfo>& formats() {
       {Format::text, "text", "a gcc-style line per finding (file:line:col: error: message [KQnnn]), then each "
                              "queue's normalized config (default)"},
       {Format::json, "json", "one JSON document: results, diagnostics, logs, summary"},
+      {Format::jsonl, "jsonl", "one JSON object per line, written as results are produced (constant memory at any "
+                               "size): the policy, a result per queue, the policy's totals, the run's totals",
+       true},
       {Format::sarif, "sarif", "SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): a rule per code used, "
                                "a result per finding and queue",
        true},
@@ -58,6 +62,7 @@ std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ost
   switch (format) {
     case Format::text: return make_text_sink(out, err, options);
     case Format::json: return make_json_sink(out, options.policy_count);
+    case Format::jsonl: return make_jsonl_sink(out);
     case Format::sarif: return make_sarif_sink(out, err, options);
     case Format::github: return make_github_sink(out, err, options);
     case Format::junit: return make_junit_sink(out, err, options);

@@ -14,7 +14,7 @@
 
 namespace kumo::report {
 
-enum class Format { text, json, sarif, github, junit, checkstyle };
+enum class Format { text, json, jsonl, sarif, github, junit, checkstyle };
 
 struct FormatInfo {
   Format id;

@@ -45,18 +45,23 @@ class FragmentCache {
     std::string timeline;
   };
 
+  // Indented as members of a pretty-printed result, or `compact` (jsonl).
+  explicit FragmentCache(bool compact = false) : m_compact(compact) {}
+
   const Fragments& get(const QueueReport& r) {
-    auto render = [&r](const config::QueueConfig& c) {
-      // Members of a result sit one level (two spaces) inside it.
-      return Fragments{nest(config_json(c), "  "),
-                       r.timeline ? nest(simulate::timeline_to_json(*r.timeline), "  ") : "null"};
+    auto render = [&r, this](const config::QueueConfig& c) {
+      return Fragments{dumped(config_json(c)), r.timeline ? dumped(simulate::timeline_to_json(*r.timeline)) : "null"};
     };
     return m_entries.get(*r.config, render,
                          [](const Fragments& f) { return f.config.size() + f.timeline.size(); });
   }
 
  private:
+  // Members of a pretty-printed result sit one level (two spaces) inside it.
+  std::string dumped(const json& value) const { return m_compact ? util::dump_json(value) : nest(value, "  "); }
+
   static constexpr std::size_t k_budget_bytes = 16u << 20;
+  bool m_compact;
   util::BoundedCache<config::QueueConfig, Fragments, config::QueueConfigHash> m_entries{k_budget_bytes};
 };
 
@@ -209,6 +214,79 @@ class JsonSink : public ReportSink {
   std::vector<lua::LogLine> m_logs;
 };
 
+// --format jsonl: one JSON object per line (keys sorted, no spaces), each
+// written as it happens, so a run of any size streams in constant memory:
+//   {"diagnostics", "format_version", "kind": "policy", "logs", "policy"}   what loading found
+//   {"kind": "result", "policy", ...the members of a json result}          one per queue
+//   {"diagnostics", "kind": "policy_end", "policy", "summary"}             late findings, the policy's totals
+//   {"format_version", "kind": "summary", "summary"}                       the run's totals, last
+// The run's summary has "policies" (how many were checked).
+class JsonlSink : public ReportSink {
+ public:
+  explicit JsonlSink(std::ostream& out) : m_out(out) {}
+
+  void begin(const std::string& policy_path) override { m_policy = policy_path; }
+
+  void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
+    json logs_json = json::array();
+    for (const auto& l : logs) {
+      logs_json.push_back(log_json(l));
+    }
+    write({{"kind", "policy"},
+           {"format_version", 1},
+           {"policy", m_policy},
+           {"diagnostics", diagnostics_json(diagnostics)},
+           {"logs", logs_json}});
+  }
+
+  void queue(const QueueReport& r) override {
+    json line = queue_json(r, /*with_config=*/!r.config);
+    line["kind"] = "result";
+    line["policy"] = m_policy;
+    if (!r.config) {
+      write(line);
+      return;
+    }
+    line["config"] = k_config_slot;
+    line["timeline"] = k_timeline_slot;
+    std::string text = util::dump_json(line);
+    const auto& fragments = m_fragments.get(r);
+    splice(text, k_timeline_slot, fragments.timeline, true);
+    splice(text, k_config_slot, fragments.config, false);
+    m_out << text << '\n';
+  }
+
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override { m_late = diagnostics; }
+
+  void end(const Summary& s) override {
+    write({{"kind", "policy_end"},
+           {"policy", m_policy},
+           {"diagnostics", diagnostics_json(m_late)},
+           {"summary", summary_json(s, false)}});
+    m_late.clear();
+  }
+
+  void finish(const Summary& total) override {
+    write({{"kind", "summary"}, {"format_version", 1}, {"summary", summary_json(total, true)}});
+  }
+
+ private:
+  static json diagnostics_json(const std::vector<diag::Diagnostic>& diagnostics) {
+    json out = json::array();
+    for (const auto& d : diagnostics) {
+      out.push_back(diagnostic_json(d));
+    }
+    return out;
+  }
+
+  void write(const json& line) { m_out << util::dump_json(line) << '\n'; }
+
+  std::ostream& m_out;
+  std::string m_policy;
+  FragmentCache m_fragments{/*compact=*/true};
+  std::vector<diag::Diagnostic> m_late;
+};
+
 }  // namespace
 
 json diagnostic_json(const diag::Diagnostic& d) {
@@ -306,5 +384,7 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
 std::unique_ptr<ReportSink> make_json_sink(std::ostream& out, std::size_t policy_count) {
   return std::make_unique<JsonSink>(out, policy_count);
 }
+
+std::unique_ptr<ReportSink> make_jsonl_sink(std::ostream& out) { return std::make_unique<JsonlSink>(out); }
 
 }  // namespace kumo::report
