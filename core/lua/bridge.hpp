@@ -289,13 +289,27 @@ void open_sandbox(lua_State* L);
 // Installs the `kumo` module as a global and in package.loaded.
 void open_kumo(lua_State* L);
 
+// Debug builds: a body that claims more results than it left on the stack
+// would hand Lua values below its frame (lua_call takes the top `results`
+// values); say so instead, naming the count, so the bug is a test failure,
+// not a corrupted stack.
+inline int checked_result_count(lua_State* L, int results) {
+#ifndef NDEBUG
+  if (results < 0 || results > lua_gettop(L)) {
+    return luaL_error(L, "kumo-lint internal error: a C function returned %d results with %d values on its stack",
+                      results, lua_gettop(L));
+  }
+#endif
+  return results;
+}
+
 // Calls a C++ body, turning escaping C++ exceptions into Lua errors
 // (Lua's own C++ build would otherwise swallow them in its catch(...)).
 template <int (*Body)(lua_State*)>
 int guarded(lua_State* L) {
   std::string error;
   try {
-    return Body(L);
+    return checked_result_count(L, Body(L));
   } catch (const std::exception& e) {
     error = e.what();
   }
