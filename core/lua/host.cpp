@@ -420,6 +420,26 @@ std::vector<diag::Diagnostic> diagnose_failure(PolicyHost::State& st, const Call
 
 }  // namespace
 
+namespace {
+
+// Why a policy that the `lua` command runs does not compile in kumod:
+// kumod hands the file's text to Lua's load(), which, unlike the lua
+// command's file loader, skips neither a UTF-8 byte-order mark nor a first
+// line starting with '#' (as in "#!/usr/bin/env lua").
+std::string first_line_hint(const std::string& source) {
+  if (source.rfind("\xEF\xBB\xBF", 0) == 0) {
+    return "; the file starts with a UTF-8 byte-order mark, which kumod's Lua load() does not skip (the lua "
+           "command's does), so kumod cannot load this policy either: save the file without the BOM";
+  }
+  if (source.rfind('#', 0) == 0) {
+    return "; its first line starts with '#' (a \"#!\" line), which kumod's Lua load() does not skip (the lua "
+           "command's does), so kumod cannot load this policy either: delete that line";
+  }
+  return "";
+}
+
+}  // namespace
+
 LoadResult PolicyHost::load(const std::string& display_path, const std::string& source) {
   State& st = *m_state;
   lua_State* L = st.L;
@@ -448,7 +468,9 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
             ? diag::make_diagnostic(Code::memory_limit,
                                     "compiling the policy " + memory_limit_error(st).message, where)
             : diag::make_diagnostic(Code::policy_syntax,
-                                    "the policy does not compile: " + strip_location(message, where), where));
+                                    "the policy does not compile: " + strip_location(message, where) +
+                                        first_line_hint(source),
+                                    where));
     return result;
   }
   CallResult r = protected_call(st, 0);
