@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/diag/codes.hpp"
+#include "core/pipeline/check_parts.hpp"
 #include "core/pipeline/provenance.hpp"
 #include "core/pipeline/suppress.hpp"
 #include "core/policy/lua_source.hpp"
@@ -53,20 +54,6 @@ bool looks_like_domain(const std::string& s) {
   return s[0] != '*';
 }
 
-// The sandbox compiles no chunk larger than this, and reads no larger file.
-constexpr std::size_t k_max_source_bytes = 16u << 20;
-
-// A file the policy read (its code or data), up to k_max_source_bytes.
-std::string read_source_text(const std::string& resolved) {
-  std::string text;
-  std::ifstream in(resolved, std::ios::binary);
-  char buffer[65536];
-  while (text.size() <= k_max_source_bytes && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-  }
-  return text;
-}
-
 // Keeps the suppressor's files in step with what the policy has read: a
 // module a handler requires, or a data file it loads, brings its comments
 // before that handler's findings are filtered.
@@ -103,118 +90,6 @@ class SuppressionFiles {
   std::size_t m_seen = 0;
 };
 
-// Finds each file's source once, to point findings at a key's own line.
-// Files are tokenized only when a finding needs them, and at most
-// k_max_held_tokens are kept for the whole run (a hostile policy could
-// otherwise make kumo-lint hold gigabytes of tokens outside every limit):
-// past that, findings keep the line they have.
-class KeyLocator {
- public:
-  KeyLocator(std::string policy_path, const std::string& policy_source, const lua::PolicyHost& host)
-      : m_host(host), m_policy_path(std::move(policy_path)), m_policy_source(policy_source) {}
-
-  void refine(diag::Diagnostic& d) {
-    if (!d.key || d.key->empty() || d.location.line <= 0 || d.location.column) {
-      return;  // a finding placed already (in a data file) keeps its place
-    }
-    const auto& tokens = tokens_of(d.location.file);
-    auto cache_key = d.location.file + ":" + std::to_string(d.location.line);
-    auto it = m_keys.find(cache_key);
-    if (it == m_keys.end()) {
-      auto keys = policy::constructor_keys(tokens, d.location.line, "make_queue_config");
-      it = m_keys.emplace(cache_key, std::move(keys)).first;
-    }
-    if (auto pos = policy::find_key(it->second, *d.key)) {
-      d.location.line = pos->line;
-      d.location.column = pos->column;
-    }
-  }
-
-  // The tokens of a file the policy's code was compiled from; none for a
-  // name that only a chunk name gave (never opened: it is the policy's).
-  const std::vector<policy::Token>& tokens_of(const std::string& file) {
-    auto it = m_tokens.find(file);
-    if (it == m_tokens.end()) {
-      std::size_t room = k_max_held_tokens - std::min(m_held, k_max_held_tokens);
-      std::vector<policy::Token> tokens;
-      if (room > 0) {
-        tokens = file == m_policy_path ? policy::tokenize(m_policy_source, std::min(room, policy::k_max_tokens))
-                                       : policy::tokenize(source_of(file), std::min(room, policy::k_max_tokens));
-      }
-      m_held += tokens.size();
-      it = m_tokens.emplace(file, std::move(tokens)).first;
-    }
-    return it->second;
-  }
-
- private:
-  std::string source_of(const std::string& file) const {
-    auto resolved = m_host.source_file(file);
-    return resolved ? read_source_text(*resolved) : std::string();
-  }
-
-  static constexpr std::size_t k_max_held_tokens = 2 * policy::k_max_tokens;
-
-  const lua::PolicyHost& m_host;
-  std::string m_policy_path;
-  const std::string& m_policy_source;
-  std::size_t m_held = 0;
-  std::map<std::string, std::vector<policy::Token>> m_tokens;
-  std::map<std::string, std::map<std::string, policy::KeyPosition>> m_keys;
-};
-
-void count(report::Summary& s, const std::vector<diag::Diagnostic>& diagnostics) {
-  for (const auto& d : diagnostics) {
-    if (d.suppressed) {
-      ++s.suppressed;
-      continue;
-    }
-    if (d.baselined) {
-      ++s.baselined;
-      continue;
-    }
-    switch (d.severity) {
-      case diag::Severity::error: ++s.errors; break;
-      case diag::Severity::warning: ++s.warnings; break;
-      case diag::Severity::info: ++s.infos; break;
-    }
-  }
-}
-
-void sort_unique(std::vector<diag::Diagnostic>& diagnostics) {
-  std::sort(diagnostics.begin(), diagnostics.end(), diag::diagnostic_less);
-  diagnostics.erase(std::unique(diagnostics.begin(), diagnostics.end()), diagnostics.end());
-}
-
-// The retry timeline of a config, and its findings located at the keys.
-// Queues that share retry settings share their timeline: the last few
-// results are kept, keyed by the settings the simulation reads.
-class TimelineCache {
- public:
-  explicit TimelineCache(simulate::TimelineOptions options) : m_options(std::move(options)) {}
-
-  const TimelineResult& get(const config::QueueConfig& c) {
-    // Keyed by the keys the timeline and the rate preview read, the rest
-    // left at their defaults: configs that differ elsewhere share it.
-    config::QueueConfig key;
-    key.retry_interval = c.retry_interval;
-    key.max_retry_interval = c.max_retry_interval;
-    key.max_age = c.max_age;
-    key.max_message_rate = c.max_message_rate;
-    return m_entries.get(
-        key, [this](const config::QueueConfig& k) { return evaluate_timeline(k, m_options); },
-        [](const TimelineResult& r) {
-          return r.timeline.attempts.size() * sizeof(simulate::Attempt) +
-                 r.findings.size() * (sizeof(diag::Diagnostic) + 256);
-        });
-  }
-
- private:
-  static constexpr std::size_t k_budget_bytes = 16u << 20;
-  simulate::TimelineOptions m_options;
-  util::BoundedCache<config::QueueConfig, TimelineResult, config::QueueConfigHash> m_entries{k_budget_bytes};
-};
-
 simulate::Timeline add_timeline(const config::QueueConfig& c, TimelineCache& timelines, lua::Evaluation& ev,
                                 KeyLocator& locator, const std::string& policy_path) {
   TimelineResult result = timelines.get(c);  // a copy: its findings are placed per queue
@@ -226,52 +101,6 @@ simulate::Timeline add_timeline(const config::QueueConfig& c, TimelineCache& tim
   }
   return std::move(result.timeline);
 }
-
-// Remembers which queue names were seen, in 8 to 16 bytes each: a 64-bit
-// fingerprint per name in an open-addressing table. Two different names
-// share a fingerprint with probability ~n^2/2^65 (3e-8 for a million names);
-// the second would then be skipped as a duplicate.
-class SeenNames {
- public:
-  // True the first time `name` is offered.
-  bool insert(const std::string& name) {
-    std::uint64_t f = std::hash<std::string>{}(name);
-    f = f == 0 ? 1 : f;  // 0 marks an empty slot
-    if ((m_count + 1) * 2 > m_slots.size()) {
-      grow();
-    }
-    return place(f);
-  }
-
- private:
-  bool place(std::uint64_t f) {
-    std::size_t mask = m_slots.size() - 1;
-    for (std::size_t i = f & mask;; i = (i + 1) & mask) {
-      if (m_slots[i] == f) {
-        return false;
-      }
-      if (m_slots[i] == 0) {
-        m_slots[i] = f;
-        ++m_count;
-        return true;
-      }
-    }
-  }
-
-  void grow() {
-    std::vector<std::uint64_t> old = std::move(m_slots);
-    m_slots.assign(old.empty() ? 64 : old.size() * 2, 0);
-    m_count = 0;
-    for (std::uint64_t f : old) {
-      if (f != 0) {
-        place(f);
-      }
-    }
-  }
-
-  std::vector<std::uint64_t> m_slots;
-  std::size_t m_count = 0;
-};
 
 // A tenant or campaign name that can stand in a queue name.
 bool usable_name_part(const std::string& s) {
@@ -483,7 +312,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   auto finish = [&](bool include_unused) {
     auto late = suppressor.leftovers(include_unused);
     baseline.apply(late);
-    count(summary, late);
+    count_findings(summary, late);
     report::cut_policy_text(late);
     sink.late(late);
     sink.end(summary);
@@ -494,7 +323,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   }
   filter(loaded.diagnostics);
   sort_unique(loaded.diagnostics);
-  count(summary, loaded.diagnostics);
+  count_findings(summary, loaded.diagnostics);
   report::cut_policy_text(loaded.diagnostics);
   report::cut_policy_text(loaded.logs);
   sink.policy(loaded.diagnostics, loaded.logs);
@@ -523,7 +352,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
       r.evaluated = false;
       r.diagnostics.push_back(std::move(d));
       filter(r.diagnostics);
-      count(summary, r.diagnostics);
+      count_findings(summary, r.diagnostics);
       ++summary.queues;
       report::cut_policy_text(r);
       sink.queue(r);
@@ -552,7 +381,7 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
     r.handler = ev.handler;
     r.diagnostics = std::move(ev.diagnostics);
     r.logs = std::move(ev.logs);
-    count(summary, r.diagnostics);
+    count_findings(summary, r.diagnostics);
     ++summary.queues;
     report::cut_policy_text(r);
     sink.queue(r);
