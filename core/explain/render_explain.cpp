@@ -129,7 +129,10 @@ std::string throttle_text(const ThrottleFacts& f) {
            " (the interval, period / limit, is 2^64 seconds or more); throttle:explain() kills kumod\n";
     return out;
   }
-  out += "  kumod explain:\n";
+  // throttle:explain()'s text as kumod prints it, figures rounded its own
+  // way (1000/h shows as 1,001/h), where the rate line above is exact:
+  // labelled, so the two never read as a disagreement.
+  out += "  kumod explain (verbatim, rounded as kumod rounds; the rate line above is exact):\n";
   for (const auto& line : f.kumo_explain) {
     out += "    " + line + "\n";
   }

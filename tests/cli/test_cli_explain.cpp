@@ -24,7 +24,7 @@ const char* const k_example_text = R"text("10/seconds": invalid throttle spec
   rate: 0.278/s, 16.667/m, 1000/h, 24000/d
   nominal interval: 3.6s
   local GCRA: emission interval 3s 600ms, 1000 immediate events from a cold start
-  kumod explain:
+  kumod explain (verbatim, rounded as kumod rounds; the rate line above is exact):
     1000/h
     implied burst rate 1000 every 3s 600ms, or: 278/s, 16,667/m, 1,000,001/h, 24,000,001/d in that period.
     overall rate 0.278/s, 17/m, 1,001/h, 24,001/d
