@@ -63,6 +63,8 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
 
   try {
     try {
+      // CLI11's parse(vector) takes the arguments in reverse order (it pops
+      // them off the back) and without the program name, which args[0] is.
       std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
       app.parse(reversed);
     } catch (const CLI::ParseError& e) {
