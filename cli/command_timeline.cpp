@@ -218,7 +218,7 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
 ExitCode run_timeline_command(const TimelineCommandOptions& o, std::ostream& out, std::ostream& err) {
   check_mode(o);
   TimelineView view = o.policy.empty() ? settings_view(o) : policy_view(o, err);
-  if (o.format == "json") {
+  if (report::format_named(o.format) == report::Format::json) {
     if (view.policy_loaded) {
       out << report::timeline_document(view.settings, view.timeline, view.diagnostics);
     } else {

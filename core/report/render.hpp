@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ struct FormatInfo {
 
 // Every output format, declared once (the CLI's --format reads this).
 const std::vector<FormatInfo>& formats();
+// The row of formats() called `name`; none for a name it does not have.
+std::optional<Format> format_named(std::string_view name);
 
 inline constexpr int k_default_chart_width = 60;
 inline constexpr int k_min_chart_width = 20;
