@@ -56,7 +56,7 @@ class FragmentCache {
     Fragments f;
     // Members of a result sit one level (two spaces) inside it.
     f.config = nest(config_json(*r.config), "  ");
-    f.timeline = r.timeline ? nest(simulate::timeline_to_json(*r.timeline), "  ") : "null";
+    f.timeline = r.timeline ? nest(timeline_json(*r.timeline), "  ") : "null";
     m_entries.emplace_back(*r.config, std::move(f));
     return m_entries.back().second;
   }
@@ -282,7 +282,7 @@ json queue_json(const QueueReport& r, bool with_config, bool with_provenance) {
           {"routing_domain", optional_string(r.parts.routing_domain)},
           {"config", r.config && with_config ? config_json(*r.config) : json(nullptr)},
           {"handler", handler},
-          {"timeline", r.timeline && with_config ? simulate::timeline_to_json(*r.timeline) : json(nullptr)},
+          {"timeline", r.timeline && with_config ? timeline_json(*r.timeline) : json(nullptr)},
           {"diagnostics", diagnostics},
           {"logs", logs},
           {"provenance", with_provenance ? provenance_json(r.provenance) : json(nullptr)}};
@@ -305,7 +305,7 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
   }
   // The envelope by hand, like JsonSink's, to keep the documented key order.
   return "{\n  \"format_version\": 1,\n  \"settings\": " + nest(settings_json, "  ") + ",\n  \"timeline\": " +
-         nest(timeline ? simulate::timeline_to_json(*timeline) : json(nullptr), "  ") + ",\n  \"diagnostics\": " +
+         nest(timeline ? timeline_json(*timeline) : json(nullptr), "  ") + ",\n  \"diagnostics\": " +
          nest(diagnostics_json, "  ") + "\n}\n";
 }
 

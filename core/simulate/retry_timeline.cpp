@@ -323,22 +323,6 @@ values::Duration seconds_minus(I128 seconds, values::Duration age) {
                           static_cast<std::uint32_t>(total_ns % 1'000'000'000)};
 }
 
-nlohmann::json optional_json(const auto& value) {
-  if (value) {
-    return *value;
-  }
-  return nullptr;
-}
-
-nlohmann::json attempt_json(const Attempt& a) {
-  return {{"attempt", a.attempt},
-          {"at_seconds", a.at_seconds},
-          {"at", humantime_seconds(a.at_seconds)},
-          {"earliest_seconds", a.earliest_seconds},
-          {"latest_seconds", a.latest_seconds},
-          {"delay_after_seconds", optional_json(a.delay_after_seconds)}};
-}
-
 // The start of the last attempt, from the list or the tail.
 std::optional<std::int64_t> last_attempt_at(const Timeline& t) {
   if (!t.attempt_count) {
@@ -573,37 +557,6 @@ std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy,
     }
   }
   return out;
-}
-
-nlohmann::json timeline_to_json(const Timeline& timeline) {
-  nlohmann::json attempts = nlohmann::json::array();
-  for (const Attempt& a : timeline.attempts) {
-    attempts.push_back(attempt_json(a));
-  }
-  nlohmann::json expiry = nullptr;
-  if (timeline.expiry) {
-    expiry = {{"after_attempt", timeline.expiry->after_attempt},
-              {"at_seconds", timeline.expiry->at_seconds},
-              {"reason", timeline.expiry->reason},
-              {"depends_on_jitter", timeline.expiry->depends_on_jitter}};
-  }
-  nlohmann::json summary = nullptr;
-  if (timeline.summary) {
-    const PeriodicTail& s = *timeline.summary;
-    summary = {{"first_attempt", s.first_attempt},
-               {"count", s.count},
-               {"period_seconds", s.period_seconds},
-               {"first_at_seconds", s.first_at_seconds},
-               {"last_at_seconds", s.last_at_seconds}};
-  }
-  return {{"attempt_count", optional_json(timeline.attempt_count)},
-          {"expires_at_seconds", optional_json(timeline.expires_at_seconds)},
-          {"max_age_seconds", timeline.max_age_seconds},
-          {"unbounded", timeline.unbounded},
-          {"attempts", attempts},
-          {"expiry", expiry},
-          {"summary", summary},
-          {"rate_limit", timeline.rate_limit ? rate_preview_to_json(*timeline.rate_limit) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace kumo::simulate

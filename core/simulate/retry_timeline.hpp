@@ -14,8 +14,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/diag/diagnostic.hpp"
 #include "core/simulate/rate_preview.hpp"
 #include "core/values/duration.hpp"
@@ -133,11 +131,6 @@ Timeline simulate_retries(const RetryPolicy& policy, const TimelineOptions& opti
 
 // kumod's spool-in decision for a message of the given age.
 SpoolIn spool_in(const RetryPolicy& policy, values::Duration age);
-
-// {attempt_count, expires_at_seconds, max_age_seconds, unbounded, attempts[{attempt,
-// at_seconds, at, earliest_seconds, latest_seconds, delay_after_seconds}], expiry, summary,
-// rate_limit (rate_preview_to_json, or null)}.
-nlohmann::json timeline_to_json(const Timeline& timeline);
 
 // KQ2xx findings, without location, queue or key (the caller fills them).
 std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy,
