@@ -132,6 +132,11 @@ Timeline simulate_retries(const RetryPolicy& policy, const TimelineOptions& opti
 // kumod's spool-in decision for a message of the given age.
 SpoolIn spool_in(const RetryPolicy& policy, values::Duration age);
 
+// Seeded mode draws jitter for this many failures, then continues nominally.
+inline constexpr std::uint64_t k_seeded_draw_limit = 100'000;
+
+// --- Findings (retry_findings.cpp) ---
+
 // KQ2xx findings, without location, queue or key (the caller fills them).
 std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy,
                                                 const Timeline& timeline);
@@ -139,7 +144,5 @@ std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy,
 // Thresholds of the findings.
 inline constexpr std::uint64_t k_many_attempts_threshold = 10'000;  // KQ205: above this
 inline constexpr double k_unused_lifetime_fraction = 0.6;  // KQ203: last attempt before this
-// Seeded mode draws jitter for this many failures, then continues nominally.
-inline constexpr std::uint64_t k_seeded_draw_limit = 100'000;
 
 }  // namespace kumo::simulate
