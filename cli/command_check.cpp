@@ -255,15 +255,6 @@ std::vector<PolicyCheck> prepare_checks(const CheckOptions& given, std::istream&
   return checks;
 }
 
-report::Format format_named(const std::string& name) {
-  for (const auto& f : report::formats()) {
-    if (f.name == name) {
-      return f.id;
-    }
-  }
-  return report::Format::text;
-}
-
 // The output's settings are the run's: the command line's, with the first
 // policy's config file for the failure level JUnit shows; files are named
 // under any policy's --map-path.
@@ -299,7 +290,7 @@ ExitCode exit_code_of(const report::Summary& s, const CheckOptions& o) {
 }  // namespace
 
 ExitCode run_check_command(const CheckOptions& given, std::istream& in, std::ostream& out, std::ostream& err) {
-  const report::Format format = format_named(given.format);
+  const report::Format format = report::format_named(given.format).value_or(report::Format::text);
   const std::vector<PolicyCheck> checks = prepare_checks(given, in, format);
   auto sink = report::make_sink(format, out, err, render_options(checks, out));
   std::vector<report::Summary> summaries;

@@ -20,15 +20,6 @@ constexpr const char* k_classification_help =
     "'+' or '-' -> duration; anything else -> queue name. explain exits 0 when every value is valid, 1 when any "
     "is invalid, 2 on a bad command line.";
 
-report::Format format_by_name(const std::string& name) {
-  for (const auto& f : report::formats()) {
-    if (f.name == name) {
-      return f.id;
-    }
-  }
-  return report::Format::text;
-}
-
 }  // namespace
 
 CLI::App* add_explain_command(CLI::App& app, ExplainOptions& o) {
@@ -42,7 +33,7 @@ CLI::App* add_explain_command(CLI::App& app, ExplainOptions& o) {
 
 ExitCode run_explain_command(const ExplainOptions& o, std::ostream& out) {
   const auto values = explain::explain_values(o.values);
-  out << explain::render_explanations(values, format_by_name(o.format));
+  out << explain::render_explanations(values, report::format_named(o.format).value_or(report::Format::text));
   const bool any_invalid =
       std::any_of(values.begin(), values.end(), [](const explain::Explanation& e) { return !e.valid(); });
   return any_invalid ? ExitCode::findings : ExitCode::ok;

@@ -11,7 +11,6 @@
 #include "core/pipeline/check.hpp"
 #include "core/pipeline/timeline.hpp"
 #include "core/util/text.hpp"
-#include "core/values/duration.hpp"
 
 namespace kumo::cli {
 
@@ -20,15 +19,6 @@ namespace {
 // Where settings-mode findings point: there is no file to name.
 constexpr const char* k_settings_source = "--config";
 constexpr const char* k_defaults_source = "(kumod defaults)";
-
-// What any mode produces, ready to render.
-struct TimelineView {
-  std::string title;  // "queue NAME: " in policy mode, else empty
-  std::optional<simulate::RetryPolicy> settings;
-  std::optional<simulate::Timeline> timeline;
-  std::vector<diag::Diagnostic> diagnostics;
-  bool policy_loaded = true;
-};
 
 // Keeps the one queue's result of run_check; prints policy output as `check` does.
 class CaptureSink : public report::ReportSink {
@@ -115,11 +105,11 @@ std::vector<pipeline::Setting> parse_settings(const std::vector<std::string>& te
   return settings;
 }
 
-TimelineView settings_view(const TimelineCommandOptions& o) {
+report::TimelineResult settings_view(const TimelineCommandOptions& o) {
   const char* source = o.settings.empty() ? k_defaults_source : k_settings_source;
   pipeline::SettingsTimeline result =
       pipeline::timeline_from_settings(parse_settings(o.settings), o.simulation.timeline_options(), source);
-  TimelineView view;
+  report::TimelineResult view;
   if (result.config) {
     view.settings = pipeline::retry_policy(*result.config);
   }
@@ -128,7 +118,7 @@ TimelineView settings_view(const TimelineCommandOptions& o) {
   return view;
 }
 
-TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
+report::TimelineResult policy_view(const TimelineCommandOptions& o, std::ostream& err) {
   pipeline::CheckRequest request;
   request.policy_path = o.policy;
   request.policy_source = read_policy_file(o.policy);
@@ -139,8 +129,8 @@ TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
 
   CaptureSink sink(err);
   report::Summary summary = pipeline::run_check(request, sink);
-  TimelineView view;
-  view.title = "queue " + util::escape_for_terminal(o.queue) + ": ";  // text output only
+  report::TimelineResult view;
+  view.queue = o.queue;
   view.diagnostics = sink.diagnostics();
   view.policy_loaded = summary.policy_loaded;
   if (const auto& r = sink.report(); r && r->config) {
@@ -150,46 +140,15 @@ TimelineView policy_view(const TimelineCommandOptions& o, std::ostream& err) {
   return view;
 }
 
-// "retry_interval=20m max_retry_interval=none max_age=7days", plus the
-// simulation flags that change the schedule when they are set.
-std::string settings_line(const TimelineView& view, const TimelineCommandOptions& o) {
-  std::string line = view.title + report::timeline_settings(*view.settings);
-  if (o.simulation.attempt_duration > 0) {
-    line += " attempt_duration=" + values::format_humantime(values::Duration{o.simulation.attempt_duration, 0});
-  }
-  if (o.simulation.seed) {
-    line += " seed=" + std::to_string(*o.simulation.seed);
-  }
-  return line + "\n";
+report::TimelineTextOptions text_options(const TimelineCommandOptions& o, std::ostream& out) {
+  report::TimelineTextOptions options;
+  options.color = use_color(o.color, out);
+  options.chart_width = o.chart_width;
+  options.simulation = o.simulation.timeline_options();
+  return options;
 }
 
-std::string indented(const std::string& text) {
-  std::string out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    out += "  " + text.substr(start, end - start + 1);
-    start = end + 1;
-  }
-  return out;
-}
-
-std::string render_text(const TimelineView& view, const TimelineCommandOptions& o, bool color) {
-  std::string out;
-  for (const auto& d : view.diagnostics) {
-    out += report::format_diagnostic(d, color);
-  }
-  if (!view.policy_loaded) {
-    return out;
-  }
-  if (!view.timeline || !view.settings) {
-    return out + view.title + "no timeline: kumod would reject this queue config\n";
-  }
-  return out + settings_line(view, o) + report::timeline_table(*view.timeline) + "\n" +
-         indented(report::timeline_chart(*view.timeline, o.chart_width));
-}
-
-ExitCode exit_code(const TimelineView& view) {
+ExitCode exit_code(const report::TimelineResult& view) {
   if (!view.policy_loaded) {
     return ExitCode::policy_error;
   }
@@ -217,15 +176,11 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
 
 ExitCode run_timeline_command(const TimelineCommandOptions& o, std::ostream& out, std::ostream& err) {
   check_mode(o);
-  TimelineView view = o.policy.empty() ? settings_view(o) : policy_view(o, err);
-  if (o.format == "json") {
-    if (view.policy_loaded) {
-      out << report::timeline_document(view.settings, view.timeline, view.diagnostics);
-    } else {
-      out << report::timeline_document(std::nullopt, std::nullopt, view.diagnostics);
-    }
+  const report::TimelineResult view = o.policy.empty() ? settings_view(o) : policy_view(o, err);
+  if (report::format_named(o.format) == report::Format::json) {
+    out << report::timeline_document(view);
   } else {
-    out << render_text(view, o, use_color(o.color, out));
+    out << report::timeline_text(view, text_options(o, out));
   }
   return exit_code(view);
 }

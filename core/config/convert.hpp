@@ -11,7 +11,7 @@
 
 #include "core/config/queue_config.hpp"
 #include "core/diag/diagnostic.hpp"
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::config {
 

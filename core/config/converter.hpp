@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/diag/codes.hpp"
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 #include "core/values/duration.hpp"
 
 namespace kumo::config {

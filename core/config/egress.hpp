@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/diag/diagnostic.hpp"
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 #include "core/values/duration.hpp"
 
 namespace kumo::config {

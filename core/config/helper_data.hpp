@@ -9,7 +9,7 @@
 
 #include "core/diag/codes.hpp"
 #include "core/diag/diagnostic.hpp"
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::config {
 

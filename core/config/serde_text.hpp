@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::config {
 

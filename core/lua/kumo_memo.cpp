@@ -5,7 +5,7 @@
 // tables come back as userdata with __index/__newindex/__len/__pairs, not
 // as tables. queue.lua depends on this (its data is memoized and its
 // queues are a domain map), so kumo-lint models it: a frozen value is a
-// plain `Value` (lua/value.hpp), shared between the objects that read it.
+// plain `Value` (values/lua_value.hpp), shared between the objects that read it.
 // Iteration is in key order (integers, then strings bytewise) where kumod
 // iterates a HashMap: kumo-lint's output never depends on hash order.
 #include <list>

@@ -10,7 +10,7 @@
 
 #include "core/config/queue_config.hpp"
 #include "core/diag/diagnostic.hpp"
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 #include "core/simulate/retry_timeline.hpp"
 
 namespace kumo::pipeline {

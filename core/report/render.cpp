@@ -58,6 +58,15 @@ const std::vector<FormatInfo>& formats() {
   return table;
 }
 
+std::optional<Format> format_named(std::string_view name) {
+  for (const auto& f : formats()) {
+    if (f.name == name) {
+      return f.id;
+    }
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ostream& err, RenderOptions options) {
   switch (format) {
     case Format::text: return make_text_sink(out, err, options);

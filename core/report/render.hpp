@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ struct FormatInfo {
 
 // Every output format, declared once (the CLI's --format reads this).
 const std::vector<FormatInfo>& formats();
+// The row of formats() called `name`; none for a name it does not have.
+std::optional<Format> format_named(std::string_view name);
 
 inline constexpr int k_default_chart_width = 60;
 inline constexpr int k_min_chart_width = 20;
@@ -88,17 +91,42 @@ std::string timeline_settings(const simulate::RetryPolicy& p);
 // move, . max_age left unused), a label row and a legend line. No color.
 std::string timeline_chart(const simulate::Timeline& t, int width = k_default_chart_width);
 
+// Options of timeline_text.
+struct TimelineTextOptions {
+  bool color = false;  // ANSI colors for the findings' severities
+  int chart_width = k_default_chart_width;
+  // Its attempt duration and seed, when set, are named in the settings line.
+  simulate::TimelineOptions simulation;
+};
+
+// `timeline`'s text: the findings; then, when the policy loaded, the
+// settings line ("queue NAME: " first for a policy's queue), the attempt
+// table and the chart, or why there is no timeline.
+std::string timeline_text(const TimelineResult& r, const TimelineTextOptions& options);
+
 // `timeline --format json`: {"format_version": 1, "settings": {retry_interval,
 // max_retry_interval, max_age as humantime or null}, "timeline", "diagnostics"},
 // keys in that order; settings and timeline are null without a config.
 std::string timeline_document(const std::optional<simulate::RetryPolicy>& settings,
                               const std::optional<simulate::Timeline>& timeline,
                               const std::vector<diag::Diagnostic>& diagnostics);
+// timeline_document of a result; only its findings when the policy did not load.
+std::string timeline_document(const TimelineResult& r);
 
 // The config in KumoMTA's serialized form, each string in it (a policy's
 // egress_pool, mx_list names, ...) cut to diag::k_max_message_bytes: the
 // one place both renderers get a config from.
 nlohmann::json config_json(const config::QueueConfig& c);
+
+// A retry timeline: {attempt_count, expires_at_seconds, max_age_seconds,
+// unbounded, attempts[{attempt, at_seconds, at, earliest_seconds,
+// latest_seconds, delay_after_seconds}], expiry, summary, rate_limit
+// (rate_preview_json, or null)}.
+nlohmann::json timeline_json(const simulate::Timeline& timeline);
+// A max_message_rate preview: {spec, regime, backend, emission_interval_ns,
+// immediate_events, burst, at_once, drain_seconds, last_delay_seconds,
+// last_deferrals, leak, max_age_seconds, expired, expires_before_first_attempt}.
+nlohmann::json rate_preview_json(const simulate::RatePreview& preview);
 
 nlohmann::json diagnostic_json(const diag::Diagnostic& d);
 nlohmann::json log_json(const lua::LogLine& log);

@@ -50,7 +50,7 @@ class FragmentCache {
 
   const Fragments& get(const QueueReport& r) {
     auto render = [&r, this](const config::QueueConfig& c) {
-      return Fragments{dumped(config_json(c)), r.timeline ? dumped(simulate::timeline_to_json(*r.timeline)) : "null"};
+      return Fragments{dumped(config_json(c)), r.timeline ? dumped(timeline_json(*r.timeline)) : "null"};
     };
     return m_entries.get(*r.config, render,
                          [](const Fragments& f) { return f.config.size() + f.timeline.size(); });
@@ -354,7 +354,7 @@ json queue_json(const QueueReport& r, bool with_config, bool with_provenance) {
           {"routing_domain", optional_string(r.parts.routing_domain)},
           {"config", r.config && with_config ? config_json(*r.config) : json(nullptr)},
           {"handler", handler},
-          {"timeline", r.timeline && with_config ? simulate::timeline_to_json(*r.timeline) : json(nullptr)},
+          {"timeline", r.timeline && with_config ? timeline_json(*r.timeline) : json(nullptr)},
           {"diagnostics", diagnostics},
           {"logs", logs},
           {"provenance", with_provenance ? provenance_json(r.provenance) : json(nullptr)}};
@@ -377,7 +377,7 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
   }
   // The envelope by hand, like JsonSink's, to keep the documented key order.
   return "{\n  \"format_version\": 1,\n  \"settings\": " + nest(settings_json, "  ") + ",\n  \"timeline\": " +
-         nest(timeline ? simulate::timeline_to_json(*timeline) : json(nullptr), "  ") + ",\n  \"diagnostics\": " +
+         nest(timeline ? timeline_json(*timeline) : json(nullptr), "  ") + ",\n  \"diagnostics\": " +
          nest(diagnostics_json, "  ") + "\n}\n";
 }
 

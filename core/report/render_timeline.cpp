@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "core/report/render.hpp"
+#include "core/util/text.hpp"
 #include "core/values/duration.hpp"
 #include "core/values/throttle.hpp"
 
@@ -225,6 +226,39 @@ std::string rate_outcome_text(const simulate::RatePreview& p) {
   return out;
 }
 
+// --- The timeline command's text ---
+
+// "queue NAME: " for a policy's queue (escaped: the name is the user's),
+// nothing for settings.
+std::string timeline_title(const TimelineResult& r) {
+  return r.queue ? "queue " + util::escape_for_terminal(*r.queue) + ": " : "";
+}
+
+// "retry_interval=20m max_retry_interval=none max_age=7days", plus the
+// simulation flags that change the schedule when they are set.
+std::string settings_line(const TimelineResult& r, const TimelineTextOptions& options) {
+  std::string line = timeline_title(r) + timeline_settings(*r.settings);
+  if (options.simulation.attempt_duration_seconds > 0) {
+    line += " attempt_duration=" +
+            values::format_humantime(values::Duration{options.simulation.attempt_duration_seconds, 0});
+  }
+  if (options.simulation.seed) {
+    line += " seed=" + std::to_string(*options.simulation.seed);
+  }
+  return line + "\n";
+}
+
+std::string indented(const std::string& text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    out += "  " + text.substr(start, end - start + 1);
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string timeline_summary(const simulate::Timeline& t) {
@@ -285,6 +319,21 @@ std::string timeline_settings(const simulate::RetryPolicy& p) {
 std::string timeline_chart(const simulate::Timeline& t, int width) {
   const Axis axis{t.max_age_seconds, std::max(width, k_min_chart_width)};
   return mark_row(t, axis) + "\n" + axis_row(t, axis) + "\n" + label_row(t, axis.width) + "\n" + legend(t) + "\n";
+}
+
+std::string timeline_text(const TimelineResult& r, const TimelineTextOptions& options) {
+  std::string out;
+  for (const auto& d : r.diagnostics) {
+    out += format_diagnostic(d, options.color);
+  }
+  if (!r.policy_loaded) {
+    return out;
+  }
+  if (!r.timeline || !r.settings) {
+    return out + timeline_title(r) + "no timeline: kumod would reject this queue config\n";
+  }
+  return out + settings_line(r, options) + timeline_table(*r.timeline) + "\n" +
+         indented(timeline_chart(*r.timeline, options.chart_width));
 }
 
 }  // namespace kumo::report

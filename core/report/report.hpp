@@ -43,6 +43,16 @@ struct QueueReport {
   std::vector<KeyOrigin> provenance;  // one per config key, in KumoMTA's key order; empty without a config
 };
 
+// What `timeline` shows: one queue's retry schedule, from a policy's queue
+// or from settings given on the command line.
+struct TimelineResult {
+  std::optional<std::string> queue;               // the policy's queue; none for settings
+  std::optional<simulate::RetryPolicy> settings;  // none: no config
+  std::optional<simulate::Timeline> timeline;
+  std::vector<diag::Diagnostic> diagnostics;  // the active findings
+  bool policy_loaded = true;
+};
+
 struct Summary {
   std::size_t queues = 0;
   std::size_t errors = 0;

@@ -221,34 +221,6 @@ RatePreview preview_rate(const values::ThrottleSpec& spec, values::Duration max_
   return p;
 }
 
-nlohmann::json rate_preview_to_json(const RatePreview& p) {
-  static const char* const k_regimes[] = {"zero_rate", "never_delays", "throttles"};
-  nlohmann::json leak = nullptr;
-  if (p.leak) {
-    leak = {{"from_message", p.leak->from_message}, {"at_seconds", p.leak->at_seconds}};
-  }
-  nlohmann::json last_delay = nullptr;
-  nlohmann::json last_deferrals = nullptr;
-  if (p.last) {
-    last_delay = p.last->delay_seconds;
-    last_deferrals = p.last->deferrals;
-  }
-  return {{"spec", values::format_throttle(p.spec)},
-          {"regime", k_regimes[static_cast<int>(p.schedule.regime)]},
-          {"backend", "local"},
-          {"emission_interval_ns", p.schedule.interval_ns},
-          {"immediate_events", p.schedule.immediate_events},
-          {"burst", p.burst},
-          {"at_once", p.at_once},
-          {"drain_seconds", last_delay},
-          {"last_delay_seconds", last_delay},
-          {"last_deferrals", last_deferrals},
-          {"leak", leak},
-          {"max_age_seconds", p.max_age_seconds},
-          {"expired", p.expired},
-          {"expires_before_first_attempt", p.expires_before_first_attempt}};
-}
-
 std::vector<diag::Diagnostic> rate_preview_findings(const RatePreview& p) {
   if (p.schedule.regime != RateRegime::throttles || p.expired == 0 || !p.last) {
     return {};

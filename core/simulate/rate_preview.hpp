@@ -37,8 +37,6 @@
 #include <optional>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/diag/diagnostic.hpp"
 #include "core/values/duration.hpp"
 #include "core/values/throttle.hpp"
@@ -118,11 +116,6 @@ RatePreview preview_rate(const values::ThrottleSpec& spec, values::Duration max_
 // Euclid-like: O(log m) steps.
 std::optional<std::uint64_t> first_multiple_in_range(std::uint64_t a, std::uint64_t m, std::uint64_t lo,
                                                      std::uint64_t hi);
-
-// {spec, regime, backend, emission_interval_ns, immediate_events, burst,
-// at_once, drain_seconds, last_delay_seconds, last_deferrals, leak,
-// max_age_seconds, expired, expires_before_first_attempt}.
-nlohmann::json rate_preview_to_json(const RatePreview& preview);
 
 // KQ304 when messages of the burst expire before their first attempt (not
 // for a zero rate: KQ302 covers it). Key max_message_rate, no location.

@@ -4,7 +4,7 @@
 #include <limits>
 #include <utility>
 
-#include "core/diag/codes.hpp"
+#include "core/simulate/retry_detail.hpp"
 #include "core/util/saturate.hpp"
 
 namespace kumo::simulate {
@@ -14,13 +14,14 @@ namespace {
 // Times are summed in 128 bits so that no config can overflow them; they are
 // clamped to i64 only when they leave this file.
 using util::I128;
+using retry_detail::humantime;
+using retry_detail::humantime_seconds;
+using retry_detail::k_saturated_attempt;
 
 constexpr std::int64_t k_i64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t k_i64_min = std::numeric_limits<std::int64_t>::min();
 // kumod converts every delay to chrono, which holds i64 milliseconds.
 constexpr std::int64_t k_max_chrono_seconds = k_i64_max / 1000;
-// D(n) is constant from n = 64 on: 2^n saturates u64 there.
-constexpr std::uint64_t k_saturated_attempt = 64;
 
 std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
   std::uint64_t product = 0;
@@ -28,13 +29,6 @@ std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
     return std::numeric_limits<std::uint64_t>::max();
   }
   return product;
-}
-
-std::string humantime(values::Duration d) { return values::format_humantime(d); }
-
-// Negative spans print as 0s, like kumod's `to_std().unwrap_or(ZERO)`.
-std::string humantime_seconds(I128 seconds) {
-  return humantime(values::Duration{util::saturate_u64(seconds), 0});
 }
 
 // The facts of a policy that every computation needs, in whole seconds.
@@ -323,142 +317,6 @@ values::Duration seconds_minus(I128 seconds, values::Duration age) {
                           static_cast<std::uint32_t>(total_ns % 1'000'000'000)};
 }
 
-nlohmann::json optional_json(const auto& value) {
-  if (value) {
-    return *value;
-  }
-  return nullptr;
-}
-
-nlohmann::json attempt_json(const Attempt& a) {
-  return {{"attempt", a.attempt},
-          {"at_seconds", a.at_seconds},
-          {"at", humantime_seconds(a.at_seconds)},
-          {"earliest_seconds", a.earliest_seconds},
-          {"latest_seconds", a.latest_seconds},
-          {"delay_after_seconds", optional_json(a.delay_after_seconds)}};
-}
-
-// The start of the last attempt, from the list or the tail.
-std::optional<std::int64_t> last_attempt_at(const Timeline& t) {
-  if (!t.attempt_count) {
-    return std::nullopt;
-  }
-  if (t.summary) {
-    return t.summary->last_at_seconds;
-  }
-  if (t.attempts.empty()) {
-    return std::nullopt;
-  }
-  return t.attempts.back().at_seconds;
-}
-
-// A finding about `key`, the setting to change (its line is found later).
-diag::Diagnostic finding(diag::Code code, const std::string& key, std::string message) {
-  diag::Diagnostic d = diag::make_diagnostic(code, std::move(message), diag::Location{});
-  d.key = key;
-  return d;
-}
-
-std::optional<diag::Diagnostic> zero_delay_finding(const RetryPolicy& policy) {
-  if (!has_zero_delay(policy)) {
-    return std::nullopt;
-  }
-  const bool interval_is_zero = policy.retry_interval.seconds == 0;
-  const std::string key = interval_is_zero ? "retry_interval" : "max_retry_interval";
-  const values::Duration value =
-      interval_is_zero ? policy.retry_interval : *policy.max_retry_interval;
-  return finding(diag::Code::retry_zero_delay, key,
-                 key + "=" + humantime(value) +
-                     " truncates to 0s: every retry is immediate and kumod hangs at "
-                     "spool-in on any spooled message of this queue");
-}
-
-std::optional<diag::Diagnostic> zero_max_age_finding(const RetryPolicy& policy) {
-  if (policy.max_age.seconds != 0 || has_zero_delay(policy)) {
-    return std::nullopt;
-  }
-  return finding(diag::Code::retry_zero_max_age, "max_age",
-                 "max_age=" + humantime(policy.max_age) +
-                     ": every message expires at its first transient failure");
-}
-
-std::optional<diag::Diagnostic> never_retried_finding(const RetryPolicy& policy,
-                                                      const Timeline& t) {
-  if (t.attempt_count != 1 || !t.expiry || policy.max_age.seconds == 0 || has_zero_delay(policy)) {
-    return std::nullopt;
-  }
-  const I128 first_retry = static_cast<I128>(t.expiry->at_seconds) + delay_for_attempt(policy, 0);
-  return finding(diag::Code::retry_never_retried, "retry_interval",
-                 "the first retry would be at " + humantime_seconds(first_retry) +
-                     ", after max_age=" + humantime(policy.max_age) +
-                     ": a failed message is never retried (retry_interval=" +
-                     humantime(policy.retry_interval) + ")");
-}
-
-std::optional<diag::Diagnostic> fixed_interval_finding(const RetryPolicy& policy) {
-  if (!policy.max_retry_interval || has_zero_delay(policy) ||
-      policy.max_retry_interval->seconds >= policy.retry_interval.seconds) {
-    return std::nullopt;
-  }
-  const std::string cap = humantime(values::Duration{policy.max_retry_interval->seconds, 0});
-  return finding(diag::Code::retry_fixed_interval, "max_retry_interval",
-                 "max_retry_interval=" + humantime(*policy.max_retry_interval) +
-                     " is below retry_interval=" + humantime(policy.retry_interval) +
-                     ": every retry waits " + cap + ", without doubling");
-}
-
-std::optional<diag::Diagnostic> lifetime_unused_finding(const RetryPolicy& policy,
-                                                        const Timeline& t) {
-  const std::optional<std::int64_t> last_at = last_attempt_at(t);
-  if (t.unbounded || !t.expiry || !last_at || t.expiry->after_attempt < 2 ||
-      t.max_age_seconds <= 0) {
-    return std::nullopt;
-  }
-  const double fraction = static_cast<double>(*last_at) / static_cast<double>(t.max_age_seconds);
-  if (fraction >= k_unused_lifetime_fraction) {
-    return std::nullopt;
-  }
-  const I128 next_retry = static_cast<I128>(t.expiry->at_seconds) +
-                          delay_for_attempt(policy, t.expiry->after_attempt - 1);
-  const std::string advice = policy.max_retry_interval ? "consider a smaller max_retry_interval"
-                                                       : "consider max_retry_interval";
-  return finding(diag::Code::retry_lifetime_unused, "max_age",
-                 "last attempt at " + humantime_seconds(*last_at) +
-                     " of max_age=" + humantime(policy.max_age) + " (the next retry would be at " +
-                     humantime_seconds(next_retry) + "): " + advice);
-}
-
-std::optional<diag::Diagnostic> cap_within_jitter_finding(const RetryPolicy& policy) {
-  if (!policy.max_retry_interval || has_zero_delay(policy)) {
-    return std::nullopt;
-  }
-  const JitterRange jitter = jitter_range(policy);
-  const std::uint64_t cap = delay_for_attempt(policy, k_saturated_attempt);
-  if (static_cast<I128>(cap) + jitter.min > 0) {
-    return std::nullopt;
-  }
-  return finding(diag::Code::retry_cap_within_jitter, "max_retry_interval",
-                 "max_retry_interval=" + humantime(*policy.max_retry_interval) +
-                     " is within the retry jitter of up to " + humantime_seconds(-jitter.min) +
-                     " early (sized from retry_interval=" + humantime(policy.retry_interval) +
-                     "): some retries are immediate");
-}
-
-std::optional<diag::Diagnostic> too_many_attempts_finding(const RetryPolicy& policy,
-                                                          const Timeline& t) {
-  if (!t.attempt_count || *t.attempt_count <= k_many_attempts_threshold) {
-    return std::nullopt;
-  }
-  const std::string advice = policy.max_retry_interval ? "consider a longer max_retry_interval"
-                                                       : "consider a longer retry_interval";
-  return finding(diag::Code::retry_too_many_attempts,
-                 policy.max_retry_interval ? "max_retry_interval" : "retry_interval",
-                 std::to_string(*t.attempt_count) +
-                     " delivery attempts per message within max_age=" + humantime(policy.max_age) +
-                     ": " + advice);
-}
-
 }  // namespace
 
 // --- Delays and jitter ---
@@ -553,57 +411,6 @@ SpoolIn spool_in(const RetryPolicy& policy, values::Duration age) {
   }
   result.delay = seconds_minus(sum, age);
   return result;
-}
-
-std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy,
-                                                const Timeline& timeline) {
-  const std::optional<diag::Diagnostic> candidates[] = {
-      zero_delay_finding(policy),
-      zero_max_age_finding(policy),
-      never_retried_finding(policy, timeline),
-      fixed_interval_finding(policy),
-      cap_within_jitter_finding(policy),
-      lifetime_unused_finding(policy, timeline),
-      too_many_attempts_finding(policy, timeline),
-  };
-  std::vector<diag::Diagnostic> out;
-  for (const auto& candidate : candidates) {
-    if (candidate) {
-      out.push_back(*candidate);
-    }
-  }
-  return out;
-}
-
-nlohmann::json timeline_to_json(const Timeline& timeline) {
-  nlohmann::json attempts = nlohmann::json::array();
-  for (const Attempt& a : timeline.attempts) {
-    attempts.push_back(attempt_json(a));
-  }
-  nlohmann::json expiry = nullptr;
-  if (timeline.expiry) {
-    expiry = {{"after_attempt", timeline.expiry->after_attempt},
-              {"at_seconds", timeline.expiry->at_seconds},
-              {"reason", timeline.expiry->reason},
-              {"depends_on_jitter", timeline.expiry->depends_on_jitter}};
-  }
-  nlohmann::json summary = nullptr;
-  if (timeline.summary) {
-    const PeriodicTail& s = *timeline.summary;
-    summary = {{"first_attempt", s.first_attempt},
-               {"count", s.count},
-               {"period_seconds", s.period_seconds},
-               {"first_at_seconds", s.first_at_seconds},
-               {"last_at_seconds", s.last_at_seconds}};
-  }
-  return {{"attempt_count", optional_json(timeline.attempt_count)},
-          {"expires_at_seconds", optional_json(timeline.expires_at_seconds)},
-          {"max_age_seconds", timeline.max_age_seconds},
-          {"unbounded", timeline.unbounded},
-          {"attempts", attempts},
-          {"expiry", expiry},
-          {"summary", summary},
-          {"rate_limit", timeline.rate_limit ? rate_preview_to_json(*timeline.rate_limit) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace kumo::simulate

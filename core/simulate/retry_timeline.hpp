@@ -14,8 +14,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/diag/diagnostic.hpp"
 #include "core/simulate/rate_preview.hpp"
 #include "core/values/duration.hpp"
@@ -134,10 +132,10 @@ Timeline simulate_retries(const RetryPolicy& policy, const TimelineOptions& opti
 // kumod's spool-in decision for a message of the given age.
 SpoolIn spool_in(const RetryPolicy& policy, values::Duration age);
 
-// {attempt_count, expires_at_seconds, max_age_seconds, unbounded, attempts[{attempt,
-// at_seconds, at, earliest_seconds, latest_seconds, delay_after_seconds}], expiry, summary,
-// rate_limit (rate_preview_to_json, or null)}.
-nlohmann::json timeline_to_json(const Timeline& timeline);
+// Seeded mode draws jitter for this many failures, then continues nominally.
+inline constexpr std::uint64_t k_seeded_draw_limit = 100'000;
+
+// --- Findings (retry_findings.cpp) ---
 
 // KQ2xx findings, without location, queue or key (the caller fills them).
 std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy,
@@ -146,7 +144,5 @@ std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy,
 // Thresholds of the findings.
 inline constexpr std::uint64_t k_many_attempts_threshold = 10'000;  // KQ205: above this
 inline constexpr double k_unused_lifetime_fraction = 0.6;  // KQ203: last attempt before this
-// Seeded mode draws jitter for this many failures, then continues nominally.
-inline constexpr std::uint64_t k_seeded_draw_limit = 100'000;
 
 }  // namespace kumo::simulate

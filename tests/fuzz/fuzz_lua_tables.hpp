@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::fuzz {
 

@@ -170,3 +170,12 @@ TEST_CASE("the CI formats are check's: timeline and explain refuse them", "[repo
   auto help = run_cli({"check", "--help"});
   CHECK(help.out.find("sarif (SARIF 2.1.0") != std::string::npos);
 }
+
+TEST_CASE("format_named finds each format by its --format name and nothing else", "[report]") {
+  for (const auto& f : kumo::report::formats()) {
+    INFO(f.name);
+    CHECK(kumo::report::format_named(f.name) == f.id);
+  }
+  CHECK_FALSE(kumo::report::format_named("JSON").has_value());
+  CHECK_FALSE(kumo::report::format_named("").has_value());
+}

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::test {
 

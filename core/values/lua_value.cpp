@@ -1,4 +1,4 @@
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::lua {
 
