@@ -16,7 +16,7 @@
 #include "core/config/queue_config.hpp"
 #include "core/diag/codes.hpp"
 #include "core/lua/host.hpp"
-#include "core/lua/value.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::lua {
 

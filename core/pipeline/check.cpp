@@ -12,6 +12,7 @@
 
 #include "core/diag/codes.hpp"
 #include "core/pipeline/check_parts.hpp"
+#include "core/simulate/retry_findings.hpp"
 #include "core/pipeline/provenance.hpp"
 #include "core/pipeline/suppress.hpp"
 #include "core/policy/lua_source.hpp"

@@ -4,6 +4,8 @@
 #include <optional>
 #include <utility>
 
+#include "core/simulate/retry_findings.hpp"
+
 #include "core/diag/codes.hpp"
 #include "core/simulate/retry_detail.hpp"
 #include "core/simulate/retry_timeline.hpp"

@@ -135,14 +135,4 @@ SpoolIn spool_in(const RetryPolicy& policy, values::Duration age);
 // Seeded mode draws jitter for this many failures, then continues nominally.
 inline constexpr std::uint64_t k_seeded_draw_limit = 100'000;
 
-// --- Findings (retry_findings.cpp) ---
-
-// KQ2xx findings, without location, queue or key (the caller fills them).
-std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy,
-                                                const Timeline& timeline);
-
-// Thresholds of the findings.
-inline constexpr std::uint64_t k_many_attempts_threshold = 10'000;  // KQ205: above this
-inline constexpr double k_unused_lifetime_fraction = 0.6;  // KQ203: last attempt before this
-
 }  // namespace kumo::simulate

@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "core/simulate/retry_findings.hpp"
 #include "core/simulate/retry_timeline.hpp"
 
 using kumo::simulate::Attempt;
