@@ -293,7 +293,7 @@ void open_kumo(lua_State* L);
 // would hand Lua values below its frame (lua_call takes the top `results`
 // values); say so instead, naming the count, so the bug is a test failure,
 // not a corrupted stack.
-inline int checked_result_count(lua_State* L, int results) {
+inline int checked_result_count([[maybe_unused]] lua_State* L, int results) {
 #ifndef NDEBUG
   if (results < 0 || results > lua_gettop(L)) {
     return luaL_error(L, "kumo-lint internal error: a C function returned %d results with %d values on its stack",

@@ -11,7 +11,7 @@ namespace {
 
 // The brief's example: one invalid throttle, one valid throttle, a duration
 // and a queue name.
-const std::vector<std::string> k_example = {"explain", "10/seconds", "1,000/hr", "2h 37min", "c:t@d!r"};
+const std::vector<std::string> k_explain_example = {"explain", "10/seconds", "1,000/hr", "2h 37min", "c:t@d!r"};
 
 const char* const k_example_text = R"text("10/seconds": invalid throttle spec
   error: "10/seconds": unknown period "seconds"; KumoMTA accepts s, sec, second (no plurals)
@@ -113,14 +113,14 @@ const char* const k_example_json = R"json({
 }  // namespace
 
 TEST_CASE("explain prints each value's kind and meaning as text", "[explain]") {
-  const auto r = run_cli(k_example);
+  const auto r = run_cli(k_explain_example);
   CHECK(r.out == k_example_text);
   CHECK(r.err.empty());
   CHECK(r.exit_code == 1);
 }
 
 TEST_CASE("explain --format json prints one document with sorted keys", "[explain]") {
-  auto args = k_example;
+  auto args = k_explain_example;
   args.insert(args.begin() + 1, {"--format", "json"});
   const auto r = run_cli(args);
   CHECK(r.out == k_example_json);

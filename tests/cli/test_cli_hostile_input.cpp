@@ -28,7 +28,6 @@ using kumo::test::run_cli;
 
 namespace {
 
-const std::string k_example = "testdata/examples/policy.lua";
 
 std::string usage_error(const std::string& message) { return "kumo-lint: error: " + message + "\n"; }
 
@@ -97,15 +96,15 @@ TEST_CASE("numeric flags: malformed values are refused", "[cli][flags]") {
 
 TEST_CASE("numeric flags: every command refuses a bad value with exit 2 and the range", "[cli][flags]") {
   SECTION("the examples of the bug") {
-    auto memory = run_cli({"check", k_example, "--max-memory", "-5"});
+    auto memory = run_cli({"check", kumo::test::k_example_policy, "--max-memory", "-5"});
     CHECK(memory.exit_code == 2);
     CHECK(memory.err == usage_error("--max-memory -5: expected an integer from 1 to 65536 (MiB)"));
     CHECK(memory.out.empty());
-    auto instructions = run_cli({"check", k_example, "--max-instructions", "99999999999999999999999"});
+    auto instructions = run_cli({"check", kumo::test::k_example_policy, "--max-instructions", "99999999999999999999999"});
     CHECK(instructions.exit_code == 2);
     CHECK(instructions.err == usage_error("--max-instructions 99999999999999999999999: expected an integer from 1 "
                                           "to 1000000000000 (instructions)"));
-    auto timeout = run_cli({"check", k_example, "--timeout", "nan"});
+    auto timeout = run_cli({"check", kumo::test::k_example_policy, "--timeout", "nan"});
     CHECK(timeout.exit_code == 2);
     CHECK(timeout.err == usage_error("--timeout nan: expected a number above 0 and at most 86400 (seconds)"));
   }
@@ -115,7 +114,7 @@ TEST_CASE("numeric flags: every command refuses a bad value with exit 2 and the 
       const std::string expected = usage_error(name + " -1: expected " + kumo::cli::range_text(f));
       INFO(name);
       if (f.only_in != "timeline") {
-        auto check = run_cli({"check", k_example, name, "-1"});
+        auto check = run_cli({"check", kumo::test::k_example_policy, name, "-1"});
         CHECK(check.exit_code == 2);
         CHECK(check.err == expected);
       }
@@ -132,9 +131,9 @@ TEST_CASE("numeric flags: every command refuses a bad value with exit 2 and the 
     for (const auto& f : numeric_flags()) {
       INFO(f.name);
       if (f.only_in == "check") {
-        CHECK(run_cli({"check", k_example, "-q", "example.com", std::string(f.name), std::to_string(f.max)}).exit_code ==
+        CHECK(run_cli({"check", kumo::test::k_example_policy, "-q", "example.com", std::string(f.name), std::to_string(f.max)}).exit_code ==
               0);
-        CHECK(run_cli({"check", k_example, std::string(f.name), std::to_string(f.min)}).exit_code == 0);
+        CHECK(run_cli({"check", kumo::test::k_example_policy, std::string(f.name), std::to_string(f.min)}).exit_code == 0);
         continue;
       }
       CHECK(run_cli({"timeline", std::string(f.name), std::to_string(f.max)}).exit_code == 0);
@@ -142,7 +141,7 @@ TEST_CASE("numeric flags: every command refuses a bad value with exit 2 and the 
         CHECK(run_cli({"timeline", std::string(f.name), std::to_string(f.min)}).exit_code == 0);
       }
     }
-    auto r = run_cli({"check", k_example, "-q", "example.com", "--max-memory", "65536", "--max-instructions",
+    auto r = run_cli({"check", kumo::test::k_example_policy, "-q", "example.com", "--max-memory", "65536", "--max-instructions",
                       "1000000000000", "--timeout", "86400", "--max-attempts-shown", "100000", "--burst",
                       "1000000000000", "--seed", "18446744073709551615", "--attempt-duration", "31536000"});
     CHECK(r.exit_code == 0);
@@ -172,11 +171,11 @@ TEST_CASE("a queues file that is not a regular file is refused", "[cli][input]")
   TempDir dir;
   const fs::path fifo = dir.path / "queues.txt";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  auto r = run_cli({"check", k_example, "--queues-file", fifo.string()});
+  auto r = run_cli({"check", kumo::test::k_example_policy, "--queues-file", fifo.string()});
   CHECK(r.exit_code == 2);
   CHECK(r.err == usage_error("queues file " + fifo.string() + " is not a regular file (a FIFO, device or socket)"));
 
-  auto zero = run_cli({"check", k_example, "--queues-file", "/dev/zero"});
+  auto zero = run_cli({"check", kumo::test::k_example_policy, "--queues-file", "/dev/zero"});
   CHECK(zero.exit_code == 2);
   CHECK(zero.err == usage_error("queues file /dev/zero is not a regular file (a FIFO, device or socket)"));
 }
@@ -185,7 +184,7 @@ TEST_CASE("a queues-file line over 64 KiB is a finding for that line, the run go
   TempDir dir;
   const fs::path queues = dir.path / "queues.txt";
   std::ofstream(queues) << "example.com\n# a comment\n" << std::string(70 << 10, 'a') << "\nnever.example.com\n";
-  auto r = run_cli({"check", k_example, "--queues-file", queues.string(), "--format", "json"});
+  auto r = run_cli({"check", kumo::test::k_example_policy, "--queues-file", queues.string(), "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = nlohmann::json::parse(r.out);  // one whole document
   REQUIRE(doc["results"].size() == 3);
@@ -197,7 +196,7 @@ TEST_CASE("a queues-file line over 64 KiB is a finding for that line, the run go
   CHECK(doc["results"][2]["queue"] == "never.example.com");
 
   SECTION("standard input that never ends a line (as from /dev/zero) stops 1 MiB past the cap") {
-    auto zeros = run_cli({"check", k_example, "--queues-file", "-", "--format", "json"},
+    auto zeros = run_cli({"check", kumo::test::k_example_policy, "--queues-file", "-", "--format", "json"},
                          std::string(4 << 20, '\0') + "\nnot.read.example.com\n");
     CHECK(zeros.exit_code == 1);
     const auto zdoc = nlohmann::json::parse(zeros.out);
@@ -209,7 +208,7 @@ TEST_CASE("a queues-file line over 64 KiB is a finding for that line, the run go
     CHECK(zdoc["results"][0]["diagnostics"][0]["line"] == 1);
   }
   SECTION("a line of exactly 64 KiB is still read") {
-    auto at_cap = run_cli({"check", k_example, "--queues-file", "-", "--format", "json"},
+    auto at_cap = run_cli({"check", kumo::test::k_example_policy, "--queues-file", "-", "--format", "json"},
                           std::string(64 << 10, 'a') + "\n");
     CHECK(at_cap.exit_code != 2);
     CHECK(at_cap.err.empty());
@@ -234,17 +233,17 @@ TEST_CASE("check --env: the policy sees only the variables the command line name
 }
 
 TEST_CASE("check --env with an empty name is a usage error", "[cli][env]") {
-  auto r = run_cli({"check", k_example, "--env", "=x"});
+  auto r = run_cli({"check", kumo::test::k_example_policy, "--env", "=x"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == usage_error("--env =x: expected NAME=VALUE or NAME (a variable to pass through)"));
-  CHECK(run_cli({"check", k_example, "--env", ""}).exit_code == 2);
+  CHECK(run_cli({"check", kumo::test::k_example_policy, "--env", ""}).exit_code == 2);
 }
 
 TEST_CASE("usage errors and parser messages are escaped like findings", "[cli][output]") {
   auto r = run_cli({"check", "no-such\x1b[2J\n.lua"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == usage_error("policy file no-such\\x1b[2J\\n.lua does not exist"));
-  auto parser = run_cli({"check", k_example, "--format", "\x1b]0;title\x07"});
+  auto parser = run_cli({"check", kumo::test::k_example_policy, "--format", "\x1b]0;title\x07"});
   CHECK(parser.exit_code == 2);
   CHECK(parser.err.find('\x1b') == std::string::npos);
   CHECK(parser.err.find("\\x1b]0;title\\x07") != std::string::npos);

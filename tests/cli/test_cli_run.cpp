@@ -10,7 +10,6 @@ using kumo::test::run_cli;
 
 namespace {
 
-const std::string k_example = "testdata/examples/policy.lua";
 
 }  // namespace
 
@@ -28,12 +27,12 @@ TEST_CASE("check --help exits 0 and documents the exit codes", "[cli]") {
 }
 
 TEST_CASE("an unknown flag is a usage error", "[cli]") {
-  auto r = run_cli({"check", k_example, "--no-such-flag"});
+  auto r = run_cli({"check", kumo::test::k_example_policy, "--no-such-flag"});
   CHECK(r.exit_code == 2);
 }
 
 TEST_CASE("a bad --format value is a usage error", "[cli]") {
-  auto r = run_cli({"check", k_example, "--format", "yaml"});
+  auto r = run_cli({"check", kumo::test::k_example_policy, "--format", "yaml"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("yaml") != std::string::npos);
 }
@@ -51,14 +50,14 @@ TEST_CASE("unreadable policy inputs exit 2 with a clear message", "[cli]") {
     CHECK(r.err == "kumo-lint: error: policy file testdata is a directory, not a file\n");
   }
   SECTION("a missing queues file") {
-    auto r = run_cli({"check", k_example, "--queues-file", "testdata/none.txt"});
+    auto r = run_cli({"check", kumo::test::k_example_policy, "--queues-file", "testdata/none.txt"});
     CHECK(r.exit_code == 2);
     CHECK(r.err == "kumo-lint: error: queues file testdata/none.txt does not exist\n");
   }
 }
 
 TEST_CASE("queues come from flags, then the queues file, in order, each once", "[cli]") {
-  auto r = run_cli({"check", k_example, "-q", "b.example.com", "--queues-file", "-", "--format", "json"},
+  auto r = run_cli({"check", kumo::test::k_example_policy, "-q", "b.example.com", "--queues-file", "-", "--format", "json"},
                    "# comment\n\n  a.example.com  \nb.example.com\nc:t@d.example.com!r.example.com\n");
   CHECK(r.exit_code == 0);
   auto doc = nlohmann::json::parse(r.out);
@@ -174,21 +173,21 @@ TEST_CASE("check: --lua-path finds modules, --allow-read opens data, --env answe
 
 TEST_CASE("check: --select and --ignore choose the codes reported, and a typo in them is a usage error", "[cli]") {
   // The example's only warnings are KQ203 (KumoMTA's default retry settings).
-  auto all = run_cli({"check", k_example, "--quiet", "--fail-level", "warning"});
+  auto all = run_cli({"check", kumo::test::k_example_policy, "--quiet", "--fail-level", "warning"});
   CHECK(all.exit_code == 1);
-  auto ignored = run_cli({"check", k_example, "--quiet", "--fail-level", "warning", "--ignore", "kq203"});
+  auto ignored = run_cli({"check", kumo::test::k_example_policy, "--quiet", "--fail-level", "warning", "--ignore", "kq203"});
   CHECK(ignored.exit_code == 0);
   CHECK(ignored.out.find("[KQ203]") == std::string::npos);
-  auto family = run_cli({"check", k_example, "--quiet", "--select", "KQ9,KQ1", "--fail-level", "warning"});
+  auto family = run_cli({"check", kumo::test::k_example_policy, "--quiet", "--select", "KQ9,KQ1", "--fail-level", "warning"});
   CHECK(family.exit_code == 0);
-  auto typo = run_cli({"check", k_example, "--ignore", "KQ2O3"});
+  auto typo = run_cli({"check", kumo::test::k_example_policy, "--ignore", "KQ2O3"});
   CHECK(typo.exit_code == 2);
   CHECK(typo.err == "kumo-lint: error: --ignore: `KQ2O3` matches no kumo-lint code (did you mean KQ203?); give a code "
                     "such as KQ203 or a family such as KQ2 (docs/diagnostics.md lists them)\n");
 }
 
 TEST_CASE("check: a --baseline that is not kumo-lint's JSON output is a usage error", "[cli]") {
-  auto r = run_cli({"check", k_example, "--baseline", "testdata/examples/policy.expected.txt"});
+  auto r = run_cli({"check", kumo::test::k_example_policy, "--baseline", "testdata/examples/policy.expected.txt"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == "kumo-lint: error: --baseline testdata/examples/policy.expected.txt is not a JSON document; give the "
                  "output of `kumo-lint check --format json`\n");

@@ -11,7 +11,7 @@ namespace {
 
 int throws_runtime_error(lua_State*) { throw std::runtime_error("table of pools is corrupt"); }
 
-int claims_three_results(lua_State* L) {
+[[maybe_unused]] int claims_three_results(lua_State* L) {
   lua_pushinteger(L, 1);
   return 3;  // one value pushed, no arguments: two of the three are not there
 }
@@ -22,7 +22,7 @@ int returns_its_argument(lua_State* L) {
 }
 
 // Calls global `f` through `chunk` in a fresh state; the error text, or "" on success.
-std::string error_of(lua_CFunction f, const char* chunk) {
+std::string guarded_call_error(lua_CFunction f, const char* chunk) {
   lua_State* L = luaL_newstate();
   lua_pushcfunction(L, f);
   lua_setglobal(L, "f");
@@ -37,16 +37,16 @@ std::string error_of(lua_CFunction f, const char* chunk) {
 }  // namespace
 
 TEST_CASE("guarded: a C++ exception becomes a Lua error naming an internal error", "[bridge]") {
-  CHECK(error_of(kumo::lua::guarded<throws_runtime_error>, "f()") ==
+  CHECK(guarded_call_error(kumo::lua::guarded<throws_runtime_error>, "f()") ==
         "[string \"f()\"]:1: kumo-lint internal error: table of pools is corrupt");
-  CHECK(error_of(kumo::lua::guarded<returns_its_argument>, "if f(7) ~= 7 then error('wrong result') end").empty());
+  CHECK(guarded_call_error(kumo::lua::guarded<returns_its_argument>, "if f(7) ~= 7 then error('wrong result') end").empty());
 }
 
 TEST_CASE("guarded: more results claimed than left on the stack is an internal error in debug builds", "[bridge]") {
 #ifdef NDEBUG
   WARN("skipped: the result count is checked only in debug builds (the sanitizer build runs this)");
 #else
-  CHECK(error_of(kumo::lua::guarded<claims_three_results>, "f()") ==
+  CHECK(guarded_call_error(kumo::lua::guarded<claims_three_results>, "f()") ==
         "[string \"f()\"]:1: kumo-lint internal error: a C function returned 3 results with 1 values on its stack");
 #endif
 }

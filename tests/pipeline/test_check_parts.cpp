@@ -16,7 +16,7 @@ using kumo::pipeline::TimelineCache;
 
 namespace {
 
-Diagnostic finding(const std::string& code, Severity severity, int line, const std::string& message = "m") {
+Diagnostic parts_finding(const std::string& code, Severity severity, int line, const std::string& message = "m") {
   Diagnostic d;
   d.code = code;
   d.severity = severity;
@@ -49,9 +49,9 @@ TEST_CASE("SeenNames: true the first time a name is offered, false after, across
 }
 
 TEST_CASE("count_findings: by severity, suppressed and baselined apart from them", "[check_parts]") {
-  std::vector<Diagnostic> findings = {finding("KQ001", Severity::error, 1), finding("KQ203", Severity::warning, 2),
-                                      finding("KQ905", Severity::info, 3), finding("KQ101", Severity::error, 4),
-                                      finding("KQ203", Severity::warning, 5), finding("KQ001", Severity::error, 6)};
+  std::vector<Diagnostic> findings = {parts_finding("KQ001", Severity::error, 1), parts_finding("KQ203", Severity::warning, 2),
+                                      parts_finding("KQ905", Severity::info, 3), parts_finding("KQ101", Severity::error, 4),
+                                      parts_finding("KQ203", Severity::warning, 5), parts_finding("KQ001", Severity::error, 6)};
   findings[3].suppressed = true;
   findings[4].baselined = true;
   findings[5].suppressed = true;
@@ -66,8 +66,8 @@ TEST_CASE("count_findings: by severity, suppressed and baselined apart from them
 }
 
 TEST_CASE("sort_unique: by file, line and code, exact repeats dropped", "[check_parts]") {
-  std::vector<Diagnostic> findings = {finding("KQ203", Severity::warning, 9), finding("KQ001", Severity::error, 2),
-                                      finding("KQ203", Severity::warning, 9), finding("KQ001", Severity::error, 2, "n")};
+  std::vector<Diagnostic> findings = {parts_finding("KQ203", Severity::warning, 9), parts_finding("KQ001", Severity::error, 2),
+                                      parts_finding("KQ203", Severity::warning, 9), parts_finding("KQ001", Severity::error, 2, "n")};
   sort_unique(findings);
   REQUIRE(findings.size() == 3);
   CHECK(findings[0].location.line == 2);
@@ -103,19 +103,19 @@ TEST_CASE("KeyLocator: a finding with a key moves to where the key is written", 
                              "end)\n";
   kumo::test::LoadedPolicy policy(source);
   KeyLocator locator("policy.lua", source, policy.host);
-  Diagnostic d = finding("KQ003", Severity::error, 3);
+  Diagnostic d = parts_finding("KQ003", Severity::error, 3);
   d.key = "max_age";
   locator.refine(d);
   CHECK(d.location.line == 5);
   CHECK(d.location.column == 5);
   // A finding placed already (it has a column) keeps its place.
-  Diagnostic placed = finding("KQ003", Severity::error, 3);
+  Diagnostic placed = parts_finding("KQ003", Severity::error, 3);
   placed.key = "max_age";
   placed.location.column = 1;
   locator.refine(placed);
   CHECK(placed.location.line == 3);
   // No key, or a key the call does not write: the line of the call stays.
-  Diagnostic unknown = finding("KQ001", Severity::error, 3);
+  Diagnostic unknown = parts_finding("KQ001", Severity::error, 3);
   unknown.key = "retry_interval";
   locator.refine(unknown);
   CHECK(unknown.location.line == 3);

@@ -12,6 +12,9 @@ struct CliResult {
   std::string err;
 };
 
+// The README's example policy, the usual subject of CLI tests.
+inline const std::string k_example_policy = "testdata/examples/policy.lua";
+
 // Runs `kumo-lint <args...>` with `input` as standard input, from the
 // source directory (so testdata/ paths are relative, as in the goldens).
 CliResult run_cli(const std::vector<std::string>& args, const std::string& input = "");
