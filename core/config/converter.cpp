@@ -40,11 +40,11 @@ void Converter::wrong_type(const std::string& key, const Value& v, std::string_v
 }
 
 bool Converter::reject_unsupported(const std::string& key, const Value& v) {
-  if (v.kind == K::function || v.kind == K::thread ||
+  if (v.kind == K::function || v.kind == K::thread || v.kind == K::recursive_table ||
       (v.kind == K::userdata && v.object_type.empty())) {
     reject(Code::unsupported_value, key,
            key + ": " + describe_value(v) + " cannot be part of a config",
-           v.object_type == "recursive table" ? std::string("recursive table detected")
+           v.kind == K::recursive_table ? std::string("recursive table detected")
                                               : std::string("unsupported value type `") + kind_name(v.kind) + "`");
     return true;
   }
@@ -60,7 +60,7 @@ std::optional<values::Duration> Converter::duration(const std::string& key, cons
     case K::integer:
       parsed = values::duration_from_integer(v.integer);
       break;
-    case K::number:
+    case K::floating:
       parsed = values::duration_from_float(v.number);
       break;
     case K::string:
@@ -100,7 +100,7 @@ std::optional<std::uint64_t> Converter::unsigned_integer(const std::string& key,
     return static_cast<std::uint64_t>(v.integer);
   }
   std::string ours = "a whole number from 0 to " + std::to_string(max);
-  if (v.kind == K::number) {
+  if (v.kind == K::floating) {
     ours += " written as a Lua integer (" + rust_float(std::trunc(v.number)) +
             ", not a float; use math.tointeger or // instead of /)";
   }

@@ -40,7 +40,7 @@ std::string serde_unexpected(const lua::Value& v) {
       return std::string("boolean `") + (v.boolean ? "true" : "false") + "`";
     case K::integer:
       return "integer `" + std::to_string(v.integer) + "`";
-    case K::number:
+    case K::floating:
       return "floating point `" + float_with_point(v.number) + "`";
     case K::string:
       if (!util::is_valid_utf8(v.string)) {
@@ -52,6 +52,7 @@ std::string serde_unexpected(const lua::Value& v) {
     case K::function:
     case K::userdata:
     case K::thread:
+    case K::recursive_table:
       return kind_name(v.kind);
   }
   return "value";
@@ -82,7 +83,7 @@ std::string describe_value(const lua::Value& v) {
       return std::string("a boolean (") + (v.boolean ? "true" : "false") + ")";
     case K::integer:
       return "an integer (" + std::to_string(v.integer) + ")";
-    case K::number:
+    case K::floating:
       return "a float (" + rust_float(v.number) + ")";
     case K::string:
       return "a string (" + util::quoted(v.string) + ")";
@@ -93,8 +94,9 @@ std::string describe_value(const lua::Value& v) {
     case K::userdata:
       return v.object_type.empty() ? "a userdata" : "a " + v.object_type + " object";
     case K::thread:
-      // The reader marks recursive (or absurdly deep) tables this way.
-      return v.object_type.empty() ? "a coroutine" : "a " + v.object_type;
+      return "a coroutine";
+    case K::recursive_table:
+      return "a recursive table";
   }
   return "a value";
 }

@@ -81,7 +81,7 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(Code::count_)> k_codes =
     {Code::instruction_budget, "KQ908", "instruction-budget", S::error, "Lua code ran past the instruction budget"},
     {Code::memory_limit, "KQ909", "memory-limit", S::error, "Lua code allocated past the memory limit"},
     {Code::sandbox_blocked, "KQ910", "sandbox-blocked", S::error, "the policy called a function the sandbox blocks"},
-    {Code::invalid_queue_name, "KQ911", "invalid-queue-name", S::error, "a sample queue name that is not valid UTF-8 or contains control characters"},
+    {Code::invalid_queue_name, "KQ911", "invalid-queue-name", S::error, "a sample queue name that is not valid UTF-8, holds control characters, or is a queues-file line that is not one queue name"},
     {Code::timeout, "KQ912", "timeout", S::error, "a call reached its wall-clock --timeout, or the run its --run-timeout"},
     {Code::shared_state, "KQ913", "shared-state", S::warning,
      "a handler assigns a global or a kumo field: state shared across queues"},

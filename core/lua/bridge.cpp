@@ -67,7 +67,7 @@ namespace {
 int kind_rank(Value::Kind k) {
   switch (k) {
     case Value::Kind::integer: return 0;
-    case Value::Kind::number: return 1;
+    case Value::Kind::floating: return 1;
     case Value::Kind::string: return 2;
     case Value::Kind::boolean: return 3;
     default: return 4;
@@ -82,7 +82,7 @@ bool key_less(const TableEntry& a, const TableEntry& b) {
   }
   switch (a.key.kind) {
     case Value::Kind::integer: return a.key.integer < b.key.integer;
-    case Value::Kind::number: return a.key.number < b.key.number;
+    case Value::Kind::floating: return a.key.number < b.key.number;
     case Value::Kind::string: return a.key.string < b.key.string;
     case Value::Kind::boolean: return a.key.boolean < b.key.boolean;
     default: return false;
@@ -127,7 +127,7 @@ class Reader {
           v.kind = Value::Kind::integer;
           v.integer = lua_tointeger(m_L, index);
         } else {
-          v.kind = Value::Kind::number;
+          v.kind = Value::Kind::floating;
           v.number = lua_tonumber(m_L, index);
         }
         return v;
@@ -178,8 +178,7 @@ class Reader {
     Value v;
     if (depth > k_max_depth || m_open.count(identity) != 0) {
       // serde refuses recursive tables; a nesting this deep is treated the same.
-      v.kind = Value::Kind::thread;
-      v.object_type = "recursive table";
+      v.kind = Value::Kind::recursive_table;
       return v;
     }
     m_open.insert(identity);
@@ -221,7 +220,7 @@ Value value_from_json(const nlohmann::json& j) {
       v.kind = Value::Kind::integer;
       v.integer = j.get<std::int64_t>();
       break;
-    case nlohmann::json::value_t::number_float: v.kind = Value::Kind::number; v.number = j.get<double>(); break;
+    case nlohmann::json::value_t::number_float: v.kind = Value::Kind::floating; v.number = j.get<double>(); break;
     case nlohmann::json::value_t::string: v.kind = Value::Kind::string; v.string = j.get<std::string>(); break;
     case nlohmann::json::value_t::array: {
       auto t = std::make_shared<Table>();
@@ -321,7 +320,7 @@ nlohmann::json value_to_json(const Value& v, HostMemory* memory) {
     case Value::Kind::null: return nullptr;
     case Value::Kind::boolean: return v.boolean;
     case Value::Kind::integer: return v.integer;
-    case Value::Kind::number: return v.number;
+    case Value::Kind::floating: return v.number;
     case Value::Kind::string: return v.string;
     case Value::Kind::table: {
       const Table& t = *v.table;

@@ -31,8 +31,8 @@ constexpr char k_memo_cache_mt[] = "kumo-lint.MemoizeCache";
 std::optional<std::string> unfreezable(const Value& v) {
   switch (v.kind) {
     case Value::Kind::function: return "unsupported value type `function`";
-    case Value::Kind::thread:
-      return v.object_type == "recursive table" ? "recursive table" : "unsupported value type `thread`";
+    case Value::Kind::thread: return "unsupported value type `thread`";
+    case Value::Kind::recursive_table: return "recursive table";
     case Value::Kind::userdata:
       if (v.native) {
         return std::nullopt;
@@ -86,7 +86,7 @@ void push_frozen(lua_State* L, const Value& v) {
     case Value::Kind::null: lua_pushlightuserdata(L, nullptr); return;
     case Value::Kind::boolean: lua_pushboolean(L, v.boolean); return;
     case Value::Kind::integer: lua_pushinteger(L, v.integer); return;
-    case Value::Kind::number: lua_pushnumber(L, v.number); return;
+    case Value::Kind::floating: lua_pushnumber(L, v.number); return;
     case Value::Kind::string: lua_pushlstring(L, v.string.data(), v.string.size()); return;
     case Value::Kind::table: {
       auto* t = static_cast<MemoTable*>(lua_newuserdatauv(L, sizeof(MemoTable), 0));

@@ -191,7 +191,7 @@ std::string rust_display(double v) {
 
 // A Lua value as KumoMTA's encoders see it after materialize_to_lua_value.
 struct Datum {
-  enum class Kind { nil, null, boolean, integer, number, string, array, map };
+  enum class Kind { nil, null, boolean, integer, floating, string, array, map };
   Kind kind = Kind::nil;
   bool boolean = false;
   std::int64_t integer = 0;
@@ -210,7 +210,7 @@ std::string sort_key(const Datum& k) {
   switch (k.kind) {
     case Datum::Kind::string: return k.string;
     case Datum::Kind::integer: return std::to_string(k.integer);
-    case Datum::Kind::number: return ryu_format(k.number);
+    case Datum::Kind::floating: return ryu_format(k.number);
     case Datum::Kind::boolean: return k.boolean ? "true" : "false";
     default: return std::string();
   }
@@ -239,7 +239,7 @@ class DatumReader {
           d.kind = Datum::Kind::integer;
           d.integer = lua_tointeger(m_L, index);
         } else {
-          d.kind = Datum::Kind::number;
+          d.kind = Datum::Kind::floating;
           d.number = lua_tonumber(m_L, index);
         }
         return d;
@@ -631,7 +631,7 @@ class JsonWriter {
       case Datum::Kind::null: m_out += "null"; break;
       case Datum::Kind::boolean: m_out += d.boolean ? "true" : "false"; break;
       case Datum::Kind::integer: m_out += std::to_string(d.integer); break;
-      case Datum::Kind::number: m_out += std::isfinite(d.number) ? ryu_format(d.number) : "null"; break;
+      case Datum::Kind::floating: m_out += std::isfinite(d.number) ? ryu_format(d.number) : "null"; break;
       case Datum::Kind::string: write_string(d.string, depth); break;
       case Datum::Kind::array: write_array(d.items, depth); break;
       case Datum::Kind::map: write_map(d, depth); break;
@@ -689,7 +689,7 @@ class JsonWriter {
         break;
       case Datum::Kind::integer: return std::to_string(k.integer);
       case Datum::Kind::boolean: return k.boolean ? "true" : "false";
-      case Datum::Kind::number:
+      case Datum::Kind::floating:
         if (!std::isfinite(k.number)) {
           raise(m_L, "float key must be finite (got NaN or +/-inf)");
         }
@@ -1265,7 +1265,7 @@ class TomlWriter {
       case Datum::Kind::null: return "unsupported None value";
       case Datum::Kind::boolean: return "unsupported bool type";
       case Datum::Kind::integer: return "unsupported i64 type";
-      case Datum::Kind::number: return "unsupported f64 type";
+      case Datum::Kind::floating: return "unsupported f64 type";
       case Datum::Kind::string:
         return util::is_valid_utf8(d.string) ? "unsupported str type" : "unsupported bytes type";
       default: return "unsupported array type";
@@ -1348,7 +1348,7 @@ class TomlWriter {
       case Datum::Kind::null: fail("unsupported None value");
       case Datum::Kind::boolean: out += d.boolean ? "true" : "false"; break;
       case Datum::Kind::integer: out += std::to_string(d.integer); break;
-      case Datum::Kind::number: write_float(out, d.number); break;
+      case Datum::Kind::floating: write_float(out, d.number); break;
       case Datum::Kind::string:
         if (util::is_valid_utf8(d.string)) {
           write_toml_string(out, d.string);
@@ -2067,7 +2067,7 @@ class YamlWriter {
       case Datum::Kind::null: scalar("null", YAML_PLAIN_SCALAR_STYLE); break;
       case Datum::Kind::boolean: scalar(d.boolean ? "true" : "false", YAML_PLAIN_SCALAR_STYLE); break;
       case Datum::Kind::integer: scalar(std::to_string(d.integer), YAML_PLAIN_SCALAR_STYLE); break;
-      case Datum::Kind::number: scalar(float_text(d.number), YAML_PLAIN_SCALAR_STYLE); break;
+      case Datum::Kind::floating: scalar(float_text(d.number), YAML_PLAIN_SCALAR_STYLE); break;
       case Datum::Kind::string:
         if (!util::is_valid_utf8(d.string) ||
             d.string.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {

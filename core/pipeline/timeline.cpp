@@ -57,7 +57,7 @@ lua::Value setting_value(std::string_view text) {
     return lua::Value::make_integer(static_cast<std::int64_t>(n));
   }
   lua::Value v;
-  v.kind = lua::Value::Kind::number;
+  v.kind = lua::Value::Kind::floating;
   v.number = std::strtod(digits.c_str(), nullptr);
   return v;
 }

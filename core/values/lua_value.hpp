@@ -23,12 +23,15 @@ struct Value {
     null,  // kumo's JSON null sentinel (light userdata NULL)
     boolean,
     integer,
-    number,  // a float
+    floating,  // a float (Lua's number subtype; integers are `integer`)
     string,
     table,
     function,
     userdata,  // a foreign userdata; kumo objects are materialized as tables
-    thread,
+    thread,  // a coroutine
+    // A table serde refuses: one that holds itself, or nests deeper than
+    // the reader follows. Its contents are not read.
+    recursive_table,
   };
 
   Kind kind = Kind::nil;

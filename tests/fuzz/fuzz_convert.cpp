@@ -62,7 +62,7 @@ Value decode_table(ByteReader& in, int depth) {
         break;
       }
       case 8:
-        key.kind = K::number;
+        key.kind = K::floating;
         key.number = k & 0x10 ? 0.5 : -1.5;
         break;
       default:
@@ -114,7 +114,7 @@ Value decode_value(ByteReader& in, int depth) {
     case 4: return Value::make_integer(b & 0x10 ? in.int64() : static_cast<std::int8_t>(in.byte()));
     case 5: {
       const auto& floats = kumo::fuzz::edge_floats();
-      v.kind = K::number;
+      v.kind = K::floating;
       v.number = floats[in.byte() % floats.size()];
       return v;
     }
@@ -133,10 +133,7 @@ Value decode_value(ByteReader& in, int depth) {
       }
       return v;
     default:
-      v.kind = K::thread;
-      if (b & 0x10) {
-        v.object_type = "recursive table";  // how bridge.cpp reports a cycle
-      }
+      v.kind = (b & 0x10) ? K::recursive_table : K::thread;
       return v;
   }
 }

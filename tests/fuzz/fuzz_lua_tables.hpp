@@ -120,7 +120,7 @@ inline const std::vector<double>& edge_floats() {
 inline int key_rank(lua::Value::Kind k) {
   switch (k) {
     case lua::Value::Kind::integer: return 0;
-    case lua::Value::Kind::number: return 1;
+    case lua::Value::Kind::floating: return 1;
     case lua::Value::Kind::string: return 2;
     case lua::Value::Kind::boolean: return 3;
     default: return 4;
@@ -135,7 +135,7 @@ inline bool key_less(const lua::TableEntry& a, const lua::TableEntry& b) {
   }
   switch (a.key.kind) {
     case lua::Value::Kind::integer: return a.key.integer < b.key.integer;
-    case lua::Value::Kind::number: return a.key.number < b.key.number;
+    case lua::Value::Kind::floating: return a.key.number < b.key.number;
     case lua::Value::Kind::string: return a.key.string < b.key.string;
     case lua::Value::Kind::boolean: return a.key.boolean < b.key.boolean;
     default: return false;
@@ -148,7 +148,7 @@ inline bool same_key(const lua::Value& a, const lua::Value& b) {
   }
   switch (a.kind) {
     case lua::Value::Kind::integer: return a.integer == b.integer;
-    case lua::Value::Kind::number: return a.number == b.number;
+    case lua::Value::Kind::floating: return a.number == b.number;
     case lua::Value::Kind::string: return a.string == b.string;
     case lua::Value::Kind::boolean: return a.boolean == b.boolean;
     default: return false;
@@ -186,7 +186,7 @@ inline lua::Value value_from_json(const nlohmann::json& j) {
       v.kind = K::integer;
       v.integer = j.get<std::int64_t>();
       break;
-    case nlohmann::json::value_t::number_float: v.kind = K::number; v.number = j.get<double>(); break;
+    case nlohmann::json::value_t::number_float: v.kind = K::floating; v.number = j.get<double>(); break;
     case nlohmann::json::value_t::string: v.kind = K::string; v.string = j.get<std::string>(); break;
     case nlohmann::json::value_t::array: {
       auto t = std::make_shared<lua::Table>();

@@ -188,7 +188,7 @@ Value gen_table(ByteReader& in, int depth, std::string& src, Model& m) {
         break;
       }
       case 8:
-        key.kind = K::number;
+        key.kind = K::floating;
         key.number = k & 0x10 ? 0.5 : -1.5;
         key_src = "[" + lua_float(key.number) + "]";
         break;
@@ -259,7 +259,7 @@ Value gen_value(ByteReader& in, int depth, std::string& src, Model& m) {
     }
     case 5: {
       const auto& floats = kumo::fuzz::edge_floats();
-      v.kind = K::number;
+      v.kind = K::floating;
       v.number = floats[in.byte() % floats.size()];
       src += lua_float(v.number);
       return v;

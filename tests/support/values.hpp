@@ -19,7 +19,7 @@ inline lua::Value integer(std::int64_t i) { return lua::Value::make_integer(i); 
 // A Lua float.
 inline lua::Value number(double d) {
   lua::Value v;
-  v.kind = lua::Value::Kind::number;
+  v.kind = lua::Value::Kind::floating;
   v.number = d;
   return v;
 }
