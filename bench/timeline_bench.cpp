@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
     ns_per_call(c.policy, iterations / 10 + 1, sink);  // warm up
     const double ns = ns_per_call(c.policy, iterations, sink);
     const auto attempts = kumo::simulate::simulate_retries(c.policy).attempt_count.value_or(0);
-    std::cout << c.name << ": " << attempts << " attempts, " << static_cast<long>(ns) << " ns per call ("
-              << iterations << " calls)\n";
+    std::cout << c.name << ": " << attempts << " attempts, " << static_cast<long>(ns) << " ns per call (" << iterations
+              << " calls)\n";
   }
   return sink == 0 ? 1 : 0;
 }

@@ -1,9 +1,9 @@
 #include "cli/command_check.hpp"
 
-#include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <sstream>
@@ -18,8 +18,9 @@
 namespace kumo::cli {
 
 CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
-  CLI::App* cmd = app.add_subcommand("check", "Evaluate get_queue_config for sample queues, validate every key, "
-                                              "print each queue's normalized config");
+  CLI::App* cmd = app.add_subcommand("check",
+                                     "Evaluate get_queue_config for sample queues, validate every key, "
+                                     "print each queue's normalized config");
   cmd->add_option("policy", o.policies,
                   "The policy file (init.lua or a file that registers get_queue_config); several are checked one "
                   "after the other, each in its own Lua state; - reads it from standard input")
@@ -69,8 +70,8 @@ namespace {
 // The queues a run names (-q, then --queues-file), read afresh for each
 // policy; `stdin_queues` holds standard input's names when several policies
 // need them (it can be read once).
-std::optional<pipeline::QueueSource> queue_source(const CheckOptions& o, std::istream& in,
-                                                  const std::shared_ptr<std::vector<pipeline::QueueInput>>& stdin_queues) {
+std::optional<pipeline::QueueSource> queue_source(
+    const CheckOptions& o, std::istream& in, const std::shared_ptr<std::vector<pipeline::QueueInput>>& stdin_queues) {
   if (o.queues.empty() && o.queues_file.empty()) {
     return std::nullopt;
   }

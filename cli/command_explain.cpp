@@ -23,8 +23,9 @@ constexpr const char* k_classification_help =
 }  // namespace
 
 CLI::App* add_explain_command(CLI::App& app, ExplainOptions& o) {
-  CLI::App* cmd = app.add_subcommand("explain", "Say what each value is (duration, throttle spec, queue name) "
-                                                "and what KumoMTA makes of it");
+  CLI::App* cmd = app.add_subcommand("explain",
+                                     "Say what each value is (duration, throttle spec, queue name) "
+                                     "and what KumoMTA makes of it");
   cmd->add_option("value", o.values, "A duration, throttle spec or queue name (one or more)")->required();
   add_format_option(cmd, o.format);
   cmd->footer(k_classification_help);

@@ -131,18 +131,14 @@ const std::vector<CheckKey>& check_keys() {
          c.fail_level = level;
        }},
       {"queues", list(&ConfigFile::queues, false)},
-      {"queues-file",
-       [](ConfigFile& c, const toml::node& v, const Place& p, const fs::path& dir) {
-         c.queues_file = rebased(string_value(v, p, "queues-file"), dir);
-       }},
+      {"queues-file", [](ConfigFile& c, const toml::node& v, const Place& p,
+                         const fs::path& dir) { c.queues_file = rebased(string_value(v, p, "queues-file"), dir); }},
       {"lua-path", list(&ConfigFile::lua_path, true)},
       {"allow-read", list(&ConfigFile::allow_read, true)},
       {"map-path", set_map_path},
       {"env", list(&ConfigFile::env, false)},
-      {"dns",
-       [](ConfigFile& c, const toml::node& v, const Place& p, const fs::path& dir) {
-         c.dns = rebased(string_value(v, p, "dns"), dir);
-       }},
+      {"dns", [](ConfigFile& c, const toml::node& v, const Place& p,
+                 const fs::path& dir) { c.dns = rebased(string_value(v, p, "dns"), dir); }},
       {"max-instructions", numeric(&ConfigFile::max_instructions, "--max-instructions", false)},
       {"max-memory", numeric(&ConfigFile::max_memory, "--max-memory", false)},
       {"max-samples", numeric(&ConfigFile::max_samples, "--max-samples", false)},

@@ -6,8 +6,8 @@
 
 #include "cli/command.hpp"
 #include "cli/command_check.hpp"
-#include "cli/command_timeline.hpp"
 #include "cli/command_explain.hpp"
+#include "cli/command_timeline.hpp"
 #include "cli/errors.hpp"
 #include "cli/exit_code.hpp"
 #include "core/util/text.hpp"

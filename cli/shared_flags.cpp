@@ -92,8 +92,8 @@ std::string default_text(double value) {
 
 CLI::Option* add_text_option(CLI::App* cmd, const NumericFlag& f, std::function<void(const std::string&)> assign,
                              const std::string& help) {
-  CLI::Option* option = cmd->add_option_function<std::string>(std::string(f.name), std::move(assign),
-                                                               help_with_range(f, help));
+  CLI::Option* option =
+      cmd->add_option_function<std::string>(std::string(f.name), std::move(assign), help_with_range(f, help));
   return option->type_name(f.decimal ? "NUMBER" : "INT");
 }
 
@@ -136,8 +136,7 @@ CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, std::optio
 CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, int& target, const std::string& help) {
   const NumericFlag& f = numeric_flag(name);
   return add_text_option(
-             cmd, f,
-             [&target, &f](const std::string& text) { target = static_cast<int>(parse_integer(f, text)); },
+             cmd, f, [&target, &f](const std::string& text) { target = static_cast<int>(parse_integer(f, text)); },
              help)
       ->default_str(std::to_string(target));
 }
@@ -164,16 +163,16 @@ void add_format_option(CLI::App* cmd, std::string& format, FormatChoice choice) 
       continue;
     }
     names.emplace_back(f.name);
-    help += std::string(names.size() == 1 ? " " : "; ") + std::string(f.name) + " (" + std::string(f.description) +
-            ")";
+    help += std::string(names.size() == 1 ? " " : "; ") + std::string(f.name) + " (" + std::string(f.description) + ")";
   }
   cmd->add_option("-f,--format", format, help)->check(CLI::IsMember(names))->capture_default_str();
 }
 
 void add_color_option(CLI::App* cmd, std::string& color) {
   const std::vector<std::string> settings(k_color_settings.begin(), k_color_settings.end());
-  cmd->add_option("--color", color, "Color severities: auto (standard output is a terminal and NO_COLOR is unset), "
-                                    "always, never")
+  cmd->add_option("--color", color,
+                  "Color severities: auto (standard output is a terminal and NO_COLOR is unset), "
+                  "always, never")
       ->check(CLI::IsMember(settings));
 }
 
@@ -196,7 +195,9 @@ void add_simulation_options(CLI::App* cmd, SimulationFlags& f) {
 }
 
 void add_policy_run_flags(CLI::App* cmd, PolicyRunFlags& f) {
-  cmd->add_option("--lua-path", f.lua_path, "Another directory for require, also readable (repeatable); /opt/kumomta/share (KumoMTA's policy-extras) is searched after these when it exists");
+  cmd->add_option("--lua-path", f.lua_path,
+                  "Another directory for require, also readable (repeatable); /opt/kumomta/share (KumoMTA's "
+                  "policy-extras) is searched after these when it exists");
   cmd->add_option("--allow-read", f.allow_read,
                   "A file or directory the policy may read besides its own directory (repeatable)");
   cmd->add_option("--map-path", f.map_path,

@@ -26,7 +26,7 @@ struct NumericFlag {
   bool decimal;           // a finite decimal number in (0, max], else an integer in [min, max]
   std::uint64_t min;
   std::uint64_t max;
-  std::string_view unit;  // "MiB", or empty
+  std::string_view unit;          // "MiB", or empty
   std::string_view only_in = {};  // the one command that takes it ("check", "timeline"), or empty: all of them
 };
 
@@ -58,7 +58,7 @@ struct PolicyRunFlags {
   std::vector<std::string> allow_read;
   std::vector<std::string> map_path;  // FROM=TO
   std::string dns;                    // --dns FILE
-  std::vector<std::string> env;  // NAME=VALUE, or NAME: the real environment's NAME
+  std::vector<std::string> env;       // NAME=VALUE, or NAME: the real environment's NAME
   std::uint64_t max_instructions = 100'000'000;
   std::uint64_t max_memory_mib = 512;
   double timeout_seconds = 60;                // per load and per handler call

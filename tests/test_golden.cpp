@@ -141,12 +141,9 @@ struct OptionalGolden {
 };
 
 const std::vector<OptionalGolden> k_optional_goldens = {
-    {".expected.quiet.txt", {"--quiet"}},
-    {".expected.jsonl", {"--format", "jsonl"}},
-    {".expected.sarif", {"--format", "sarif"}},
-    {".expected.github.txt", {"--format", "github"}},
-    {".expected.junit.xml", {"--format", "junit"}},
-    {".expected.checkstyle.xml", {"--format", "checkstyle"}},
+    {".expected.quiet.txt", {"--quiet"}},           {".expected.jsonl", {"--format", "jsonl"}},
+    {".expected.sarif", {"--format", "sarif"}},     {".expected.github.txt", {"--format", "github"}},
+    {".expected.junit.xml", {"--format", "junit"}}, {".expected.checkstyle.xml", {"--format", "checkstyle"}},
 };
 
 // How a directory's cases are run. The bad policies' text goldens hold only
@@ -173,8 +170,7 @@ void check_goldens(const GoldenDir& spec) {
       if (spec.hostile) {
         check_terminal_safe(policy, text);
       }
-      check_golden(fs::path(policy).replace_extension(".expected.txt"), transcript(text_args, text),
-                   Golden::required);
+      check_golden(fs::path(policy).replace_extension(".expected.txt"), transcript(text_args, text), Golden::required);
       args.push_back("--format");
       args.push_back("json");
       auto json = run_cli(args);

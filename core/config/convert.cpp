@@ -42,8 +42,7 @@ void set_required_duration(Converter& c, const std::string& key, const Value& v,
   assign(c.duration(key, v), slot);
 }
 
-void set_optional_duration(Converter& c, const std::string& key, const Value& v,
-                           std::optional<Duration>& slot) {
+void set_optional_duration(Converter& c, const std::string& key, const Value& v, std::optional<Duration>& slot) {
   if (v.kind == K::null) {
     slot.reset();
     return;
@@ -53,8 +52,7 @@ void set_optional_duration(Converter& c, const std::string& key, const Value& v,
   }
 }
 
-void set_optional_string(Converter& c, const std::string& key, const Value& v,
-                         std::optional<std::string>& slot) {
+void set_optional_string(Converter& c, const std::string& key, const Value& v, std::optional<std::string>& slot) {
   if (v.kind == K::null) {
     slot.reset();
     return;
@@ -86,14 +84,14 @@ void set_throttle(Converter& c, const std::string& key, const Value& v, QueueCon
   std::string shown = util::quoted(v.string);
   if (explained.zero_rate) {
     c.flag(Code::zero_rate_throttle, key,
-             key + ": " + shown +
-                 " has an emission interval of 0ns (period / limit); every throttle check fails with "
-                 "\"Zero rates are not supported\" and messages cannot leave the scheduled queue");
+           key + ": " + shown +
+               " has an emission interval of 0ns (period / limit); every throttle check fails with "
+               "\"Zero rates are not supported\" and messages cannot leave the scheduled queue");
   } else if (explained.never_delays_locally) {
     c.flag(Code::throttle_too_fast, key,
-             key + ": " + shown +
-                 " is faster than 1000 per second; on the local throttle backend the computed delay rounds "
-                 "to 0 and the rate is never enforced");
+           key + ": " + shown +
+               " is faster than 1000 per second; on the local throttle backend the computed delay rounds "
+               "to 0 and the rate is never enforced");
   }
 }
 
@@ -133,7 +131,8 @@ void set_shrink_entry(Converter& c, const std::string& key, const Value& v, Queu
   }
   for (auto [present, name] : {std::pair{has_interval, "interval"}, std::pair{has_policy, "policy"}}) {
     if (!present) {
-      c.reject(Code::missing_field, key, key + ": missing " + std::string(name) + " (both interval and policy are required)",
+      c.reject(Code::missing_field, key,
+               key + ": missing " + std::string(name) + " (both interval and policy are required)",
                std::string("missing field `") + name + "`");
     }
   }
@@ -152,8 +151,9 @@ void set_shrink_policy(Converter& c, const std::string& key, const Value& v, Que
   if (!is_sequence(t)) {
     if (!t.entries.empty()) {
       c.flag(Code::map_becomes_empty_list, key,
-               key + ": this is a key = value table, not a list; KumoMTA silently reads it as [] (no policy). "
-                     "Wrap each entry in braces: shrink_policy = { { interval = ..., policy = ... } }");
+             key +
+                 ": this is a key = value table, not a list; KumoMTA silently reads it as [] (no policy). "
+                 "Wrap each entry in braces: shrink_policy = { { interval = ..., policy = ... } }");
     }
     return;
   }
@@ -169,42 +169,33 @@ void set_shrink_policy(Converter& c, const std::string& key, const Value& v, Que
 
 const std::vector<KeySpec>& key_table() {
   static const std::vector<KeySpec> table = {
-      {"retry_interval", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_required_duration(c, k, v, q.retry_interval);
-       }},
-      {"max_retry_interval", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_optional_duration(c, k, v, q.max_retry_interval);
-       }},
-      {"max_age", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_required_duration(c, k, v, q.max_age);
-       }},
-      {"egress_pool", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_optional_string(c, k, v, q.egress_pool);
-       }},
+      {"retry_interval", [](Converter& c, const std::string& k, const Value& v,
+                            QueueConfig& q) { set_required_duration(c, k, v, q.retry_interval); }},
+      {"max_retry_interval", [](Converter& c, const std::string& k, const Value& v,
+                                QueueConfig& q) { set_optional_duration(c, k, v, q.max_retry_interval); }},
+      {"max_age", [](Converter& c, const std::string& k, const Value& v,
+                     QueueConfig& q) { set_required_duration(c, k, v, q.max_age); }},
+      {"egress_pool", [](Converter& c, const std::string& k, const Value& v,
+                         QueueConfig& q) { set_optional_string(c, k, v, q.egress_pool); }},
       {"max_message_rate", set_throttle},
-      {"protocol", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
+      {"protocol",
+       [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
          if (auto p = convert_protocol(c, k, v)) {
            q.protocol = std::move(*p);
          }
        }},
-      {"reap_interval", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_required_duration(c, k, v, q.reap_interval);
-       }},
-      {"refresh_interval", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_required_duration(c, k, v, q.refresh_interval);
-       }},
-      {"timerwheel_tick_interval", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_optional_duration(c, k, v, q.timerwheel_tick_interval);
-       }},
-      {"strategy", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_enum(c, k, v, q.strategy, k_strategy_names);
-       }},
-      {"refresh_strategy", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_enum(c, k, v, q.refresh_strategy, k_refresh_names);
-       }},
-      {"provider_name", [](Converter& c, const std::string& k, const Value& v, QueueConfig& q) {
-         set_optional_string(c, k, v, q.provider_name);
-       }},
+      {"reap_interval", [](Converter& c, const std::string& k, const Value& v,
+                           QueueConfig& q) { set_required_duration(c, k, v, q.reap_interval); }},
+      {"refresh_interval", [](Converter& c, const std::string& k, const Value& v,
+                              QueueConfig& q) { set_required_duration(c, k, v, q.refresh_interval); }},
+      {"timerwheel_tick_interval", [](Converter& c, const std::string& k, const Value& v,
+                                      QueueConfig& q) { set_optional_duration(c, k, v, q.timerwheel_tick_interval); }},
+      {"strategy", [](Converter& c, const std::string& k, const Value& v,
+                      QueueConfig& q) { set_enum(c, k, v, q.strategy, k_strategy_names); }},
+      {"refresh_strategy", [](Converter& c, const std::string& k, const Value& v,
+                              QueueConfig& q) { set_enum(c, k, v, q.refresh_strategy, k_refresh_names); }},
+      {"provider_name", [](Converter& c, const std::string& k, const Value& v,
+                           QueueConfig& q) { set_optional_string(c, k, v, q.provider_name); }},
       {"shrink_policy", set_shrink_policy},
   };
   return table;
@@ -218,20 +209,20 @@ void check_cross_field(Converter& c, const QueueConfig& q) {
   if (q.max_age.seconds > k_max_chrono_seconds ||
       (q.max_age.seconds == k_max_chrono_seconds && q.max_age.nanos >= 807'000'000)) {
     c.flag(Code::max_age_overflow, "max_age",
-             "max_age: " + values::format_humantime(q.max_age) +
-                 " is beyond what kumod can represent (about 292 million years); kumod panics at the first "
-                 "expiry check");
+           "max_age: " + values::format_humantime(q.max_age) +
+               " is beyond what kumod can represent (about 292 million years); kumod panics at the first "
+               "expiry check");
   }
   if (q.timerwheel_tick_interval && q.strategy != QueueStrategy::TimerWheel) {
     c.flag(Code::tick_without_timerwheel, "timerwheel_tick_interval",
-             std::string("timerwheel_tick_interval has no effect with strategy = \"") + strategy_name(q.strategy) +
-                 "\"; it is only used when strategy = \"TimerWheel\"");
+           std::string("timerwheel_tick_interval has no effect with strategy = \"") + strategy_name(q.strategy) +
+               "\"; it is only used when strategy = \"TimerWheel\"");
   }
   if (q.strategy == QueueStrategy::TimerWheel && q.timerwheel_tick_interval &&
       *q.timerwheel_tick_interval == Duration{}) {
     c.flag(Code::zero_tick, "timerwheel_tick_interval",
-             "timerwheel_tick_interval is 0 with strategy = \"TimerWheel\": the queue maintainer spins without "
-             "pause; leave it unset (retry_interval/20, clamped to 1s..1m)");
+           "timerwheel_tick_interval is 0 with strategy = \"TimerWheel\": the queue maintainer spins without "
+           "pause; leave it unset (retry_interval/20, clamped to 1s..1m)");
   }
 }
 
@@ -252,8 +243,8 @@ ConversionResult convert_queue_config(const Value& params) {
   Converter c;
   QueueConfig q;
   if (params.kind != K::table || is_sequence(*params.table)) {
-    std::string detail = params.kind == K::nil ? "invalid type: nil, expected table"
-                                               : serde_invalid_type(params, "struct QueueConfig");
+    std::string detail =
+        params.kind == K::nil ? "invalid type: nil, expected table" : serde_invalid_type(params, "struct QueueConfig");
     c.reject(Code::not_a_table, "",
              "kumo.make_queue_config expects a table of key = value settings, got " + describe_value(params) +
                  "; write kumo.make_queue_config { retry_interval = \"20m\" }",

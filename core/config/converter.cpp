@@ -34,18 +34,16 @@ void Converter::flag(Code code, std::string key, std::string message) {
 
 void Converter::wrong_type(const std::string& key, const Value& v, std::string_view expected_ours,
                            std::string_view expected_serde) {
-  reject(Code::wrong_type, key,
-         key + ": expected " + std::string(expected_ours) + ", got " + describe_value(v),
+  reject(Code::wrong_type, key, key + ": expected " + std::string(expected_ours) + ", got " + describe_value(v),
          serde_invalid_type(v, expected_serde));
 }
 
 bool Converter::reject_unsupported(const std::string& key, const Value& v) {
   if (v.kind == K::function || v.kind == K::thread || v.kind == K::recursive_table ||
       (v.kind == K::userdata && v.object_type.empty())) {
-    reject(Code::unsupported_value, key,
-           key + ": " + describe_value(v) + " cannot be part of a config",
+    reject(Code::unsupported_value, key, key + ": " + describe_value(v) + " cannot be part of a config",
            v.kind == K::recursive_table ? std::string("recursive table detected")
-                                              : std::string("unsupported value type `") + kind_name(v.kind) + "`");
+                                        : std::string("unsupported value type `") + kind_name(v.kind) + "`");
     return true;
   }
   return false;
@@ -57,23 +55,15 @@ std::optional<values::Duration> Converter::duration(const std::string& key, cons
   }
   util::Expected<values::Duration, values::ValueError> parsed = values::Duration{};
   switch (v.kind) {
-    case K::integer:
-      parsed = values::duration_from_integer(v.integer);
-      break;
-    case K::floating:
-      parsed = values::duration_from_float(v.number);
-      break;
-    case K::string:
-      parsed = values::duration_from_string(v.string);
-      break;
-    default:
-      wrong_type(key, v, "a duration such as \"20m\" or a number of seconds", "a duration");
-      return std::nullopt;
+    case K::integer: parsed = values::duration_from_integer(v.integer); break;
+    case K::floating: parsed = values::duration_from_float(v.number); break;
+    case K::string: parsed = values::duration_from_string(v.string); break;
+    default: wrong_type(key, v, "a duration such as \"20m\" or a number of seconds", "a duration"); return std::nullopt;
   }
   if (!parsed) {
     const auto& e = parsed.error();
-    reject(e.crashes_kumod ? Code::duration_crashes_kumod : Code::invalid_duration, key,
-           key + ": " + e.message, e.kumo_message);
+    reject(e.crashes_kumod ? Code::duration_crashes_kumod : Code::invalid_duration, key, key + ": " + e.message,
+           e.kumo_message);
     return std::nullopt;
   }
   return *parsed;
@@ -90,8 +80,7 @@ std::optional<std::string> Converter::string(const std::string& key, const Value
   return v.string;
 }
 
-std::optional<std::uint64_t> Converter::unsigned_integer(const std::string& key, const Value& v,
-                                                         std::uint64_t max,
+std::optional<std::uint64_t> Converter::unsigned_integer(const std::string& key, const Value& v, std::uint64_t max,
                                                          std::string_view rust_type) {
   if (reject_unsupported(key, v)) {
     return std::nullopt;
@@ -135,13 +124,12 @@ std::optional<std::size_t> Converter::variant(const std::string& key, const Valu
         return i;
       }
     }
-    std::string message = key + ": unknown value " + util::quoted(v.string) + "; expected " +
-                          util::join(names, ", ", "\"");
+    std::string message =
+        key + ": unknown value " + util::quoted(v.string) + "; expected " + util::join(names, ", ", "\"");
     if (auto near = util::closest_match(v.string, names)) {
       message += "; did you mean " + util::quoted(*near) + "? (values are case-sensitive)";
     }
-    reject(Code::unknown_variant, key, message,
-           "unknown variant `" + v.string + "`, expected " + serde_one_of(names));
+    reject(Code::unknown_variant, key, message, "unknown variant `" + v.string + "`, expected " + serde_one_of(names));
     return std::nullopt;
   }
   std::string detail = "bad enum value";
@@ -151,14 +139,13 @@ std::optional<std::size_t> Converter::variant(const std::string& key, const Valu
     detail = serde_invalid_type(v, "a string");
   }
   reject(Code::wrong_type, key,
-         key + ": expected one of " + util::join(names, ", ", "\"") + " (a string), got " + describe_value(v),
-         detail);
+         key + ": expected one of " + util::join(names, ", ", "\"") + " (a string), got " + describe_value(v), detail);
   return std::nullopt;
 }
 
-std::vector<std::pair<std::string, const Value*>> Converter::fields(
-    const std::string& where, const lua::Table& t, const std::vector<std::string_view>& known,
-    bool deny_unknown) {
+std::vector<std::pair<std::string, const Value*>> Converter::fields(const std::string& where, const lua::Table& t,
+                                                                    const std::vector<std::string_view>& known,
+                                                                    bool deny_unknown) {
   std::vector<std::pair<std::string, const Value*>> out;
   for (const auto& e : t.entries) {
     if (e.key.kind != K::string) {
@@ -188,8 +175,7 @@ std::vector<std::pair<std::string, const Value*>> Converter::fields(
         message += "; known keys: " + util::join(known, ", ");
       }
       if (deny_unknown) {
-        reject(Code::unknown_key, path, message,
-               "unknown field `" + name + "`, expected " + serde_one_of(known));
+        reject(Code::unknown_key, path, message, "unknown field `" + name + "`, expected " + serde_one_of(known));
       } else {
         flag(Code::ignored_key, path, message + " (KumoMTA silently ignores it)");
       }

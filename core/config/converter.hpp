@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/diag/codes.hpp"
-#include "core/values/lua_value.hpp"
 #include "core/values/duration.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::config {
 

@@ -92,15 +92,24 @@ void pool_entries(Converter& c, const std::string& key, const Value& v, EgressPo
   }
 }
 
-const std::vector<std::string_view> k_source_fields = {
-    "name", "ehlo_domain", "source_address", "remote_port", "ha_proxy_server", "ha_proxy_source_address",
-    "socks5_proxy_server", "socks5_proxy_source_address", "socks5_proxy_username", "socks5_proxy_password",
-    "suspend_when_unplumbed", "suspend_when_proxy_unhealthy", "ttl"};
+const std::vector<std::string_view> k_source_fields = {"name",
+                                                       "ehlo_domain",
+                                                       "source_address",
+                                                       "remote_port",
+                                                       "ha_proxy_server",
+                                                       "ha_proxy_source_address",
+                                                       "socks5_proxy_server",
+                                                       "socks5_proxy_source_address",
+                                                       "socks5_proxy_username",
+                                                       "socks5_proxy_password",
+                                                       "suspend_when_unplumbed",
+                                                       "suspend_when_proxy_unhealthy",
+                                                       "ttl"};
 
 // A string for a Rust type read through its FromStr visitor, whose serde
 // "expected" phrase is `expected_serde` ("IP address", "a string").
-std::optional<std::string> text_value(Converter& c, const std::string& key, const Value& v,
-                                      std::string_view ours, std::string_view expected_serde) {
+std::optional<std::string> text_value(Converter& c, const std::string& key, const Value& v, std::string_view ours,
+                                      std::string_view expected_serde) {
   if (c.reject_unsupported(key, v)) {
     return std::nullopt;
   }
@@ -161,8 +170,7 @@ nlohmann::json threshold(Converter& c, const std::string& key, const Value& v) {
 }
 
 void unknown_trigger(Converter& c, const std::string& key, const std::string& name) {
-  std::string message = key + ": unknown trigger " + util::quoted(name) + "; expected " +
-                        std::string(k_trigger_ours);
+  std::string message = key + ": unknown trigger " + util::quoted(name) + "; expected " + std::string(k_trigger_ours);
   if (auto near = util::closest_match(name, k_trigger_names)) {
     message += "; did you mean " + util::quoted(*near) + "? (values are case-sensitive)";
   }
@@ -174,8 +182,9 @@ void unknown_trigger(Converter& c, const std::string& key, const std::string& na
 // deserialize_enum): the key names the variant, the value is its payload.
 nlohmann::json tagged_trigger(Converter& c, const std::string& key, const lua::Table& t) {
   if (t.entries.size() != 1) {
-    c.reject(Code::wrong_type, key, key + ": expected " + std::string(k_trigger_ours) + ", got a table with " +
-                                        std::to_string(t.entries.size()) + " entries",
+    c.reject(Code::wrong_type, key,
+             key + ": expected " + std::string(k_trigger_ours) + ", got a table with " +
+                 std::to_string(t.entries.size()) + " entries",
              "invalid value: map, expected map with a single key");
     return nullptr;
   }
@@ -210,8 +219,8 @@ nlohmann::json trigger(Converter& c, const std::string& key, const Value& v) {
     return tagged_trigger(c, key, *v.table);
   }
   if (v.kind != K::string) {
-    c.reject(Code::wrong_type, key,
-             key + ": expected " + std::string(k_trigger_ours) + ", got " + describe_value(v), "bad enum value");
+    c.reject(Code::wrong_type, key, key + ": expected " + std::string(k_trigger_ours) + ", got " + describe_value(v),
+             "bad enum value");
     return nullptr;
   }
   if (v.string == "Immediate") {

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/diag/diagnostic.hpp"
-#include "core/values/lua_value.hpp"
 #include "core/values/duration.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::config {
 

@@ -17,9 +17,18 @@ namespace {
 constexpr std::string_view k_untagged_error = "data did not match any variant of untagged enum DeliveryProto";
 
 // Variables minijinja can see when rendering maildir_path (reference §5).
-const std::vector<std::string_view> k_maildir_variables = {
-    "meta",   "queue",     "campaign",  "tenant",           "domain",           "routing_domain",
-    "local_part", "domain_part", "email", "sender_local_part", "sender_domain_part", "sender_email"};
+const std::vector<std::string_view> k_maildir_variables = {"meta",
+                                                           "queue",
+                                                           "campaign",
+                                                           "tenant",
+                                                           "domain",
+                                                           "routing_domain",
+                                                           "local_part",
+                                                           "domain_part",
+                                                           "email",
+                                                           "sender_local_part",
+                                                           "sender_domain_part",
+                                                           "sender_email"};
 
 // Reads a Vec field inside the untagged buffer: only a sequence (raw length
 // > 0 or the array mark) is a list; a literal {} is a map and fails.
@@ -32,8 +41,10 @@ const lua::Table* list_table(Converter& c, const std::string& key, const Value& 
   }
   if (v.kind == K::table && v.table->entries.empty()) {
     c.reject(Code::empty_table_list, key,
-             key + ": a literal {} inside protocol is read as a map, not an empty list, and KumoMTA rejects it; "
-                   "omit " + key.substr(key.rfind('.') + 1) + " (the default is empty) or list at least one entry",
+             key +
+                 ": a literal {} inside protocol is read as a map, not an empty list, and KumoMTA rejects it; "
+                 "omit " +
+                 key.substr(key.rfind('.') + 1) + " (the default is empty) or list at least one entry",
              serde_invalid_type(v, "a sequence"));
     return nullptr;
   }
@@ -203,8 +214,7 @@ MaildirProtocol maildir_protocol(Converter& c, const std::string& key, const lua
   return m;
 }
 
-const std::vector<std::string_view> k_lua_fields = {"constructor", "batch_size", "min_batch_size",
-                                                    "max_batch_latency"};
+const std::vector<std::string_view> k_lua_fields = {"constructor", "batch_size", "min_batch_size", "max_batch_latency"};
 
 LuaProtocol lua_protocol(Converter& c, const std::string& key, const Value& v) {
   LuaProtocol p;
@@ -368,8 +378,9 @@ void adopt(Converter& c, Converter& from) {
 }
 
 void reject_no_variant(Converter& c, const std::string& key, const Value& v) {
-  std::string message = key + ": expected { smtp = {...} }, { maildir_path = \"...\" }, { custom_lua = {...} } "
-                              "or { xfer = {...} }, got ";
+  std::string message = key +
+                        ": expected { smtp = {...} }, { maildir_path = \"...\" }, { custom_lua = {...} } "
+                        "or { xfer = {...} }, got ";
   if (v.kind == K::table && !is_sequence(*v.table) && !v.table->entries.empty()) {
     std::vector<std::string_view> names;
     for (const auto& e : v.table->entries) {
@@ -398,8 +409,9 @@ void reject_no_variant(Converter& c, const std::string& key, const Value& v) {
 std::optional<Protocol> convert_protocol(Converter& c, const std::string& key, const Value& v) {
   if (v.kind == K::null) {
     c.flag(Code::internal_protocol, key,
-           key + ": the null sentinel selects KumoMTA's internal HttpInjectionGenerator protocol, which is not "
-                 "for user queues; omit protocol for the default smtp");
+           key +
+               ": the null sentinel selects KumoMTA's internal HttpInjectionGenerator protocol, which is not "
+               "for user queues; omit protocol for the default smtp");
     return Protocol{InternalProtocol::HttpInjectionGenerator};
   }
   if (c.reject_unsupported(key, v)) {

@@ -40,10 +40,8 @@ class Hasher {
     }
   }
   template <typename E>
-    requires std::is_enum_v<E>
-  void add(E e) {
-    add(static_cast<std::uint64_t>(e));
-  }
+  requires std::is_enum_v<E>
+  void add(E e) { add(static_cast<std::uint64_t>(e)); }
   void add(std::uint32_t v) { add(static_cast<std::uint64_t>(v)); }
 
   void add(const Protocol& p) {

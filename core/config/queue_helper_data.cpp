@@ -24,14 +24,17 @@ struct HelperKey {
 // queue.lua's typed records (QueueHelperConfig, DomainConfig,
 // TenantWithCampaignConfig, CampaignConfig, TenantConfig): the keys each
 // takes besides queue options.
-constexpr HelperKey k_queues_top_keys[] = {{"scheduling_header", Want::string},  {"tenant_header", Want::string},
-                                    {"remove_tenant_header", Want::boolean}, {"campaign_header", Want::string},
-                                    {"remove_campaign_header", Want::boolean}, {"default_tenant", Want::string},
-                                    {"tenant", Want::table},               {"queue", Want::table}};
+constexpr HelperKey k_queues_top_keys[] = {{"scheduling_header", Want::string},
+                                           {"tenant_header", Want::string},
+                                           {"remove_tenant_header", Want::boolean},
+                                           {"campaign_header", Want::string},
+                                           {"remove_campaign_header", Want::boolean},
+                                           {"default_tenant", Want::string},
+                                           {"tenant", Want::table},
+                                           {"queue", Want::table}};
 constexpr HelperKey k_scope_keys[] = {{"overall_max_message_rate", Want::string}, {"routing_domain", Want::string}};
-constexpr HelperKey k_tenant_keys[] = {{"overall_max_message_rate", Want::string},
-                                       {"require_authz", Want::string_list},
-                                       {"campaigns", Want::table}};
+constexpr HelperKey k_tenant_keys[] = {
+    {"overall_max_message_rate", Want::string}, {"require_authz", Want::string_list}, {"campaigns", Want::table}};
 
 // Each helper key's home, for a key written at the wrong level.
 struct KeyHome {
@@ -65,16 +68,19 @@ struct Scope {
   const char* fate = nullptr;            // what queue.lua does with a key it cannot place
 };
 
-constexpr const char* k_refused =
-    "queue.lua's type check refuses it, and merging the file fails for every queue";
+constexpr const char* k_refused = "queue.lua's type check refuses it, and merging the file fails for every queue";
 
 const Scope& domain_scope() {
-  static const Scope s{{std::begin(k_scope_keys), std::end(k_scope_keys)}, true, "tenant",
+  static const Scope s{{std::begin(k_scope_keys), std::end(k_scope_keys)},
+                       true,
+                       "tenant",
                        "queue.lua takes it for a tenant, and merging the file fails for every queue"};
   return s;
 }
 const Scope& domain_tenant_scope() {
-  static const Scope s{{std::begin(k_scope_keys), std::end(k_scope_keys)}, true, "campaign",
+  static const Scope s{{std::begin(k_scope_keys), std::end(k_scope_keys)},
+                       true,
+                       "campaign",
                        "queue.lua takes it for a campaign, and merging the file fails for every queue"};
   return s;
 }
@@ -118,11 +124,12 @@ std::string never_matches(const std::string& name) {
   }
   if (lower != name) {
     return "kumod lowercases the recipient's domain before it names the queue, and sections match it "
-           "case-sensitively: write [queue.'" + lower + "']";
+           "case-sensitively: write [queue.'" +
+           lower + "']";
   }
   std::size_t star = name.find('*');
-  if (star != std::string::npos && (star != 0 || name.size() < 3 || name[1] != '.' ||
-                                    name.find('*', 1) != std::string::npos)) {
+  if (star != std::string::npos &&
+      (star != 0 || name.size() < 3 || name[1] != '.' || name.find('*', 1) != std::string::npos)) {
     return "`*` is a wildcard only as the whole first label (`*.example.com`); elsewhere it is a literal `*`, "
            "which no domain holds";
   }
@@ -214,8 +221,8 @@ class QueuesChecker {
     if (tenants != nullptr && is_table(*tenants) && tenants->table->find(tenant) != nullptr) {
       return;
     }
-    std::string text = section_label(at) + " is for tenant '" + tenant + "', which no [tenant.'" + tenant +
-                       "'] section defines";
+    std::string text =
+        section_label(at) + " is for tenant '" + tenant + "', which no [tenant.'" + tenant + "'] section defines";
     std::vector<std::string_view> known;
     if (tenants != nullptr && is_table(*tenants)) {
       for (const auto& t : tenants->table->entries) {
@@ -229,7 +236,8 @@ class QueuesChecker {
     }
     const Value* header = m_root->table->find("tenant_header");
     if (header != nullptr && header->kind == Value::Kind::string) {
-      text += ": queue.lua refuses a message whose " + header->string + " header names it, so the section never applies";
+      text +=
+          ": queue.lua refuses a message whose " + header->string + " header names it, so the section never applies";
     } else {
       text += ": it applies only if the policy itself gives messages that tenant";
     }
@@ -305,8 +313,9 @@ class QueuesChecker {
         candidates.push_back(k);
       }
     }
-    std::string text = "`" + key + "` " + section_name(path) + " is not " +
-                       (scope.takes_options ? "a queue option or a key of the queue helper" : "a key of the queue helper");
+    std::string text =
+        "`" + key + "` " + section_name(path) + " is not " +
+        (scope.takes_options ? "a queue option or a key of the queue helper" : "a key of the queue helper");
     if (auto near = util::closest_match(key, candidates)) {
       text += " (did you mean `" + *near + "`?)";
     }

@@ -34,26 +34,20 @@ std::string serde_unexpected(const lua::Value& v) {
   using K = lua::Value::Kind;
   switch (v.kind) {
     case K::nil:
-    case K::null:
-      return "Option value";
-    case K::boolean:
-      return std::string("boolean `") + (v.boolean ? "true" : "false") + "`";
-    case K::integer:
-      return "integer `" + std::to_string(v.integer) + "`";
-    case K::floating:
-      return "floating point `" + float_with_point(v.number) + "`";
+    case K::null: return "Option value";
+    case K::boolean: return std::string("boolean `") + (v.boolean ? "true" : "false") + "`";
+    case K::integer: return "integer `" + std::to_string(v.integer) + "`";
+    case K::floating: return "floating point `" + float_with_point(v.number) + "`";
     case K::string:
       if (!util::is_valid_utf8(v.string)) {
         return "byte array";
       }
       return "string " + util::rust_debug_quote(v.string);
-    case K::table:
-      return is_sequence(*v.table) ? "sequence" : "map";
+    case K::table: return is_sequence(*v.table) ? "sequence" : "map";
     case K::function:
     case K::userdata:
     case K::thread:
-    case K::recursive_table:
-      return kind_name(v.kind);
+    case K::recursive_table: return kind_name(v.kind);
   }
   return "value";
 }
@@ -75,28 +69,17 @@ std::string serde_one_of(const std::vector<std::string_view>& names) {
 std::string describe_value(const lua::Value& v) {
   using K = lua::Value::Kind;
   switch (v.kind) {
-    case K::nil:
-      return "nil";
-    case K::null:
-      return "the null sentinel";
-    case K::boolean:
-      return std::string("a boolean (") + (v.boolean ? "true" : "false") + ")";
-    case K::integer:
-      return "an integer (" + std::to_string(v.integer) + ")";
-    case K::floating:
-      return "a float (" + rust_float(v.number) + ")";
-    case K::string:
-      return "a string (" + util::quoted(v.string) + ")";
-    case K::table:
-      return is_sequence(*v.table) ? "a list table" : "a table";
-    case K::function:
-      return "a function";
-    case K::userdata:
-      return v.object_type.empty() ? "a userdata" : "a " + v.object_type + " object";
-    case K::thread:
-      return "a coroutine";
-    case K::recursive_table:
-      return "a recursive table";
+    case K::nil: return "nil";
+    case K::null: return "the null sentinel";
+    case K::boolean: return std::string("a boolean (") + (v.boolean ? "true" : "false") + ")";
+    case K::integer: return "an integer (" + std::to_string(v.integer) + ")";
+    case K::floating: return "a float (" + rust_float(v.number) + ")";
+    case K::string: return "a string (" + util::quoted(v.string) + ")";
+    case K::table: return is_sequence(*v.table) ? "a list table" : "a table";
+    case K::function: return "a function";
+    case K::userdata: return v.object_type.empty() ? "a userdata" : "a " + v.object_type + " object";
+    case K::thread: return "a coroutine";
+    case K::recursive_table: return "a recursive table";
   }
   return "a value";
 }

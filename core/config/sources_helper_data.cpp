@@ -38,8 +38,8 @@ class SourcesChecker {
       const std::string& key = e.key.string;
       if (std::find(k_sources_top_keys.begin(), k_sources_top_keys.end(), key) == k_sources_top_keys.end()) {
         add(diag::Code::helper_data_unknown_key, {key},
-            "`" + key + "` at the top level is not a key of the sources helper" + did_you_mean(key, k_sources_top_keys) +
-                "; " + k_fate);
+            "`" + key + "` at the top level is not a key of the sources helper" +
+                did_you_mean(key, k_sources_top_keys) + "; " + k_fate);
       } else if (!must_be_section(e.value, {key})) {
         continue;
       } else if (key == "source") {
@@ -91,8 +91,8 @@ class SourcesChecker {
       at.push_back(key);
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
         add(diag::Code::helper_data_unknown_key, at,
-            "`" + key + "` " + data_section_name(path) + " is not an egress source option" +
-                did_you_mean(key, keys) + "; " + k_fate);
+            "`" + key + "` " + data_section_name(path) + " is not an egress source option" + did_you_mean(key, keys) +
+                "; " + k_fate);
         continue;
       }
       Value params = key == "name" ? data_table({{key, e.value}})
@@ -117,8 +117,8 @@ class SourcesChecker {
         continue;
       }
       auto list = std::make_shared<lua::Table>();
-      list->entries.push_back({Value::make_integer(1), data_table({{"name", Value::make_string(path.back())},
-                                                                   {"weight", e.value}})});
+      list->entries.push_back(
+          {Value::make_integer(1), data_table({{"name", Value::make_string(path.back())}, {"weight", e.value}})});
       list->raw_length = 1;
       Value entries;
       entries.kind = Value::Kind::table;

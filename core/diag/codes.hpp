@@ -50,13 +50,13 @@ enum class Code : std::size_t {
   empty_pool,
   invalid_proxy_server,
   // --- KQ2xx retry schedule ---
-  retry_never_retried,        // KQ201
-  retry_fixed_interval,       // KQ202
-  retry_lifetime_unused,      // KQ203
-  retry_cap_within_jitter,    // KQ204
-  retry_too_many_attempts,    // KQ205
-  retry_zero_delay,           // KQ206
-  retry_zero_max_age,         // KQ207
+  retry_never_retried,      // KQ201
+  retry_fixed_interval,     // KQ202
+  retry_lifetime_unused,    // KQ203
+  retry_cap_within_jitter,  // KQ204
+  retry_too_many_attempts,  // KQ205
+  retry_zero_delay,         // KQ206
+  retry_zero_max_age,       // KQ207
   // --- KQ3xx throttles ---
   invalid_throttle,
   zero_rate_throttle,

@@ -6,12 +6,9 @@ namespace kumo::diag {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::error:
-      return "error";
-    case Severity::warning:
-      return "warning";
-    case Severity::info:
-      return "info";
+    case Severity::error: return "error";
+    case Severity::warning: return "warning";
+    case Severity::info: return "info";
   }
   return "error";
 }
@@ -45,8 +42,7 @@ void cut_policy_text(Diagnostic& d) {
 
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b) {
   auto key = [](const Diagnostic& d) {
-    return std::tie(d.location.file, d.location.line, d.location.column, d.code, d.message,
-                    d.queue, d.key);
+    return std::tie(d.location.file, d.location.line, d.location.column, d.code, d.message, d.queue, d.key);
   };
   return key(a) < key(b);
 }

@@ -29,7 +29,7 @@ struct Diagnostic {
   Location location;
   std::optional<std::string> queue;  // the sample queue it concerns, if any
   std::optional<std::string> key;    // config key path, e.g. "protocol.smtp.mx_list[2]"
-  std::string detail;  // KumoMTA's own wording, when it differs; else empty
+  std::string detail;                // KumoMTA's own wording, when it differs; else empty
   // Covered by a `kumo-lint: disable` comment: kept in the results (JSON,
   // SARIF show it), never counted against the run.
   bool suppressed = false;

@@ -20,9 +20,8 @@ bool contains_any(std::string_view text, std::string_view chars) {
 bool all_digits(std::string_view text) { return !text.empty() && std::all_of(text.begin(), text.end(), is_digit); }
 
 bool is_label(std::string_view label) {
-  return !label.empty() && std::all_of(label.begin(), label.end(), [](char c) {
-    return is_alpha(c) || is_digit(c) || c == '-';
-  });
+  return !label.empty() &&
+         std::all_of(label.begin(), label.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '-'; });
 }
 
 // "gmail.com", "163.com", "mx-1.example.net"; not "4.2s" or "1.5h", whose

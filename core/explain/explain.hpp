@@ -33,7 +33,7 @@ struct ThrottleFacts {
   values::ThrottleSpec spec;
   std::string canonical;  // format_throttle
   values::ThrottleExplanation explanation;
-  std::vector<std::string> kumo_explain;  // explain_throttle_lines, byte for byte; empty if it panics
+  std::vector<std::string> kumo_explain;          // explain_throttle_lines, byte for byte; empty if it panics
   std::optional<std::string> kumo_explain_panic;  // Rust's panic message where kumod's explain panics
 };
 

@@ -1,5 +1,5 @@
-#include "core/util/json.hpp"
 #include "core/explain/render_explain.hpp"
+#include "core/util/json.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -83,8 +83,7 @@ std::string duration_text(const Explanation& e, const DurationFacts& f) {
   out += "  canonical: " + f.canonical + "\n";
   if (f.integer_seconds) {
     // humantime wants a unit: the same digits as a Lua string are rejected.
-    out += "  note: seconds as a Lua number; as a string kumod needs a unit, e.g. " + shown(e.input + "s") +
-           "\n";
+    out += "  note: seconds as a Lua number; as a string kumod needs a unit, e.g. " + shown(e.input + "s") + "\n";
   }
   return out;
 }
@@ -104,8 +103,9 @@ std::string local_gcra_text(const values::ThrottleExplanation& x) {
                     std::to_string(x.local_immediate_events) +
                     (x.local_immediate_events == 1 ? " immediate event" : " immediate events") + " from a cold start\n";
   if (x.zero_rate) {
-    out += "  warning: the emission interval truncates to 0ns: every throttle call fails with "
-           "\"Zero rates are not supported\"\n";
+    out +=
+        "  warning: the emission interval truncates to 0ns: every throttle call fails with "
+        "\"Zero rates are not supported\"\n";
   } else if (x.never_delays_locally) {
     out += "  warning: the emission interval is under 1ms: the local throttle never delays a message\n";
   }
@@ -167,8 +167,8 @@ void add_throttle_json(json& out, const ThrottleFacts& f) {
   out["force_local"] = f.spec.force_local;
   out["burst"] = x.burst;
   out["explicit_burst"] = x.explicit_burst;
-  out["rate"] = {{"per_second", x.per_second}, {"per_minute", x.per_minute}, {"per_hour", x.per_hour},
-                 {"per_day", x.per_day}};
+  out["rate"] = {
+      {"per_second", x.per_second}, {"per_minute", x.per_minute}, {"per_hour", x.per_hour}, {"per_day", x.per_day}};
   out["interval_seconds"] = x.interval_seconds;
   out["local_gcra"] = {{"emission_interval_ns", x.emission_interval_ns},
                        {"immediate_events", x.local_immediate_events},

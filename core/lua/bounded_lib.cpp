@@ -204,8 +204,7 @@ int bounded_insert(lua_State* L) {
     case 2: pos = e; break;  // append
     case 3:
       pos = luaL_checkinteger(L, 2);
-      luaL_argcheck(L, static_cast<lua_Unsigned>(pos) - 1u < static_cast<lua_Unsigned>(e), 2,
-                    "position out of bounds");
+      luaL_argcheck(L, static_cast<lua_Unsigned>(pos) - 1u < static_cast<lua_Unsigned>(e), 2, "position out of bounds");
       for (lua_Integer i = e; i > pos; i--) {  // shift up
         copy_element(meter, L, 1, i - 1, 1, i);
       }

@@ -22,9 +22,9 @@ namespace kumo::lua {
 
 namespace {
 
-constexpr int k_max_captures = 32;       // LUA_MAXCAPTURES
-constexpr int k_max_match_depth = 200;   // MAXCCALLS: recursion of match
-constexpr char k_escape = '%';           // L_ESC
+constexpr int k_max_captures = 32;                     // LUA_MAXCAPTURES
+constexpr int k_max_match_depth = 200;                 // MAXCCALLS: recursion of match
+constexpr char k_escape = '%';                         // L_ESC
 constexpr std::string_view k_specials = "^$*+?.([%-";  // not the '\0' terminator
 
 // Capture lengths that are not lengths.
@@ -64,8 +64,16 @@ void prepare(MatchState& ms, const char* s, std::size_t ls, const char* p, std::
 // table, because <cctype>'s functions are out-of-line calls in C++ and
 // would make every class test several times slower than Lua's.
 enum CharClass : std::uint16_t {
-  k_alpha = 1 << 0, k_cntrl = 1 << 1, k_digit = 1 << 2, k_graph = 1 << 3, k_lower = 1 << 4,
-  k_punct = 1 << 5, k_space = 1 << 6, k_upper = 1 << 7, k_alnum = 1 << 8, k_xdigit = 1 << 9,
+  k_alpha = 1 << 0,
+  k_cntrl = 1 << 1,
+  k_digit = 1 << 2,
+  k_graph = 1 << 3,
+  k_lower = 1 << 4,
+  k_punct = 1 << 5,
+  k_space = 1 << 6,
+  k_upper = 1 << 7,
+  k_alnum = 1 << 8,
+  k_xdigit = 1 << 9,
 };
 
 constexpr std::array<std::uint16_t, 256> c_locale_classes() {
@@ -383,8 +391,16 @@ const char* Matcher::match(const char* s, const char* p) {
             p = ep;
             continue;
           }
-          case '0': case '1': case '2': case '3': case '4':
-          case '5': case '6': case '7': case '8': case '9':
+          case '0':
+          case '1':
+          case '2':
+          case '3':
+          case '4':
+          case '5':
+          case '6':
+          case '7':
+          case '8':
+          case '9':
             s = match_capture(s, byte_value(*(p + 1)));
             if (s == nullptr) {
               return leave(nullptr);
@@ -488,8 +504,8 @@ const char* find_plain(StepMeter& meter, const char* s1, std::size_t l1, const c
   if (l2 > l1) {
     return nullptr;
   }
-  l2--;       // the first byte is found by memchr
-  l1 -= l2;   // s2 cannot start after that
+  l2--;      // the first byte is found by memchr
+  l1 -= l2;  // s2 cannot start after that
   while (l1 > 0) {
     const auto* init = static_cast<const char*>(std::memchr(s1, *s2, l1));
     meter.add_bytes(init == nullptr ? l1 : static_cast<std::size_t>(init - s1));
@@ -704,9 +720,9 @@ int bounded_gsub(lua_State* L) {
   bool anchor = (*p == '^');
   lua_Integer n = 0;
   bool changed = false;
-  luaL_argexpected(L, repl_type == LUA_TNUMBER || repl_type == LUA_TSTRING || repl_type == LUA_TFUNCTION ||
-                          repl_type == LUA_TTABLE,
-                   3, "string/function/table");
+  luaL_argexpected(
+      L, repl_type == LUA_TNUMBER || repl_type == LUA_TSTRING || repl_type == LUA_TFUNCTION || repl_type == LUA_TTABLE,
+      3, "string/function/table");
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   if (anchor) {

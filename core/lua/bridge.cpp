@@ -43,20 +43,22 @@ bool degrade_at_top_level(lua_State* L, const OutsideCall& call) {
   auto where = current_location(L).value_or(diag::Location{st.policy_path, 0, std::nullopt});
   if (!st.current_event) {
     if (st.degraded_reported.insert({where.file, where.line}).second) {
-      add_side_diagnostic(st, diag::make_diagnostic(
-                                  diag::Code::degraded_call,
-                                  call.name + " " + call.needs + ": kumo-lint cannot make this call, so it returned " +
-                                      call.neutral + " and loading went on; what the policy derives from it may "
-                                      "differ from kumod's" + call.hint,
-                                  where));
+      add_side_diagnostic(
+          st, diag::make_diagnostic(diag::Code::degraded_call,
+                                    call.name + " " + call.needs +
+                                        ": kumo-lint cannot make this call, so it returned " + call.neutral +
+                                        " and loading went on; what the policy derives from it may "
+                                        "differ from kumod's" +
+                                        call.hint,
+                                    where));
     }
     return true;
   }
-  st.degraded_if_caught = diag::make_diagnostic(
-      diag::Code::degraded_call,
-      call.name + " raised an error in the " + *st.current_event + " handler (it " + call.needs +
-          ") and the policy caught it: this result may differ from kumod's" + call.hint,
-      where);
+  st.degraded_if_caught =
+      diag::make_diagnostic(diag::Code::degraded_call,
+                            call.name + " raised an error in the " + *st.current_event + " handler (it " + call.needs +
+                                ") and the policy caught it: this result may differ from kumod's" + call.hint,
+                            where);
   raise_pending(L, call.code_in_handler,
                 call.name + " " + call.needs + ": kumo-lint cannot make this call inside the " + *st.current_event +
                     " handler, where its value decides the result" + call.hint);
@@ -214,14 +216,23 @@ Value value_from_json(const nlohmann::json& j) {
   Value v;
   switch (j.type()) {
     case nlohmann::json::value_t::null: v.kind = Value::Kind::null; break;
-    case nlohmann::json::value_t::boolean: v.kind = Value::Kind::boolean; v.boolean = j.get<bool>(); break;
+    case nlohmann::json::value_t::boolean:
+      v.kind = Value::Kind::boolean;
+      v.boolean = j.get<bool>();
+      break;
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
       v.kind = Value::Kind::integer;
       v.integer = j.get<std::int64_t>();
       break;
-    case nlohmann::json::value_t::number_float: v.kind = Value::Kind::floating; v.number = j.get<double>(); break;
-    case nlohmann::json::value_t::string: v.kind = Value::Kind::string; v.string = j.get<std::string>(); break;
+    case nlohmann::json::value_t::number_float:
+      v.kind = Value::Kind::floating;
+      v.number = j.get<double>();
+      break;
+    case nlohmann::json::value_t::string:
+      v.kind = Value::Kind::string;
+      v.string = j.get<std::string>();
+      break;
     case nlohmann::json::value_t::array: {
       auto t = std::make_shared<Table>();
       t->array_marked = true;

@@ -6,8 +6,8 @@
 
 #include <chrono>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,8 +61,8 @@ struct PolicyHost::State {
   std::size_t dropped_logs = 0;  // beyond k_max_log_lines, since logs was last taken
   std::vector<ConversionFailure> failures;
   std::optional<PendingError> pending;
-  std::optional<diag::Location> error_location;  // innermost Lua frame of the last error
-  std::vector<ParamValue> last_params;  // of the last make_queue_config call (for a failed handler)
+  std::optional<diag::Location> error_location;    // innermost Lua frame of the last error
+  std::vector<ParamValue> last_params;             // of the last make_queue_config call (for a failed handler)
   std::vector<diag::Diagnostic> side_diagnostics;  // found outside any error path (e.g. duplicate kumo.on)
   // Egress pool and source resolutions, by name: kumod caches them too, and
   // a deterministic policy answers the same for every queue.
@@ -71,9 +71,9 @@ struct PolicyHost::State {
   // For a source whose make_egress_source call kumod rejects: that call's
   // findings, located at the call.
   std::map<std::string, std::vector<diag::Diagnostic>> source_findings;
-  std::vector<std::string> readable_roots;  // canonical directories/files the policy may read
-  std::vector<std::string> lexical_roots;   // the same, absolute but unresolved (checked first)
-  std::vector<std::string> module_dirs;     // require's search directories, fixed at start
+  std::vector<std::string> readable_roots;          // canonical directories/files the policy may read
+  std::vector<std::string> lexical_roots;           // the same, absolute but unresolved (checked first)
+  std::vector<std::string> module_dirs;             // require's search directories, fixed at start
   std::map<std::string, std::string> source_files;  // chunk name (as shown) → resolved file, for files compiled
   std::uint64_t instructions = 0;
   std::chrono::steady_clock::time_point call_deadline;  // --timeout, from the start of the current call
@@ -96,7 +96,7 @@ struct PolicyHost::State {
     std::size_t old_size, new_size;
   };
   std::optional<Refusal> last_refusal;  // Lua retries a refused allocation once, after a full collection
-  std::size_t host_memory = 0;  // C++ memory held for the policy (copies of its values), under --max-memory
+  std::size_t host_memory = 0;          // C++ memory held for the policy (copies of its values), under --max-memory
   std::set<std::pair<std::string, int>> shared_state_reported;  // KQ913, once per file:line
   // KQ914: a call kumo-lint cannot make, raised inside a handler; reported
   // as a warning if the policy catches the error (pcall), since the config

@@ -50,7 +50,8 @@ void* limited_alloc(void* ud, void* ptr, std::size_t old_size, std::size_t new_s
     st->memory_used -= old_size;
     return nullptr;
   }
-  if (st->memory_limited && new_size >= k_large_allocation && new_size > old_size && !large_allocation_allowed(*st, new_size - old_size)) {
+  if (st->memory_limited && new_size >= k_large_allocation && new_size > old_size &&
+      !large_allocation_allowed(*st, new_size - old_size)) {
     return nullptr;  // a limit was reached: Lua raises a memory error, reported as that limit (State::fatal)
   }
   if (st->memory_limited && new_size > old_size &&
@@ -119,8 +120,7 @@ std::optional<diag::Location> location_named_by(const PolicyHost::State& st, std
     }
     std::string file(message.substr(0, colon));
     if (st.source_files.count(file) != 0) {
-      return diag::Location{file, std::stoi(std::string(message.substr(colon + 1, digits - colon - 1))),
-                            std::nullopt};
+      return diag::Location{file, std::stoi(std::string(message.substr(colon + 1, digits - colon - 1))), std::nullopt};
     }
   }
   return std::nullopt;
@@ -187,7 +187,7 @@ std::vector<LogLine> take_logs(PolicyHost::State& st) {
 
 struct CallResult {
   int status = LUA_OK;
-  int base = 0;      // stack top before the call; results start at base + 2
+  int base = 0;  // stack top before the call; results start at base + 2
   int nresults = 0;
   std::string error;
 };
@@ -232,7 +232,8 @@ PendingError run_timeout_error(const PolicyHost::State& st) {
 }
 
 std::chrono::steady_clock::time_point seconds_from(std::chrono::steady_clock::time_point start, double seconds) {
-  return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  return start +
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
 }
 
 }  // namespace
@@ -465,12 +466,10 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
     diag::Location where = location_in_message(message, display_path);
     result.diagnostics.push_back(
         compiled == LUA_ERRMEM
-            ? diag::make_diagnostic(Code::memory_limit,
-                                    "compiling the policy " + memory_limit_error(st).message, where)
-            : diag::make_diagnostic(Code::policy_syntax,
-                                    "the policy does not compile: " + strip_location(message, where) +
-                                        first_line_hint(source),
-                                    where));
+            ? diag::make_diagnostic(Code::memory_limit, "compiling the policy " + memory_limit_error(st).message, where)
+            : diag::make_diagnostic(
+                  Code::policy_syntax,
+                  "the policy does not compile: " + strip_location(message, where) + first_line_hint(source), where));
     return result;
   }
   CallResult r = protected_call(st, 0);
@@ -553,16 +552,19 @@ diag::Diagnostic bad_return(lua_State* L, int index, const diag::Location& where
   std::string got;
   switch (lua_type(L, index)) {
     case LUA_TNIL:
-      got = "returned nil; KumoMTA fails with \"error converting Lua nil to QueueConfig\" instead of trying the "
-            "next handler. Return nothing (a bare return) to pass the queue on, or return kumo.make_queue_config{...}";
+      got =
+          "returned nil; KumoMTA fails with \"error converting Lua nil to QueueConfig\" instead of trying the "
+          "next handler. Return nothing (a bare return) to pass the queue on, or return kumo.make_queue_config{...}";
       break;
     case LUA_TTABLE:
-      got = "returned a plain table; KumoMTA fails with \"error converting Lua table to QueueConfig\". Wrap it: "
-            "return kumo.make_queue_config { ... }";
+      got =
+          "returned a plain table; KumoMTA fails with \"error converting Lua table to QueueConfig\". Wrap it: "
+          "return kumo.make_queue_config { ... }";
       break;
     case LUA_TUSERDATA:
-      got = "returned a different kind of object (\"userdata is not expected type\"); return "
-            "kumo.make_queue_config { ... }";
+      got =
+          "returned a different kind of object (\"userdata is not expected type\"); return "
+          "kumo.make_queue_config { ... }";
       break;
     default:
       got = std::string("returned a ") + luaL_typename(L, index) +
@@ -736,8 +738,8 @@ std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, 
     for (const auto& entry : resolved.entries) {
       usable = usable || entry.weight > 0;
       if (auto source_error = resolve_source(entry.name)) {
-        fail(Code::egress_source_unresolved, subject + "source \"" + entry.name + "\": " + *source_error +
-                                                 "; kumod cannot create this queue");
+        fail(Code::egress_source_unresolved,
+             subject + "source \"" + entry.name + "\": " + *source_error + "; kumod cannot create this queue");
         auto findings = st.source_findings.find(entry.name);
         if (findings != st.source_findings.end()) {
           out.insert(out.end(), findings->second.begin(), findings->second.end());
@@ -745,12 +747,13 @@ std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, 
       }
     }
     if (!usable) {
-      fail(Code::empty_pool, subject + "the pool has no entry with a weight above 0; every message fails with "
-                                       "\"no sources available\" and is retried until it expires");
+      fail(Code::empty_pool, subject +
+                                 "the pool has no entry with a weight above 0; every message fails with "
+                                 "\"no sources available\" and is retried until it expires");
     }
   } else {
-    fail(Code::egress_pool_unresolved, subject + wrong_object(st.L, base + 2, "EgressPool") +
-                                           "; kumod cannot create this queue");
+    fail(Code::egress_pool_unresolved,
+         subject + wrong_object(st.L, base + 2, "EgressPool") + "; kumod cannot create this queue");
   }
   lua_settop(st.L, base);
   if (pool.size() <= k_max_cached_name) {
@@ -771,11 +774,10 @@ void PolicyHost::check_references(Evaluation& ev) {
   if (const auto* lua = std::get_if<config::LuaProtocol>(&ev.config->protocol)) {
     auto it = st.handlers.find(lua->constructor);
     if (it == st.handlers.end() || it->second.empty()) {
-      auto d = diag::make_diagnostic(
-          Code::constructor_missing,
-          "protocol.custom_lua.constructor \"" + lua->constructor +
-              "\" has no kumo.on('" + lua->constructor + "', ...) handler; every delivery attempt would fail",
-          where);
+      auto d = diag::make_diagnostic(Code::constructor_missing,
+                                     "protocol.custom_lua.constructor \"" + lua->constructor + "\" has no kumo.on('" +
+                                         lua->constructor + "', ...) handler; every delivery attempt would fail",
+                                     where);
       d.key = "protocol.custom_lua.constructor";
       ev.diagnostics.push_back(std::move(d));
     }

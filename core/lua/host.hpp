@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/config/queue_config.hpp"
-#include "core/values/dns_fixture.hpp"
 #include "core/diag/diagnostic.hpp"
+#include "core/values/dns_fixture.hpp"
 #include "core/values/queue_name.hpp"
 
 namespace kumo::lua {
@@ -35,7 +35,7 @@ struct HostOptions {
   std::shared_ptr<const values::DnsZone> dns;
   std::uint64_t max_instructions = 100'000'000;  // per load and per handler call
   std::size_t max_memory = 512u << 20;           // bytes for the whole Lua state
-  double timeout_seconds = 60;  // wall clock per load and per handler call
+  double timeout_seconds = 60;                   // wall clock per load and per handler call
   // --run-timeout: wall clock for the whole run (load and every queue);
   // none by default, so a run of a million queues is never cut off.
   std::optional<double> run_timeout_seconds;
@@ -50,7 +50,7 @@ struct LogLine {
 
 // Which get_queue_config handler answered.
 struct HandlerRef {
-  int index = 0;  // 1-based registration order
+  int index = 0;            // 1-based registration order
   diag::Location location;  // where kumo.on was called
 };
 
@@ -66,10 +66,10 @@ struct ParamValue {
 };
 
 struct Evaluation {
-  std::optional<config::QueueConfig> config;  // empty when KumoMTA would fail
-  std::optional<HandlerRef> handler;          // empty for the built-in default
+  std::optional<config::QueueConfig> config;      // empty when KumoMTA would fail
+  std::optional<HandlerRef> handler;              // empty for the built-in default
   std::optional<diag::Location> config_location;  // the make_queue_config call that built it
-  std::vector<diag::Diagnostic> diagnostics;  // queue field not yet set
+  std::vector<diag::Diagnostic> diagnostics;      // queue field not yet set
   std::vector<LogLine> logs;
   // The answering make_queue_config call's keys (or, when the handler
   // failed, those of its last make_queue_config call), sorted by key.
@@ -151,7 +151,6 @@ class PolicyHost {
   std::optional<std::string> call_single(const std::string& event, const std::string& arg, int& base);
   // Adds reference findings (egress pool, custom_lua constructor) for a config.
   void check_references(Evaluation& ev);
-
 
  private:
   std::unique_ptr<State> m_state;

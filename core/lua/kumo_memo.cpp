@@ -13,8 +13,8 @@
 
 #include "core/lua/kumo_submodules.hpp"
 #include "core/lua/rust_args.hpp"
-#include "core/values/duration.hpp"
 #include "core/util/json.hpp"
+#include "core/values/duration.hpp"
 
 namespace kumo::lua {
 
@@ -526,8 +526,9 @@ MemoizeParams read_memoize_params(lua_State* L, int index) {
       known = known || (e.key.kind == Value::Kind::string && e.key.string == f);
     }
     if (!known) {
-      memoize_error(L, "unknown field `" + (e.key.kind == Value::Kind::string ? e.key.string : "?") +
-                           "`, expected one of " + expected_fields(),
+      memoize_error(L,
+                    "unknown field `" + (e.key.kind == Value::Kind::string ? e.key.string : "?") +
+                        "`, expected one of " + expected_fields(),
                     params);
     }
   }
@@ -586,9 +587,12 @@ std::optional<Value> domain_map_value(lua_State* L, int index) {
 
 void open_kumo_memo(lua_State* L, int kumo_index) {
   kumo_index = lua_absindex(L, kumo_index);
-  const luaL_Reg memo_methods[] = {{"__index", guarded<memo_index>},   {"__newindex", guarded<memo_newindex>},
-                                   {"__len", guarded<memo_len>},       {"__pairs", guarded<memo_pairs>},
-                                   {"__gc", guarded<memo_gc>},         {"__tostring", guarded<memo_tostring>},
+  const luaL_Reg memo_methods[] = {{"__index", guarded<memo_index>},
+                                   {"__newindex", guarded<memo_newindex>},
+                                   {"__len", guarded<memo_len>},
+                                   {"__pairs", guarded<memo_pairs>},
+                                   {"__gc", guarded<memo_gc>},
+                                   {"__tostring", guarded<memo_tostring>},
                                    {nullptr, nullptr}};
   register_metatable(L, k_memo_table_mt, memo_methods);
   const luaL_Reg map_methods[] = {{"__index", guarded<domain_map_index>},

@@ -4,13 +4,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/util/json.hpp"
 #include "core/config/convert.hpp"
 #include "core/config/egress.hpp"
 #include "core/config/serialize.hpp"
 #include "core/lua/bridge.hpp"
 #include "core/lua/kumo_submodules.hpp"
 #include "core/lua/rust_args.hpp"
+#include "core/util/json.hpp"
 
 namespace kumo::lua {
 
@@ -23,10 +23,9 @@ constexpr const char* k_modeled_version = "2026.08.04-3ebc1e85";
 
 // Events declared Multiple in KumoMTA; every other event takes one handler.
 bool is_multiple_handler_event(const std::string& name) {
-  static const char* const k_multiple[] = {"get_queue_config",           "throttle_insert_ready_queue",
-                                           "requeue_message",            "should_enqueue_log_record",
-                                           "pre_init",                   "validate_config",
-                                           "get_acl_definition"};
+  static const char* const k_multiple[] = {
+      "get_queue_config", "throttle_insert_ready_queue", "requeue_message", "should_enqueue_log_record", "pre_init",
+      "validate_config",  "get_acl_definition"};
   for (const char* m : k_multiple) {
     if (name == m) {
       return true;
@@ -539,8 +538,8 @@ int not_modeled_call(lua_State* L) {
     charge_steps(L, 64);
     return 1;
   }
-  OutsideCall call{name, neutral ? neutral->needs : needs_for(name),
-                   neutral ? neutral->neutral : "a stand-in object", Code::not_modeled, ""};
+  OutsideCall call{name, neutral ? neutral->needs : needs_for(name), neutral ? neutral->neutral : "a stand-in object",
+                   Code::not_modeled, ""};
   if (neutral != nullptr && neutral->answer != no_answer) {  // --dns could have answered it
     call.hint = state_of(L).options.dns ? "; the name is not in the --dns file" : "; pass --dns FILE to answer it";
   }
@@ -567,13 +566,16 @@ void push_not_modeled(lua_State* L, const std::string& name) {
   lua_createtable(L, 0, 2);
   lua_pushstring(L, name.c_str());
   lua_pushcclosure(L, guarded<not_modeled_call>, 1);
-  lua_pushcclosure(L, [](lua_State* L2) -> int {
-    // __call receives the stand-in table first.
-    lua_pushvalue(L2, lua_upvalueindex(1));
-    lua_insert(L2, 1);
-    lua_call(L2, lua_gettop(L2) - 1, LUA_MULTRET);
-    return lua_gettop(L2);
-  }, 1);
+  lua_pushcclosure(
+      L,
+      [](lua_State* L2) -> int {
+        // __call receives the stand-in table first.
+        lua_pushvalue(L2, lua_upvalueindex(1));
+        lua_insert(L2, 1);
+        lua_call(L2, lua_gettop(L2) - 1, LUA_MULTRET);
+        return lua_gettop(L2);
+      },
+      1);
   lua_setfield(L, -2, "__call");
   lua_pushcfunction(L, guarded<not_modeled_index>);
   lua_setfield(L, -2, "__index");
@@ -637,17 +639,39 @@ void register_metatables(lua_State* L) {
   lua_pop(L, 1);
 }
 
-
-const char* const k_recorded_calls[] = {
-    "start_esmtp_listener", "start_http_listener", "define_spool", "suspend_delivery_when_spool_unhealthy",
-    "configure_local_logs", "configure_log_hook", "configure_log_disposition_hook", "configure_bounce_classifier",
-    "configure_accounting_db_path", "set_diagnostic_log_filter", "set_config_monitor_globs",
-    "eval_config_monitor_globs", "bump_config_epoch", "configure_redis_throttles", "set_max_spare_lua_contexts",
-    "set_max_lua_context_use_count", "set_max_lua_context_age", "set_lua_gc_on_put", "set_lruttl_cache_capacity",
-    "set_memory_hard_limit", "set_memory_soft_limit", "set_memory_low_thresh", "set_httpinject_threads",
-    "set_httpinject_recipient_rate_limit", "set_smtpsrv_threads", "set_qmaint_threads",
-    "set_ready_qmaint_threads", "set_readyq_threads", "set_spoolin_threads", "set_logging_threads",
-    "set_timeq_spawn_reinsertion", "validation_failed", "enable_memory_callstack_tracking"};
+const char* const k_recorded_calls[] = {"start_esmtp_listener",
+                                        "start_http_listener",
+                                        "define_spool",
+                                        "suspend_delivery_when_spool_unhealthy",
+                                        "configure_local_logs",
+                                        "configure_log_hook",
+                                        "configure_log_disposition_hook",
+                                        "configure_bounce_classifier",
+                                        "configure_accounting_db_path",
+                                        "set_diagnostic_log_filter",
+                                        "set_config_monitor_globs",
+                                        "eval_config_monitor_globs",
+                                        "bump_config_epoch",
+                                        "configure_redis_throttles",
+                                        "set_max_spare_lua_contexts",
+                                        "set_max_lua_context_use_count",
+                                        "set_max_lua_context_age",
+                                        "set_lua_gc_on_put",
+                                        "set_lruttl_cache_capacity",
+                                        "set_memory_hard_limit",
+                                        "set_memory_soft_limit",
+                                        "set_memory_low_thresh",
+                                        "set_httpinject_threads",
+                                        "set_httpinject_recipient_rate_limit",
+                                        "set_smtpsrv_threads",
+                                        "set_qmaint_threads",
+                                        "set_ready_qmaint_threads",
+                                        "set_readyq_threads",
+                                        "set_spoolin_threads",
+                                        "set_logging_threads",
+                                        "set_timeq_spawn_reinsertion",
+                                        "validation_failed",
+                                        "enable_memory_callstack_tracking"};
 
 }  // namespace
 
@@ -671,20 +695,21 @@ void push_module(lua_State* L, const char* name, const luaL_Reg* functions) {
 void open_kumo(lua_State* L) {
   register_metatables(L);
   lua_newtable(L);
-  const luaL_Reg functions[] = {{"on", guarded<kumo_on>},
-                                {"make_queue_config", guarded<make_queue_config>},
-                                {"make_egress_pool", guarded<make_egress_object<PoolObject, config::convert_egress_pool>>},
-                                {"make_egress_source", guarded<make_egress_object<SourceObject, config::convert_egress_source>>},
-                                {"invoke_get_egress_path_config", guarded<invoke_get_egress_path_config>},
-                                {"reject", guarded<kumo_reject>},
-                                {"disconnect", guarded<kumo_reject>},
-                                {"log_error", guarded<kumo_log<k_error>>},
-                                {"log_warn", guarded<kumo_log<k_warn>>},
-                                {"log_info", guarded<kumo_log<k_info>>},
-                                {"log_debug", guarded<kumo_log<k_debug>>},
-                                {"traceback", guarded<traceback>},
-                                {"available_parallelism", guarded<available_parallelism>},
-                                {nullptr, nullptr}};
+  const luaL_Reg functions[] = {
+      {"on", guarded<kumo_on>},
+      {"make_queue_config", guarded<make_queue_config>},
+      {"make_egress_pool", guarded<make_egress_object<PoolObject, config::convert_egress_pool>>},
+      {"make_egress_source", guarded<make_egress_object<SourceObject, config::convert_egress_source>>},
+      {"invoke_get_egress_path_config", guarded<invoke_get_egress_path_config>},
+      {"reject", guarded<kumo_reject>},
+      {"disconnect", guarded<kumo_reject>},
+      {"log_error", guarded<kumo_log<k_error>>},
+      {"log_warn", guarded<kumo_log<k_warn>>},
+      {"log_info", guarded<kumo_log<k_info>>},
+      {"log_debug", guarded<kumo_log<k_debug>>},
+      {"traceback", guarded<traceback>},
+      {"available_parallelism", guarded<available_parallelism>},
+      {nullptr, nullptr}};
   set_functions(L, functions);
   for (const char* name : k_recorded_calls) {
     lua_pushcfunction(L, guarded<recorded_noop>);

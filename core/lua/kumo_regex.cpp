@@ -132,7 +132,7 @@ void create_contexts(lua_State* L) {
     throw std::runtime_error("cannot create PCRE2 contexts");
   }
   pcre2_set_newline(c->compile, PCRE2_NEWLINE_LF);  // (?m) ^ and $ see only \n, as in Rust
-  pcre2_set_parens_nest_limit(c->compile, 1000);   // translations nest deeper than the patterns
+  pcre2_set_parens_nest_limit(c->compile, 1000);    // translations nest deeper than the patterns
   pcre2_set_heap_limit(c->match, k_heap_limit_kib);
 }
 
@@ -149,7 +149,7 @@ struct CompiledRegex {
   pcre2_code* code = nullptr;
   pcre2_code* without_continue = nullptr;  // for searches after a skipped empty match (\G fails)
   std::size_t captures_len = 1;
-  std::vector<std::size_t> pcre2_groups;  // where each group's captures are (regex::Translation::groups)
+  std::vector<std::size_t> pcre2_groups;          // where each group's captures are (regex::Translation::groups)
   std::vector<std::optional<std::string>> names;  // by group index
   std::map<std::string, std::size_t> named_groups;
   bool backtracking = false;
@@ -174,8 +174,8 @@ CompiledRegex& self(lua_State* L, const char* method) {
 void raise_if_fatal(lua_State* L) { charge_steps(L, 0); }
 
 pcre2_code* compile_pcre2(lua_State* L, const std::string& pattern) {
-  constexpr std::uint32_t k_options = PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_CIRCUMFLEX | PCRE2_AUTO_CALLOUT |
-                                      PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_UTF_CHECK;
+  constexpr std::uint32_t k_options =
+      PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_CIRCUMFLEX | PCRE2_AUTO_CALLOUT | PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_UTF_CHECK;
   int error = 0;
   PCRE2_SIZE offset = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), k_options, &error,
@@ -678,10 +678,14 @@ int regex_replacen(lua_State* L) {
 
 void register_regex_metatable(lua_State* L) {
   luaL_newmetatable(L, k_regex_mt);
-  const luaL_Reg methods[] = {{"captures", guarded<regex_captures>},   {"is_match", guarded<regex_is_match>},
-                              {"find", guarded<regex_find>},           {"find_all", guarded<regex_find_all>},
-                              {"replace", guarded<regex_replace>},     {"replace_all", guarded<regex_replace_all>},
-                              {"replacen", guarded<regex_replacen>},   {"split", guarded<regex_split>},
+  const luaL_Reg methods[] = {{"captures", guarded<regex_captures>},
+                              {"is_match", guarded<regex_is_match>},
+                              {"find", guarded<regex_find>},
+                              {"find_all", guarded<regex_find_all>},
+                              {"replace", guarded<regex_replace>},
+                              {"replace_all", guarded<regex_replace_all>},
+                              {"replacen", guarded<regex_replacen>},
+                              {"split", guarded<regex_split>},
                               {nullptr, nullptr}};
   luaL_newlib(L, methods);
   lua_setfield(L, -2, "__index");

@@ -42,15 +42,15 @@ int secrets_load(lua_State* L) {
       return 1;
     }
     if (source.table->find("vault_mount") != nullptr && source.table->find("vault_path") != nullptr) {
-      degrade_at_top_level(L, OutsideCall{"kumo.secrets.load (Vault)", "needs HashiCorp Vault",
-                                          "an empty secret", diag::Code::not_modeled,
+      degrade_at_top_level(L, OutsideCall{"kumo.secrets.load (Vault)", "needs HashiCorp Vault", "an empty secret",
+                                          diag::Code::not_modeled,
                                           "; give kumo-lint a fixture instead: { key_data = '...' } or a file path"});
       lua_pushliteral(L, "");
       return 1;
     }
     if (source.table->find("event_name") != nullptr) {
-      degrade_at_top_level(L, OutsideCall{"kumo.secrets.load (event)", "is not modeled by kumo-lint",
-                                          "an empty secret", diag::Code::not_modeled, ""});
+      degrade_at_top_level(L, OutsideCall{"kumo.secrets.load (event)", "is not modeled by kumo-lint", "an empty secret",
+                                          diag::Code::not_modeled, ""});
       lua_pushliteral(L, "");
       return 1;
     }

@@ -8,9 +8,9 @@
 // Encoding first copies the value the way KumoMTA's materialize_to_lua_value
 // does (tables rebuilt plain, objects read through __pairs), so the array
 // mark is lost there: only a positive raw length makes a Lua table an array.
-#include <lua.hpp>
 #include <toml++/toml.h>
 #include <yaml.h>
+#include <lua.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -26,9 +26,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/config/helper_data.hpp"
 #include "core/lua/bridge.hpp"
 #include "core/lua/kumo_submodules.hpp"
-#include "core/config/helper_data.hpp"
 #include "core/util/utf8.hpp"
 
 namespace kumo::lua {
@@ -91,8 +91,8 @@ std::string quoted_text(std::string_view text) {
 std::string_view text_argument(lua_State* L, const char* fn) {
   int type = lua_type(L, 1);
   if (type != LUA_TSTRING && type != LUA_TNUMBER) {
-    raise(L, std::string("bad argument #1 to '") + fn + "': error converting Lua " + luaL_typename(L, 1) +
-                 " to String");
+    raise(L,
+          std::string("bad argument #1 to '") + fn + "': error converting Lua " + luaL_typename(L, 1) + " to String");
   }
   std::size_t len = 0;
   const char* s = lua_tolstring(L, 1, &len);
@@ -196,8 +196,8 @@ struct Datum {
   bool boolean = false;
   std::int64_t integer = 0;
   double number = 0;
-  std::string string;  // bytes; not necessarily UTF-8
-  std::vector<Datum> items;                       // array: 1..raw length, nil for holes
+  std::string string;                            // bytes; not necessarily UTF-8
+  std::vector<Datum> items;                      // array: 1..raw length, nil for holes
   std::vector<std::pair<Datum, Datum>> entries;  // map, in encoding order (see sort_key)
 };
 
@@ -455,8 +455,12 @@ class JsonToLua {
     }
     return value([this] { lua_pushnil(m_L); });
   }
-  bool boolean(bool b) { return value([&] { lua_pushboolean(m_L, b); }); }
-  bool number_integer(number_integer_t i) { return value([&] { lua_pushinteger(m_L, i); }); }
+  bool boolean(bool b) {
+    return value([&] { lua_pushboolean(m_L, b); });
+  }
+  bool number_integer(number_integer_t i) {
+    return value([&] { lua_pushinteger(m_L, i); });
+  }
   bool number_unsigned(number_unsigned_t u) {
     return value([&] {
       if (u > static_cast<number_unsigned_t>(std::numeric_limits<lua_Integer>::max())) {
@@ -466,9 +470,15 @@ class JsonToLua {
       }
     });
   }
-  bool number_float(number_float_t f, const string_t&) { return value([&] { lua_pushnumber(m_L, f); }); }
-  bool string(string_t& s) { return value([&] { lua_pushlstring(m_L, s.data(), s.size()); }); }
-  bool binary(binary_t&) { return value([this] { lua_pushnil(m_L); }); }
+  bool number_float(number_float_t f, const string_t&) {
+    return value([&] { lua_pushnumber(m_L, f); });
+  }
+  bool string(string_t& s) {
+    return value([&] { lua_pushlstring(m_L, s.data(), s.size()); });
+  }
+  bool binary(binary_t&) {
+    return value([this] { lua_pushnil(m_L); });
+  }
   bool start_object(std::size_t) { return open(false); }
   bool key(string_t& k) {
     luaL_checkstack(m_L, 2, "parsing JSON");
@@ -1018,8 +1028,8 @@ void push_toml_document(lua_State* L, std::string_view text, const std::string& 
   std::string prefix = "parsing " + what + " as toml: ";
   charge_reading(L, text.size());
   if (auto line = toml_line_too_deep(text)) {
-    raise(L, prefix + "line " + std::to_string(*line) + " nests more than " +
-                 std::to_string(k_max_toml_dots_per_line) + " dotted keys; kumo-lint refuses it");
+    raise(L, prefix + "line " + std::to_string(*line) + " nests more than " + std::to_string(k_max_toml_dots_per_line) +
+                 " dotted keys; kumo-lint refuses it");
   }
   HostMemory tree(L);
   tree.charge(text.size() * k_toml_bytes_per_input_byte);
@@ -1205,7 +1215,9 @@ std::string toml_key(std::string_view s) {
   if (bare) {
     return std::string(s);
   }
-  TomlQuote q = !codes && !backslash && !dbl ? TomlQuote::basic : !codes && !single ? TomlQuote::literal : TomlQuote::basic;
+  TomlQuote q = !codes && !backslash && !dbl ? TomlQuote::basic
+                : !codes && !single          ? TomlQuote::literal
+                                             : TomlQuote::basic;
   write_toml_quoted(out, s, q, false);
   return out;
 }
@@ -1456,7 +1468,7 @@ struct YamlEvent {
   enum class Type { scalar, alias, sequence, mapping, end } type = Type::end;
   std::string value;  // scalar text
   std::string tag;
-  bool plain = false;  // plain (unquoted, not block) scalar
+  bool plain = false;      // plain (unquoted, not block) scalar
   std::size_t target = 0;  // alias: index of the anchored event
   yaml_mark_t mark{};
 };
@@ -1648,10 +1660,16 @@ class YamlDocument {
       fail_at("invalid type: enum, expected any valid JSON value", e.mark);
     }
     switch (e.type) {
-      case YamlEvent::Type::scalar: ++pos; push_scalar(e); break;
+      case YamlEvent::Type::scalar:
+        ++pos;
+        push_scalar(e);
+        break;
       case YamlEvent::Type::sequence: push_sequence(pos, depth); break;
       case YamlEvent::Type::mapping: push_mapping(pos, depth); break;
-      default: lua_pushnil(m_L); ++pos; break;
+      default:
+        lua_pushnil(m_L);
+        ++pos;
+        break;
     }
   }
 
@@ -1819,7 +1837,10 @@ std::optional<RustInt> from_str_radix(std::string_view s, int radix, bool is_sig
   }
   double approx = 0;  // to tell 128-bit values from larger ones
   for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 10
+            : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                                   : 99;
     if (d >= radix) {
       return std::nullopt;
     }
@@ -2054,8 +2075,7 @@ class YamlWriter {
 
   void scalar(std::string_view text, yaml_scalar_style_t style) {
     yaml_event_t e;
-    yaml_scalar_event_initialize(&e, nullptr, nullptr,
-                                 reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
+    yaml_scalar_event_initialize(&e, nullptr, nullptr, reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
                                  static_cast<int>(text.size()), 1, 1, style);
     emit(e);
   }

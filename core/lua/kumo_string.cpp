@@ -26,8 +26,7 @@ namespace {
 class Occurrences {
  public:
   Occurrences(lua_State* L, std::string_view hay, std::string_view needle, bool reverse)
-      : m_meter(L), m_memory(L), m_hay(hay), m_needle(needle), m_reverse(reverse),
-        m_cursor(reverse ? hay.size() : 0) {
+      : m_meter(L), m_memory(L), m_hay(hay), m_needle(needle), m_reverse(reverse), m_cursor(reverse ? hay.size() : 0) {
     if (!needle.empty()) {
       m_memory.charge(needle.size() * sizeof(std::size_t));
       build_failure_table();
@@ -416,26 +415,25 @@ constexpr char k_normalize_why[] = "it needs KumoMTA's word dictionary";
 
 void open_kumo_string(lua_State* L, int kumo_index) {
   kumo_index = lua_absindex(L, kumo_index);
-  const luaL_Reg functions[] = {
-      {"replace", guarded<string_replace>},
-      {"replacen", guarded<string_replacen>},
-      {"rsplit", guarded<string_rsplit>},
-      {"rsplitn", guarded<string_rsplitn>},
-      {"starts_with", guarded<string_affix<false>>},
-      {"ends_with", guarded<string_affix<true>>},
-      {"split", guarded<string_split>},
-      {"splitn", guarded<string_splitn>},
-      {"split_whitespace", guarded<string_split_whitespace>},
-      {"split_ascii_whitespace", guarded<string_split_ascii_whitespace>},
-      {"trim", guarded<string_trim<trim_both>>},
-      {"trim_end", guarded<string_trim<trim_end>>},
-      {"trim_start", guarded<string_trim<trim_start>>},
-      {"wrap", guarded<string_wrap>},
-      {"psl_domain", guarded<string_not_modeled<k_psl_domain, k_psl_why>>},
-      {"psl_suffix", guarded<string_not_modeled<k_psl_suffix, k_psl_why>>},
-      {"eval_template", guarded<string_not_modeled<k_eval_template, k_template_why>>},
-      {"normalize_smtp_response", guarded<string_not_modeled<k_normalize, k_normalize_why>>},
-      {nullptr, nullptr}};
+  const luaL_Reg functions[] = {{"replace", guarded<string_replace>},
+                                {"replacen", guarded<string_replacen>},
+                                {"rsplit", guarded<string_rsplit>},
+                                {"rsplitn", guarded<string_rsplitn>},
+                                {"starts_with", guarded<string_affix<false>>},
+                                {"ends_with", guarded<string_affix<true>>},
+                                {"split", guarded<string_split>},
+                                {"splitn", guarded<string_splitn>},
+                                {"split_whitespace", guarded<string_split_whitespace>},
+                                {"split_ascii_whitespace", guarded<string_split_ascii_whitespace>},
+                                {"trim", guarded<string_trim<trim_both>>},
+                                {"trim_end", guarded<string_trim<trim_end>>},
+                                {"trim_start", guarded<string_trim<trim_start>>},
+                                {"wrap", guarded<string_wrap>},
+                                {"psl_domain", guarded<string_not_modeled<k_psl_domain, k_psl_why>>},
+                                {"psl_suffix", guarded<string_not_modeled<k_psl_suffix, k_psl_why>>},
+                                {"eval_template", guarded<string_not_modeled<k_eval_template, k_template_why>>},
+                                {"normalize_smtp_response", guarded<string_not_modeled<k_normalize, k_normalize_why>>},
+                                {nullptr, nullptr}};
   push_module(L, "kumo.string", functions);
   lua_setfield(L, kumo_index, "string");
 }

@@ -78,7 +78,8 @@ std::string_view string_arg(lua_State* L, int index, int position, const char* t
 std::int64_t integer_arg(lua_State* L, int index, int position, const char* rust_type, std::int64_t low,
                          std::int64_t high) {
   auto out_of_range = [&](const char* from) -> std::int64_t {
-    raise(L, bad_argument(position, nullptr) + ": error converting Lua " + from + " to " + rust_type + " (out of range)");
+    raise(L,
+          bad_argument(position, nullptr) + ": error converting Lua " + from + " to " + rust_type + " (out of range)");
   };
   auto from_float = [&](double n, const char* from) {
     // num-traits' cast: truncation, if the value lies strictly inside (low - 1, high + 1).
@@ -138,8 +139,8 @@ void push_delta(lua_State* L, const TimeDelta& d) { push_object(L, k_delta_mt, D
 // is the short type name ("Time").
 std::string not_userdata_of(lua_State* L, int index, const char* kind) {
   if (lua_type(L, index) != LUA_TUSERDATA) {
-    return std::string("error converting Lua ") + luaL_typename(L, index) + " to userdata (expected userdata of type '" +
-           kind + "')";
+    return std::string("error converting Lua ") + luaL_typename(L, index) +
+           " to userdata (expected userdata of type '" + kind + "')";
   }
   return "userdata is not expected type";
 }
@@ -166,9 +167,7 @@ T& object_arg(lua_State* L, int index, const char* metatable, const char* kind, 
   raise(L, bad_argument(index, target) + ": " + not_userdata_of(L, index, kind));
 }
 
-UtcTime& self_time(lua_State* L, const char* target) {
-  return self_arg<TimeObject>(L, k_time_mt, "Time", target).time;
-}
+UtcTime& self_time(lua_State* L, const char* target) { return self_arg<TimeObject>(L, k_time_mt, "Time", target).time; }
 TimeDelta& self_delta(lua_State* L, const char* target) {
   return self_arg<DeltaObject>(L, k_delta_mt, "TimeDelta", target).delta;
 }
@@ -462,8 +461,8 @@ int from_unix_timestamp(lua_State* L) {
 
 int with_ymd_hms(lua_State* L) {
   constexpr std::int64_t k_u32_max = std::numeric_limits<std::uint32_t>::max();
-  const auto year = static_cast<std::int32_t>(integer_arg(L, 1, 1, "i32", std::numeric_limits<std::int32_t>::min(),
-                                                          std::numeric_limits<std::int32_t>::max()));
+  const auto year = static_cast<std::int32_t>(
+      integer_arg(L, 1, 1, "i32", std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()));
   std::uint32_t rest[5] = {};
   for (int i = 0; i < 5; ++i) {
     rest[i] = static_cast<std::uint32_t>(integer_arg(L, i + 2, i + 2, "u32", 0, k_u32_max));

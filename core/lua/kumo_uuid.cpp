@@ -27,8 +27,8 @@ constexpr char k_uuid_mt[] = "kumo-lint.WrappedUuid";
 constexpr char k_sequence_key[] = "kumo-lint.uuid-sequence";
 constexpr char k_uuid_type[] = "WrappedUuid";
 
-constexpr std::uint64_t k_seed = 0x6b756d6f2d6c696eULL;           // "kumo-lin"
-constexpr std::uint64_t k_epoch_unix_ms = 1'735'689'600'000ULL;     // 2025-01-01T00:00:00Z
+constexpr std::uint64_t k_seed = 0x6b756d6f2d6c696eULL;          // "kumo-lin"
+constexpr std::uint64_t k_epoch_unix_ms = 1'735'689'600'000ULL;  // 2025-01-01T00:00:00Z
 constexpr std::array<std::uint8_t, 6> k_node = {0x02, 0x6b, 0x75, 0x6d, 0x6f, 0x00};
 // 100-nanosecond intervals from 1582-10-15 (RFC 9562's epoch) to 1970-01-01.
 constexpr std::uint64_t k_gregorian_offset = 0x01B21DD213814000ULL;
@@ -177,8 +177,7 @@ std::optional<Bytes> parse_uuid(std::string_view s) {
         return parse_hyphenated(s.substr(9));
       }
       return std::nullopt;
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
@@ -255,9 +254,9 @@ void register_uuid_metatable(lua_State* L) {
 void open_kumo_uuid(lua_State* L, int kumo_index) {
   kumo_index = lua_absindex(L, kumo_index);
   register_uuid_metatable(L);
-  const luaL_Reg functions[] = {{"parse", guarded<uuid_parse>},           {"new_v1", guarded<uuid_new<make_v1>>},
-                                {"new_v4", guarded<uuid_new<make_v4>>},   {"new_v6", guarded<uuid_new<make_v6>>},
-                                {"new_v7", guarded<uuid_new<make_v7>>},   {nullptr, nullptr}};
+  const luaL_Reg functions[] = {{"parse", guarded<uuid_parse>},         {"new_v1", guarded<uuid_new<make_v1>>},
+                                {"new_v4", guarded<uuid_new<make_v4>>}, {"new_v6", guarded<uuid_new<make_v6>>},
+                                {"new_v7", guarded<uuid_new<make_v7>>}, {nullptr, nullptr}};
   push_module(L, "kumo.uuid", functions);
   lua_setfield(L, kumo_index, "uuid");
 }

@@ -37,8 +37,6 @@ ClassItem bracketed_item(bool negated, std::vector<ClassItem> items) {
   return item;
 }
 
-
-
 ClassItem hex_digits(bool negated) {
   return bracketed_item(negated, {range_item('0', '9'), range_item('A', 'F'), range_item('a', 'f')});
 }
@@ -83,11 +81,25 @@ std::optional<std::vector<ClassItem>> ascii_class(std::string_view name) {
 
 bool is_meta(char32_t c) {
   switch (c) {
-    case '\\': case '.': case '+': case '*': case '?': case '(': case ')': case '|': case '[': case ']':
-    case '{': case '}': case '^': case '$': case '#': case '&': case '-': case '~':
-      return true;
-    default:
-      return false;
+    case '\\':
+    case '.':
+    case '+':
+    case '*':
+    case '?':
+    case '(':
+    case ')':
+    case '|':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '^':
+    case '$':
+    case '#':
+    case '&':
+    case '-':
+    case '~': return true;
+    default: return false;
   }
 }
 
@@ -117,6 +129,7 @@ std::string normalize_property(std::string_view name) {
 
 // General categories by every alias regex-syntax accepts, as PCRE2 spells them.
 std::optional<std::string_view> general_category(const std::string& norm) {
+  // clang-format off
   static const std::map<std::string_view, std::string_view> k_categories = {
       {"c", "C"}, {"other", "C"}, {"cc", "Cc"}, {"control", "Cc"}, {"cntrl", "Cc"}, {"cf", "Cf"}, {"format", "Cf"},
       {"cn", "Cn"}, {"unassigned", "Cn"}, {"co", "Co"}, {"privateuse", "Co"}, {"cs", "Cs"}, {"surrogate", "Cs"},
@@ -135,6 +148,7 @@ std::optional<std::string_view> general_category(const std::string& norm) {
       {"zl", "Zl"}, {"lineseparator", "Zl"}, {"zp", "Zp"}, {"paragraphseparator", "Zp"}, {"zs", "Zs"},
       {"spaceseparator", "Zs"},
   };
+  // clang-format on
   auto it = k_categories.find(norm);
   if (it == k_categories.end()) {
     return std::nullopt;
@@ -170,8 +184,8 @@ bool pcre2_knows(const std::string& property) {
 
 // Properties regex-syntax knows and PCRE2 10.42 does not.
 bool unmodeled_property(const std::string& norm) {
-  return norm == "age" || norm == "gcb" || norm == "graphemeclusterbreak" || norm == "sb" ||
-         norm == "sentencebreak" || norm == "wb" || norm == "wordbreak";
+  return norm == "age" || norm == "gcb" || norm == "graphemeclusterbreak" || norm == "sb" || norm == "sentencebreak" ||
+         norm == "wb" || norm == "wordbreak";
 }
 
 struct UnicodeQuery {
@@ -208,15 +222,13 @@ UnicodeQuery read_unicode_query(std::string_view text) {
   return q;
 }
 
-
-
 ClassItem property_member(bool negated, const std::string& property) {
   return member_item(std::string(negated ? "\\P{" : "\\p{") + property + "}");
 }
 
 ClassItem named_property(bool negated, const std::string& norm) {
-  if (norm != "cf" && norm != "sc" && norm != "lc" && !general_category(norm) && pcre2_knows(norm) &&
-      norm != "any" && norm != "ascii") {
+  if (norm != "cf" && norm != "sc" && norm != "lc" && !general_category(norm) && pcre2_knows(norm) && norm != "any" &&
+      norm != "ascii") {
     return property_member(negated, norm);  // a binary property or a script
   }
   if (auto gc = general_category(norm)) {
@@ -236,7 +248,6 @@ ClassItem named_property(bool negated, const std::string& norm) {
   }
   throw DelegateRejects{};
 }
-
 
 // regex-syntax's parse of a bracketed class over the tokens.
 class ClassReader {
@@ -431,7 +442,8 @@ ClassItem unicode_class(std::string_view text) {
     return property_member(q.negated, (script ? "sc:" : "scx:") + value);
   }
   if (unmodeled_property(name)) {
-    not_expressible("kumo-lint cannot model the Unicode property \\p{" + std::string(q.name) + "=...} (PCRE2 lacks it)");
+    not_expressible("kumo-lint cannot model the Unicode property \\p{" + std::string(q.name) +
+                    "=...} (PCRE2 lacks it)");
   }
   throw DelegateRejects{};
 }

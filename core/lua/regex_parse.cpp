@@ -84,8 +84,7 @@ bool is_unicode_alphanumeric(char32_t c) {
     int code = 0;
     PCRE2_SIZE offset = 0;
     const char pattern[] = "[\\p{Alphabetic}\\p{N}]";
-    return pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern), sizeof pattern - 1, PCRE2_UTF, &code, &offset,
-                         nullptr);
+    return pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern), sizeof pattern - 1, PCRE2_UTF, &code, &offset, nullptr);
   }();
   std::string text;
   util::append_utf8(text, c);
@@ -148,8 +147,7 @@ std::optional<ParsedId> parse_id(std::string_view s, std::string_view open, std:
     return std::nullopt;
   }
   auto signed_amount = static_cast<std::int64_t>(amount->value);
-  return ParsedId{s.substr(id_start, id_len), sign == '-' ? -signed_amount : signed_amount,
-                  amount->end + close.size()};
+  return ParsedId{s.substr(id_start, id_len), sign == '-' ? -signed_amount : signed_amount, amount->end + close.size()};
 }
 
 // --- The parser (fancy-regex's Parser) ---
@@ -186,7 +184,9 @@ class Parser {
 
  private:
   unsigned char byte(std::size_t ix) const { return static_cast<unsigned char>(m_re[ix]); }
-  bool at(std::size_t ix, std::string_view text) const { return ix <= m_re.size() && m_re.substr(ix).starts_with(text); }
+  bool at(std::size_t ix, std::string_view text) const {
+    return ix <= m_re.size() && m_re.substr(ix).starts_with(text);
+  }
   bool flag(unsigned f) const { return (m_flags & f) == f; }
   void update_flag(unsigned f, bool neg) { m_flags = neg ? m_flags & ~f : m_flags | f; }
 
@@ -235,12 +235,15 @@ class Parser {
 
   static bool repeatable(const Node& n) {
     switch (n.kind) {
-      case Node::Kind::look: case Node::Kind::empty: case Node::Kind::assertion: case Node::Kind::keep_out:
-      case Node::Kind::continue_at: case Node::Kind::backref_exists:
+      case Node::Kind::look:
+      case Node::Kind::empty:
+      case Node::Kind::assertion:
+      case Node::Kind::keep_out:
+      case Node::Kind::continue_at:
+      case Node::Kind::backref_exists:
       case Node::Kind::end_before_newlines:  // \Z is a look-ahead in fancy-regex
         return false;
-      default:
-        return true;
+      default: return true;
     }
   }
 
@@ -252,9 +255,18 @@ class Parser {
     }
     std::size_t lo = 0, hi = 0;
     switch (byte(ix)) {
-      case '?': lo = 0; hi = 1; break;
-      case '*': lo = 0; hi = k_unbounded; break;
-      case '+': lo = 1; hi = k_unbounded; break;
+      case '?':
+        lo = 0;
+        hi = 1;
+        break;
+      case '*':
+        lo = 0;
+        hi = k_unbounded;
+        break;
+      case '+':
+        lo = 1;
+        hi = k_unbounded;
+        break;
       case '{': {
         auto repeat = parse_repeat(ix);
         if (!repeat) {
@@ -265,8 +277,7 @@ class Parser {
         hi = repeat->hi;
         break;
       }
-      default:
-        return {ix, std::move(child)};
+      default: return {ix, std::move(child)};
     }
     if (!repeatable(child)) {
       parse_error(ix, "Target of repeat operator is invalid");
@@ -359,7 +370,11 @@ class Parser {
       case '$': return {ix + 1, assertion_node(flag(k_multi) ? Assertion::end_line : Assertion::end_text)};
       case '(': return parse_group(ix, depth);
       case '\\': return parse_escape(ix, false);
-      case '+': case '*': case '?': case '|': case ')': return {ix, make(Node::Kind::empty)};
+      case '+':
+      case '*':
+      case '?':
+      case '|':
+      case ')': return {ix, make(Node::Kind::empty)};
       case '[': return parse_class(ix);
       default: {
         std::size_t next = ix;
@@ -493,7 +508,9 @@ class Parser {
       return {end, assertion_node(Assertion::right_word)};
     }
     switch (b | 32) {
-      case 'd': case 's': case 'w': return {end, class_node(perl_class(static_cast<char>(b)), flag(k_casei))};
+      case 'd':
+      case 's':
+      case 'w': return {end, class_node(perl_class(static_cast<char>(b)), flag(k_casei))};
       case 'h': return {end, class_node(hex_digits(b == 'H'), false)};
       default: break;
     }
@@ -521,9 +538,8 @@ class Parser {
       if (is_ascii_digit(byte(end))) {
         return parse_numbered_subroutine_call(end);
       }
-      return byte(end) == '\''
-                 ? parse_named_subroutine_call(end, "'", "'", true)
-                 : parse_named_subroutine_call(end, "<", ">", true);
+      return byte(end) == '\'' ? parse_named_subroutine_call(end, "'", "'", true)
+                               : parse_named_subroutine_call(end, "<", ">", true);
     }
     return {end, escaped_literal(ix, b)};
   }
@@ -795,8 +811,7 @@ class Parser {
           m_flags = old_flags;
           return {next + 1, std::move(child)};
         }
-        default:
-          unknown(ix);
+        default: unknown(ix);
       }
     }
   }
@@ -827,8 +842,9 @@ class Parser {
         exists.group = condition.group;
         return {check_for_close_paren(end), std::move(exists)};
       }
-      parse_error(end, "General parsing error: expected conditional to be a backreference or at least an "
-                       "expression for when the condition is true");
+      parse_error(end,
+                  "General parsing error: expected conditional to be a backreference or at least an "
+                  "expression for when the condition is true");
     }
     Node if_true, if_false;
     if (child.kind == Node::Kind::alt) {

@@ -148,14 +148,13 @@ class Analyzer {
         Info yes = visit(n.children[1]);
         Info no = visit(n.children[2]);
         info.min_size = cond.min_size + std::min(yes.min_size, no.min_size);
-        info.const_size = cond.const_size && yes.const_size && no.const_size &&
-                          cond.min_size + yes.min_size == no.min_size;
+        info.const_size =
+            cond.const_size && yes.const_size && no.const_size && cond.min_size + yes.min_size == no.min_size;
         info.hard = true;
         info.children = {std::move(cond), std::move(yes), std::move(no)};
         break;
       }
-      case Node::Kind::subroutine:
-        compile_error("Regex uses currently unimplemented feature: Subroutine Call");
+      case Node::Kind::subroutine: compile_error("Regex uses currently unimplemented feature: Subroutine Call");
       case Node::Kind::unresolved_subroutine:
         compile_error("Subroutine call target not found at position " + std::to_string(n.position) + ": " + n.name);
       case Node::Kind::backref_at_level:
@@ -374,9 +373,9 @@ class RegexCrateRepeats {
 class Writer {
  public:
   struct Setup {
-    bool continue_fails = false;                        // \G as (*FAIL)
+    bool continue_fails = false;                             // \G as (*FAIL)
     const std::set<const Node*>* checked_repeats = nullptr;  // the regex crate's empty-iteration rule
-    const std::vector<std::size_t>* groups = nullptr;   // PCRE2 group of each group (second pass)
+    const std::vector<std::size_t>* groups = nullptr;        // PCRE2 group of each group (second pass)
   };
 
   explicit Writer(Setup setup) : m_setup(setup) {}
@@ -398,9 +397,7 @@ class Writer {
       case Node::Kind::look: wrapped(look_opening(n.look), n.children[0]); break;
       case Node::Kind::repeat: repeat(n, precedence); break;
       case Node::Kind::cls: casei_wrapped(n.casei, [&] { class_item(*n.item); }); break;
-      case Node::Kind::backref:
-        casei_wrapped(n.casei, [&] { put("\\g{" + pcre2_group(n.group) + "}"); });
-        break;
+      case Node::Kind::backref: casei_wrapped(n.casei, [&] { put("\\g{" + pcre2_group(n.group) + "}"); }); break;
       case Node::Kind::atomic: wrapped("(?>", n.children[0]); break;
       case Node::Kind::keep_out: put("\\K"); break;
       case Node::Kind::continue_at: put(m_setup.continue_fails ? "(*FAIL)" : "\\G"); break;
@@ -409,8 +406,7 @@ class Writer {
       case Node::Kind::end_before_newlines: put("(?=\\n*\\z)"); break;
       case Node::Kind::subroutine:
       case Node::Kind::unresolved_subroutine:
-      case Node::Kind::backref_at_level:
-        break;  // refused by the analysis
+      case Node::Kind::backref_at_level: break;  // refused by the analysis
     }
   }
 

@@ -26,7 +26,9 @@ struct Failure {
   throw Failure{{true, "Parsing error at position " + std::to_string(ix) + ": " + what}};
 }
 
-[[noreturn]] inline void compile_error(const std::string& what) { throw Failure{{true, "Error compiling regex: " + what}}; }
+[[noreturn]] inline void compile_error(const std::string& what) {
+  throw Failure{{true, "Error compiling regex: " + what}};
+}
 
 [[noreturn]] inline void not_expressible(const std::string& what) { throw Failure{{false, what}}; }
 
@@ -103,22 +105,39 @@ enum class Look { ahead, ahead_neg, behind, behind_neg };
 
 struct Node {
   enum class Kind {
-    empty, any, assertion, literal, concat, alt, group, look, repeat, cls, backref, atomic, keep_out,
-    continue_at, backref_exists, conditional, end_before_newlines, subroutine, unresolved_subroutine,
+    empty,
+    any,
+    assertion,
+    literal,
+    concat,
+    alt,
+    group,
+    look,
+    repeat,
+    cls,
+    backref,
+    atomic,
+    keep_out,
+    continue_at,
+    backref_exists,
+    conditional,
+    end_before_newlines,
+    subroutine,
+    unresolved_subroutine,
     backref_at_level
   };
   Kind kind = Kind::empty;
-  bool casei = false;   // literal, cls, backref
+  bool casei = false;    // literal, cls, backref
   bool newline = false;  // any
   bool greedy = true;    // repeat
   char32_t ch = 0;       // literal
   Assertion assertion = Assertion::start_text;
   Look look = Look::ahead;
-  std::size_t lo = 0, hi = 0;  // repeat
-  std::size_t group = 0;       // backref, backref_exists, subroutine
-  std::size_t position = 0;    // unresolved_subroutine
-  std::string name;            // unresolved_subroutine
-  std::vector<Node> children;  // concat, alt; one child: group, look, repeat, atomic; three: conditional
+  std::size_t lo = 0, hi = 0;             // repeat
+  std::size_t group = 0;                  // backref, backref_exists, subroutine
+  std::size_t position = 0;               // unresolved_subroutine
+  std::string name;                       // unresolved_subroutine
+  std::vector<Node> children;             // concat, alt; one child: group, look, repeat, atomic; three: conditional
   std::shared_ptr<const ClassItem> item;  // cls
 };
 

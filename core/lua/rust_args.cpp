@@ -133,7 +133,9 @@ std::optional<std::size_t> rust_optional_usize(lua_State* L, ArgSite site) {
 
 void* rust_self(lua_State* L, const char* metatable, const char* type_name, const char* method) {
   std::string name = std::string(type_name) + "." + method;
-  auto bad_self = [&](const std::string& cause) { raise_rust_error(L, "bad argument `self` to `" + name + "`: " + cause); };
+  auto bad_self = [&](const std::string& cause) {
+    raise_rust_error(L, "bad argument `self` to `" + name + "`: " + cause);
+  };
   if (lua_gettop(L) == 0) {
     bad_self("error converting Lua missing argument to userdata");
   }
@@ -143,8 +145,8 @@ void* rust_self(lua_State* L, const char* metatable, const char* type_name, cons
   if (lua_type(L, 1) == LUA_TUSERDATA) {
     bad_self("userdata is not expected type");
   }
-  bad_self(std::string("error converting Lua ") + lua_typename(L, lua_type(L, 1)) + " to userdata (expected userdata of type '" +
-           type_name + "')");
+  bad_self(std::string("error converting Lua ") + lua_typename(L, lua_type(L, 1)) +
+           " to userdata (expected userdata of type '" + type_name + "')");
   throw std::logic_error("unreachable: raise_rust_error returned");
 }
 

@@ -196,12 +196,15 @@ std::string require_readable(lua_State* L, const std::string& path, const char* 
     // in a checkout the file lives elsewhere.
     std::string dir = fs::path(lexical).parent_path().string();
     raise_pending(L, Code::sandbox_blocked,
-                  call + ": an installed KumoMTA path that kumo-lint does not read; point it at your copy with "
-                         "--map-path " + short_path(dir) + "=DIR (DIR relative to the working directory)");
+                  call +
+                      ": an installed KumoMTA path that kumo-lint does not read; point it at your copy with "
+                      "--map-path " +
+                      short_path(dir) + "=DIR (DIR relative to the working directory)");
   }
   raise_pending(L, Code::sandbox_blocked,
-                call + " is blocked by kumo-lint's sandbox: policies may read files under their own directory, "
-                       "--lua-path, --allow-read and --map-path only (after resolving .. and symbolic links)");
+                call +
+                    " is blocked by kumo-lint's sandbox: policies may read files under their own directory, "
+                    "--lua-path, --allow-read and --map-path only (after resolving .. and symbolic links)");
 }
 
 void push_file_contents(lua_State* L, const std::string& resolved, const char* what) {
@@ -476,9 +479,7 @@ int sorted_pairs(lua_State* L) {
         k.rank = 2;
         k.id = lua_toboolean(L, -1);
         break;
-      default:
-        k.rank = 3;
-        k.id = object_id(L, -1);
+      default: k.rank = 3; k.id = object_id(L, -1);
     }
     lua_pop(L, 1);
   }
@@ -719,9 +720,9 @@ void push_finished_process(lua_State* L, const std::string& output, int status) 
   lua_rawseti(L, -2, k_out_pos);
   lua_pushinteger(L, status);
   lua_rawseti(L, -2, k_out_status);
-  const luaL_Reg methods[] = {{"lines", guarded<process_lines>}, {"read", guarded<process_read>},
-                              {"close", guarded<process_close>}, {"write", guarded<returns_self>},
-                              {"flush", guarded<returns_self>},  {"setvbuf", guarded<returns_self>},
+  const luaL_Reg methods[] = {{"lines", guarded<process_lines>},  {"read", guarded<process_read>},
+                              {"close", guarded<process_close>},  {"write", guarded<returns_self>},
+                              {"flush", guarded<returns_self>},   {"setvbuf", guarded<returns_self>},
                               {"seek", guarded<returns_nothing>}, {nullptr, nullptr}};
   luaL_setfuncs(L, methods, 1);
   lua_setfield(L, -2, "__index");
@@ -1348,8 +1349,7 @@ void push_output_stream(lua_State* L, const char* name) {
     lua_setfield(L, -2, noop);
   }
   for (const char* reader : {"read", "lines", "seek"}) {
-    set_blocked(L, -1, reader, std::string("io.") + name + ":" + reader,
-                "policy output is captured, not a file");
+    set_blocked(L, -1, reader, std::string("io.") + name + ":" + reader, "policy output is captured, not a file");
   }
 }
 
@@ -1437,8 +1437,8 @@ void seed_random_fixed(lua_State* L, int env) {
 // The base library: everything but print, load*, dofile, require (wrapped
 // below) and nothing else.
 void build_base(lua_State* L, int env, int original_g) {
-  for (const char* name : {"assert", "error", "ipairs", "next", "rawequal", "rawget", "rawlen", "rawset",
-                           "select", "tonumber", "type", "getmetatable", "collectgarbage", "_VERSION"}) {
+  for (const char* name : {"assert", "error", "ipairs", "next", "rawequal", "rawget", "rawlen", "rawset", "select",
+                           "tonumber", "type", "getmetatable", "collectgarbage", "_VERSION"}) {
     lua_getfield(L, original_g, name);
     lua_setfield(L, env, name);
   }
@@ -1466,8 +1466,9 @@ void build_base(lua_State* L, int env, int original_g) {
 
 void build_libraries(lua_State* L, int env, int loaded) {
   lua_getfield(L, loaded, "string");
-  push_copy(L, -1, {"byte", "char", "dump", "find", "format", "gmatch", "gsub", "len", "lower", "match", "pack",
-                    "packsize", "rep", "reverse", "sub", "unpack", "upper"});
+  push_copy(L, -1,
+            {"byte", "char", "dump", "find", "format", "gmatch", "gsub", "len", "lower", "match", "pack", "packsize",
+             "rep", "reverse", "sub", "unpack", "upper"});
   lua_setfield(L, env, "string");
   lua_pop(L, 1);
   lua_getfield(L, loaded, "table");
@@ -1475,9 +1476,9 @@ void build_libraries(lua_State* L, int env, int loaded) {
   lua_setfield(L, env, "table");
   lua_pop(L, 1);
   lua_getfield(L, loaded, "math");
-  push_copy(L, -1, {"abs", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge", "log", "max", "maxinteger", "min",
-                    "mininteger", "modf", "pi", "rad", "random", "randomseed", "sin", "sqrt", "tan", "tointeger",
-                    "type", "ult", "acos", "asin", "atan"});
+  push_copy(L, -1, {"abs", "ceil",       "cos", "deg",        "exp",  "floor", "fmod", "huge",   "log",
+                    "max", "maxinteger", "min", "mininteger", "modf", "pi",    "rad",  "random", "randomseed",
+                    "sin", "sqrt",       "tan", "tointeger",  "type", "ult",   "acos", "asin",   "atan"});
   lua_setfield(L, env, "math");
   lua_pop(L, 1);
   lua_getfield(L, loaded, "utf8");
@@ -1611,12 +1612,14 @@ void report_shared_write(lua_State* L, const char* what, int key) {
   if (name.size() > 64) {
     name = name.substr(0, 64) + "...";
   }
-  add_side_diagnostic(st, diag::make_diagnostic(
-      Code::shared_state,
-      "the " + *st.current_event + " handler assigns " + what + name +
-          ": the value is kept for later queues in this run, and in kumod it depends on which of its pooled Lua "
-          "contexts serves the queue; keep per-queue values in locals",
-      *where));
+  add_side_diagnostic(
+      st,
+      diag::make_diagnostic(
+          Code::shared_state,
+          "the " + *st.current_event + " handler assigns " + what + name +
+              ": the value is kept for later queues in this run, and in kumod it depends on which of its pooled Lua "
+              "contexts serves the queue; keep per-queue values in locals",
+          *where));
 }
 
 // __newindex of a watched table; upvalues: the backing table, a label.

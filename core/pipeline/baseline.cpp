@@ -140,9 +140,8 @@ void Baseline::apply(std::vector<diag::Diagnostic>& diagnostics) {
       continue;
     }
     // The baseline holds messages as they were written: cut to the limit.
-    const std::string message = d.message.size() > diag::k_max_message_bytes
-                                    ? util::cut_text(d.message, diag::k_max_message_bytes)
-                                    : d.message;
+    const std::string message =
+        d.message.size() > diag::k_max_message_bytes ? util::cut_text(d.message, diag::k_max_message_bytes) : d.message;
     auto it = m_left.find(key_of(d.code, d.queue.value_or(""), d.key.value_or(""), message));
     if (it != m_left.end() && it->second > 0) {
       --it->second;

@@ -12,10 +12,10 @@
 
 #include "core/diag/codes.hpp"
 #include "core/pipeline/check_parts.hpp"
-#include "core/simulate/retry_findings.hpp"
 #include "core/pipeline/provenance.hpp"
 #include "core/pipeline/suppress.hpp"
 #include "core/policy/lua_source.hpp"
+#include "core/simulate/retry_findings.hpp"
 #include "core/util/bounded_cache.hpp"
 #include "core/util/text.hpp"
 #include "core/values/queue_name.hpp"
@@ -121,7 +121,6 @@ std::optional<std::string> queue_name_problem(const std::string& name) {
   return std::nullopt;
 }
 
-
 }  // namespace
 
 simulate::RetryPolicy retry_policy(const config::QueueConfig& c) {
@@ -140,8 +139,8 @@ TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::T
   return {std::move(timeline), std::move(findings)};
 }
 
-std::vector<std::string> default_queues(const std::string& policy_source,
-                                        const std::vector<std::string>& event_names, std::size_t max_samples) {
+std::vector<std::string> default_queues(const std::string& policy_source, const std::vector<std::string>& event_names,
+                                        std::size_t max_samples) {
   auto tokens = policy::tokenize(policy_source);
   std::set<std::string> found;  // sorted, no repeats, in n log n: a policy may hold a million literals
   auto add = [&found](std::string name) { found.insert(std::move(name)); };
@@ -192,11 +191,10 @@ std::vector<std::string> default_queues(const std::string& policy_source,
 
 namespace {
 
-
 // A key of a queues.toml section that is an option, not a tenant or campaign.
 bool is_queue_option(const std::string& key) {
   static const char* const k_helper_keys[] = {"overall_max_message_rate", "routing_domain", "campaigns", "tenants",
-                                             "require_authz"};
+                                              "require_authz"};
   for (const char* k : k_helper_keys) {
     if (key == k) {
       return true;
@@ -296,10 +294,9 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   lua::PolicyHost host(request.host);
   lua::LoadResult loaded = host.load(request.policy_path, request.policy_source);
   KeyLocator locator(request.policy_path, request.policy_source, host);
-  ValueTracer tracer(host, request.policy_path,
-                     [&locator](const std::string& file) -> const std::vector<policy::Token>& {
-                       return locator.tokens_of(file);
-                     });
+  ValueTracer tracer(
+      host, request.policy_path,
+      [&locator](const std::string& file) -> const std::vector<policy::Token>& { return locator.tokens_of(file); });
   Suppressor suppressor(request.selection);
   SuppressionFiles suppression_files(host, request, suppressor);
   Baseline baseline = request.baseline ? *request.baseline : Baseline{};
@@ -334,8 +331,9 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   }
 
   QueueSource next =
-      request.queues ? *request.queues : default_samples(default_queues(request.policy_source, host.event_names(), request.max_samples), host,
-                                      request.max_samples);
+      request.queues ? *request.queues
+                     : default_samples(default_queues(request.policy_source, host.event_names(), request.max_samples),
+                                       host, request.max_samples);
   SeenNames seen;
   TimelineCache timelines(request.timeline);
   while (std::optional<QueueInput> input = next()) {

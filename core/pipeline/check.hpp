@@ -46,7 +46,7 @@ struct CheckRequest {
   // --max-samples: how many default sample queues at most (built-in ones
   // first, then the policy's literals, then its data files' queues).
   std::size_t max_samples = k_default_max_samples;
-  CodeSelection selection;  // --select, --ignore
+  CodeSelection selection;           // --select, --ignore
   std::optional<Baseline> baseline;  // --baseline
 };
 
@@ -75,8 +75,7 @@ TimelineResult evaluate_timeline(const config::QueueConfig& c, const simulate::T
 // literal that is not the name of an event in `event_names`, a module name
 // or a named field's value. run_check then adds data_queues() once those
 // have run.
-std::vector<std::string> default_queues(const std::string& policy_source,
-                                        const std::vector<std::string>& event_names,
+std::vector<std::string> default_queues(const std::string& policy_source, const std::vector<std::string>& event_names,
                                         std::size_t max_samples = k_default_max_samples);
 
 // Queues named by the data files the policy loaded (kumo.toml_load and

@@ -72,7 +72,7 @@ ValueTracer::ValueTracer(const lua::PolicyHost& host, std::string policy_path, T
     : m_host(host), m_policy_path(std::move(policy_path)), m_tokens_of(std::move(tokens_of)) {}
 
 const std::vector<ValueTracer::DataCandidate>* ValueTracer::data_candidates(const std::string& key,
-                                                                             const std::string& value) {
+                                                                            const std::string& value) {
   std::size_t total = 0;
   std::vector<std::string> files = m_host.data_files();
   for (const auto& file : files) {

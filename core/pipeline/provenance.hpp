@@ -14,9 +14,9 @@
 
 #include <functional>
 #include <map>
-#include <tuple>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/lua/host.hpp"

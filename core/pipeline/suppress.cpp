@@ -108,9 +108,7 @@ int next_code_line(const std::vector<std::string_view>& lines, std::size_t index
   return -1;
 }
 
-bool matches_entry(std::string_view code, std::string_view entry) {
-  return code.substr(0, entry.size()) == entry;
-}
+bool matches_entry(std::string_view code, std::string_view entry) { return code.substr(0, entry.size()) == entry; }
 
 }  // namespace
 
@@ -122,9 +120,8 @@ bool CodeSelection::reports(std::string_view code) const {
 
 std::string selection_entry_problem(const std::string& entry) {
   auto codes = all_codes();
-  bool any = !entry.empty() && std::any_of(codes.begin(), codes.end(), [&entry](std::string_view c) {
-    return matches_entry(c, entry);
-  });
+  bool any = !entry.empty() &&
+             std::any_of(codes.begin(), codes.end(), [&entry](std::string_view c) { return matches_entry(c, entry); });
   if (any) {
     return "";
   }
@@ -146,8 +143,7 @@ std::string_view comment_marker_for(std::string_view file) {
   return "--";
 }
 
-ParsedSuppressions parse_suppressions(std::string_view text, std::string_view comment_marker,
-                                      const std::string& file) {
+ParsedSuppressions parse_suppressions(std::string_view text, std::string_view comment_marker, const std::string& file) {
   ParsedSuppressions out;
   if (comment_marker.empty()) {
     return out;
@@ -288,7 +284,7 @@ std::vector<diag::Diagnostic> Suppressor::leftovers(bool include_unused) const {
                       (c.target_line == 0 ? std::string("in this file") : "on line " + std::to_string(c.target_line)) +
                       " in this run: remove " + code + " from it if the finding is gone for good";
         out.push_back(diag::make_diagnostic(diag::Code::unused_suppression, std::move(message),
-            diag::Location{f.name, c.line, c.column}));
+                                            diag::Location{f.name, c.line, c.column}));
       }
     }
   }

@@ -41,7 +41,7 @@ lua::Value table_of(const std::vector<Setting>& settings) {
 
 const std::vector<std::string_view>& timeline_setting_keys() {
   static const std::vector<std::string_view> keys = {"retry_interval", "max_retry_interval", "max_age",
-                                                           "max_message_rate"};
+                                                     "max_message_rate"};
   return keys;
 }
 

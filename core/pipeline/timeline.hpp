@@ -10,8 +10,8 @@
 
 #include "core/config/queue_config.hpp"
 #include "core/diag/diagnostic.hpp"
-#include "core/values/lua_value.hpp"
 #include "core/simulate/retry_timeline.hpp"
+#include "core/values/lua_value.hpp"
 
 namespace kumo::pipeline {
 
@@ -21,7 +21,7 @@ struct Setting {
 };
 
 struct SettingsTimeline {
-  std::optional<config::QueueConfig> config;  // empty when kumod would reject the settings
+  std::optional<config::QueueConfig> config;   // empty when kumod would reject the settings
   std::optional<simulate::Timeline> timeline;  // when there is a config
   std::vector<diag::Diagnostic> diagnostics;   // sorted, located at the source label
 };

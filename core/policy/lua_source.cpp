@@ -114,10 +114,12 @@ class Lexer {
       }
       return t;
     }
-    if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && std::isdigit(static_cast<unsigned char>(peek(1))))) {
+    if (std::isdigit(static_cast<unsigned char>(c)) ||
+        (c == '.' && std::isdigit(static_cast<unsigned char>(peek(1))))) {
       t.kind = Token::Kind::number;
       while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '.' ||
-             ((peek() == '+' || peek() == '-') && (std::tolower(m_s[m_pos - 1]) == 'e' || std::tolower(m_s[m_pos - 1]) == 'p'))) {
+             ((peek() == '+' || peek() == '-') &&
+              (std::tolower(m_s[m_pos - 1]) == 'e' || std::tolower(m_s[m_pos - 1]) == 'p'))) {
         t.text += peek();
         advance();
       }
@@ -253,8 +255,9 @@ std::size_t walk_constructor(const std::vector<Token>& tokens, std::size_t i, co
     int depth = 0;
     while (i < tokens.size() && tokens[i].kind != Token::Kind::eof) {
       const Token& t = tokens[i];
-      if (depth == 0 && is_symbol(t, "{") && (i == 0 || is_symbol(tokens[i - 1], "=") || is_symbol(tokens[i - 1], ",") ||
-                                               is_symbol(tokens[i - 1], "{") || is_symbol(tokens[i - 1], ";"))) {
+      if (depth == 0 && is_symbol(t, "{") &&
+          (i == 0 || is_symbol(tokens[i - 1], "=") || is_symbol(tokens[i - 1], ",") || is_symbol(tokens[i - 1], "{") ||
+           is_symbol(tokens[i - 1], ";"))) {
         i = walk_constructor(tokens, i, path, out);
         continue;
       }
@@ -378,8 +381,8 @@ std::map<std::string, KeyPosition> constructor_keys(const std::vector<Token>& to
   std::map<std::string, KeyPosition> out;
   // Tokens are in source order: start at the line's first token, so finding
   // keys for many lines of a large policy does not rescan it each time.
-  auto first = std::lower_bound(tokens.begin(), tokens.end(), line,
-                                [](const Token& t, int wanted) { return t.line < wanted; });
+  auto first =
+      std::lower_bound(tokens.begin(), tokens.end(), line, [](const Token& t, int wanted) { return t.line < wanted; });
   for (auto i = static_cast<std::size_t>(first - tokens.begin()); i + 1 < tokens.size() && tokens[i].line == line;
        ++i) {
     if (tokens[i].kind != Token::Kind::name || tokens[i].text != function_name) {
@@ -413,7 +416,8 @@ std::optional<KeyPosition> find_key(const std::map<std::string, KeyPosition>& ke
   return std::nullopt;
 }
 
-std::vector<KeyPosition> field_literals(const std::vector<Token>& tokens, std::string_view key, std::string_view value) {
+std::vector<KeyPosition> field_literals(const std::vector<Token>& tokens, std::string_view key,
+                                        std::string_view value) {
   auto is = [&](std::size_t i, Token::Kind kind, std::string_view text) {
     return i < tokens.size() && tokens[i].kind == kind && tokens[i].text == text;
   };

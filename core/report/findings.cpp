@@ -139,9 +139,7 @@ std::string artifact_uri(const std::string& file, const ArtifactPaths& paths) {
 
 int reported_line(const diag::Location& location) { return location.line > 0 ? location.line : 1; }
 
-std::string_view gcc_severity(diag::Severity s) {
-  return s == diag::Severity::info ? "note" : diag::severity_name(s);
-}
+std::string_view gcc_severity(diag::Severity s) { return s == diag::Severity::info ? "note" : diag::severity_name(s); }
 
 std::string finding_fingerprint(const diag::Diagnostic& d, const std::string& artifact) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
@@ -215,8 +213,9 @@ std::string queues_note(const FindingGroup& group) {
 }
 
 void FindingGroups::add(const diag::Diagnostic& d) {
-  Key key{d.location.file, d.location.line,          d.location.column,        d.code,
-          d.message,       d.detail,                 static_cast<int>(d.severity), d.queue.has_value()};
+  Key key{
+      d.location.file,    d.location.line, d.location.column, d.code, d.message, d.detail, static_cast<int>(d.severity),
+      d.queue.has_value()};
   auto [it, inserted] = m_groups.try_emplace(std::move(key));
   FindingGroup& group = it->second;
   if (inserted) {

@@ -84,9 +84,9 @@ inline constexpr std::size_t k_queues_listed = 3;
 
 // One finding as it occurs in one or more queues.
 struct FindingGroup {
-  diag::Diagnostic finding;          // the first occurrence
-  std::size_t queue_count = 0;       // queues it occurs in (0: a policy-level finding)
-  std::vector<std::string> queues;   // the first k_queues_listed of them, in run order
+  diag::Diagnostic finding;         // the first occurrence
+  std::size_t queue_count = 0;      // queues it occurs in (0: a policy-level finding)
+  std::vector<std::string> queues;  // the first k_queues_listed of them, in run order
 };
 
 // A queue name as typed when it is one plain word (no space, comma or

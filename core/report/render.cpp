@@ -38,20 +38,25 @@ nlohmann::json config_json(const config::QueueConfig& c) {
 
 const std::vector<FormatInfo>& formats() {
   static const std::vector<FormatInfo> table = {
-      {Format::text, "text", "a gcc-style line per finding (file:line:col: error: message [KQnnn]), then each "
-                             "queue's normalized config (default)"},
+      {Format::text, "text",
+       "a gcc-style line per finding (file:line:col: error: message [KQnnn]), then each "
+       "queue's normalized config (default)"},
       {Format::json, "json", "one JSON document: results, diagnostics, logs, summary"},
-      {Format::jsonl, "jsonl", "one JSON object per line, written as results are produced (constant memory at any "
-                               "size): the policy, a result per queue, the policy's totals, the run's totals",
+      {Format::jsonl, "jsonl",
+       "one JSON object per line, written as results are produced (constant memory at any "
+       "size): the policy, a result per queue, the policy's totals, the run's totals",
        true},
-      {Format::sarif, "sarif", "SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): a rule per code used, "
-                               "a result per finding and queue",
+      {Format::sarif, "sarif",
+       "SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): a rule per code used, "
+       "a result per finding and queue",
        true},
-      {Format::github, "github", "GitHub Actions workflow commands: an ::error/::warning/::notice annotation per "
-                                 "finding (one for all queues it occurs in), then the count",
+      {Format::github, "github",
+       "GitHub Actions workflow commands: an ::error/::warning/::notice annotation per "
+       "finding (one for all queues it occurs in), then the count",
        true},
-      {Format::junit, "junit", "JUnit XML: a testsuite for the policy, a testcase per queue that fails on its "
-                               "errors (GitLab, Jenkins)",
+      {Format::junit, "junit",
+       "JUnit XML: a testsuite for the policy, a testcase per queue that fails on its "
+       "errors (GitLab, Jenkins)",
        true},
       {Format::checkstyle, "checkstyle", "Checkstyle XML: findings grouped by file (reviewdog, Jenkins)", true},
   };

@@ -35,15 +35,15 @@ inline constexpr int k_default_chart_width = 60;
 inline constexpr int k_min_chart_width = 20;
 
 struct RenderOptions {
-  bool color = false;          // ANSI colors for severities (text only)
-  bool timeline_table = false;  // text: the full attempt table, not just its summary line
-  bool config = true;           // text: each queue's normalized config after its findings
-  bool provenance = false;      // text: where each config key was set, after the config (--explain-keys)
-  bool quiet = false;           // text: findings and the count only, a finding shared by queues once
+  bool color = false;            // ANSI colors for severities (text only)
+  bool timeline_table = false;   // text: the full attempt table, not just its summary line
+  bool config = true;            // text: each queue's normalized config after its findings
+  bool provenance = false;       // text: where each config key was set, after the config (--explain-keys)
+  bool quiet = false;            // text: findings and the count only, a finding shared by queues once
   bool show_suppressed = false;  // text: also suppressed and baselined findings, marked
   bool with_baseline = false;    // sarif: a --baseline was given (results carry baselineState)
   diag::Severity fail_level = diag::Severity::error;  // junit: a queue with a finding this severe fails
-  ArtifactPaths paths;          // sarif, github, checkstyle: how files are named
+  ArtifactPaths paths;                                // sarif, github, checkstyle: how files are named
   // Policies in the run: with more than one, every format says which
   // policy each result is for (a run of one looks as it always did).
   std::size_t policy_count = 1;

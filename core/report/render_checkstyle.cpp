@@ -89,8 +89,8 @@ class CheckstyleSink : public ReportSink {
   std::ostream& m_err;
   RenderOptions m_options;
   using Finding = std::pair<diag::Diagnostic, std::string>;  // and its policy_note
-  std::map<std::string, std::vector<Finding>> m_files;        // sorted by name
-  std::string m_policy;                                       // the current policy's note
+  std::map<std::string, std::vector<Finding>> m_files;       // sorted by name
+  std::string m_policy;                                      // the current policy's note
 };
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <sstream>
 
-#include "core/util/bounded_cache.hpp"
-#include "core/util/json.hpp"
 #include "core/config/serialize.hpp"
 #include "core/report/render.hpp"
+#include "core/util/bounded_cache.hpp"
+#include "core/util/json.hpp"
 #include "core/values/duration.hpp"
 
 namespace kumo::report {
@@ -52,8 +52,7 @@ class FragmentCache {
     auto render = [&r, this](const config::QueueConfig& c) {
       return Fragments{dumped(config_json(c)), r.timeline ? dumped(timeline_json(*r.timeline)) : "null"};
     };
-    return m_entries.get(*r.config, render,
-                         [](const Fragments& f) { return f.config.size() + f.timeline.size(); });
+    return m_entries.get(*r.config, render, [](const Fragments& f) { return f.config.size() + f.timeline.size(); });
   }
 
  private:
@@ -127,13 +126,9 @@ std::string queue_text(const QueueReport& r, FragmentCache& cache) {
 }
 
 json summary_json(const Summary& s, bool with_policies) {
-  json out = {{"queues", s.queues},
-              {"errors", s.errors},
-              {"warnings", s.warnings},
-              {"infos", s.infos},
-              {"suppressed", s.suppressed},
-              {"baselined", s.baselined},
-              {"policy_loaded", s.policy_loaded}};
+  json out = {
+      {"queues", s.queues},         {"errors", s.errors},       {"warnings", s.warnings},          {"infos", s.infos},
+      {"suppressed", s.suppressed}, {"baselined", s.baselined}, {"policy_loaded", s.policy_loaded}};
   if (with_policies) {
     out["policies"] = s.policies;
   }
@@ -169,7 +164,8 @@ class JsonSink : public ReportSink {
   }
 
   void queue(const QueueReport& r) override {
-    m_out << (m_first ? "\n    " : ",\n    ") << m_pad << indent_after_first(queue_text(r, m_fragments), "    " + m_pad);
+    m_out << (m_first ? "\n    " : ",\n    ") << m_pad
+          << indent_after_first(queue_text(r, m_fragments), "    " + m_pad);
     m_first = false;
     m_diagnostics.insert(m_diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
   }
@@ -190,7 +186,8 @@ class JsonSink : public ReportSink {
     for (const auto& l : m_logs) {
       logs.push_back(log_json(l));
     }
-    m_out << nest(diagnostics, inner) << ",\n" << inner << "\"logs\": " << nest(logs, inner) << ",\n"
+    m_out << nest(diagnostics, inner) << ",\n"
+          << inner << "\"logs\": " << nest(logs, inner) << ",\n"
           << inner << "\"summary\": " << nest(summary_json(s, false), inner) << "\n"
           << (m_several ? "    }" : "}\n");
     m_diagnostics.clear();
@@ -291,14 +288,14 @@ class JsonlSink : public ReportSink {
 
 json diagnostic_json(const diag::Diagnostic& d) {
   json out = {{"code", d.code},
-          {"severity", diag::severity_name(d.severity)},
-          {"message", d.message},
-          {"detail", d.detail.empty() ? json(nullptr) : json(d.detail)},
-          {"file", d.location.file},
-          {"line", d.location.line > 0 ? json(d.location.line) : json(nullptr)},
-          {"column", d.location.column ? json(*d.location.column) : json(nullptr)},
-          {"queue", optional_string(d.queue)},
-          {"key", d.key && !d.key->empty() ? json(*d.key) : json(nullptr)}};
+              {"severity", diag::severity_name(d.severity)},
+              {"message", d.message},
+              {"detail", d.detail.empty() ? json(nullptr) : json(d.detail)},
+              {"file", d.location.file},
+              {"line", d.location.line > 0 ? json(d.location.line) : json(nullptr)},
+              {"column", d.location.column ? json(*d.location.column) : json(nullptr)},
+              {"queue", optional_string(d.queue)},
+              {"key", d.key && !d.key->empty() ? json(*d.key) : json(nullptr)}};
   // Only when true: a finding without it is reported.
   if (d.suppressed) {
     out["suppressed"] = true;
@@ -365,20 +362,20 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
                               const std::vector<diag::Diagnostic>& diagnostics) {
   json settings_json = nullptr;
   if (settings) {
-    settings_json = {{"retry_interval", values::format_humantime(settings->retry_interval)},
-                     {"max_retry_interval", settings->max_retry_interval
-                                                ? json(values::format_humantime(*settings->max_retry_interval))
-                                                : json(nullptr)},
-                     {"max_age", values::format_humantime(settings->max_age)}};
+    settings_json = {
+        {"retry_interval", values::format_humantime(settings->retry_interval)},
+        {"max_retry_interval",
+         settings->max_retry_interval ? json(values::format_humantime(*settings->max_retry_interval)) : json(nullptr)},
+        {"max_age", values::format_humantime(settings->max_age)}};
   }
   json diagnostics_json = json::array();
   for (const auto& d : diagnostics) {
     diagnostics_json.push_back(diagnostic_json(d));
   }
   // The envelope by hand, like JsonSink's, to keep the documented key order.
-  return "{\n  \"format_version\": 1,\n  \"settings\": " + nest(settings_json, "  ") + ",\n  \"timeline\": " +
-         nest(timeline ? timeline_json(*timeline) : json(nullptr), "  ") + ",\n  \"diagnostics\": " +
-         nest(diagnostics_json, "  ") + "\n}\n";
+  return "{\n  \"format_version\": 1,\n  \"settings\": " + nest(settings_json, "  ") +
+         ",\n  \"timeline\": " + nest(timeline ? timeline_json(*timeline) : json(nullptr), "  ") +
+         ",\n  \"diagnostics\": " + nest(diagnostics_json, "  ") + "\n}\n";
 }
 
 std::unique_ptr<ReportSink> make_json_sink(std::ostream& out, std::size_t policy_count) {

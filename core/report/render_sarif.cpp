@@ -32,9 +32,9 @@ json rule_json(const diag::CodeInfo& info) {
           {"name", info.name},
           {"shortDescription", {{"text", info.summary}}},
           {"fullDescription",
-           {{"text", std::string(info.code) + " " + std::string(info.name) + " (" + level + " by default): " +
-                         std::string(info.summary) + ". What it means, a policy that triggers it and the fix: " +
-                         help_uri}}},
+           {{"text", std::string(info.code) + " " + std::string(info.name) + " (" + level +
+                         " by default): " + std::string(info.summary) +
+                         ". What it means, a policy that triggers it and the fix: " + help_uri}}},
           {"defaultConfiguration", {{"level", level}}},
           {"helpUri", help_uri}};
 }
@@ -111,10 +111,8 @@ class SarifSink : public ReportSink {
       results.push_back(result_json(d, policy, rule_index, occurrences));
     }
     const ToolInfo& tool = tool_info();
-    json driver = {{"name", tool.name},
-                   {"version", tool.version},
-                   {"informationUri", tool.homepage},
-                   {"rules", rules_json}};
+    json driver = {
+        {"name", tool.name}, {"version", tool.version}, {"informationUri", tool.homepage}, {"rules", rules_json}};
     json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                 {"version", "2.1.0"},
                 {"runs", json::array({{{"tool", {{"driver", driver}}}, {"results", results}}})}};
@@ -144,7 +142,8 @@ class SarifSink : public ReportSink {
     return rules;
   }
 
-  json result_json(const diag::Diagnostic& d, std::size_t policy, const std::map<std::string_view, std::size_t>& rule_index,
+  json result_json(const diag::Diagnostic& d, std::size_t policy,
+                   const std::map<std::string_view, std::size_t>& rule_index,
                    std::map<std::string, std::size_t>& occurrences) const {
     const std::string fingerprint = finding_fingerprint(d, artifact_path(d.location.file, m_options.paths));
     const std::size_t occurrence = ++occurrences[fingerprint];
@@ -186,8 +185,8 @@ class SarifSink : public ReportSink {
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  std::vector<std::string> m_policies;             // in run order
-  std::vector<diag::Diagnostic> m_policy_findings;  // the current policy's
+  std::vector<std::string> m_policies;                                  // in run order
+  std::vector<diag::Diagnostic> m_policy_findings;                      // the current policy's
   std::vector<std::pair<std::size_t, diag::Diagnostic>> m_diagnostics;  // every policy's: its index, the finding
 };
 

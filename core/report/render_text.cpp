@@ -1,11 +1,11 @@
 #include <regex>
 #include <sstream>
 
-#include "core/util/json.hpp"
 #include "core/config/serialize.hpp"
 #include "core/report/findings.hpp"
 #include "core/report/render.hpp"
 #include "core/util/bounded_cache.hpp"
+#include "core/util/json.hpp"
 #include "core/util/text.hpp"
 
 namespace kumo::report {
@@ -61,9 +61,7 @@ std::string continuation_line(const std::string& text) {
   return out;
 }
 
-std::string plural(std::size_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 // In a run of several policies, each one's output starts with a line
 // naming it (after a blank line from the one before); a run of one has none.
@@ -205,8 +203,8 @@ std::string format_diagnostic(const diag::Diagnostic& d, bool color, const std::
   if (color) {
     severity = severity_color(d.severity) + severity + "\x1b[0m";
   }
-  std::string out = finding_prefix(d.location) + ": " + severity + ": " + util::escape_for_terminal(d.message) +
-                    " [" + d.code + "]" + (note.empty() ? "" : " " + note) + "\n";
+  std::string out = finding_prefix(d.location) + ": " + severity + ": " + util::escape_for_terminal(d.message) + " [" +
+                    d.code + "]" + (note.empty() ? "" : " " + note) + "\n";
   if (!d.detail.empty() && d.detail != d.message) {
     out += "  kumod: " + continuation_line(util::escape_for_terminal(d.detail)) + "\n";
   }

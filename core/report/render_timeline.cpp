@@ -164,24 +164,20 @@ std::string legend(const simulate::Timeline& t) {
                                    : "never expires") +
            "; " + marks;
   }
-  std::string out = std::string(t.expiry->depends_on_jitter ? "?" : "X") + " expires at " +
-                    at(t.expiry->at_seconds) + " after attempt " + std::to_string(t.expiry->after_attempt);
+  std::string out = std::string(t.expiry->depends_on_jitter ? "?" : "X") + " expires at " + at(t.expiry->at_seconds) +
+                    " after attempt " + std::to_string(t.expiry->after_attempt);
   if (t.expiry->depends_on_jitter) {
     out += " (jitter decides whether the last retry happens)";
   }
   return out + "; " + marks;
 }
 
-
 // --- The rate preview ---
 
-std::string count_of(std::uint64_t n, const char* noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
+std::string count_of(std::uint64_t n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
 
 std::string interval_text(std::uint64_t ns) {
-  return values::format_humantime(
-      values::Duration{ns / 1'000'000'000, static_cast<std::uint32_t>(ns % 1'000'000'000)});
+  return values::format_humantime(values::Duration{ns / 1'000'000'000, static_cast<std::uint32_t>(ns % 1'000'000'000)});
 }
 
 // "of a burst of 100 messages, 10 go at once, the rest one every 6m; the last
@@ -199,8 +195,8 @@ std::string throttled_burst_text(const simulate::RatePreview& p) {
     out += " in whole-second cohorts";
   }
   if (p.leak) {
-    out += "; from message " + std::to_string(p.leak->from_message) + " on the wait rounds below 1ms, so the rest go at " +
-           at(p.leak->at_seconds) + " without a token";
+    out += "; from message " + std::to_string(p.leak->from_message) +
+           " on the wait rounds below 1ms, so the rest go at " + at(p.leak->at_seconds) + " without a token";
   }
   return out + "; the last is promoted after " + at(p.last->delay_seconds) + ", deferred " +
          count_of(p.last->deferrals, "time") + " (throttle deferrals count no attempt and have no jitter)";
@@ -213,10 +209,9 @@ std::string rate_outcome_text(const simulate::RatePreview& p) {
       return "zero rate: every throttle check fails, so no message is promoted; each due time counts as a failed "
              "attempt on the retry schedule above";
     case simulate::RateRegime::never_delays:
-      return "never delays (one every " + interval_text(s.interval_ns) +
-             " rounds to no wait): a burst of " + count_of(p.burst, "message") + " goes at once";
-    case simulate::RateRegime::throttles:
-      break;
+      return "never delays (one every " + interval_text(s.interval_ns) + " rounds to no wait): a burst of " +
+             count_of(p.burst, "message") + " goes at once";
+    case simulate::RateRegime::throttles: break;
   }
   std::string out = throttled_burst_text(p);
   if (p.expired > 0) {

@@ -32,13 +32,13 @@ struct KeyOrigin {
 const char* origin_name(KeyOrigin::From from);
 
 struct QueueReport {
-  std::string queue;  // exactly as given
+  std::string queue;      // exactly as given
   bool evaluated = true;  // false: the name was refused before any handler ran
   values::QueueName parts;
-  std::optional<config::QueueConfig> config;  // empty when KumoMTA would fail
-  std::optional<lua::HandlerRef> handler;     // empty for the built-in default
+  std::optional<config::QueueConfig> config;   // empty when KumoMTA would fail
+  std::optional<lua::HandlerRef> handler;      // empty for the built-in default
   std::optional<simulate::Timeline> timeline;  // when there is a config
-  std::vector<diag::Diagnostic> diagnostics;  // sorted
+  std::vector<diag::Diagnostic> diagnostics;   // sorted
   std::vector<lua::LogLine> logs;
   std::vector<KeyOrigin> provenance;  // one per config key, in KumoMTA's key order; empty without a config
 };
@@ -60,7 +60,7 @@ struct Summary {
   std::size_t infos = 0;
   std::size_t suppressed = 0;  // findings a kumo-lint: disable comment covers (in none of the above)
   std::size_t baselined = 0;   // findings the --baseline file holds (in none of the above)
-  bool policy_loaded = true;  // for a run's total: every policy loaded
+  bool policy_loaded = true;   // for a run's total: every policy loaded
   std::size_t policies = 1;    // policies this summary covers
 };
 

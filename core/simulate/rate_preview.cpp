@@ -225,8 +225,10 @@ std::vector<diag::Diagnostic> rate_preview_findings(const RatePreview& p) {
   if (p.schedule.regime != RateRegime::throttles || p.expired == 0 || !p.last) {
     return {};
   }
-  const std::string max_age = values::format_humantime(values::Duration{static_cast<std::uint64_t>(p.max_age_seconds), 0});
-  const std::string last = values::format_humantime(values::Duration{static_cast<std::uint64_t>(p.last->delay_seconds), 0});
+  const std::string max_age =
+      values::format_humantime(values::Duration{static_cast<std::uint64_t>(p.max_age_seconds), 0});
+  const std::string last =
+      values::format_humantime(values::Duration{static_cast<std::uint64_t>(p.last->delay_seconds), 0});
   diag::Diagnostic d = diag::make_diagnostic(
       diag::Code::rate_expires_untried,
       "max_message_rate '" + values::format_throttle(p.spec) + "' (one every " + humantime_ns(p.schedule.interval_ns) +

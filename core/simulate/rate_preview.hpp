@@ -53,7 +53,7 @@ enum class RateRegime {
 // The facts of a spec that every message's wait needs.
 struct RateSchedule {
   RateRegime regime = RateRegime::throttles;
-  std::uint64_t interval_ns = 0;      // T = trunc(period_ns / limit), saturated at u64
+  std::uint64_t interval_ns = 0;       // T = trunc(period_ns / limit), saturated at u64
   std::uint64_t immediate_events = 0;  // b + 1 = min(max_burst or limit, limit - 1) + 1
   // The first token whose wait rounds below 1ms (1-based beyond the burst):
   // from it on the cohort is promoted at `leak_at_seconds` without tokens.
@@ -89,12 +89,12 @@ struct RateLeak {
 struct RatePreview {
   values::ThrottleSpec spec;
   RateSchedule schedule;
-  std::uint64_t burst = 0;          // N: messages due together
-  std::uint64_t at_once = 0;        // promoted at 0 without a deferral
-  std::optional<RateWait> last;     // the N-th message; none for a zero rate or N = 0
-  std::optional<RateLeak> leak;     // when the leak happens within the burst
+  std::uint64_t burst = 0;           // N: messages due together
+  std::uint64_t at_once = 0;         // promoted at 0 without a deferral
+  std::optional<RateWait> last;      // the N-th message; none for a zero rate or N = 0
+  std::optional<RateLeak> leak;      // when the leak happens within the burst
   std::int64_t max_age_seconds = 0;  // max_age rounded up: due >= max_age on whole seconds
-  std::uint64_t expired = 0;        // messages whose throttle due time reaches max_age
+  std::uint64_t expired = 0;         // messages whose throttle due time reaches max_age
   // Some message expires without a delivery attempt: `expired` > 0, or a
   // zero rate (the throttle error path never promotes a message).
   bool expires_before_first_attempt = false;

@@ -12,11 +12,10 @@
 namespace kumo::simulate {
 
 // KQ2xx findings, without location, queue or key (the caller fills them).
-std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy,
-                                                const Timeline& timeline);
+std::vector<diag::Diagnostic> timeline_findings(const RetryPolicy& policy, const Timeline& timeline);
 
 // Thresholds of the findings.
 inline constexpr std::uint64_t k_many_attempts_threshold = 10'000;  // KQ205: above this
-inline constexpr double k_unused_lifetime_fraction = 0.6;  // KQ203: last attempt before this
+inline constexpr double k_unused_lifetime_fraction = 0.6;           // KQ203: last attempt before this
 
 }  // namespace kumo::simulate

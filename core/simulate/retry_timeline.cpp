@@ -13,10 +13,10 @@ namespace {
 
 // Times are summed in 128 bits so that no config can overflow them; they are
 // clamped to i64 only when they leave this file.
-using util::I128;
 using retry_detail::humantime;
 using retry_detail::humantime_seconds;
 using retry_detail::k_saturated_attempt;
+using util::I128;
 
 constexpr std::int64_t k_i64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t k_i64_min = std::numeric_limits<std::int64_t>::min();
@@ -110,8 +110,7 @@ class Envelope {
 // The first attempt >= `from`, starting at `start` and then spaced by the
 // constant period, whose failure expires the message; none when it never
 // does (zero period). Requires from >= periodic_from().
-std::optional<std::uint64_t> first_expiring_in_tail(const Shape& shape, std::uint64_t from,
-                                                    I128 start) {
+std::optional<std::uint64_t> first_expiring_in_tail(const Shape& shape, std::uint64_t from, I128 start) {
   const I128 last_safe_start = shape.max_age - shape.duration - shape.constant_delay;
   if (start > last_safe_start) {
     return from;
@@ -128,8 +127,7 @@ bool expires_at_failure(const Shape& shape, I128 start, I128 delay) {
 }
 
 // The nominal (zero-jitter) attempt count; none when it never ends.
-std::optional<std::uint64_t> nominal_count(const RetryPolicy& policy, const Shape& shape,
-                                           const Envelope& envelope) {
+std::optional<std::uint64_t> nominal_count(const RetryPolicy& policy, const Shape& shape, const Envelope& envelope) {
   for (std::uint64_t k = 1; k < envelope.periodic_from(); ++k) {
     if (expires_at_failure(shape, envelope.at(k).at, delay_for_attempt(policy, k - 1))) {
       return k;
@@ -147,8 +145,7 @@ std::string expiry_reason(I128 next_due_age, const values::Duration& max_age) {
 // Whether some jitter draw could change the nominal count `n`: the final
 // failure could be survived on the earliest path, or the last retry could
 // itself expire on the latest path. Exact for those two decisions only.
-bool count_depends_on_jitter(const RetryPolicy& policy, const Shape& shape,
-                             const Envelope& envelope, std::uint64_t n) {
+bool count_depends_on_jitter(const RetryPolicy& policy, const Shape& shape, const Envelope& envelope, std::uint64_t n) {
   const I128 final_delay = delay_for_attempt(policy, n - 1);
   if (!expires_at_failure(shape, envelope.at(n).earliest, final_delay + shape.jitter.min)) {
     return true;
@@ -160,12 +157,10 @@ bool count_depends_on_jitter(const RetryPolicy& policy, const Shape& shape,
   return expires_at_failure(shape, envelope.at(n - 1).latest, previous_delay + shape.jitter.max);
 }
 
-std::size_t listed_count(const TimelineOptions& options, const Envelope& envelope,
-                         std::optional<std::uint64_t> count) {
+std::size_t listed_count(const TimelineOptions& options, const Envelope& envelope, std::optional<std::uint64_t> count) {
   // The tail after the list must be evenly spaced, so the doubling prefix
   // (at most 65 attempts) is always listed.
-  std::uint64_t listed =
-      std::max<std::uint64_t>({options.max_attempts_shown, envelope.periodic_from() - 1, 1});
+  std::uint64_t listed = std::max<std::uint64_t>({options.max_attempts_shown, envelope.periodic_from() - 1, 1});
   if (count) {
     listed = std::min(listed, *count);
   }
@@ -177,8 +172,8 @@ Attempt make_attempt(std::uint64_t k, const Point& p, I128 at) {
 }
 
 // Zero-jitter timeline with the envelope.
-Timeline nominal_timeline(const RetryPolicy& policy, const TimelineOptions& options,
-                          const Shape& shape, const Envelope& envelope) {
+Timeline nominal_timeline(const RetryPolicy& policy, const TimelineOptions& options, const Shape& shape,
+                          const Envelope& envelope) {
   Timeline t;
   t.attempt_count = nominal_count(policy, shape, envelope);
   const std::size_t listed = listed_count(options, envelope, t.attempt_count);
@@ -214,9 +209,8 @@ struct DrawnWalk {
 
 // Draws jitter for each failure until expiry or k_seeded_draw_limit, listing
 // the first `listed_max` attempts and recording an expiry in `t`.
-DrawnWalk draw_attempts(const RetryPolicy& policy, const TimelineOptions& options,
-                        const Shape& shape, const Envelope& envelope, std::size_t listed_max,
-                        Timeline& t) {
+DrawnWalk draw_attempts(const RetryPolicy& policy, const TimelineOptions& options, const Shape& shape,
+                        const Envelope& envelope, std::size_t listed_max, Timeline& t) {
   const float magnitude = jitter_magnitude(policy);
   JitterRng rng(*options.seed);
   DrawnWalk walk;
@@ -225,8 +219,7 @@ DrawnWalk draw_attempts(const RetryPolicy& policy, const TimelineOptions& option
     if (k == listed_max + 1) {
       walk.first_unlisted_at = walk.next_at;
     }
-    const I128 delay =
-        delay_for_attempt(policy, k - 1) + jitter_for(magnitude, rng.next_unit_f32());
+    const I128 delay = delay_for_attempt(policy, k - 1) + jitter_for(magnitude, rng.next_unit_f32());
     const I128 failed_at = walk.next_at + shape.duration;
     const bool expires = failed_at + delay > shape.max_age;
     if (k <= listed_max) {
@@ -238,8 +231,7 @@ DrawnWalk draw_attempts(const RetryPolicy& policy, const TimelineOptions& option
     }
     if (expires) {
       t.attempt_count = k;
-      t.expiry =
-          Expiry{k, util::saturate_i64(failed_at), expiry_reason(failed_at + delay, policy.max_age), false};
+      t.expiry = Expiry{k, util::saturate_i64(failed_at), expiry_reason(failed_at + delay, policy.max_age), false};
       return walk;
     }
     walk.next_at = failed_at + jittered_step(delay, 0);
@@ -249,8 +241,8 @@ DrawnWalk draw_attempts(const RetryPolicy& policy, const TimelineOptions& option
 
 // One drawn realization: jitter for the first k_seeded_draw_limit failures,
 // then the nominal constant period from the drawn position.
-Timeline seeded_timeline(const RetryPolicy& policy, const TimelineOptions& options,
-                         const Shape& shape, const Envelope& envelope) {
+Timeline seeded_timeline(const RetryPolicy& policy, const TimelineOptions& options, const Shape& shape,
+                         const Envelope& envelope) {
   // Only drawn attempts are listed.
   const std::size_t listed_max = static_cast<std::size_t>(
       std::min<std::uint64_t>(listed_count(options, envelope, std::nullopt), k_seeded_draw_limit));
@@ -266,11 +258,10 @@ Timeline seeded_timeline(const RetryPolicy& policy, const TimelineOptions& optio
     const std::uint64_t n = *t.attempt_count;
     last_at = walk.next_at + static_cast<I128>(n - walk.next_attempt) * envelope.period();
     const I128 failed_at = last_at + shape.duration;
-    t.expiry = Expiry{n, util::saturate_i64(failed_at),
-                      expiry_reason(failed_at + shape.constant_delay, policy.max_age), false};
+    t.expiry = Expiry{n, util::saturate_i64(failed_at), expiry_reason(failed_at + shape.constant_delay, policy.max_age),
+                      false};
     if (!walk.first_unlisted_at) {
-      walk.first_unlisted_at =
-          walk.next_at + static_cast<I128>(listed_max + 1 - walk.next_attempt) * envelope.period();
+      walk.first_unlisted_at = walk.next_at + static_cast<I128>(listed_max + 1 - walk.next_attempt) * envelope.period();
     }
   }
   // The jitter is drawn, so the draw has decided the count: the expiry is
@@ -308,8 +299,7 @@ std::uint64_t infer_num_attempts(const RetryPolicy& policy, const Shape& shape, 
 }
 
 values::Duration seconds_minus(I128 seconds, values::Duration age) {
-  const I128 total_ns =
-      seconds * 1'000'000'000 - (static_cast<I128>(age.seconds) * 1'000'000'000 + age.nanos);
+  const I128 total_ns = seconds * 1'000'000'000 - (static_cast<I128>(age.seconds) * 1'000'000'000 + age.nanos);
   if (total_ns <= 0) {
     return {};
   }
@@ -322,8 +312,7 @@ values::Duration seconds_minus(I128 seconds, values::Duration age) {
 // --- Delays and jitter ---
 
 std::uint64_t delay_for_attempt(const RetryPolicy& policy, std::uint64_t n) {
-  const std::uint64_t power =
-      n >= 64 ? std::numeric_limits<std::uint64_t>::max() : (std::uint64_t{1} << n);
+  const std::uint64_t power = n >= 64 ? std::numeric_limits<std::uint64_t>::max() : (std::uint64_t{1} << n);
   std::uint64_t delay = saturating_mul(policy.retry_interval.seconds, power);
   if (policy.max_retry_interval) {
     delay = std::min(delay, policy.max_retry_interval->seconds);
@@ -334,14 +323,13 @@ std::uint64_t delay_for_attempt(const RetryPolicy& policy, std::uint64_t n) {
 }
 
 bool has_zero_delay(const RetryPolicy& policy) {
-  return policy.retry_interval.seconds == 0 ||
-         (policy.max_retry_interval && policy.max_retry_interval->seconds == 0);
+  return policy.retry_interval.seconds == 0 || (policy.max_retry_interval && policy.max_retry_interval->seconds == 0);
 }
 
 float jitter_magnitude(const RetryPolicy& policy) {
   // Duration::as_secs_f32: secs as f32 + nanos as f32 / 1e9.
-  const float interval = static_cast<float>(policy.retry_interval.seconds) +
-                         static_cast<float>(policy.retry_interval.nanos) / 1e9f;
+  const float interval =
+      static_cast<float>(policy.retry_interval.seconds) + static_cast<float>(policy.retry_interval.nanos) / 1e9f;
   return std::min(interval / 20.0f, 60.0f);
 }
 

@@ -38,15 +38,15 @@ struct JitterRange {
 struct TimelineOptions {
   std::uint64_t attempt_duration_seconds = 0;  // each attempt's time before it fails
   std::optional<std::uint64_t> seed;           // set: one reproducible jitter draw
-  std::size_t max_attempts_shown = 50;  // listed attempts; the doubling prefix is always listed
-  std::uint64_t burst = k_default_burst;  // messages due together, for the max_message_rate preview
+  std::size_t max_attempts_shown = 50;         // listed attempts; the doubling prefix is always listed
+  std::uint64_t burst = k_default_burst;       // messages due together, for the max_message_rate preview
 };
 
 struct Attempt {
-  std::uint64_t attempt = 0;          // 1-based
-  std::int64_t at_seconds = 0;        // since creation: nominal, or the drawn time with a seed
-  std::int64_t earliest_seconds = 0;  // jitter envelope: every draw lower
-  std::int64_t latest_seconds = 0;    // jitter envelope: every draw higher
+  std::uint64_t attempt = 0;                        // 1-based
+  std::int64_t at_seconds = 0;                      // since creation: nominal, or the drawn time with a seed
+  std::int64_t earliest_seconds = 0;                // jitter envelope: every draw lower
+  std::int64_t latest_seconds = 0;                  // jitter envelope: every draw higher
   std::optional<std::int64_t> delay_after_seconds;  // wait after this failure; none if final
 
   friend bool operator==(const Attempt&, const Attempt&) = default;

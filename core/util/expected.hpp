@@ -31,16 +31,31 @@ class Expected {
   bool has_value() const { return m_data.index() == 0; }
   explicit operator bool() const { return has_value(); }
 
-  T& value() & { assert(has_value()); return std::get<0>(m_data); }
-  const T& value() const& { assert(has_value()); return std::get<0>(m_data); }
-  T&& value() && { assert(has_value()); return std::get<0>(std::move(m_data)); }
+  T& value() & {
+    assert(has_value());
+    return std::get<0>(m_data);
+  }
+  const T& value() const& {
+    assert(has_value());
+    return std::get<0>(m_data);
+  }
+  T&& value() && {
+    assert(has_value());
+    return std::get<0>(std::move(m_data));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  E& error() & { assert(!has_value()); return std::get<1>(m_data); }
-  const E& error() const& { assert(!has_value()); return std::get<1>(m_data); }
+  E& error() & {
+    assert(!has_value());
+    return std::get<1>(m_data);
+  }
+  const E& error() const& {
+    assert(!has_value());
+    return std::get<1>(m_data);
+  }
 
  private:
   std::variant<T, E> m_data;

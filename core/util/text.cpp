@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <utility>
 #include <cctype>
+#include <utility>
 
 namespace kumo::util {
 
@@ -27,15 +27,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 static bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
-std::optional<std::string> closest_match(std::string_view word,
-                                         const std::vector<std::string_view>& candidates) {
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string_view>& candidates) {
   for (auto candidate : candidates) {
     if (equal_ignoring_case(word, candidate)) {
       return std::string(candidate);
@@ -89,16 +86,14 @@ bool rust_debug_escapes(char32_t v) {
     return true;
   }
   static constexpr std::array<std::pair<char32_t, char32_t>, 38> k_ranges{{
-      {0xA0, 0xA0},       {0xAD, 0xAD},       {0x300, 0x36F},     {0x378, 0x379},
-      {0x483, 0x489},     {0x591, 0x5BD},     {0x5BF, 0x5BF},     {0x5C1, 0x5C2},
-      {0x5C4, 0x5C5},     {0x5C7, 0x5C7},     {0x600, 0x605},     {0x610, 0x61A},
-      {0x61C, 0x61C},     {0x64B, 0x65F},     {0x670, 0x670},     {0x6D6, 0x6DD},
-      {0x6DF, 0x6E4},     {0x6E7, 0x6E8},     {0x6EA, 0x6ED},     {0x70F, 0x70F},
-      {0x1680, 0x1680},   {0x180E, 0x180E},   {0x1AB0, 0x1AFF},   {0x1DC0, 0x1DFF},
-      {0x2000, 0x200F},   {0x2028, 0x202F},   {0x205F, 0x206F},   {0x20D0, 0x20F0},
-      {0x3000, 0x3000},   {0xE000, 0xF8FF},   {0xFE00, 0xFE0F},   {0xFE20, 0xFE2F},
-      {0xFEFF, 0xFEFF},   {0xFFF0, 0xFFFB},   {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF},
-      {0x1D173, 0x1D17A}, {0x110BD, 0x110BD},
+      {0xA0, 0xA0},        {0xAD, 0xAD},       {0x300, 0x36F},     {0x378, 0x379},   {0x483, 0x489},
+      {0x591, 0x5BD},      {0x5BF, 0x5BF},     {0x5C1, 0x5C2},     {0x5C4, 0x5C5},   {0x5C7, 0x5C7},
+      {0x600, 0x605},      {0x610, 0x61A},     {0x61C, 0x61C},     {0x64B, 0x65F},   {0x670, 0x670},
+      {0x6D6, 0x6DD},      {0x6DF, 0x6E4},     {0x6E7, 0x6E8},     {0x6EA, 0x6ED},   {0x70F, 0x70F},
+      {0x1680, 0x1680},    {0x180E, 0x180E},   {0x1AB0, 0x1AFF},   {0x1DC0, 0x1DFF}, {0x2000, 0x200F},
+      {0x2028, 0x202F},    {0x205F, 0x206F},   {0x20D0, 0x20F0},   {0x3000, 0x3000}, {0xE000, 0xF8FF},
+      {0xFE00, 0xFE0F},    {0xFE20, 0xFE2F},   {0xFEFF, 0xFEFF},   {0xFFF0, 0xFFFB}, {0xE0000, 0xE0FFF},
+      {0xF0000, 0x10FFFF}, {0x1D173, 0x1D17A}, {0x110BD, 0x110BD},
   }};
   return std::any_of(k_ranges.begin(), k_ranges.end(),
                      [v](const auto& range) { return v >= range.first && v <= range.second; });
@@ -231,8 +226,7 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
-std::string join(const std::vector<std::string_view>& items, std::string_view separator,
-                 std::string_view wrap) {
+std::string join(const std::vector<std::string_view>& items, std::string_view separator, std::string_view wrap) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) {

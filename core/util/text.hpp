@@ -22,8 +22,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate nearest to `word` when it is a plausible misspelling (a
 // distance of at most max(1, len/3)); ties go to the earlier candidate.
 // A case-insensitive exact match always wins.
-std::optional<std::string> closest_match(std::string_view word,
-                                         const std::vector<std::string_view>& candidates);
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
 
 // `text` in double quotes, with \ " and control bytes escaped (and, when the
 // text is not UTF-8, every byte above 0x7f as \xNN), for messages.
@@ -72,7 +71,6 @@ std::string escape_for_terminal(std::string_view text);
 std::string escape_lines_for_terminal(std::string_view text);
 
 // "a, b, c" from a list, each item wrapped in `wrap` (e.g. "`").
-std::string join(const std::vector<std::string_view>& items, std::string_view separator,
-                 std::string_view wrap = "");
+std::string join(const std::vector<std::string_view>& items, std::string_view separator, std::string_view wrap = "");
 
 }  // namespace kumo::util

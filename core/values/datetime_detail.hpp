@@ -51,10 +51,10 @@ constexpr std::uint32_t weekday_from_sunday(std::int64_t days) {
 constexpr std::uint32_t weekday_from_monday(std::int64_t days) { return (weekday_from_sunday(days) + 6) % 7; }
 
 inline constexpr std::array<std::string_view, 12> k_short_months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-inline constexpr std::array<std::string_view, 12> k_long_months{"January", "February", "March",     "April",
-                                                                "May",     "June",     "July",      "August",
-                                                                "September", "October", "November", "December"};
+                                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+inline constexpr std::array<std::string_view, 12> k_long_months{"January",   "February", "March",    "April",
+                                                                "May",       "June",     "July",     "August",
+                                                                "September", "October",  "November", "December"};
 inline constexpr std::array<std::string_view, 7> k_short_weekdays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 inline constexpr std::array<std::string_view, 7> k_long_weekdays{"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                                  "Thursday", "Friday", "Saturday"};

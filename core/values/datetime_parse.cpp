@@ -177,8 +177,8 @@ Parsed<std::string_view> nanoseconds(std::string_view s, std::uint32_t& nanos) {
   if (!rest) {
     return rest;
   }
-  static constexpr std::array<std::int64_t, 10> k_scale{0, 100'000'000, 10'000'000, 1'000'000, 100'000, 10'000,
-                                                        1000, 100, 10, 1};
+  static constexpr std::array<std::int64_t, 10> k_scale{0,      100'000'000, 10'000'000, 1'000'000, 100'000,
+                                                        10'000, 1000,        100,        10,        1};
   nanos = static_cast<std::uint32_t>(value * k_scale[s.size() - rest->size()]);
   std::size_t skip = 0;
   while (skip < rest->size() && is_digit((*rest)[skip])) {
@@ -267,16 +267,16 @@ Parsed<std::string_view> zone_2822(std::string_view s, std::int64_t& offset) {
     name += lower(c);
   }
   static constexpr std::array<std::pair<std::string_view, int>, 11> k_names{{{"gmt", 0},
-                                                                              {"ut", 0},
-                                                                              {"z", 0},
-                                                                              {"edt", -4},
-                                                                              {"est", -5},
-                                                                              {"cdt", -5},
-                                                                              {"cst", -6},
-                                                                              {"mdt", -6},
-                                                                              {"mst", -7},
-                                                                              {"pdt", -7},
-                                                                              {"pst", -8}}};
+                                                                             {"ut", 0},
+                                                                             {"z", 0},
+                                                                             {"edt", -4},
+                                                                             {"est", -5},
+                                                                             {"cdt", -5},
+                                                                             {"cst", -6},
+                                                                             {"mdt", -6},
+                                                                             {"mst", -7},
+                                                                             {"pdt", -7},
+                                                                             {"pst", -8}}};
   for (const auto& [zone, hours] : k_names) {
     if (name == zone) {
       offset = hours * 3600;
@@ -520,9 +520,7 @@ class Cfws {
   static bool is_quotable(unsigned char c) {
     return c == 0x00 || c == '\r' || c == '\n' || c == ' ' || is_obs_ctl(c) || (c >= 0x21 && c <= 0x7E) || c >= 0x80;
   }
-  static std::size_t char_length(unsigned char lead) {
-    return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  }
+  static std::size_t char_length(unsigned char lead) { return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4; }
 
   // comment = "(" (fws? ccontent)* fws? ")", nested comments counted rather
   // than recursed into: a nested comment that fails fails them all.
@@ -580,15 +578,14 @@ class Cfws {
 // offset; mailparsing reads any other alphabetic zone as -0000.
 std::string_view named_zone_offset(std::string_view zone) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 44> k_zones{{
-      {"ACDT", "+1030"}, {"ACST", "+0930"}, {"ADT", "-0300"},  {"AEDT", "+1100"}, {"AEST", "+1000"},
-      {"AKDT", "-0800"}, {"AKST", "-0900"}, {"AST", "-0400"},  {"AWST", "+0800"}, {"BST", "+0100"},
-      {"CAT", "+0200"},  {"CEST", "+0200"}, {"CET", "+0100"},  {"CHST", "+1000"}, {"EAT", "+0300"},
-      {"EDT", "-0400"},  {"EEST", "+0300"}, {"EET", "+0200"},  {"EST", "-0500"},  {"GMT", "+0000"},
-      {"HDT", "-0900"},  {"HKT", "+0800"},  {"HST", "-1000"},  {"IDT", "+0300"},  {"JST", "+0900"},
-      {"KST", "+0900"},  {"MDT", "-0600"},  {"MSK", "+0300"},  {"MST", "-0700"},  {"NDT", "-0230"},
-      {"NST", "-0330"},  {"NZDT", "+1300"}, {"NZST", "+1200"}, {"PDT", "-0700"},  {"PKT", "+0500"},
-      {"SAST", "+0200"}, {"SST", "-1100"},  {"UTC", "+0000"},  {"WAT", "+0100"},  {"WEST", "+0100"},
-      {"WET", "+0000"},  {"WIB", "+0700"},  {"WIT", "+0900"},  {"WITA", "+0800"},
+      {"ACDT", "+1030"}, {"ACST", "+0930"}, {"ADT", "-0300"},  {"AEDT", "+1100"}, {"AEST", "+1000"}, {"AKDT", "-0800"},
+      {"AKST", "-0900"}, {"AST", "-0400"},  {"AWST", "+0800"}, {"BST", "+0100"},  {"CAT", "+0200"},  {"CEST", "+0200"},
+      {"CET", "+0100"},  {"CHST", "+1000"}, {"EAT", "+0300"},  {"EDT", "-0400"},  {"EEST", "+0300"}, {"EET", "+0200"},
+      {"EST", "-0500"},  {"GMT", "+0000"},  {"HDT", "-0900"},  {"HKT", "+0800"},  {"HST", "-1000"},  {"IDT", "+0300"},
+      {"JST", "+0900"},  {"KST", "+0900"},  {"MDT", "-0600"},  {"MSK", "+0300"},  {"MST", "-0700"},  {"NDT", "-0230"},
+      {"NST", "-0330"},  {"NZDT", "+1300"}, {"NZST", "+1200"}, {"PDT", "-0700"},  {"PKT", "+0500"},  {"SAST", "+0200"},
+      {"SST", "-1100"},  {"UTC", "+0000"},  {"WAT", "+0100"},  {"WEST", "+0100"}, {"WET", "+0000"},  {"WIB", "+0700"},
+      {"WIT", "+0900"},  {"WITA", "+0800"},
   }};
   std::string upper;
   for (char c : zone) {

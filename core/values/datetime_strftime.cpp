@@ -17,15 +17,49 @@ namespace {
 using detail::Pad;
 
 enum class Numeric {
-  year, year_div_100, year_mod_100, iso_year, iso_year_mod_100, quarter, month, day, week_from_sun,
-  week_from_mon, iso_week, weekday_from_sun, weekday_from_mon, ordinal, hour, hour12, minute, second,
-  nanosecond, timestamp,
+  year,
+  year_div_100,
+  year_mod_100,
+  iso_year,
+  iso_year_mod_100,
+  quarter,
+  month,
+  day,
+  week_from_sun,
+  week_from_mon,
+  iso_week,
+  weekday_from_sun,
+  weekday_from_mon,
+  ordinal,
+  hour,
+  hour12,
+  minute,
+  second,
+  nanosecond,
+  timestamp,
 };
 
 enum class Fixed {
-  short_month, long_month, short_weekday, long_weekday, lower_ampm, upper_ampm, fraction_auto,
-  fraction3, fraction6, fraction9, digits3, digits6, digits9, zone_name, offset, offset_colon,
-  offset_two_colons, offset_three_colons, offset_permissive, rfc3339,
+  short_month,
+  long_month,
+  short_weekday,
+  long_weekday,
+  lower_ampm,
+  upper_ampm,
+  fraction_auto,
+  fraction3,
+  fraction6,
+  fraction9,
+  digits3,
+  digits6,
+  digits9,
+  zone_name,
+  offset,
+  offset_colon,
+  offset_two_colons,
+  offset_three_colons,
+  offset_permissive,
+  rfc3339,
 };
 
 struct Item {
@@ -50,10 +84,10 @@ constexpr Item k_hour_minute[] = {num0(Numeric::hour), lit(":"), num0(Numeric::m
 constexpr Item k_hms[] = {num0(Numeric::hour), lit(":"), num0(Numeric::minute), lit(":"),
                           num0(Numeric::second)};  // %T, %X
 constexpr Item k_date_time[] = {fixed(Fixed::short_weekday), lit(" "), fixed(Fixed::short_month), lit(" "),
-                                nums(Numeric::day), lit(" "), num0(Numeric::hour), lit(":"),
-                                num0(Numeric::minute), lit(":"), num0(Numeric::second), lit(" "),
+                                nums(Numeric::day),          lit(" "), num0(Numeric::hour),       lit(":"),
+                                num0(Numeric::minute),       lit(":"), num0(Numeric::second),     lit(" "),
                                 num0(Numeric::year)};  // %c
-constexpr Item k_hms_ampm[] = {num0(Numeric::hour12), lit(":"), num0(Numeric::minute), lit(":"),
+constexpr Item k_hms_ampm[] = {num0(Numeric::hour12), lit(":"), num0(Numeric::minute),   lit(":"),
                                num0(Numeric::second), lit(" "), fixed(Fixed::upper_ampm)};  // %r
 constexpr Item k_day_month_year[] = {nums(Numeric::day), lit("-"), fixed(Fixed::short_month), lit("-"),
                                      num0(Numeric::year)};  // %v

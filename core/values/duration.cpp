@@ -74,8 +74,7 @@ ValueError float_panic(std::string message, std::string kumo_message) {
 }
 
 constexpr std::string_view k_panic_negative = "cannot convert float seconds to Duration: value is negative";
-constexpr std::string_view k_panic_too_big =
-    "cannot convert float seconds to Duration: value is either too big or NaN";
+constexpr std::string_view k_panic_too_big = "cannot convert float seconds to Duration: value is either too big or NaN";
 
 }  // namespace
 
@@ -86,11 +85,8 @@ namespace kumo::values {
 util::Expected<Duration, ValueError> duration_from_integer(std::int64_t seconds) {
   if (seconds < 0) {
     ValueError error;
-    error.message = std::to_string(seconds) +
-                    " is a negative duration; use a non-negative number of seconds, e.g. " +
-                    (seconds == std::numeric_limits<std::int64_t>::min()
-                         ? std::string("0")
-                         : std::to_string(-seconds));
+    error.message = std::to_string(seconds) + " is a negative duration; use a non-negative number of seconds, e.g. " +
+                    (seconds == std::numeric_limits<std::int64_t>::min() ? std::string("0") : std::to_string(-seconds));
     error.kumo_message =
         "duration must either be a string or a positive integer specifying the number of "
         "seconds. (error: out of range integral type conversion attempted)";
@@ -110,11 +106,11 @@ util::Expected<Duration, ValueError> duration_from_float(double seconds) {
         std::string(duration_detail::k_panic_negative)));
   }
   if (std::isnan(seconds)) {
-    return util::unexpected(duration_detail::float_panic(
-        duration_detail::describe_float(seconds) +
-            " is not a number: kumod panics on NaN float durations (the process dies); "
-            "use a non-negative number of seconds",
-        std::string(duration_detail::k_panic_too_big)));
+    return util::unexpected(
+        duration_detail::float_panic(duration_detail::describe_float(seconds) +
+                                         " is not a number: kumod panics on NaN float durations (the process dies); "
+                                         "use a non-negative number of seconds",
+                                     std::string(duration_detail::k_panic_too_big)));
   }
   constexpr double k_two_to_64 = 18446744073709551616.0;
   if (seconds >= k_two_to_64) {

@@ -73,19 +73,45 @@ struct UnitSpelling {
 // earlier candidate) favour the word people usually meant: "minuts" ->
 // "minutes", not "minute".
 inline constexpr std::array<UnitSpelling, 40> k_unit_spellings{{
-    {"seconds", Unit::second},   {"second", Unit::second},  {"secs", Unit::second},
-    {"sec", Unit::second},       {"s", Unit::second},       {"minutes", Unit::minute},
-    {"minute", Unit::minute},    {"mins", Unit::minute},    {"min", Unit::minute},
-    {"m", Unit::minute},         {"hours", Unit::hour},     {"hour", Unit::hour},
-    {"hrs", Unit::hour},         {"hr", Unit::hour},        {"h", Unit::hour},
-    {"days", Unit::day},         {"day", Unit::day},        {"d", Unit::day},
-    {"weeks", Unit::week},       {"week", Unit::week},      {"wks", Unit::week},
-    {"wk", Unit::week},          {"w", Unit::week},         {"months", Unit::month},
-    {"month", Unit::month},      {"M", Unit::month},        {"years", Unit::year},
-    {"year", Unit::year},        {"yrs", Unit::year},       {"yr", Unit::year},
-    {"y", Unit::year},           {"millis", Unit::millisecond}, {"msec", Unit::millisecond},
-    {"ms", Unit::millisecond},   {"usec", Unit::microsecond}, {"us", Unit::microsecond},
-    {"\xC2\xB5s", Unit::microsecond}, {"nanos", Unit::nanosecond}, {"nsec", Unit::nanosecond},
+    {"seconds", Unit::second},
+    {"second", Unit::second},
+    {"secs", Unit::second},
+    {"sec", Unit::second},
+    {"s", Unit::second},
+    {"minutes", Unit::minute},
+    {"minute", Unit::minute},
+    {"mins", Unit::minute},
+    {"min", Unit::minute},
+    {"m", Unit::minute},
+    {"hours", Unit::hour},
+    {"hour", Unit::hour},
+    {"hrs", Unit::hour},
+    {"hr", Unit::hour},
+    {"h", Unit::hour},
+    {"days", Unit::day},
+    {"day", Unit::day},
+    {"d", Unit::day},
+    {"weeks", Unit::week},
+    {"week", Unit::week},
+    {"wks", Unit::week},
+    {"wk", Unit::week},
+    {"w", Unit::week},
+    {"months", Unit::month},
+    {"month", Unit::month},
+    {"M", Unit::month},
+    {"years", Unit::year},
+    {"year", Unit::year},
+    {"yrs", Unit::year},
+    {"yr", Unit::year},
+    {"y", Unit::year},
+    {"millis", Unit::millisecond},
+    {"msec", Unit::millisecond},
+    {"ms", Unit::millisecond},
+    {"usec", Unit::microsecond},
+    {"us", Unit::microsecond},
+    {"\xC2\xB5s", Unit::microsecond},
+    {"nanos", Unit::nanosecond},
+    {"nsec", Unit::nanosecond},
     {"ns", Unit::nanosecond},
 }};
 
@@ -101,14 +127,14 @@ std::uint64_t seconds_per_unit(Unit unit);
 // Parse failures: humantime's error plus what we learned about the cause.
 
 enum class OverflowCause {
-  integer_too_large,        // the digits exceed u64
-  too_many_decimals,        // more than 19 fractional digits
-  fraction_of_nanosecond,   // any fraction on ns
-  inexact_nanoseconds,      // us/ms/s/min fraction is not whole nanoseconds
-  inexact_seconds,          // h/d/w/M/y fraction is not whole seconds
-  fraction_too_precise,     // numerator x unit overflows before the division
-  span_too_large,           // number x unit overflows u64 (seconds or nanos)
-  total_too_large,          // the running sum overflows u64 seconds
+  integer_too_large,       // the digits exceed u64
+  too_many_decimals,       // more than 19 fractional digits
+  fraction_of_nanosecond,  // any fraction on ns
+  inexact_nanoseconds,     // us/ms/s/min fraction is not whole nanoseconds
+  inexact_seconds,         // h/d/w/M/y fraction is not whole seconds
+  fraction_too_precise,    // numerator x unit overflows before the division
+  span_too_large,          // number x unit overflows u64 (seconds or nanos)
+  total_too_large,         // the running sum overflows u64 seconds
 };
 
 struct Failure {

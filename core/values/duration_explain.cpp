@@ -34,9 +34,16 @@ std::string byte_hex(std::uint32_t byte) {
 // closer to "min" than to "months").
 std::optional<std::string_view> known_misspelling(std::string_view unit) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> k_aliases{{
-      {"mo", "months"},  {"mon", "months"},  {"mons", "months"}, {"mos", "months"},
-      {"mth", "months"}, {"mths", "months"}, {"sek", "sec"},     {"hs", "hrs"},
-      {"yer", "year"},   {"\xCE\xBCs", "\xC2\xB5s"},
+      {"mo", "months"},
+      {"mon", "months"},
+      {"mons", "months"},
+      {"mos", "months"},
+      {"mth", "months"},
+      {"mths", "months"},
+      {"sek", "sec"},
+      {"hs", "hrs"},
+      {"yer", "year"},
+      {"\xCE\xBCs", "\xC2\xB5s"},
   }};
   for (const auto& [wrong, right] : k_aliases) {
     if (wrong == unit) {
@@ -69,25 +76,20 @@ std::optional<std::string> suggest_unit(std::string_view unit) {
 
 std::string humantime_display(const Failure& f) {
   switch (f.kind) {
-    case HumantimeErrorKind::empty:
-      return "value was empty";
-    case HumantimeErrorKind::number_expected:
-      return "expected number at " + std::to_string(f.humantime_offset);
+    case HumantimeErrorKind::empty: return "value was empty";
+    case HumantimeErrorKind::number_expected: return "expected number at " + std::to_string(f.humantime_offset);
     case HumantimeErrorKind::unit_needed:
-      return "time unit needed, for example " + std::to_string(f.value) + "sec or " +
-             std::to_string(f.value) + "ms";
+      return "time unit needed, for example " + std::to_string(f.value) + "sec or " + std::to_string(f.value) + "ms";
     case HumantimeErrorKind::unknown_unit:
       // Units only hold ASCII letters and U+00B5, which Debug leaves as is.
       return "unknown time unit \"" + f.unit +
              "\", supported units: ns, us/\xC2\xB5s, ms, sec, min, hours, days, weeks, months, "
              "years (and few variations)";
-    case HumantimeErrorKind::invalid_character:
-      return "invalid character at " + std::to_string(f.humantime_offset);
+    case HumantimeErrorKind::invalid_character: return "invalid character at " + std::to_string(f.humantime_offset);
     case HumantimeErrorKind::number_overflow:
       return "number is too large or cannot be represented without a lack of precision "
              "(values below 1ns are not supported)";
-    case HumantimeErrorKind::panics:
-      return "overflow in Duration::new";
+    case HumantimeErrorKind::panics: return "overflow in Duration::new";
   }
   return {};
 }
@@ -226,8 +228,7 @@ std::string explain_invalid_character(std::string_view text, const Failure& f) {
     return head + "invalid character \".\"" + at(p) + "; a number has at most one decimal point";
   }
   if (c.valid && (c.value == U',' || c.value == U';' || c.value == U'+' || c.value == U'&')) {
-    std::string out = head + "invalid character " + culprit + at(p) +
-                      "; separate spans with spaces or nothing";
+    std::string out = head + "invalid character " + culprit + at(p) + "; separate spans with spaces or nothing";
     if (auto fixed = repaired(text, p, 1)) {
       out += ", e.g. " + quote(*fixed);
     }
@@ -258,8 +259,7 @@ std::string explain_invalid_character(std::string_view text, const Failure& f) {
   if (c.valid && c.value >= 0x80) {
     return head + "invalid character " + culprit + at(p) + "; units are spelled with ASCII letters";
   }
-  return head + "invalid character " + culprit + at(p) +
-         "; a duration is numbers with units, e.g. \"1h 30m\"";
+  return head + "invalid character " + culprit + at(p) + "; a duration is numbers with units, e.g. \"1h 30m\"";
 }
 
 // "3.6" for the exact decimal value numerator * multiplier / 10^k (+ whole).
@@ -286,8 +286,7 @@ std::string explain_inexact_seconds(std::string_view text, const Failure& f) {
   const std::uint64_t per_unit = seconds_per_unit(*f.span_unit);
   const u128 whole = static_cast<u128>(f.integer_part) * per_unit;
   const u128 scaled = static_cast<u128>(f.numerator) * per_unit;
-  std::string out = quote(text) + ": " + span_text(text, f) +
-                    " is not a whole number of seconds (" +
+  std::string out = quote(text) + ": " + span_text(text, f) + " is not a whole number of seconds (" +
                     exact_decimal(whole, scaled, f.denominator) +
                     "s); KumoMTA needs whole seconds for h, d, w, M and y";
   // Say the same duration in smaller units when it fits a Duration.
@@ -305,8 +304,7 @@ std::string explain_inexact_nanoseconds(std::string_view text, const Failure& f)
   const u128 whole = static_cast<u128>(f.integer_part) * per_unit;
   const u128 scaled = static_cast<u128>(f.numerator) * per_unit;
   return quote(text) + ": " + span_text(text, f) + " is not a whole number of nanoseconds (" +
-         exact_decimal(whole, scaled, f.denominator) +
-         "ns); 1ns is the finest precision, so drop decimal places";
+         exact_decimal(whole, scaled, f.denominator) + "ns); 1ns is the finest precision, so drop decimal places";
 }
 
 std::string explain_span_too_large(std::string_view text, const Failure& f) {
@@ -316,11 +314,9 @@ std::string explain_span_too_large(std::string_view text, const Failure& f) {
     // humantime counts these in u64 nanoseconds (about 584 years).
     const std::uint64_t per_second = unit == Unit::microsecond ? 1'000'000 : 1'000;
     const Duration same{f.integer_part / per_second,
-                        static_cast<std::uint32_t>((f.integer_part % per_second) *
-                                                   (k_nanos_per_second / per_second))};
+                        static_cast<std::uint32_t>((f.integer_part % per_second) * (k_nanos_per_second / per_second))};
     return out + "; KumoMTA counts " + (unit == Unit::microsecond ? "us" : "ms") +
-           " in 64-bit nanoseconds (about 584 years), write it in larger units, e.g. " +
-           quote(format_humantime(same));
+           " in 64-bit nanoseconds (about 584 years), write it in larger units, e.g. " + quote(format_humantime(same));
   }
   return out + "; the longest duration is 18446744073709551615s (about 584 billion years)";
 }
@@ -329,23 +325,19 @@ std::string explain_overflow(std::string_view text, const Failure& f) {
   const std::string head = quote(text) + ": ";
   switch (f.overflow) {
     case OverflowCause::integer_too_large:
-      return head + "the number" + at(f.span_start) +
-             " is too large (at most 18446744073709551615)";
+      return head + "the number" + at(f.span_start) + " is too large (at most 18446744073709551615)";
     case OverflowCause::too_many_decimals:
       return head + "the number" + at(f.span_start) + " has more than 19 decimal places";
     case OverflowCause::fraction_of_nanosecond:
       return head + span_text(text, f) +
              " has a decimal part, but nanoseconds must be whole (1ns is the finest precision), e.g. " +
              quote(std::to_string(f.integer_part == 0 ? 1 : f.integer_part) + "ns");
-    case OverflowCause::inexact_nanoseconds:
-      return explain_inexact_nanoseconds(text, f);
-    case OverflowCause::inexact_seconds:
-      return explain_inexact_seconds(text, f);
+    case OverflowCause::inexact_nanoseconds: return explain_inexact_nanoseconds(text, f);
+    case OverflowCause::inexact_seconds: return explain_inexact_seconds(text, f);
     case OverflowCause::fraction_too_precise:
       return head + span_text(text, f) +
              " has too many decimal places for KumoMTA to compute; use fewer or a smaller unit";
-    case OverflowCause::span_too_large:
-      return explain_span_too_large(text, f);
+    case OverflowCause::span_too_large: return explain_span_too_large(text, f);
     case OverflowCause::total_too_large:
       return head + "the total is too large (" + span_text(text, f) + at(f.span_start) +
              " pushes it past 18446744073709551615s, about 584 billion years)";

@@ -31,8 +31,7 @@ std::optional<Unit> unit_from_spelling(std::string_view spelling) {
 }
 
 bool unit_is_subsecond_or_minute(Unit unit) {
-  return unit == Unit::microsecond || unit == Unit::millisecond || unit == Unit::second ||
-         unit == Unit::minute;
+  return unit == Unit::microsecond || unit == Unit::millisecond || unit == Unit::second || unit == Unit::minute;
 }
 
 struct Fraction {
@@ -43,13 +42,9 @@ struct Fraction {
 template <class T>
 using Result = util::Expected<T, Failure>;
 
-bool checked_mul(std::uint64_t a, std::uint64_t b, std::uint64_t& out) {
-  return !__builtin_mul_overflow(a, b, &out);
-}
+bool checked_mul(std::uint64_t a, std::uint64_t b, std::uint64_t& out) { return !__builtin_mul_overflow(a, b, &out); }
 
-bool checked_add(std::uint64_t a, std::uint64_t b, std::uint64_t& out) {
-  return !__builtin_add_overflow(a, b, &out);
-}
+bool checked_add(std::uint64_t a, std::uint64_t b, std::uint64_t& out) { return !__builtin_add_overflow(a, b, &out); }
 
 // Mirrors humantime's Parser: a cursor over code points, with `mark` playing
 
@@ -229,8 +224,8 @@ class HumantimeParser {
     const std::string_view spelling = m_text.substr(unit_start, unit_end - unit_start);
     const std::optional<Unit> unit = unit_from_spelling(spelling);
     if (!unit) {
-      Failure f = failure(spelling.empty() ? HumantimeErrorKind::unit_needed : HumantimeErrorKind::unknown_unit,
-                          unit_start);
+      Failure f =
+          failure(spelling.empty() ? HumantimeErrorKind::unit_needed : HumantimeErrorKind::unknown_unit, unit_start);
       f.unit = std::string(spelling);
       f.value = n;
       f.span_end = unit_end;
@@ -286,8 +281,7 @@ class HumantimeParser {
       return util::unexpected(overflow(OverflowCause::fraction_too_precise));
     }
     if (scaled % f.denominator != 0) {
-      return util::unexpected(
-          overflow(in_nanos ? OverflowCause::inexact_nanoseconds : OverflowCause::inexact_seconds));
+      return util::unexpected(overflow(in_nanos ? OverflowCause::inexact_nanoseconds : OverflowCause::inexact_seconds));
     }
     const std::uint64_t amount = scaled / f.denominator;
     return in_nanos ? add_to_total(0, amount) : add_to_total(amount, 0);

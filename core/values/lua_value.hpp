@@ -28,7 +28,7 @@ struct Value {
     table,
     function,
     userdata,  // a foreign userdata; kumo objects are materialized as tables
-    thread,  // a coroutine
+    thread,    // a coroutine
     // A table serde refuses: one that holds itself, or nests deeper than
     // the reader follows. Its contents are not read.
     recursive_table,

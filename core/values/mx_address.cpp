@@ -19,8 +19,7 @@ namespace kumo::values {
 namespace {
 
 // What KumoMTA reports: the untagged DeliveryProto swallows the address error.
-constexpr std::string_view k_untagged_error =
-    "data did not match any variant of untagged enum DeliveryProto";
+constexpr std::string_view k_untagged_error = "data did not match any variant of untagged enum DeliveryProto";
 
 // sizeof(sockaddr_un::sun_path) on Linux; Rust requires len < this.
 constexpr std::size_t k_sun_path_size = 108;
@@ -47,8 +46,8 @@ class Cursor {
 
   // Rust's read_number: a run of digits in `radix`, at most `max_digits`
   // when given, no leading zero unless allowed, value at most `max_value`.
-  std::optional<std::uint64_t> read_number(unsigned radix, std::size_t max_digits,
-                                           bool allow_zero_prefix, std::uint64_t max_value) {
+  std::optional<std::uint64_t> read_number(unsigned radix, std::size_t max_digits, bool allow_zero_prefix,
+                                           std::uint64_t max_value) {
     const std::size_t start = m_pos;
     std::uint64_t value = 0;
     std::size_t count = 0;
@@ -131,8 +130,7 @@ auto read_separated(Cursor& cursor, std::size_t index, Read read) -> decltype(re
 
 // Rust's read_groups: up to `limit` colon-separated groups, where a dotted
 // IPv4 may stand for the last two. Returns (groups read, ended with IPv4).
-std::pair<std::size_t, bool> read_ipv6_groups(Cursor& cursor, std::uint16_t* groups,
-                                              std::size_t limit) {
+std::pair<std::size_t, bool> read_ipv6_groups(Cursor& cursor, std::uint16_t* groups, std::size_t limit) {
   for (std::size_t i = 0; i < limit; ++i) {
     if (i + 1 < limit) {
       if (auto v4 = read_separated(cursor, i, read_ipv4)) {
@@ -209,13 +207,10 @@ std::string hex_groups(const Ipv6& ip, std::size_t from, std::size_t to) {
 // Rust's Ipv6Addr Display (RFC 5952): "::ffff:a.b.c.d" for IPv4-mapped,
 // otherwise lowercase hex with the first longest run of 2+ zero groups as "::".
 std::string format_ipv6(const Ipv6& ip) {
-  const bool mapped = std::all_of(ip.begin(), ip.begin() + 5, [](auto g) { return g == 0; }) &&
-                      ip[5] == 0xffff;
+  const bool mapped = std::all_of(ip.begin(), ip.begin() + 5, [](auto g) { return g == 0; }) && ip[5] == 0xffff;
   if (mapped) {
-    return "::ffff:" + format_ipv4({static_cast<std::uint8_t>(ip[6] >> 8),
-                                    static_cast<std::uint8_t>(ip[6] & 0xff),
-                                    static_cast<std::uint8_t>(ip[7] >> 8),
-                                    static_cast<std::uint8_t>(ip[7] & 0xff)});
+    return "::ffff:" + format_ipv4({static_cast<std::uint8_t>(ip[6] >> 8), static_cast<std::uint8_t>(ip[6] & 0xff),
+                                    static_cast<std::uint8_t>(ip[7] >> 8), static_cast<std::uint8_t>(ip[7] & 0xff)});
   }
   std::size_t best_start = 0;
   std::size_t best_length = 0;
@@ -322,8 +317,7 @@ std::optional<std::string> parse_rust_socket_addr(std::string_view text) {
 // UnixSocketAddr::from_pathname after Path::is_relative: absolute, no NUL,
 // shorter than sun_path.
 bool is_valid_unix_path(std::string_view text) {
-  return text.starts_with('/') && text.find('\0') == std::string_view::npos &&
-         text.size() < k_sun_path_size;
+  return text.starts_with('/') && text.find('\0') == std::string_view::npos && text.size() < k_sun_path_size;
 }
 
 // A parsed kumo-address value: an IP or a unix path, in Display form.
@@ -432,16 +426,16 @@ MxName classify_bracketed(MxName name) {
   const std::string_view literal = std::string_view(lowered).substr(1, lowered.size() - 2);
   if (literal.starts_with("ipv6:")) {
     if (!parse_ipv6(literal.substr(5))) {
-      return bad_literal(std::move(name), util::quoted(host.substr(6, host.size() - 7)) +
-                                              " after \"IPv6:\" is not an IPv6 address");
+      return bad_literal(std::move(name),
+                         util::quoted(host.substr(6, host.size() - 7)) + " after \"IPv6:\" is not an IPv6 address");
     }
     name.kind = MxNameKind::bracket_literal;
     return name;
   }
   auto value = parse_host_address(literal);
   if (!value) {
-    return bad_literal(std::move(name), util::quoted(host.substr(1, host.size() - 2)) +
-                                            " inside the brackets is not an IP address");
+    return bad_literal(std::move(name),
+                       util::quoted(host.substr(1, host.size() - 2)) + " inside the brackets is not an IP address");
   }
   // "[/path]" is accepted too: a unix socket at the lower-cased path.
   name.kind = value->ip ? MxNameKind::bracket_literal : MxNameKind::unix_path;
@@ -459,9 +453,8 @@ bool looks_like_hostname(std::string_view text) {
   if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
     text = text.substr(0, colon);
   }
-  const bool has_letter = std::any_of(text.begin(), text.end(), [](char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0;
-  });
+  const bool has_letter =
+      std::any_of(text.begin(), text.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
   return has_letter && std::all_of(text.begin(), text.end(), is_hostname_char);
 }
 
@@ -495,9 +488,8 @@ std::optional<std::string_view> out_of_range_port(std::string_view text) {
     return std::nullopt;
   }
   const std::string_view digits = text.substr(colon + 1);
-  const bool all_digits = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  const bool all_digits =
+      !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (all_digits && !parse_rust_u16(digits)) {
     return digits;
   }
@@ -523,12 +515,12 @@ std::string explain_bad_addr(std::string_view addr) {
     return shown + " has port " + std::string(*port) + ", which is above 65535";
   }
   if (has_leading_zero_octet(addr)) {
-    return shown + " has an IPv4 part with a leading zero, which KumoMTA rejects (write \"10\" "
-                   "not \"010\")";
+    return shown +
+           " has an IPv4 part with a leading zero, which KumoMTA rejects (write \"10\" "
+           "not \"010\")";
   }
   if (looks_like_hostname(addr)) {
-    return shown + " is a hostname; " + accepted +
-           "; put hostnames in \"name\" or use a plain string entry";
+    return shown + " is a hostname; " + accepted + "; put hostnames in \"name\" or use a plain string entry";
   }
   if (addr.find('/') != std::string_view::npos) {
     return shown + " is a relative path; a unix socket path must start with \"/\"";
@@ -564,8 +556,7 @@ util::Expected<std::string, ValueError> parse_mx_addr(std::string_view addr) {
   if (auto value = parse_host_or_socket(addr)) {
     return *value;
   }
-  return util::unexpected(
-      ValueError{explain_bad_addr(addr), std::string(k_untagged_error), std::size_t{0}, false});
+  return util::unexpected(ValueError{explain_bad_addr(addr), std::string(k_untagged_error), std::size_t{0}, false});
 }
 
 std::optional<std::string> parse_rust_ip_addr(std::string_view text) {

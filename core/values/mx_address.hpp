@@ -22,9 +22,9 @@ enum class MxNameKind {
 
 struct MxName {
   MxNameKind kind = MxNameKind::dns_name;
-  std::string host;                 // the part before ":PORT" (brackets kept)
+  std::string host;                   // the part before ":PORT" (brackets kept)
   std::optional<std::uint16_t> port;  // from a trailing ":PORT" (has_colon_port)
-  std::string problem;              // for bad_literal: what is wrong
+  std::string problem;                // for bad_literal: what is wrong
 };
 
 // --- Interface ---

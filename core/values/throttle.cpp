@@ -32,10 +32,17 @@ struct PeriodUnit {
 
 // Exactly the spellings KumoMTA matches, in its order.
 constexpr std::array<PeriodUnit, 11> k_units{{
-    {"h", 3600}, {"hr", 3600}, {"hour", 3600},
-    {"m", 60}, {"min", 60}, {"minute", 60},
-    {"s", 1}, {"sec", 1}, {"second", 1},
-    {"d", 86400}, {"day", 86400},
+    {"h", 3600},
+    {"hr", 3600},
+    {"hour", 3600},
+    {"m", 60},
+    {"min", 60},
+    {"minute", 60},
+    {"s", 1},
+    {"sec", 1},
+    {"second", 1},
+    {"d", 86400},
+    {"day", 86400},
 }};
 
 std::optional<std::uint64_t> unit_seconds(std::string_view name) {
@@ -78,9 +85,7 @@ bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
-bool has_space(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), is_space);
-}
+bool has_space(std::string_view text) { return std::any_of(text.begin(), text.end(), is_space); }
 
 std::string without_spaces(std::string_view text) {
   std::string out;
@@ -144,15 +149,13 @@ RustU64 parse_separated_number(std::string_view text) {
 
 // --- Errors -----------------------------------------------------------------
 
-ValueError make_error(std::string_view whole, const std::string& explanation,
-                      std::string kumo_message, std::size_t position) {
-  return ValueError{util::quoted(whole) + ": " + explanation, std::move(kumo_message), position,
-                    false};
+ValueError make_error(std::string_view whole, const std::string& explanation, std::string kumo_message,
+                      std::size_t position) {
+  return ValueError{util::quoted(whole) + ": " + explanation, std::move(kumo_message), position, false};
 }
 
 // `whole` with the byte range [at, at+length) replaced by `replacement`.
-std::string splice(std::string_view whole, std::size_t at, std::size_t length,
-                   std::string_view replacement) {
+std::string splice(std::string_view whole, std::size_t at, std::size_t length, std::string_view replacement) {
   std::string out(whole.substr(0, at));
   out += replacement;
   out += whole.substr(at + length);
@@ -162,14 +165,11 @@ std::string splice(std::string_view whole, std::size_t at, std::size_t length,
 // A suggested rewrite is only offered when KumoMTA would accept it.
 bool parses(std::string_view candidate) { return parse_throttle(candidate).has_value(); }
 
-std::string write_hint(const std::string& candidate) {
-  return "; write " + util::quoted(candidate);
-}
+std::string write_hint(const std::string& candidate) { return "; write " + util::quoted(candidate); }
 
 // Explains a limit or max_burst text that Rust's u64 parser refused.
-std::string explain_bad_number(std::string_view whole, std::string_view what,
-                               std::string_view number, std::size_t position,
-                               std::string_view rust_error) {
+std::string explain_bad_number(std::string_view whole, std::string_view what, std::string_view number,
+                               std::size_t position, std::string_view rust_error) {
   if (has_space(number)) {
     std::string fix = without_spaces(whole);
     std::string hint = parses(fix) ? write_hint(fix) : std::string();
@@ -179,8 +179,7 @@ std::string explain_bad_number(std::string_view whole, std::string_view what,
     return "missing " + std::string(what) + " value";
   }
   if (rust_error == k_too_large) {
-    return std::string(what) + " " + util::quoted(number) +
-           " is too large; the maximum is 18446744073709551615";
+    return std::string(what) + " " + util::quoted(number) + " is too large; the maximum is 18446744073709551615";
   }
   if (number.starts_with('-')) {
     return "the " + std::string(what) + " cannot be negative";
@@ -201,8 +200,8 @@ std::string explain_bad_number(std::string_view whole, std::string_view what,
   return std::string(what) + " " + util::quoted(number) + " is not a whole number";
 }
 
-ValueError number_error(std::string_view whole, std::string_view what, std::string_view number,
-                        std::size_t position, std::string_view rust_error) {
+ValueError number_error(std::string_view whole, std::string_view what, std::string_view number, std::size_t position,
+                        std::string_view rust_error) {
   std::string kumo = "invalid limit '" + std::string(number) + "': " + std::string(rust_error);
   if (what == "limit" && rust_error == k_empty_integer && !has_space(number)) {
     return make_error(whole, "missing limit before \"/\", e.g. \"100/h\"", kumo, position);
@@ -210,14 +209,13 @@ ValueError number_error(std::string_view whole, std::string_view what, std::stri
   if (what == "max_burst" && rust_error == k_empty_integer && !has_space(number)) {
     return make_error(whole, "max_burst has no value, e.g. \",max_burst=1\"", kumo, position);
   }
-  return make_error(whole, explain_bad_number(whole, what, number, position, rust_error), kumo,
-                    position);
+  return make_error(whole, explain_bad_number(whole, what, number, position, rust_error), kumo, position);
 }
 
 // Words people write for spans KumoMTA has no unit for.
 bool is_sub_second_unit(std::string_view lower) {
-  for (std::string_view word : {"ms", "msec", "msecs", "millis", "millisecond", "milliseconds",
-                                "us", "usec", "micros", "ns", "nsec", "nanos"}) {
+  for (std::string_view word : {"ms", "msec", "msecs", "millis", "millisecond", "milliseconds", "us", "usec", "micros",
+                                "ns", "nsec", "nanos"}) {
     if (lower == word) {
       return true;
     }
@@ -229,8 +227,7 @@ bool is_week_unit(std::string_view lower) {
   return lower == "w" || lower == "wk" || lower == "wks" || lower == "week" || lower == "weeks";
 }
 
-std::string explain_unknown_unit(std::string_view whole, std::string_view unit,
-                                 std::size_t unit_position) {
+std::string explain_unknown_unit(std::string_view whole, std::string_view unit, std::size_t unit_position) {
   const std::string unknown = "unknown period " + util::quoted(unit);
   if (unit.find("max_burst") != std::string_view::npos) {
     std::string fix = without_spaces(whole);
@@ -267,8 +264,7 @@ std::string explain_unknown_unit(std::string_view whole, std::string_view unit,
   return unknown + "; KumoMTA accepts " + util::join(unit_names(), ", ");
 }
 
-ValueError period_quantity_error(std::string_view whole, std::string_view period,
-                                 std::size_t position) {
+ValueError period_quantity_error(std::string_view whole, std::string_view period, std::size_t position) {
   std::string kumo = "invalid period quantity " + std::string(period);
   if (period.empty()) {
     return make_error(whole, "missing period after \"/\", e.g. \"100/h\"", kumo, position);
@@ -279,17 +275,15 @@ ValueError period_quantity_error(std::string_view whole, std::string_view period
 }
 
 // Step 4: optional ASCII digit scale, then an exact unit spelling.
-util::Expected<std::uint64_t, ValueError> parse_period(std::string_view whole,
-                                                       std::string_view period,
+util::Expected<std::uint64_t, ValueError> parse_period(std::string_view whole, std::string_view period,
                                                        std::size_t position) {
   std::size_t digits = 0;
   std::uint64_t scale = 0;
   for (; digits < period.size() && is_ascii_digit(period[digits]); ++digits) {
     auto digit = static_cast<std::uint64_t>(period[digits] - '0');
     if (scale > (k_u64_max - digit) / 10) {
-      return util::unexpected(make_error(
-          whole, "period multiplier is too big; the maximum is 18446744073709551615",
-          "number too big", position));
+      return util::unexpected(make_error(whole, "period multiplier is too big; the maximum is 18446744073709551615",
+                                         "number too big", position));
     }
     scale = scale * 10 + digit;
   }
@@ -302,10 +296,8 @@ util::Expected<std::uint64_t, ValueError> parse_period(std::string_view whole,
   const std::string_view unit = period.substr(digits);
   const auto seconds = unit_seconds(unit);
   if (!seconds) {
-    return util::unexpected(make_error(whole,
-                                       explain_unknown_unit(whole, unit, position + digits),
-                                       "unknown period quantity " + std::string(unit),
-                                       position + digits));
+    return util::unexpected(make_error(whole, explain_unknown_unit(whole, unit, position + digits),
+                                       "unknown period quantity " + std::string(unit), position + digits));
   }
   // KumoMTA multiplies unchecked; release builds wrap, and so do we.
   return *seconds * scale;
@@ -342,8 +334,7 @@ RustDuration duration_from_secs_f64(double seconds) {
     return {};  // below 2^-47 s
   }
   const std::uint64_t secs = shift < 64 ? mantissa >> shift : 0;
-  const U128 fraction =
-      shift < 64 ? mantissa & ((std::uint64_t{1} << shift) - 1) : mantissa;
+  const U128 fraction = shift < 64 ? mantissa & ((std::uint64_t{1} << shift) - 1) : mantissa;
   const U128 scaled = fraction * 1'000'000'000u;
   auto nanos = static_cast<std::uint64_t>(scaled >> shift);
   const U128 remainder = scaled & ((static_cast<U128>(1) << shift) - 1);
@@ -357,9 +348,7 @@ RustDuration duration_from_secs_f64(double seconds) {
   return {secs, static_cast<std::uint32_t>(nanos)};
 }
 
-double as_secs_f64(RustDuration d) {
-  return static_cast<double>(d.secs) + static_cast<double>(d.nanos) / 1e9;
-}
+double as_secs_f64(RustDuration d) { return static_cast<double>(d.secs) + static_cast<double>(d.nanos) / 1e9; }
 
 std::string format_humantime_local(RustDuration d) {
   return format_humantime(Duration{d.secs, static_cast<std::uint32_t>(d.nanos)});
@@ -404,15 +393,14 @@ std::string explain_rates(double per_second) {
   const double per_minute = per_second * 60.0;
   const double per_hour = per_minute * 60.0;
   const double per_day = per_hour * 24.0;
-  return explain_number(per_second) + "/s, " + explain_number(per_minute) + "/m, " +
-         explain_number(per_hour) + "/h, " + explain_number(per_day) + "/d";
+  return explain_number(per_second) + "/s, " + explain_number(per_minute) + "/m, " + explain_number(per_hour) + "/h, " +
+         explain_number(per_day) + "/d";
 }
 
 std::uint64_t burst_of(const ThrottleSpec& spec) { return spec.max_burst.value_or(spec.limit); }
 
 double nominal_interval_seconds(const ThrottleSpec& spec) {
-  return static_cast<double>(spec.period) /
-         static_cast<double>(std::max<std::uint64_t>(spec.limit, 1));
+  return static_cast<double>(spec.period) / static_cast<double>(std::max<std::uint64_t>(spec.limit, 1));
 }
 
 }  // namespace
@@ -433,8 +421,7 @@ util::Expected<ThrottleSpec, ValueError> parse_throttle(std::string_view text) {
     const std::size_t burst_position = offset + marker + k_burst_marker.size();
     const RustU64 burst = parse_separated_number(burst_text);
     if (!burst.error.empty()) {
-      return util::unexpected(
-          number_error(text, "max_burst", burst_text, burst_position, burst.error));
+      return util::unexpected(number_error(text, "max_burst", burst_text, burst_position, burst.error));
     }
     spec.max_burst = burst.value;
     rest = rest.substr(0, marker);
@@ -445,8 +432,7 @@ util::Expected<ThrottleSpec, ValueError> parse_throttle(std::string_view text) {
     const std::string explanation = rest.empty() && text.empty()
                                         ? "the throttle spec is empty; expected \"limit/period\", e.g. \"100/h\""
                                         : "expected \"limit/period\", e.g. \"100/h\"";
-    return util::unexpected(make_error(
-        text, explanation, "expected 'limit/period', got " + std::string(rest), offset));
+    return util::unexpected(make_error(text, explanation, "expected 'limit/period', got " + std::string(rest), offset));
   }
   const std::string_view limit_text = rest.substr(0, slash);
 
@@ -462,9 +448,9 @@ util::Expected<ThrottleSpec, ValueError> parse_throttle(std::string_view text) {
     return util::unexpected(number_error(text, "limit", limit_text, offset, limit.error));
   }
   if (limit.value == 0) {
-    return util::unexpected(make_error(
-        text, "the limit must be greater than 0",
-        "invalid ThrottleSpec `" + std::string(rest) + "`: limit must be greater than 0!", offset));
+    return util::unexpected(
+        make_error(text, "the limit must be greater than 0",
+                   "invalid ThrottleSpec `" + std::string(rest) + "`: limit must be greater than 0!", offset));
   }
   spec.limit = limit.value;
   return spec;
@@ -501,8 +487,7 @@ ThrottleExplanation explain_throttle(const ThrottleSpec& spec) {
   if (spec.limit > 0) {
     const U128 period_ns = static_cast<U128>(spec.period) * 1'000'000'000u;
     const U128 interval = period_ns / spec.limit;
-    out.emission_interval_ns =
-        interval > k_u64_max ? k_u64_max : static_cast<std::uint64_t>(interval);
+    out.emission_interval_ns = interval > k_u64_max ? k_u64_max : static_cast<std::uint64_t>(interval);
     out.local_immediate_events = std::min(out.burst, spec.limit - 1) + 1;
   }
   out.zero_rate = out.emission_interval_ns == 0;

@@ -36,14 +36,14 @@ std::string format_throttle(const ThrottleSpec& spec);
 // What a spec means (nominal figures, as KumoMTA's explain-throttle).
 struct ThrottleExplanation {
   double per_second = 0, per_minute = 0, per_hour = 0, per_day = 0;  // limit/period scaled
-  double interval_seconds = 0;      // nominal T = period / max(limit, 1)
-  std::uint64_t burst = 0;          // max_burst or limit
-  bool explicit_burst = false;      // max_burst was given
+  double interval_seconds = 0;                                       // nominal T = period / max(limit, 1)
+  std::uint64_t burst = 0;                                           // max_burst or limit
+  bool explicit_burst = false;                                       // max_burst was given
   // Local GCRA backend (§3.4): emission interval trunc(period_ns / limit).
   std::uint64_t emission_interval_ns = 0;
   std::uint64_t local_immediate_events = 0;  // min(burst, limit-1)+1
-  bool zero_rate = false;           // emission interval truncates to 0 ns: every call errors
-  bool never_delays_locally = false;  // emission interval < 1 ms
+  bool zero_rate = false;                    // emission interval truncates to 0 ns: every call errors
+  bool never_delays_locally = false;         // emission interval < 1 ms
 };
 ThrottleExplanation explain_throttle(const ThrottleSpec& spec);
 

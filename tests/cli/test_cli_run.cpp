@@ -8,10 +8,7 @@
 
 using kumo::test::run_cli;
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("no subcommand is a usage error", "[cli]") {
   auto r = run_cli({});
@@ -57,8 +54,9 @@ TEST_CASE("unreadable policy inputs exit 2 with a clear message", "[cli]") {
 }
 
 TEST_CASE("queues come from flags, then the queues file, in order, each once", "[cli]") {
-  auto r = run_cli({"check", kumo::test::k_example_policy, "-q", "b.example.com", "--queues-file", "-", "--format", "json"},
-                   "# comment\n\n  a.example.com  \nb.example.com\nc:t@d.example.com!r.example.com\n");
+  auto r =
+      run_cli({"check", kumo::test::k_example_policy, "-q", "b.example.com", "--queues-file", "-", "--format", "json"},
+              "# comment\n\n  a.example.com  \nb.example.com\nc:t@d.example.com!r.example.com\n");
   CHECK(r.exit_code == 0);
   auto doc = nlohmann::json::parse(r.out);
   REQUIRE(doc["results"].size() == 3);
@@ -131,8 +129,8 @@ TEST_CASE("check: --hide-config leaves out only the config dumps", "[cli]") {
 }
 
 TEST_CASE("check: --timeline shows every attempt in text", "[cli]") {
-  auto r = run_cli({"check", "testdata/policies/bad/kq203_retry_lifetime_unused.lua", "-q", "example.com",
-                    "--timeline"});
+  auto r =
+      run_cli({"check", "testdata/policies/bad/kq203_retry_lifetime_unused.lua", "-q", "example.com", "--timeline"});
   CHECK(r.out.find("    9        3days 13h ") != std::string::npos);
   CHECK(r.out.find("expired after attempt 9 at 3days 13h: Next delivery time would be 7days 2h 20m after "
                    "creation, which exceeds max_age=7days") != std::string::npos);
@@ -175,20 +173,24 @@ TEST_CASE("check: --select and --ignore choose the codes reported, and a typo in
   // The example's only warnings are KQ203 (KumoMTA's default retry settings).
   auto all = run_cli({"check", kumo::test::k_example_policy, "--quiet", "--fail-level", "warning"});
   CHECK(all.exit_code == 1);
-  auto ignored = run_cli({"check", kumo::test::k_example_policy, "--quiet", "--fail-level", "warning", "--ignore", "kq203"});
+  auto ignored =
+      run_cli({"check", kumo::test::k_example_policy, "--quiet", "--fail-level", "warning", "--ignore", "kq203"});
   CHECK(ignored.exit_code == 0);
   CHECK(ignored.out.find("[KQ203]") == std::string::npos);
-  auto family = run_cli({"check", kumo::test::k_example_policy, "--quiet", "--select", "KQ9,KQ1", "--fail-level", "warning"});
+  auto family =
+      run_cli({"check", kumo::test::k_example_policy, "--quiet", "--select", "KQ9,KQ1", "--fail-level", "warning"});
   CHECK(family.exit_code == 0);
   auto typo = run_cli({"check", kumo::test::k_example_policy, "--ignore", "KQ2O3"});
   CHECK(typo.exit_code == 2);
-  CHECK(typo.err == "kumo-lint: error: --ignore: `KQ2O3` matches no kumo-lint code (did you mean KQ203?); give a code "
-                    "such as KQ203 or a family such as KQ2 (docs/diagnostics.md lists them)\n");
+  CHECK(typo.err ==
+        "kumo-lint: error: --ignore: `KQ2O3` matches no kumo-lint code (did you mean KQ203?); give a code "
+        "such as KQ203 or a family such as KQ2 (docs/diagnostics.md lists them)\n");
 }
 
 TEST_CASE("check: a --baseline that is not kumo-lint's JSON output is a usage error", "[cli]") {
   auto r = run_cli({"check", kumo::test::k_example_policy, "--baseline", "testdata/examples/policy.expected.txt"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "kumo-lint: error: --baseline testdata/examples/policy.expected.txt is not a JSON document; give the "
-                 "output of `kumo-lint check --format json`\n");
+  CHECK(r.err ==
+        "kumo-lint: error: --baseline testdata/examples/policy.expected.txt is not a JSON document; give the "
+        "output of `kumo-lint check --format json`\n");
 }

@@ -28,8 +28,7 @@ TEST_CASE("installed paths and DNS: --map-path and --dns answer what a policy as
         "172.18.0.3      RAW    \\n\\ttrue\\texit\\t0\n");
 }
 
-TEST_CASE("without them the same policy loads, each gap a KQ914 warning or a message naming the flag",
-          "[cli][world]") {
+TEST_CASE("without them the same policy loads, each gap a KQ914 warning or a message naming the flag", "[cli][world]") {
   auto r = run_cli({"check", k_world, "-q", "gmail.com", "--hide-config"});
   CHECK(r.exit_code == 0);
   CHECK(printed(r).rfind("testdata/fixtures/world.lua:5: print: kumo.toml_load(\"/opt/kumomta/etc/policy/"
@@ -37,8 +36,7 @@ TEST_CASE("without them the same policy loads, each gap a KQ914 warning or a mes
                          "copy with --map-path /opt/kumomta/etc/policy=DIR",
                          0) == 0);
   CHECK(r.out.find("world.lua:6: warning: kumo.dns.lookup_mx needs DNS") != std::string::npos);
-  CHECK(r.out.find("world.lua:8: warning: io.popen('getent ahostsv4 unset') runs a command") !=
-        std::string::npos);
+  CHECK(r.out.find("world.lua:8: warning: io.popen('getent ahostsv4 unset') runs a command") != std::string::npos);
   CHECK(r.out.find("pass --dns FILE to answer it [KQ914]\n") != std::string::npos);
 }
 

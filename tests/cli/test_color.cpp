@@ -54,12 +54,12 @@ TEST_CASE("color: use_color with auto is false for a string stream in this proce
 }
 
 TEST_CASE("color: check and timeline --color auto write no escapes to a string stream", "[color]") {
-  const auto check = run_cli({"check", "testdata/policies/bad/kq001_unknown_key.lua", "-q", "example.com",
-                              "--color", "auto"});
+  const auto check =
+      run_cli({"check", "testdata/policies/bad/kq001_unknown_key.lua", "-q", "example.com", "--color", "auto"});
   CHECK(check.out.find(": error: ") != std::string::npos);
   CHECK(check.out.find('\x1b') == std::string::npos);
-  const auto timeline = run_cli({"timeline", "--config", "max_age=2h", "--config", "max_message_rate=10/h", "--color",
-                                 "auto"});
+  const auto timeline =
+      run_cli({"timeline", "--config", "max_age=2h", "--config", "max_message_rate=10/h", "--color", "auto"});
   CHECK(timeline.out.find("[KQ304]") != std::string::npos);
   CHECK(timeline.out.find('\x1b') == std::string::npos);
 }

@@ -33,7 +33,8 @@ struct Repository {
 std::string last_line(const std::string& text) {
   auto end = text.find_last_not_of('\n');
   auto start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  return text.substr(start == std::string::npos ? 0 : start + 1,
+                     end - (start == std::string::npos ? 0 : start + 1) + 1);
 }
 
 }  // namespace
@@ -69,7 +70,8 @@ TEST_CASE("config file: [severity] raises, lowers or turns off a code", "[config
   Repository off("[check]\nqueues = [\"smarthost.example.com\"]\n[severity]\nKQ203 = \"off\"\n");
   CHECK(last_line(run_cli({"check", off.policy, "--quiet"}).out) == "kumo-lint: 1 queue, 0 errors, 0 warnings");
   Repository info("[check]\nqueues = [\"smarthost.example.com\"]\n[severity]\nKQ203 = \"info\"\n");
-  CHECK(last_line(run_cli({"check", info.policy, "--quiet"}).out) == "kumo-lint: 1 queue, 0 errors, 0 warnings, 1 note");
+  CHECK(last_line(run_cli({"check", info.policy, "--quiet"}).out) ==
+        "kumo-lint: 1 queue, 0 errors, 0 warnings, 1 note");
 }
 
 TEST_CASE("config file: the search stops at the repository root", "[config_file]") {
@@ -90,12 +92,14 @@ TEST_CASE("config file: mistakes are usage errors naming the line, with a did-yo
   };
   const std::vector<Row> rows = {
       {"[check]\nignor = [\"KQ1\"]\n", ":2: unknown key `ignor` in [check] (did you mean `ignore`?)\n"},
-      {"[chek]\n", ":1: unknown key `chek`: a config file has the sections [check] and [severity] (did you mean `check`?)\n"},
+      {"[chek]\n",
+       ":1: unknown key `chek`: a config file has the sections [check] and [severity] (did you mean `check`?)\n"},
       {"[check]\nmax-memory = 0\n", ":2: max-memory = 0: expected an integer from 1 to 65536 (MiB)\n"},
       {"[check]\nfail-level = \"note\"\n", ":2: fail-level = \"note\": expected \"error\" or \"warning\"\n"},
       {"[check]\nselect = \"KQ1\"\n", ":2: this key must be a list of strings, e.g. [\"KQ203\"]\n"},
       {"[severity]\nKQ2O3 = \"off\"\n", ":2: `KQ2O3` in [severity] is not a kumo-lint code (did you mean `KQ203`?)\n"},
-      {"[severity]\nKQ203 = \"fatal\"\n", ":2: KQ203 = \"fatal\": expected \"error\", \"warning\", \"info\" or \"off\"\n"},
+      {"[severity]\nKQ203 = \"fatal\"\n",
+       ":2: KQ203 = \"fatal\": expected \"error\", \"warning\", \"info\" or \"off\"\n"},
   };
   for (const auto& row : rows) {
     INFO(row.config);

@@ -60,7 +60,8 @@ TEST_CASE("queues file: a line that is not one queue name is reported at its fil
 TEST_CASE("queues file: an empty domain or routing domain is reported", "[cli][input]") {
   CHECK(queue_inputs("tenant@\nc:t@ # no domain\n!r.example.com\nd.example.com!\n", "<stdin>") ==
         std::vector<std::string>{
-            "problem: <stdin>:1: \"tenant@\" has no domain; write it as [campaign:][tenant@]domain[!routing_domain], e.g. "
+            "problem: <stdin>:1: \"tenant@\" has no domain; write it as [campaign:][tenant@]domain[!routing_domain], "
+            "e.g. "
             "\"tenant@example.com\"",
             "problem: <stdin>:2: \"c:t@\" has no domain; write it as [campaign:][tenant@]domain[!routing_domain], e.g. "
             "\"tenant@example.com\"",

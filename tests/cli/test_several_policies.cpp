@@ -71,7 +71,8 @@ TEST_CASE("several policies: a policy that cannot be read stops the run before a
 }
 
 TEST_CASE("several policies: JSON is one document, a policy object per policy and the total", "[several]") {
-  auto r = run_cli({"check", k_clean_policy, k_failing_policy, "-q", "gmail.com", "-q", "yahoo.com", "--format", "json"});
+  auto r =
+      run_cli({"check", k_clean_policy, k_failing_policy, "-q", "gmail.com", "-q", "yahoo.com", "--format", "json"});
   const auto doc = nlohmann::json::parse(r.out);
   REQUIRE(doc["policies"].size() == 2);
   CHECK(doc["policies"][0]["policy"] == k_clean_policy);
@@ -97,7 +98,8 @@ TEST_CASE("check -: the policy from standard input, named <stdin>", "[several]")
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("<stdin>:4:5: error: egress_pool \"pool-a\"") != std::string::npos);
 
-  auto mixed = run_cli({"check", k_clean_policy, "-", "-q", "gmail.com", "--quiet"}, read_source_file(k_failing_policy));
+  auto mixed =
+      run_cli({"check", k_clean_policy, "-", "-q", "gmail.com", "--quiet"}, read_source_file(k_failing_policy));
   CHECK(mixed.exit_code == 1);
   CHECK(mixed.out.find("policy <stdin>\n") != std::string::npos);
 
@@ -132,8 +134,10 @@ TEST_CASE("several policies: each reads the .kumo-lint.toml of its own directory
 TEST_CASE("several policies: a baseline of several holds each policy's own findings", "[several]") {
   TempDir dir;
   const std::string baseline = (dir.path / "baseline.json").string();
-  std::ofstream(baseline) << run_cli({"check", k_clean_policy, k_failing_policy, "-q", "gmail.com", "--format", "json"}).out;
-  auto again = run_cli({"check", k_clean_policy, k_failing_policy, "-q", "gmail.com", "--baseline", baseline, "--quiet"});
+  std::ofstream(baseline)
+      << run_cli({"check", k_clean_policy, k_failing_policy, "-q", "gmail.com", "--format", "json"}).out;
+  auto again =
+      run_cli({"check", k_clean_policy, k_failing_policy, "-q", "gmail.com", "--baseline", baseline, "--quiet"});
   CHECK(again.exit_code == 0);
   CHECK(again.out.find("kumo-lint: 2 policies, 2 queues, 0 errors, 0 warnings, 2 baselined\n") != std::string::npos);
 

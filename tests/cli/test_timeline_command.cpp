@@ -39,7 +39,9 @@ TEST_CASE("timeline with no policy and no --config shows kumod's defaults", "[ti
   CliResult r = timeline({});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out == R"((kumod defaults):1: warning: last attempt at 3days 13h of max_age=7days (the next retry would be at 7days 2h 20m): consider max_retry_interval [KQ203]
+  CHECK(
+      r.out ==
+      R"((kumod defaults):1: warning: last attempt at 3days 13h of max_age=7days (the next retry would be at 7days 2h 20m): consider max_retry_interval [KQ203]
 retry_interval=20m max_retry_interval=none max_age=7days
   attempt  at            earliest..latest                    then waits
   1        0s            0s..0s                              20m
@@ -267,7 +269,9 @@ TEST_CASE("timeline --config max_message_rate previews a burst", "[timeline_cmd]
   CliResult r =
       timeline({"--config", "retry_interval=20m", "--config", "max_age=2h", "--config", "max_message_rate=10/h"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == R"(--config:1: warning: last attempt at 1h of max_age=2h (the next retry would be at 2h 20m): consider max_retry_interval [KQ203]
+  CHECK(
+      r.out ==
+      R"(--config:1: warning: last attempt at 1h of max_age=2h (the next retry would be at 2h 20m): consider max_retry_interval [KQ203]
 --config:1: warning: max_message_rate '10/h' (one every 6m) defers a burst of 100 messages for up to 9h: 71 would reach max_age=2h and expire without a delivery attempt [KQ304]
 retry_interval=20m max_retry_interval=none max_age=2h
   attempt  at   earliest..latest  then waits

@@ -3,8 +3,8 @@
 
 #include "core/config/convert.hpp"
 #include "core/config/egress.hpp"
-#include "core/config/serialize.hpp"
 #include "core/config/serde_text.hpp"
+#include "core/config/serialize.hpp"
 #include "tests/support/values.hpp"
 
 using kumo::config::convert_queue_config;
@@ -121,8 +121,7 @@ TEST_CASE("throttles normalize, fast and zero rates are flagged but accepted", "
 }
 
 TEST_CASE("shrink_policy: a key = value table silently becomes []", "[convert]") {
-  auto r = convert_queue_config(
-      map({{"shrink_policy", map({{"interval", str("1s")}, {"policy", str("NoShrink")}})}}));
+  auto r = convert_queue_config(map({{"shrink_policy", map({{"interval", str("1s")}, {"policy", str("NoShrink")}})}}));
   REQUIRE(r.config);
   CHECK(r.config->shrink_policy.empty());
   CHECK(codes(r) == std::vector<std::string>{"KQ007"});
@@ -149,15 +148,13 @@ TEST_CASE("protocol: KumoMTA's untagged variants", "[convert]") {
     CHECK(marked.config);
   }
   SECTION("smtp wins over maildir_path, which is ignored") {
-    auto r = convert_queue_config(
-        map({{"protocol", map({{"maildir_path", str("/m")}, {"smtp", map({})}})}}));
+    auto r = convert_queue_config(map({{"protocol", map({{"maildir_path", str("/m")}, {"smtp", map({})}})}}));
     REQUIRE(r.config);
     CHECK(std::holds_alternative<kumo::config::SmtpProtocol>(r.config->protocol));
     CHECK(codes(r) == std::vector<std::string>{"KQ010"});
   }
   SECTION("an invalid smtp falls through to a valid maildir, as serde does") {
-    auto r = convert_queue_config(
-        map({{"protocol", map({{"maildir_path", str("/m")}, {"smtp", str("x")}})}}));
+    auto r = convert_queue_config(map({{"protocol", map({{"maildir_path", str("/m")}, {"smtp", str("x")}})}}));
     REQUIRE(r.config);
     CHECK(std::holds_alternative<kumo::config::MaildirProtocol>(r.config->protocol));
   }
@@ -167,11 +164,11 @@ TEST_CASE("protocol: KumoMTA's untagged variants", "[convert]") {
     CHECK(r.findings[0].key == "protocol.dir_mode");
   }
   SECTION("mx_list entries: names and {name, addr}") {
-    auto r = convert_queue_config(map({{"protocol",
-                                        map({{"smtp", map({{"mx_list", list({str("a.example.com:2525"),
-                                                                              map({{"name", str("b")},
-                                                                                   {"addr", str("[::1]:25")},
-                                                                                   {"is_secure", boolean(true)}})})}})}})}}));
+    auto r = convert_queue_config(
+        map({{"protocol", map({{"smtp", map({{"mx_list", list({str("a.example.com:2525"),
+                                                               map({{"name", str("b")},
+                                                                    {"addr", str("[::1]:25")},
+                                                                    {"is_secure", boolean(true)}})})}})}})}}));
     REQUIRE(r.config);
     CHECK(to_kumo_json(*r.config)["protocol"].dump() ==
           R"({"smtp":{"mx_list":["a.example.com:2525",{"addr":"[::1]:25","is_secure":true,"name":"b"}],)"
@@ -220,12 +217,13 @@ TEST_CASE("a list with a huge border and holes is rejected once, without walking
   CHECK(codes(shrink) == std::vector<std::string>{"KQ002"});
   CHECK(shrink.findings[0].key == "shrink_policy[2]");
 
-  auto mx = convert_queue_config(map({{"protocol", map({{"smtp", map({{"mx_list", holey(str("mx.example.com"))}})}})}}));
+  auto mx =
+      convert_queue_config(map({{"protocol", map({{"smtp", map({{"mx_list", holey(str("mx.example.com"))}})}})}}));
   CHECK_FALSE(mx.config);
   CHECK(codes(mx) == std::vector<std::string>{"KQ002"});
 
-  auto pool = kumo::config::convert_egress_pool(
-      map({{"name", str("p")}, {"entries", holey(map({{"name", str("s")}}))}}));
+  auto pool =
+      kumo::config::convert_egress_pool(map({{"name", str("p")}, {"entries", holey(map({{"name", str("s")}}))}}));
   CHECK_FALSE(pool.value);
   REQUIRE(pool.findings.size() == 1);
   CHECK(pool.findings[0].key == "entries[2]");

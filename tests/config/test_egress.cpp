@@ -31,11 +31,8 @@ kumo::config::Converted<kumo::config::EgressSource> source_with(const std::strin
 
 TEST_CASE("proxy servers accept IP, unix and host:port forms, serialized as kumod shows them", "[convert][egress]") {
   const std::vector<std::pair<std::string, std::string>> rows = {
-      {"10.0.0.1:5000", "10.0.0.1:5000"},
-      {"[10.0.0.1]:25", "10.0.0.1:25"},
-      {"[::1]:100", "[::1]:100"},
-      {"/some/path", "/some/path"},
-      {"mx.example.com:25", "mx.example.com:25"},
+      {"10.0.0.1:5000", "10.0.0.1:5000"}, {"[10.0.0.1]:25", "10.0.0.1:25"},           {"[::1]:100", "[::1]:100"},
+      {"/some/path", "/some/path"},       {"mx.example.com:25", "mx.example.com:25"},
   };
   for (const auto& key : {"ha_proxy_server", "socks5_proxy_server"}) {
     for (const auto& [input, shown] : rows) {
@@ -126,8 +123,8 @@ TEST_CASE("suspension rules are rejected as serde rejects them", "[convert][egre
        "invalid type: newtype variant, expected unit variant"},
       {map({{"trigger", map({})}, {"duration", str("5m")}}), "KQ002",
        "invalid value: map, expected map with a single key"},
-      {map({{"trigger", map({{"Threshold", str("3/1m")}, {"Immediate", str("x")}})}, {"duration", str("5m")}}),
-       "KQ002", "invalid value: map, expected map with a single key"},
+      {map({{"trigger", map({{"Threshold", str("3/1m")}, {"Immediate", str("x")}})}, {"duration", str("5m")}}), "KQ002",
+       "invalid value: map, expected map with a single key"},
       {map({{"trigger", map({{"Treshold", str("3/1m")}})}, {"duration", str("5m")}}), "KQ005",
        "unknown variant `Treshold`, expected `Immediate` or `Threshold`"},
       {map({{"trigger", map({{"Threshold", integer(3)}})}, {"duration", str("5m")}}), "KQ002",

@@ -15,7 +15,9 @@ namespace {
 
 Value table(std::vector<std::pair<std::string, Value>> entries) { return kumo::config::data_table(std::move(entries)); }
 
-std::vector<std::string> check_queues(const Value& root) { return kumo::test::helper_data_findings(root, "queues.toml"); }
+std::vector<std::string> check_queues(const Value& root) {
+  return kumo::test::helper_data_findings(root, "queues.toml");
+}
 
 }  // namespace
 
@@ -31,8 +33,8 @@ TEST_CASE("queue helper data: a valid file has no findings", "[queue_helper_data
       {"tenant_header", str("X-Tenant")},
       {"default_tenant", str("acme")},
       {"tenant", table({{"acme", table({{"egress_pool", str("p")},
-                                       {"overall_max_message_rate", str("10/s")},
-                                       {"campaigns", table({{"c", table({{"max_age", str("1d")}})}})}})}})},
+                                        {"overall_max_message_rate", str("10/s")},
+                                        {"campaigns", table({{"c", table({{"max_age", str("1d")}})}})}})}})},
       {"queue", table({{"default", table({{"max_age", str("2d")}})},
                        {"gmail.com", table({{"routing_domain", str("[10.0.0.1]")},
                                             {"acme", table({{"retry_interval", str("5m")},
@@ -69,14 +71,15 @@ TEST_CASE("queue helper data: values kumod or the helper rejects", "[queue_helpe
   auto root = table({
       {"remove_tenant_header", str("yes")},
       {"tenant", table({{"acme", table({{"require_authz", str("daniel")}})}})},
-      {"queue", table({{"gmail.com", table({{"retry_interval", str("5 minuts")},
-                                            {"acme", table({{"shrink_policy", three}})}})},
-                       {"yahoo.com", str("oops")}})},
+      {"queue",
+       table({{"gmail.com", table({{"retry_interval", str("5 minuts")}, {"acme", table({{"shrink_policy", three}})}})},
+              {"yahoo.com", str("oops")}})},
   });
   auto found = check_queues(root);
   REQUIRE(found.size() == 5);
-  CHECK(found[0] == "KQ402 remove_tenant_header 1: `remove_tenant_header` at the top level must be true or false, "
-                    "not a string; queue.lua's type check refuses it, and merging the file fails for every queue");
+  CHECK(found[0] ==
+        "KQ402 remove_tenant_header 1: `remove_tenant_header` at the top level must be true or false, "
+        "not a string; queue.lua's type check refuses it, and merging the file fails for every queue");
   CHECK(found[1].rfind("KQ402 tenant.acme.require_authz 3: `require_authz` in [tenant.'acme'] must be a list of "
                        "strings, not a string",
                        0) == 0);
@@ -87,8 +90,8 @@ TEST_CASE("queue helper data: values kumod or the helper rejects", "[queue_helpe
   CHECK(found[3].rfind("KQ402 queue.gmail.com.retry_interval 3: `retry_interval` in [queue.'gmail.com'] is a value "
                        "kumod rejects (",
                        0) == 0);
-  CHECK(found[4].rfind("KQ402 queue.yahoo.com 2: `yahoo.com` in [queue] must be a table (a section), not a string", 0) ==
-        0);
+  CHECK(found[4].rfind("KQ402 queue.yahoo.com 2: `yahoo.com` in [queue] must be a table (a section), not a string",
+                       0) == 0);
 }
 
 TEST_CASE("queue helper data: default_tenant must name a [tenant] section", "[queue_helper_data]") {
@@ -102,11 +105,11 @@ TEST_CASE("queue helper data: default_tenant must name a [tenant] section", "[qu
 
 TEST_CASE("queue helper data: a domain section no queue can match", "[queue_helper_data]") {
   auto root = table({{"queue", table({{"Gmail.com", table({})},
-                                       {"*.example.net", table({})},
-                                       {"mail.*.example.org", table({})},
-                                       {"yahoo.com ", table({})},
-                                       {"default", table({})},
-                                       {"outlook.com", table({})}})}});
+                                      {"*.example.net", table({})},
+                                      {"mail.*.example.org", table({})},
+                                      {"yahoo.com ", table({})},
+                                      {"default", table({})},
+                                      {"outlook.com", table({})}})}});
   CHECK(check_queues(root) ==
         std::vector<std::string>{
             "KQ404 queue.Gmail.com 2: [queue.'Gmail.com'] never matches a queue: kumod lowercases the recipient's "
@@ -118,10 +121,10 @@ TEST_CASE("queue helper data: a domain section no queue can match", "[queue_help
 }
 
 TEST_CASE("queue helper data: a domain's tenant section for a tenant with no [tenant] section", "[queue_helper_data]") {
-  auto with_header = table({{"tenant_header", str("X-Tenant")},
-                            {"tenant", table({{"acme", table({})}})},
-                            {"queue", table({{"gmail.com", table({{"acmee", table({{"max_age", str("1d")}})},
-                                                                  {"acme", table({})}})}})}});
+  auto with_header = table(
+      {{"tenant_header", str("X-Tenant")},
+       {"tenant", table({{"acme", table({})}})},
+       {"queue", table({{"gmail.com", table({{"acmee", table({{"max_age", str("1d")}})}, {"acme", table({})}})}})}});
   CHECK(check_queues(with_header) ==
         std::vector<std::string>{
             "KQ405 queue.gmail.com.acmee 3: [queue.'gmail.com'.'acmee'] is for tenant 'acmee', which no "
@@ -141,10 +144,11 @@ TEST_CASE("queue helper data: a helper key at the wrong level says where it belo
   Value authz;
   authz.kind = Value::Kind::table;
   authz.table = list;
-  auto root = table({{"default_tenant", str("acme")},
-                     {"tenant", table({{"acme", table({{"default_tenant", str("x")}})}})},
-                     {"queue", table({{"gmail.com", table({{"require_authz", authz},
-                                                           {"campaigns", table({{"welcome", table({})}})}})}})}});
+  auto root = table(
+      {{"default_tenant", str("acme")},
+       {"tenant", table({{"acme", table({{"default_tenant", str("x")}})}})},
+       {"queue",
+        table({{"gmail.com", table({{"require_authz", authz}, {"campaigns", table({{"welcome", table({})}})}})}})}});
   CHECK(check_queues(root) ==
         std::vector<std::string>{
             "KQ401 tenant.acme.default_tenant 3: `default_tenant` in [tenant.'acme'] is a key of the queue helper, "
@@ -160,9 +164,11 @@ TEST_CASE("queue helper data: a helper key at the wrong level says where it belo
 }
 
 TEST_CASE("queue helper data: a throttle kumod cannot parse, in a campaign", "[queue_helper_data]") {
-  auto root = table({{"tenant", table({{"acme", table({})}})},
-                     {"queue", table({{"gmail.com", table({{"acme", table({{"welcome", table({{"max_message_rate",
-                                                                                                 str("100/minutez")}})}})}})}})}});
+  auto root =
+      table({{"tenant", table({{"acme", table({})}})},
+             {"queue",
+              table({{"gmail.com",
+                      table({{"acme", table({{"welcome", table({{"max_message_rate", str("100/minutez")}})}})}})}})}});
   auto found = check_queues(root);
   REQUIRE(found.size() == 1);
   CHECK(found[0].rfind("KQ402 queue.gmail.com.acme.welcome.max_message_rate 5: `max_message_rate` in "

@@ -14,7 +14,9 @@ using kumo::test::str;
 
 namespace {
 
-std::vector<std::string> check_sources(const Value& root) { return kumo::test::helper_data_findings(root, "sources.toml"); }
+std::vector<std::string> check_sources(const Value& root) {
+  return kumo::test::helper_data_findings(root, "sources.toml");
+}
 
 const std::string k_fate =
     "; sources.lua's type check refuses it: loading the file fails, and so does every egress source and pool it "
@@ -49,11 +51,13 @@ TEST_CASE("sources helper data: misspelt keys at every level, with a suggestion"
   CHECK(check_sources(root) ==
         std::vector<std::string>{
             "KQ401 pool.main.ip-1.wieght 4: `wieght` in [pool.'main'.'ip-1'] is not a key of a pool entry (did you "
-            "mean `weight`?) (an entry takes only `weight`)" + k_fate,
+            "mean `weight`?) (an entry takes only `weight`)" +
+                k_fate,
             "KQ401 sourc 1: `sourc` at the top level is not a key of the sources helper (did you mean `source`?)" +
                 k_fate,
             "KQ401 source.ip-1.source_adress 3: `source_adress` in [source.'ip-1'] is not an egress source option "
-            "(did you mean `source_address`?)" + k_fate,
+            "(did you mean `source_address`?)" +
+                k_fate,
         });
 }
 

@@ -134,12 +134,12 @@ TEST_CASE("queue names keep nil and empty parts apart", "[explain]") {
 }
 
 TEST_CASE("text shows warnings for throttles that never delay or always fail", "[explain]") {
-  CHECK(format_explanation_text(explain_value("2000/s")).find(
-            "  warning: the emission interval is under 1ms: the local throttle never delays a message\n") !=
+  CHECK(format_explanation_text(explain_value("2000/s"))
+            .find("  warning: the emission interval is under 1ms: the local throttle never delays a message\n") !=
         std::string::npos);
-  CHECK(format_explanation_text(explain_value("10/0s")).find(
-            "  warning: the emission interval truncates to 0ns: every throttle call fails with "
-            "\"Zero rates are not supported\"\n") != std::string::npos);
+  CHECK(format_explanation_text(explain_value("10/0s"))
+            .find("  warning: the emission interval truncates to 0ns: every throttle call fails with "
+                  "\"Zero rates are not supported\"\n") != std::string::npos);
 }
 
 TEST_CASE("text for a bare number of seconds notes that strings need a unit", "[explain]") {

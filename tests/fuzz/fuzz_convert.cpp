@@ -54,8 +54,13 @@ Value decode_table(ByteReader& in, int depth) {
     const std::uint8_t k = in.byte();
     Value key;
     switch (k % 10) {
-      case 0: case 1: case 2: case 3: key = string_value(in); break;
-      case 4: case 5: case 6: key = Value::make_integer(next_index++); break;
+      case 0:
+      case 1:
+      case 2:
+      case 3: key = string_value(in); break;
+      case 4:
+      case 5:
+      case 6: key = Value::make_integer(next_index++); break;
       case 7: {
         static const std::int64_t ints[] = {0, 1, 2, 3, 4, -1, 100, std::numeric_limits<std::int64_t>::max()};
         key = Value::make_integer(ints[in.byte() % 8]);
@@ -118,9 +123,13 @@ Value decode_value(ByteReader& in, int depth) {
       v.number = floats[in.byte() % floats.size()];
       return v;
     }
-    case 6: case 7: case 8: return string_value(in);
+    case 6:
+    case 7:
+    case 8: return string_value(in);
     case 9: return Value::make_string(in.bytes(24));
-    case 10: case 11: case 12:
+    case 10:
+    case 11:
+    case 12:
       if (depth < k_max_depth) {
         return decode_table(in, depth);
       }
@@ -132,15 +141,11 @@ Value decode_value(ByteReader& in, int depth) {
         v.object_type = "EgressPool";  // a kumo object that is not a config
       }
       return v;
-    default:
-      v.kind = (b & 0x10) ? K::recursive_table : K::thread;
-      return v;
+    default: v.kind = (b & 0x10) ? K::recursive_table : K::thread; return v;
   }
 }
 
-std::string dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 template <class Result>
 void check_accepted_iff_no_kumo_error(bool accepted, const Result& r, const char* what, std::string_view input) {
@@ -179,8 +184,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!(*again.config == *r.config)) {
       std::fprintf(stderr, "first:  %s\nsecond: %s\n", text.c_str(), dump(to_kumo_json(*again.config)).c_str());
     }
-    kumo::fuzz::require(*again.config == *r.config, "re-converting the serialized config gives the same config",
-                        input);
+    kumo::fuzz::require(*again.config == *r.config, "re-converting the serialized config gives the same config", input);
     kumo::fuzz::require(to_kumo_json(*again.config) == j, "the serialized form is a fixed point", input);
   }
 
@@ -191,8 +195,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)dump(j);
     const auto again = convert_egress_pool(kumo::fuzz::value_from_json(j));
     kumo::fuzz::require(again.value.has_value(), "the serialized pool converts again", input);
-    kumo::fuzz::require(egress_pool_to_kumo_json(*again.value) == j, "the pool round trip is a fixed point",
-                        input);
+    kumo::fuzz::require(egress_pool_to_kumo_json(*again.value) == j, "the pool round trip is a fixed point", input);
   }
 
   const auto source = convert_egress_source(params);

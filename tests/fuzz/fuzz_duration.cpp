@@ -20,7 +20,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::string formatted = format_humantime(*parsed);
   const auto reparsed = parse_humantime(formatted);
-  kumo::fuzz::require(reparsed.has_value() && *reparsed == *parsed,
-                      "parse_humantime(format_humantime(d)) == d", text);
+  kumo::fuzz::require(reparsed.has_value() && *reparsed == *parsed, "parse_humantime(format_humantime(d)) == d", text);
   return 0;
 }

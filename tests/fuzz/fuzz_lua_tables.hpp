@@ -51,6 +51,7 @@ class ByteReader {
 // Every QueueConfig key, nested field name, enum variant (also mis-cased),
 // duration, throttle and address a config table is likely to hold.
 inline const std::vector<std::string_view>& dictionary() {
+  // clang-format off
   static const std::vector<std::string_view> words = {
       // QueueConfig keys
       "retry_interval", "max_retry_interval", "max_age", "egress_pool", "max_message_rate", "protocol",
@@ -76,6 +77,7 @@ inline const std::vector<std::string_view>& dictionary() {
       // templates and other strings
       "/var/mail/{{ domain }}", "/m/{{ meta.x }}/{{ nope }}", "/m/{{", "make.webhook", "pool-a", "unspecified",
   };
+  // clang-format on
   return words;
 }
 
@@ -180,14 +182,23 @@ inline lua::Value value_from_json(const nlohmann::json& j) {
   lua::Value v;
   switch (j.type()) {
     case nlohmann::json::value_t::null: v.kind = K::null; break;
-    case nlohmann::json::value_t::boolean: v.kind = K::boolean; v.boolean = j.get<bool>(); break;
+    case nlohmann::json::value_t::boolean:
+      v.kind = K::boolean;
+      v.boolean = j.get<bool>();
+      break;
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
       v.kind = K::integer;
       v.integer = j.get<std::int64_t>();
       break;
-    case nlohmann::json::value_t::number_float: v.kind = K::floating; v.number = j.get<double>(); break;
-    case nlohmann::json::value_t::string: v.kind = K::string; v.string = j.get<std::string>(); break;
+    case nlohmann::json::value_t::number_float:
+      v.kind = K::floating;
+      v.number = j.get<double>();
+      break;
+    case nlohmann::json::value_t::string:
+      v.kind = K::string;
+      v.string = j.get<std::string>();
+      break;
     case nlohmann::json::value_t::array: {
       auto t = std::make_shared<lua::Table>();
       t->array_marked = true;

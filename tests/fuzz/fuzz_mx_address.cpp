@@ -12,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace kumo::values;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const MxName name = classify_mx_name(text);
-  kumo::fuzz::require(name.kind != MxNameKind::bad_literal || !name.problem.empty(),
-                      "a bad literal says what is wrong", text);
+  kumo::fuzz::require(name.kind != MxNameKind::bad_literal || !name.problem.empty(), "a bad literal says what is wrong",
+                      text);
   const auto addr = parse_mx_addr(text);
   if (!addr) {
     return 0;

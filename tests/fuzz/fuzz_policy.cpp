@@ -86,15 +86,15 @@ constexpr int k_max_depth = 6;
 constexpr int k_max_entries = 8;
 
 struct Model {
-  bool exact = true;   // the Value below is exactly what Lua will hold
+  bool exact = true;    // the Value below is exactly what Lua will hold
   bool raises = false;  // a nested make_queue_config rejects its table
 };
 
 std::string lua_string(std::string_view s) {
   std::string out = "\"";
   for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == ' ' || ch == '_' || ch == '.' || ch == '/' || ch == ':' || ch == '-' ||
-        ch == '{' || ch == '}' || ch == '[' || ch == ']' || ch == '@') {
+    if (std::isalnum(ch) || ch == ' ' || ch == '_' || ch == '.' || ch == '/' || ch == ':' || ch == '-' || ch == '{' ||
+        ch == '}' || ch == '[' || ch == ']' || ch == '@') {
       out.push_back(static_cast<char>(ch));
     } else {
       char buf[8];
@@ -106,9 +106,9 @@ std::string lua_string(std::string_view s) {
 }
 
 bool is_identifier(std::string_view s) {
-  static const char* const keywords[] = {"and", "break", "do", "else", "elseif", "end", "false", "for",
-                                         "function", "goto", "if", "in", "local", "nil", "not", "or",
-                                         "repeat", "return", "then", "true", "until", "while"};
+  static const char* const keywords[] = {"and",      "break",  "do",   "else", "elseif", "end",  "false", "for",
+                                         "function", "goto",   "if",   "in",   "local",  "nil",  "not",   "or",
+                                         "repeat",   "return", "then", "true", "until",  "while"};
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) {
     return false;
   }
@@ -171,13 +171,18 @@ Value gen_table(ByteReader& in, int depth, std::string& src, Model& m) {
     std::string key_src;
     bool positional = false;
     switch (k % 10) {
-      case 0: case 1: case 2: case 3: {
+      case 0:
+      case 1:
+      case 2:
+      case 3: {
         const auto& words = kumo::fuzz::dictionary();
         key = Value::make_string(std::string(words[in.byte() % words.size()]));
         key_src = is_identifier(key.string) ? key.string : "[" + lua_string(key.string) + "]";
         break;
       }
-      case 4: case 5: case 6:
+      case 4:
+      case 5:
+      case 6:
         positional = true;
         key = Value::make_integer(next_index++);
         break;
@@ -245,13 +250,17 @@ Value gen_value(ByteReader& in, int depth, std::string& src, Model& m) {
   switch (b % 16) {
     case 0: src += "nil"; return v;
     // An unset optional field reads back as the null sentinel (kumo.json_parse('null') is nil).
-    case 1: src += "kumo.make_queue_config{}.egress_pool"; v.kind = K::null; return v;
+    case 1:
+      src += "kumo.make_queue_config{}.egress_pool";
+      v.kind = K::null;
+      return v;
     case 2:
       v.kind = K::boolean;
       v.boolean = (b & 0x10) != 0;
       src += v.boolean ? "true" : "false";
       return v;
-    case 3: case 4: {
+    case 3:
+    case 4: {
       const auto& ints = kumo::fuzz::edge_integers();
       v = Value::make_integer(b % 16 == 3 ? ints[in.byte() % ints.size()] : static_cast<std::int8_t>(in.byte()));
       src += lua_integer(v.integer);
@@ -264,7 +273,9 @@ Value gen_value(ByteReader& in, int depth, std::string& src, Model& m) {
       src += lua_float(v.number);
       return v;
     }
-    case 6: case 7: case 8: {
+    case 6:
+    case 7:
+    case 8: {
       const auto& words = kumo::fuzz::dictionary();
       v = Value::make_string(std::string(words[in.byte() % words.size()]));
       src += lua_string(v.string);
@@ -274,13 +285,18 @@ Value gen_value(ByteReader& in, int depth, std::string& src, Model& m) {
       v = Value::make_string(in.bytes(24));
       src += lua_string(v.string);
       return v;
-    case 10: case 11: case 12:
+    case 10:
+    case 11:
+    case 12:
       if (depth < k_max_depth) {
         return gen_table(in, depth, src, m);
       }
       src += "\"20m\"";
       return Value::make_string("20m");
-    case 13: src += "function() end"; v.kind = K::function; return v;
+    case 13:
+      src += "function() end";
+      v.kind = K::function;
+      return v;
     case 14: {
       // json_parse: '[]' is an array-marked empty table, '{}' a plain one.
       auto t = std::make_shared<kumo::lua::Table>();
@@ -441,7 +457,8 @@ int run(const std::uint8_t* data, std::size_t size) {
   const bool raw = size > 0 && (data[0] & 1) != 0;
   auto& st = kumo::fuzz::stats();
   ++(raw ? st.raw : st.generated);
-  std::string source = "local kumo = require 'kumo'\nkumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)\n";
+  std::string source =
+      "local kumo = require 'kumo'\nkumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)\n";
   Value model;
   Model m;
   if (raw) {
@@ -494,9 +511,10 @@ int run(const std::uint8_t* data, std::size_t size) {
   }
   const auto expected = kumo::config::convert_queue_config(model);
   if (expected.config.has_value() != ev.config.has_value() || (expected.config && !(*expected.config == *ev.config))) {
-    std::fprintf(stderr, "generated policy:\n%s\nmodel: %s\nhost:  %s\n", source.c_str(),
-                 expected.config ? kumo::config::to_kumo_json(*expected.config).dump().c_str() : expected.kumo_error.c_str(),
-                 ev.config ? kumo::config::to_kumo_json(*ev.config).dump().c_str() : "(no config)");
+    std::fprintf(
+        stderr, "generated policy:\n%s\nmodel: %s\nhost:  %s\n", source.c_str(),
+        expected.config ? kumo::config::to_kumo_json(*expected.config).dump().c_str() : expected.kumo_error.c_str(),
+        ev.config ? kumo::config::to_kumo_json(*ev.config).dump().c_str() : "(no config)");
   }
   kumo::fuzz::require(expected.config.has_value() == ev.config.has_value(),
                       "the host accepts exactly what the model converts", input);

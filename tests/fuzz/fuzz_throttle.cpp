@@ -17,11 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::string canonical = format_throttle(*parsed);
   const auto reparsed = parse_throttle(canonical);
-  kumo::fuzz::require(reparsed.has_value() && *reparsed == *parsed,
-                      "parse_throttle(format_throttle(spec)) == spec", text);
+  kumo::fuzz::require(reparsed.has_value() && *reparsed == *parsed, "parse_throttle(format_throttle(spec)) == spec",
+                      text);
   (void)explain_throttle(*parsed);
   const auto lines = explain_throttle_lines(*parsed);
-  kumo::fuzz::require(!lines.empty() && lines.front() == canonical, "explain's first line is the canonical spec",
-                      text);
+  kumo::fuzz::require(!lines.empty() && lines.front() == canonical, "explain's first line is the canonical spec", text);
   return 0;
 }

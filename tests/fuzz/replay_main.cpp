@@ -132,13 +132,46 @@ struct Rng {
 constexpr std::size_t k_max_size = 4096;
 
 const char* const k_tokens[] = {
-    "end",     " do ",    "function() ", "return ",      "local ",  "while true do end ", "{",     "}",   "(",
-    ")",       "'",       "\"",          "[[",           "]]",      "--",                  "..",    "#",   "nil",
-    "1e308",   "-1",      "0/0",         "\n",           "kumo.",   "require 'kumo'",      "...",   "=",   ",",
-    "kumo.on('get_queue_config', function() end)",       "kumo.make_queue_config{}",       "pcall(", "error(",
-    "setmetatable({}, {__index = function() end})",      "coroutine.wrap(function() end)", "load(",
-    "string.rep('x', 1 << 20)", "io.open('/tmp/kumo-lint-hostile-fuzz', 'w')", "os.remove('/tmp/kumo-lint-hostile-fuzz')",
-    "collectgarbage()", "package.loaded.kumo = nil", "kumo.json_parse('[[[1]]]')",
+    "end",
+    " do ",
+    "function() ",
+    "return ",
+    "local ",
+    "while true do end ",
+    "{",
+    "}",
+    "(",
+    ")",
+    "'",
+    "\"",
+    "[[",
+    "]]",
+    "--",
+    "..",
+    "#",
+    "nil",
+    "1e308",
+    "-1",
+    "0/0",
+    "\n",
+    "kumo.",
+    "require 'kumo'",
+    "...",
+    "=",
+    ",",
+    "kumo.on('get_queue_config', function() end)",
+    "kumo.make_queue_config{}",
+    "pcall(",
+    "error(",
+    "setmetatable({}, {__index = function() end})",
+    "coroutine.wrap(function() end)",
+    "load(",
+    "string.rep('x', 1 << 20)",
+    "io.open('/tmp/kumo-lint-hostile-fuzz', 'w')",
+    "os.remove('/tmp/kumo-lint-hostile-fuzz')",
+    "collectgarbage()",
+    "package.loaded.kumo = nil",
+    "kumo.json_parse('[[[1]]]')",
 };
 const char k_punct[] = "(){}[]'\"=.,:;#-+*/\\0123456789\n ";
 
@@ -153,29 +186,33 @@ std::string mutate(const std::vector<Seed>& seeds, Rng& rng) {
     const std::size_t body = s.size() - 1;
     const std::size_t pos = 1 + rng.below(body + 1);  // 1..size, an insertion point
     switch (rng.below(16)) {
-      case 0: case 1: case 2:
+      case 0:
+      case 1:
+      case 2:
         if (body > 0) {
           s[1 + rng.below(body)] ^= static_cast<char>(1u << rng.below(8));
         }
         break;
-      case 3: case 4:
+      case 3:
+      case 4:
         if (body > 0) {
           s[1 + rng.below(body)] = k_punct[rng.below(sizeof k_punct - 1)];
         }
         break;
-      case 5: case 6:
-        s.insert(pos, 1, static_cast<char>(rng.below(256)));
-        break;
-      case 7: case 8:
+      case 5:
+      case 6: s.insert(pos, 1, static_cast<char>(rng.below(256))); break;
+      case 7:
+      case 8:
         if (body > 0) {
           const std::size_t at = 1 + rng.below(body);
           s.erase(at, 1 + rng.below(16));
         }
         break;
-      case 9: case 10: case 11:
-        s.insert(pos, k_tokens[rng.below(std::size(k_tokens))]);
-        break;
-      case 12: case 13: {
+      case 9:
+      case 10:
+      case 11: s.insert(pos, k_tokens[rng.below(std::size(k_tokens))]); break;
+      case 12:
+      case 13: {
         const std::string& other = seeds[rng.below(seeds.size())].bytes;
         if (other.size() > 1) {
           const std::size_t from = 1 + rng.below(other.size() - 1);
@@ -193,8 +230,7 @@ std::string mutate(const std::vector<Seed>& seeds, Rng& rng) {
           s.insert(std::min(pos, s.size()), chunk);
         }
         break;
-      default:
-        s[0] = static_cast<char>(rng.below(256));
+      default: s[0] = static_cast<char>(rng.below(256));
     }
     if (s.size() > k_max_size) {
       s.resize(k_max_size);
@@ -262,9 +298,10 @@ int main(int argc, char** argv) {
     const bool has_value = i + 1 < argc;
     if (a == "--policies" && has_value) {
       for (const auto& p : sorted_files(argv[++i], ".lua")) {
-        seeds.push_back({std::string(1, static_cast<char>(kumo::fuzz::k_policy_mode | kumo::fuzz::k_policy_two_queues)) +
-                             read_file(p),
-                         p.string(), p.string()});
+        seeds.push_back(
+            {std::string(1, static_cast<char>(kumo::fuzz::k_policy_mode | kumo::fuzz::k_policy_two_queues)) +
+                 read_file(p),
+             p.string(), p.string()});
         ++policy_count;
       }
     } else if (a == "--mutations" && has_value) {

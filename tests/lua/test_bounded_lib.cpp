@@ -148,6 +148,7 @@ std::string gmatch_chunk(const std::string& args) {
 }
 
 // Hand-written edge cases, one list per feature; each is a whole chunk.
+// clang-format off
 const std::vector<std::string> k_string_cases = {
     // find/match: init, anchors, plain find and the no-specials path
     "return string.find('hello', 'l')", "return string.find('hello', 'l', -2)", "return string.find('hello', 'l', -100)",
@@ -245,7 +246,9 @@ const std::vector<std::string> k_string_cases = {
     "return string.byte('h\\200', 1, 2)", "return string.byte('hello', 'x')", "return string.byte(string.rep('x', 2000000), 1, -1)",
     "return string.byte('x', math.mininteger, math.maxinteger)",
 };
+// clang-format on
 
+// clang-format off
 const std::vector<std::string> k_table_cases = {
     // insert
     "local t = {1, 2, 3} table.insert(t, 'x') return t", "local t = {1, 2, 3} table.insert(t, 1, 'x') return t",
@@ -293,6 +296,7 @@ const std::vector<std::string> k_table_cases = {
     "local t = setmetatable({}, {__len = function() return 'x' end}) table.sort(t)",
     // proxies: the order of __index/__newindex/__len calls is behaviour too
 };
+// clang-format on
 
 // A proxy table logging every metamethod call, over a real array of `n`.
 std::string logged_proxy(int n) {
@@ -300,14 +304,18 @@ std::string logged_proxy(int n) {
          " do data[i] = (i * 7) % 5 end\n"
          "local t = setmetatable({}, {\n"
          "  __index = function(_, k) log[#log + 1] = 'get ' .. tostring(k) return data[k] end,\n"
-         "  __newindex = function(_, k, v) log[#log + 1] = 'set ' .. tostring(k) .. '=' .. tostring(v) data[k] = v end,\n"
+         "  __newindex = function(_, k, v) log[#log + 1] = 'set ' .. tostring(k) .. '=' .. tostring(v) data[k] = v "
+         "end,\n"
          "  __len = function() log[#log + 1] = 'len' return #data end})\n";
 }
 
 const std::vector<std::string> k_proxy_calls = {
-    "table.insert(t, 'x')", "table.insert(t, 2, 'x')", "table.remove(t)", "table.remove(t, 1)",
-    "table.move(t, 1, 3, 2)", "table.move(t, 2, 4, 1)", "table.concat(t, ',')", "table.unpack(t)",
-    "table.sort(t)", "table.sort(t, function(a, b) return a > b end)", "table.insert(t, 9, 'x')",
+    "table.insert(t, 'x')",    "table.insert(t, 2, 'x')",
+    "table.remove(t)",         "table.remove(t, 1)",
+    "table.move(t, 1, 3, 2)",  "table.move(t, 2, 4, 1)",
+    "table.concat(t, ',')",    "table.unpack(t)",
+    "table.sort(t)",           "table.sort(t, function(a, b) return a > b end)",
+    "table.insert(t, 9, 'x')",
 };
 
 // Deterministic pseudo-random choices (std::mt19937 is specified exactly;
@@ -336,9 +344,9 @@ std::string random_subject(Chooser& c) {
 
 std::string random_pattern(Chooser& c) {
   static const std::vector<std::string> items = {
-      "a", "b", "x", ".", "%a", "%d", "%s", "%W", "%.", "%%", "[ab]", "[^a]", "[a-b]", "[%a.]", "[]]", "%b()", "%f[a]",
-      "%f[^a]", "(", ")", "()", "%1", "%2", "*", "+", "-", "?", "$", "^", "%", "[", "a*", "b-", ".-", "(a)", "(.)",
-      "[", "%g", " ", "%z",
+      "a",   "b",    "x",     ".",      "%a", "%d", "%s",  "%W",  "%.", "%%", "[ab]", "[^a]", "[a-b]", "[%a.]",
+      "[]]", "%b()", "%f[a]", "%f[^a]", "(",  ")",  "()",  "%1",  "%2", "*",  "+",    "-",    "?",     "$",
+      "^",   "%",    "[",     "a*",     "b-", ".-", "(a)", "(.)", "[",  "%g", " ",    "%z",
   };
   std::string p = c.below(4) == 0 ? "^" : "";
   for (std::size_t n = 1 + c.below(5); n > 0; --n) {

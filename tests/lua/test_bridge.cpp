@@ -39,7 +39,8 @@ std::string guarded_call_error(lua_CFunction f, const char* chunk) {
 TEST_CASE("guarded: a C++ exception becomes a Lua error naming an internal error", "[bridge]") {
   CHECK(guarded_call_error(kumo::lua::guarded<throws_runtime_error>, "f()") ==
         "[string \"f()\"]:1: kumo-lint internal error: table of pools is corrupt");
-  CHECK(guarded_call_error(kumo::lua::guarded<returns_its_argument>, "if f(7) ~= 7 then error('wrong result') end").empty());
+  CHECK(guarded_call_error(kumo::lua::guarded<returns_its_argument>, "if f(7) ~= 7 then error('wrong result') end")
+            .empty());
 }
 
 TEST_CASE("guarded: more results claimed than left on the stack is an internal error in debug builds", "[bridge]") {

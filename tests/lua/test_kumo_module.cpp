@@ -6,8 +6,7 @@
 
 using kumo::test::printed;
 
-TEST_CASE("domain_map: exact keys, wildcards one level or more, intermediate nodes hide the wildcard",
-          "[kumo_memo]") {
+TEST_CASE("domain_map: exact keys, wildcards one level or more, intermediate nodes hide the wildcard", "[kumo_memo]") {
   auto out = printed(
       "local m = kumo.domain_map.new { ['*.example.com'] = 42, ['example.com'] = 24,\n"
       "  ['omg.wtf.woot.example.com'] = 128 }\n"
@@ -34,8 +33,7 @@ TEST_CASE("domain_map: assignment adds keys, values are frozen copies", "[kumo_m
   CHECK(out[1] == "false\tbad argument #2: error converting Lua table to String (expected string or number)");
 }
 
-TEST_CASE("memoized tables: read through, write unshares, pairs in key order, len counts entries",
-          "[kumo_memo]") {
+TEST_CASE("memoized tables: read through, write unshares, pairs in key order, len counts entries", "[kumo_memo]") {
   auto out = printed(
       "local m = kumo.domain_map.new { d = { b = 2, a = 1, [1] = 'x', [3] = 'y' } }\n"
       "local t = m.d\n"
@@ -98,15 +96,16 @@ TEST_CASE("make_throttle: the spec is parsed as kumod does, explain is kumod's t
   CHECK(out[1].rfind("false\t", 0) == 0);
   CHECK(out[2] == "false\tfalse");
   // The counters are kumod's: at the top level each call degrades (KQ914).
-  CHECK(out[3].rfind("KQ914: throttle:sleep_if_throttled() of lua-user-throttle-t needs kumod's throttle counters", 0) ==
-        0);
+  CHECK(out[3].rfind("KQ914: throttle:sleep_if_throttled() of lua-user-throttle-t needs kumod's throttle counters",
+                     0) == 0);
   CHECK(out[4].rfind("KQ914: throttle:throttle() of lua-user-throttle-t", 0) == 0);
 }
 
 TEST_CASE("secrets.load: files through the sandbox, key_data, Vault degraded", "[kumo_secrets]") {
   auto out = printed(
       "print(kumo.secrets.load { key_data = 'k1' }, kumo.secrets.load { key_data = { 104, 105 } })\n"
-      "print(#kumo.secrets.load '" KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua' > 0)\n"
+      "print(#kumo.secrets.load '" KUMO_LINT_SOURCE_DIR
+      "/testdata/examples/policy.lua' > 0)\n"
       "print(pcall(kumo.secrets.load, '/etc/shadow'))\n"
       "print(pcall(kumo.secrets.load, { nope = 1 }))\n"
       "local v = kumo.secrets.load { vault_mount = 'secret', vault_path = 'dkim/example.com' }\n"
@@ -114,15 +113,15 @@ TEST_CASE("secrets.load: files through the sandbox, key_data, Vault degraded", "
   REQUIRE(out.size() == 6);
   CHECK(out[0] == "k1\thi");
   CHECK(out[2].rfind("false\tkumo.secrets.load(\"/etc/shadow\") is blocked by kumo-lint's sandbox", 0) == 0);
-  CHECK(out[3] == "false\t"
+  CHECK(out[3] ==
+        "false\t"
         "data did not match any variant of untagged enum KeySource, while processing "
         "{\"nope\":1}");
   CHECK(out[4] == "true\t4");
   CHECK(out[5].rfind("KQ914: kumo.secrets.load (Vault) needs HashiCorp Vault", 0) == 0);
 }
 
-TEST_CASE("invoke_get_egress_path_config: with no handler registered the call fails as in kumod",
-          "[kumo_module]") {
+TEST_CASE("invoke_get_egress_path_config: with no handler registered the call fails as in kumod", "[kumo_module]") {
   auto out = printed(
       "print(pcall(kumo.invoke_get_egress_path_config, 'gmail.com', 'unspecified', 'site'))\n"
       "print(pcall(kumo.invoke_get_egress_path_config, 'gmail.com', 'unspecified', {}))\n");

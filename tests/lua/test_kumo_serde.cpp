@@ -53,9 +53,9 @@ std::string serde_error_of(const std::string& call) {
 }  // namespace
 
 TEST_CASE("serde functions live on kumo.serde, the old names stay on kumo, without yaml", "[kumo_serde]") {
-  for (const char* name : {"json_load", "json_parse", "json_encode", "json_encode_pretty", "toml_load", "toml_parse",
-                           "toml_encode", "toml_encode_pretty", "toml_encode_pretty_compact", "yaml_load",
-                           "yaml_parse", "yaml_encode"}) {
+  for (const char* name :
+       {"json_load", "json_parse", "json_encode", "json_encode_pretty", "toml_load", "toml_parse", "toml_encode",
+        "toml_encode_pretty", "toml_encode_pretty_compact", "yaml_load", "yaml_parse", "yaml_encode"}) {
     INFO(name);
     CHECK(eval(std::string("type(rawget(kumo.serde, '") + name + "'))") == "function");
   }
@@ -89,11 +89,12 @@ TEST_CASE("json_parse errors quote the text and say where", "[kumo_serde]") {
   CHECK(e.find("at line 1 column") != std::string::npos);
   CHECK(serde_error_of("kumo.json_parse('[1] /x')") == "parsing [1] /x as json: invalid data");
   CHECK(eval("#kumo.json_parse('[1] /')") == "1");  // a '/' at the very end is only blanked
-  CHECK(serde_error_of("kumo.json_parse({})") == "bad argument #1 to 'json_parse': error converting Lua table to String");
+  CHECK(serde_error_of("kumo.json_parse({})") ==
+        "bad argument #1 to 'json_parse': error converting Lua table to String");
   // serde_json's recursion limit: 127 levels parse, 128 do not.
   CHECK(eval("type(kumo.json_parse(string.rep('[', 127) .. string.rep(']', 127)))") == "table");
-  CHECK(serde_error_of("kumo.json_parse(string.rep('[', 128) .. string.rep(']', 128))").find("recursion limit exceeded") !=
-        std::string::npos);
+  CHECK(serde_error_of("kumo.json_parse(string.rep('[', 128) .. string.rep(']', 128))")
+            .find("recursion limit exceeded") != std::string::npos);
 }
 
 TEST_CASE("json_encode: serde_json's text, only a positive length makes an array", "[kumo_serde]") {
@@ -155,7 +156,8 @@ TEST_CASE("toml_encode: the toml crate's document layout", "[kumo_serde]") {
   CHECK(eval("kumo.toml_encode_pretty({e = {1, 2}, s = {'one'}})") == "e = [\n    1,\n    2,\n]\ns = [\"one\"]\n");
   CHECK(eval("kumo.toml_encode({a = {b = {c = 1}}})") == "[a.b]\nc = 1\n");
   CHECK(eval("kumo.toml_encode({a = {}, b = 1})") == "b = 1\n\n[a]\n");
-  CHECK(eval("kumo.serde.toml_encode_pretty_compact({a = {}, b = 1, c = {d = {}}})") == "a = {}\nb = 1\n\n[c]\nd = {}\n");
+  CHECK(eval("kumo.serde.toml_encode_pretty_compact({a = {}, b = 1, c = {d = {}}})") ==
+        "a = {}\nb = 1\n\n[c]\nd = {}\n");
   CHECK(eval("kumo.toml_encode({x = {1.0, 0.5, 1e300 / 1e280, -0.0, 1/0, 0/0}})") ==
         "x = [1.0, 0.5, 100000000000000000000.0, -0.0, inf, nan]\n");
   CHECK(eval("kumo.toml_encode({['a b'] = 'it\\'s', ['q\"'] = 'say \"hi\"', m = 'l1\\nl2'})") ==
@@ -173,17 +175,19 @@ TEST_CASE("toml round trip of a parsed document", "[kumo_serde]") {
 }
 
 TEST_CASE("yaml_parse: serde_yaml's scalar resolution into JSON values", "[kumo_serde]") {
-  Run r("local v = kumo.serde.yaml_parse([[\n"
-        "int: 0x1F\nneg: -12\nfloat: 1.5\nzero: 0123\nyes: true\nno: 'true'\nnothing: ~\nempty:\n"
-        "inf: .inf\nlist: [a, 2]\nanchor: &x {k: v}\nalias: *x\n1: one\n]])\n"
-        "print(v.int, v.neg, math.type(v.float), v.zero, v.yes, v.no, v.nothing, v.empty, v.inf, #v.list,\n"
-        "      v.alias.k, v['1'], math.type(v.list[2]))\n");
+  Run r(
+      "local v = kumo.serde.yaml_parse([[\n"
+      "int: 0x1F\nneg: -12\nfloat: 1.5\nzero: 0123\nyes: true\nno: 'true'\nnothing: ~\nempty:\n"
+      "inf: .inf\nlist: [a, 2]\nanchor: &x {k: v}\nalias: *x\n1: one\n]])\n"
+      "print(v.int, v.neg, math.type(v.float), v.zero, v.yes, v.no, v.nothing, v.empty, v.inf, #v.list,\n"
+      "      v.alias.k, v['1'], math.type(v.list[2]))\n");
   REQUIRE(r.result.ok);
   REQUIRE(r.printed().size() == 1);
   CHECK(r.printed()[0] == "31\t-12\tfloat\t0123\ttrue\ttrue\tnil\tnil\tnil\t2\tv\tone\tinteger");
   CHECK(eval("kumo.serde.yaml_parse('')") == "nil");
-  CHECK(serde_error_of("kumo.serde.yaml_parse('a: 1\\n---\\nb: 2\\n')") ==
-        "parsing a: 1\n---\nb: 2\n as yaml: deserializing from YAML containing more than one document is not supported");
+  CHECK(
+      serde_error_of("kumo.serde.yaml_parse('a: 1\\n---\\nb: 2\\n')") ==
+      "parsing a: 1\n---\nb: 2\n as yaml: deserializing from YAML containing more than one document is not supported");
   CHECK(serde_error_of("kumo.serde.yaml_parse('a: [1\\n')").find(" at line ") != std::string::npos);
   CHECK(serde_error_of("kumo.serde.yaml_parse('!thing x')").find("invalid type: enum") != std::string::npos);
   CHECK(serde_error_of("kumo.serde.yaml_parse('? [1]\\n: x\\n')").find("expected a string key") != std::string::npos);
@@ -200,9 +204,13 @@ TEST_CASE("yaml_encode: serde_yaml's text", "[kumo_serde]") {
 }
 
 TEST_CASE("*_load read through the sandbox's path check", "[kumo_serde]") {
-  Run r("print(kumo.toml_load('" + k_dir + "/sample.toml').queue['gmail.com'].max_age)\n"
-        "print(kumo.serde.yaml_load('" + k_dir + "/sample.yaml').name)\n"
-        "print(kumo.json_load('" + k_dir + "/sample.json').list[2])\n");
+  Run r("print(kumo.toml_load('" + k_dir +
+        "/sample.toml').queue['gmail.com'].max_age)\n"
+        "print(kumo.serde.yaml_load('" +
+        k_dir +
+        "/sample.yaml').name)\n"
+        "print(kumo.json_load('" +
+        k_dir + "/sample.json').list[2])\n");
   REQUIRE(r.result.ok);
   CHECK(r.printed() == std::vector<std::string>{"10m", "sample", "2"});
   Run blocked("kumo.serde.toml_load('/etc/passwd')\n");
@@ -236,12 +244,15 @@ TEST_CASE("the shipped shaping.toml loads and round-trips", "[kumo_serde]") {
   }
   HostOptions options;
   options.allow_read = {shaping};
-  Run r("local function count(t) local n = 0 for _ in pairs(t) do n = n + 1 end return n end\n"
-        "local v = kumo.toml_load('" + shaping + "')\n"
-        "local again = kumo.toml_parse(kumo.toml_encode(v))\n"
-        "print(count(v), count(again), count(v.default or {}), count(again.default or {}))\n"
-        "print(kumo.json_encode(v) == kumo.json_encode(again))\n",
-        options);
+  Run r(
+      "local function count(t) local n = 0 for _ in pairs(t) do n = n + 1 end return n end\n"
+      "local v = kumo.toml_load('" +
+          shaping +
+          "')\n"
+          "local again = kumo.toml_parse(kumo.toml_encode(v))\n"
+          "print(count(v), count(again), count(v.default or {}), count(again.default or {}))\n"
+          "print(kumo.json_encode(v) == kumo.json_encode(again))\n",
+      options);
   REQUIRE(r.result.ok);
   REQUIRE(r.printed().size() == 2);
   auto counts = r.printed()[0];
@@ -255,7 +266,8 @@ TEST_CASE("the shipped shaping.toml loads and round-trips", "[kumo_serde]") {
 TEST_CASE("hostile input: deep nesting, cycles and size are refused, not crashed on", "[kumo_serde]") {
   CHECK(serde_error_of("kumo.toml_parse('a = ' .. string.rep('[', 200) .. string.rep(']', 200))").find("as toml") !=
         std::string::npos);
-  CHECK(serde_error_of("kumo.toml_parse('[' .. string.rep('a.', 5000) .. 'b]')").find("dotted keys") != std::string::npos);
+  CHECK(serde_error_of("kumo.toml_parse('[' .. string.rep('a.', 5000) .. 'b]')").find("dotted keys") !=
+        std::string::npos);
   CHECK(serde_error_of("kumo.toml_parse('[' .. string.rep('a.', 200) .. 'b]')").find("nested deeper than 128") !=
         std::string::npos);
   CHECK(serde_error_of("kumo.serde.yaml_parse(string.rep('[', 100000))").find("recursion limit exceeded") !=

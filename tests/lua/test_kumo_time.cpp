@@ -8,8 +8,8 @@
 
 using kumo::lua::HostOptions;
 using kumo::lua::PolicyHost;
-using kumo::values::QueueName;
 using kumo::test::printed;
+using kumo::values::QueueName;
 
 namespace {
 
@@ -66,8 +66,9 @@ TEST_CASE("now() is the fixed clock, elapsed and timers measure no time, sleep r
       "do local t <close> = kumo.time.start_timer('mything') end\n"
       "print(tostring(kumo.time.now()))\n");
   REQUIRE(out.size() == 6);
-  CHECK(out[0] == "2026-01-01 00:00:00 UTC\t1767225600\t1767225600000\t2026-01-01T00:00:00+00:00\t"
-                  "Thu, 1 Jan 2026 00:00:00 +0000");
+  CHECK(out[0] ==
+        "2026-01-01 00:00:00 UTC\t1767225600\t1767225600000\t2026-01-01T00:00:00+00:00\t"
+        "Thu, 1 Jan 2026 00:00:00 +0000");
   CHECK(out[1] == "true\ttrue\t0s\t0.0");
   CHECK(out[2] == "1h");
   CHECK(out[3] == "nil\tnil\ttrue");  // sleep returns nothing
@@ -98,18 +99,22 @@ TEST_CASE("Time:format follows chrono's strftime", "[kumo_time]") {
       "print(t:format(12), pcall(t.format, t, '%#z'))\n");
   REQUIRE(out.size() == 3);
   CHECK(out[0] == "2001-07-08 00:34:59.026 +0000|Sun Sunday Jul July  8|189 27 27 27 2001|12 12 AM am|994552499");
-  CHECK(out[1] == "Sun Jul  8 00:34:59 2001|07/08/01|2001-07-08| 8-Jul-2001|12:34:59 AM|"
-                  "2001-07-08T00:34:59.026490+00:00|8  7 08|UTC +00:00 +00:00:00 +00|%|%Q|%-D/08/01");
-  CHECK(out[2] == "12\tfalse\tTime:format with %#z: kumod panics here (\"a Display implementation returned an error "
-                  "unexpectedly: Error\")");
+  CHECK(out[1] ==
+        "Sun Jul  8 00:34:59 2001|07/08/01|2001-07-08| 8-Jul-2001|12:34:59 AM|"
+        "2001-07-08T00:34:59.026490+00:00|8  7 08|UTC +00:00 +00:00:00 +00|%|%Q|%-D/08/01");
+  CHECK(out[2] ==
+        "12\tfalse\tTime:format with %#z: kumod panics here (\"a Display implementation returned an error "
+        "unexpectedly: Error\")");
 }
 
 TEST_CASE("constructors: kumod's conversions and messages", "[kumo_time]") {
   auto out = printed(
       "print(tostring(kumo.time.from_unix_timestamp(-1.5)), tostring(kumo.time.from_unix_timestamp(-0.5)))\n"
       "print(tostring(kumo.time.from_unix_timestamp(1767225600.25)), tostring(kumo.time.from_unix_timestamp(-1)))\n"
-      "print(tostring(kumo.time.with_ymd_hms(2024, 2, 29.9, '23', 59.0, 59)), tostring(kumo.time.with_ymd_hms(-1, 1, 1, 0, 0, 0)))\n"
-      "print(tostring(kumo.time.parse_rfc3339 '2016-12-31T23:59:60.5Z'), kumo.time.parse_rfc3339 '2016-12-31T23:59:60Z'.second)\n"
+      "print(tostring(kumo.time.with_ymd_hms(2024, 2, 29.9, '23', 59.0, 59)), tostring(kumo.time.with_ymd_hms(-1, 1, "
+      "1, 0, 0, 0)))\n"
+      "print(tostring(kumo.time.parse_rfc3339 '2016-12-31T23:59:60.5Z'), kumo.time.parse_rfc3339 "
+      "'2016-12-31T23:59:60Z'.second)\n"
       "print(tostring(kumo.time.parse_rfc2822 'Thu, 02 Jul 26 18:55:38 CEST'))\n");
   REQUIRE(out.size() == 5);
   // mod-time truncates a float timestamp, and a negative fraction becomes 0.
@@ -128,8 +133,9 @@ TEST_CASE("invalid inputs raise kumod's errors", "[kumo_time]") {
   CHECK(time_error_of("kumo.time.parse_rfc2822 'not a date'") == "false\tinput contains invalid characters");
   CHECK(time_error_of("kumo.time.parse_rfc3339()") ==
         "false\tbad argument #1: error converting Lua nil to String (expected string or number)");
-  CHECK(time_error_of("kumo.time.parse_rfc3339 '\\xff'") ==
-        "false\tbad argument #1: error converting Lua string to String (invalid utf-8 sequence of 1 bytes from index 0)");
+  CHECK(
+      time_error_of("kumo.time.parse_rfc3339 '\\xff'") ==
+      "false\tbad argument #1: error converting Lua string to String (invalid utf-8 sequence of 1 bytes from index 0)");
   CHECK(time_error_of("kumo.time.with_ymd_hms(2000, 2, 30, 0, 0, 0)") ==
         "false\ttime cannot be represented due to a gap in local time");
   CHECK(time_error_of("kumo.time.with_ymd_hms(2000, -1, 1, 0, 0, 0)") ==
@@ -187,21 +193,25 @@ TEST_CASE("arithmetic takes only Time and TimeDelta, in mlua's words", "[kumo_ti
       "print(d.seconds, d.milliseconds, d.nanoseconds, tostring(a + d), tostring(a - d), tostring(a - (a - b)))\n"
       "print(pcall(function() return d.human end))\n");
   REQUIRE(out.size() == 2);
-  CHECK(out[0] == "-43200.0\t-43200000\t-43200000000000\t2025-12-31 12:00:00 UTC\t2026-01-01 12:00:00 UTC\t"
-                  "2025-12-31 12:00:00 UTC");
-  CHECK(out[1] == "false\t" KUMO_LINT_SOURCE_DIR "/testdata/inline.lua:5: Source duration value is out of range for the "
+  CHECK(out[0] ==
+        "-43200.0\t-43200000\t-43200000000000\t2025-12-31 12:00:00 UTC\t2026-01-01 12:00:00 UTC\t"
+        "2025-12-31 12:00:00 UTC");
+  CHECK(out[1] == "false\t" KUMO_LINT_SOURCE_DIR
+                  "/testdata/inline.lua:5: Source duration value is out of range for the "
                   "target type");
 }
 
 TEST_CASE("where kumod panics on a duration, kumo-lint reports KQ004", "[kumo_time]") {
   auto out = printed("kumo.time.parse_duration(-1.5)\n");
   REQUIRE(out.size() == 1);
-  CHECK(out[0] == "KQ004: kumo.time.parse_duration: kumod panics on this duration (\"cannot convert float seconds "
-                  "to Duration: value is negative\")");
+  CHECK(out[0] ==
+        "KQ004: kumo.time.parse_duration: kumod panics on this duration (\"cannot convert float seconds "
+        "to Duration: value is negative\")");
   out = printed("kumo.sleep(0/0)\n");
   REQUIRE(out.size() == 1);
-  CHECK(out[0] == "KQ004: kumo.time.sleep: kumod panics on this duration (\"cannot convert float seconds to "
-                  "Duration: value is either too big or NaN\")");
+  CHECK(out[0] ==
+        "KQ004: kumo.time.sleep: kumod panics on this duration (\"cannot convert float seconds to "
+        "Duration: value is either too big or NaN\")");
 
   PolicyHost host{HostOptions{}};
   auto loaded = host.load(KUMO_LINT_SOURCE_DIR "/testdata/inline.lua",

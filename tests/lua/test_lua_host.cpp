@@ -8,20 +8,19 @@
 
 using kumo::lua::HostOptions;
 using kumo::lua::PolicyHost;
-using kumo::values::QueueName;
 using kumo::test::first_code;
 using kumo::test::k_kumo_prelude;
 using kumo::test::LoadedPolicy;
 using kumo::test::queue;
+using kumo::values::QueueName;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("handlers run in order, a bare return passes the queue on", "[lua_host]") {
   LoadedPolicy p(k_kumo_prelude +
-           "kumo.on('get_queue_config', function(d) if d == 'a.com' then return kumo.make_queue_config{max_age='1d'} end end)\n"
-           "kumo.on('get_queue_config', function(d) return kumo.make_queue_config{max_age='2d'} end)\n");
+                 "kumo.on('get_queue_config', function(d) if d == 'a.com' then return "
+                 "kumo.make_queue_config{max_age='1d'} end end)\n"
+                 "kumo.on('get_queue_config', function(d) return kumo.make_queue_config{max_age='2d'} end)\n");
   REQUIRE(p.result.ok);
   auto a = p.host.evaluate(queue("a.com"));
   auto b = p.host.evaluate(queue("b.com"));
@@ -33,16 +32,18 @@ TEST_CASE("handlers run in order, a bare return passes the queue on", "[lua_host
 }
 
 TEST_CASE("an explicit nil does not fall through (KumoMTA converts nil and fails)", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function() return nil end)\n"
-                       "kumo.on('get_queue_config', function() return kumo.make_queue_config{} end)\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "kumo.on('get_queue_config', function() return nil end)\n"
+                 "kumo.on('get_queue_config', function() return kumo.make_queue_config{} end)\n");
   auto ev = p.host.evaluate(queue("a.com"));
   CHECK_FALSE(ev.config);
   CHECK(first_code(ev) == "KQ904");
 }
 
 TEST_CASE("the handler receives tenant, campaign and routing domain, nil when absent", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function(d, t, c, r)\n"
-                       "  print(d, t, c, r)\n  return kumo.make_queue_config{}\nend)\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "kumo.on('get_queue_config', function(d, t, c, r)\n"
+                 "  print(d, t, c, r)\n  return kumo.make_queue_config{}\nend)\n");
   auto ev = p.host.evaluate(QueueName{"camp", "", "d.com", "r.net"});
   REQUIRE(ev.logs.size() == 1);
   CHECK(ev.logs[0].text == "d.com\t\tcamp\tr.net");
@@ -50,7 +51,9 @@ TEST_CASE("the handler receives tenant, campaign and routing domain, nil when ab
 }
 
 TEST_CASE("a failed make_queue_config is reported key by key, even through pcall-free handlers", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n  return kumo.make_queue_config{ max_age = 'x', strategy = 1 }\nend)\n");
+  LoadedPolicy p(
+      k_kumo_prelude +
+      "kumo.on('get_queue_config', function()\n  return kumo.make_queue_config{ max_age = 'x', strategy = 1 }\nend)\n");
   auto ev = p.host.evaluate(queue("a.com"));
   CHECK_FALSE(ev.config);
   REQUIRE(ev.diagnostics.size() == 2);
@@ -58,9 +61,10 @@ TEST_CASE("a failed make_queue_config is reported key by key, even through pcall
 }
 
 TEST_CASE("make_queue_config raises KumoMTA's error text, which a policy can catch", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
-                       "  local ok, err = pcall(kumo.make_queue_config, { max_age = true })\n"
-                       "  print(err)\n  return kumo.make_queue_config{}\nend)\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "kumo.on('get_queue_config', function()\n"
+                 "  local ok, err = pcall(kumo.make_queue_config, { max_age = true })\n"
+                 "  print(err)\n  return kumo.make_queue_config{}\nend)\n");
   auto ev = p.host.evaluate(queue("a.com"));
   REQUIRE(ev.config);
   REQUIRE(ev.logs.size() == 1);
@@ -69,9 +73,10 @@ TEST_CASE("make_queue_config raises KumoMTA's error text, which a policy can cat
 }
 
 TEST_CASE("config objects read back in serialized form", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "local c = kumo.make_queue_config{ retry_interval = 90 }\n"
-                       "print(c.retry_interval, c.max_age, c.egress_pool == nil)\n"
-                       "local again = kumo.make_queue_config(c)\nprint(again.retry_interval)\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "local c = kumo.make_queue_config{ retry_interval = 90 }\n"
+                 "print(c.retry_interval, c.max_age, c.egress_pool == nil)\n"
+                 "local again = kumo.make_queue_config(c)\nprint(again.retry_interval)\n");
   REQUIRE(p.result.ok);
   REQUIRE(p.result.logs.size() == 2);
   CHECK(p.result.logs[0].text == "1m 30s\t7days\tfalse");
@@ -86,8 +91,9 @@ TEST_CASE("kumo.on inside a handler is refused, as in KumoMTA", "[lua_host]") {
 }
 
 TEST_CASE("error objects that are not strings are reported, even when __tostring fails", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
-                       "  error(setmetatable({}, { __tostring = function() error('nested') end }))\nend)\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "kumo.on('get_queue_config', function()\n"
+                 "  error(setmetatable({}, { __tostring = function() error('nested') end }))\nend)\n");
   auto ev = p.host.evaluate(queue("a.com"));
   REQUIRE(first_code(ev) == "KQ903");
   CHECK(ev.diagnostics[0].message == "get_queue_config handler raised an error: (error object is a table value)");
@@ -114,9 +120,10 @@ TEST_CASE("binary chunks are refused by load", "[lua_host]") {
 TEST_CASE("the instruction budget stops loops, also inside coroutines", "[lua_host]") {
   HostOptions options;
   options.max_instructions = 100000;
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
-                       "  coroutine.wrap(function() while true do end end)()\nend)\n",
-           options);
+  LoadedPolicy p(k_kumo_prelude +
+                     "kumo.on('get_queue_config', function()\n"
+                     "  coroutine.wrap(function() while true do end end)()\nend)\n",
+                 options);
   auto ev = p.host.evaluate(queue("a.com"));
   CHECK(first_code(ev) == "KQ908");
 }
@@ -124,10 +131,11 @@ TEST_CASE("the instruction budget stops loops, also inside coroutines", "[lua_ho
 TEST_CASE("after a memory error the state recovers for the next queue", "[lua_host]") {
   HostOptions options;
   options.max_memory = 16u << 20;
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function(d)\n"
-                       "  if d == 'big.com' then local t = {} for i = 1, 1e8 do t[i] = i end end\n"
-                       "  return kumo.make_queue_config{}\nend)\n",
-           options);
+  LoadedPolicy p(k_kumo_prelude +
+                     "kumo.on('get_queue_config', function(d)\n"
+                     "  if d == 'big.com' then local t = {} for i = 1, 1e8 do t[i] = i end end\n"
+                     "  return kumo.make_queue_config{}\nend)\n",
+                 options);
   CHECK(first_code(p.host.evaluate(queue("big.com"))) == "KQ909");
   auto next = p.host.evaluate(queue("small.com"));
   CHECK(next.config);
@@ -135,12 +143,13 @@ TEST_CASE("after a memory error the state recovers for the next queue", "[lua_ho
 
 TEST_CASE("at the top level, calls kumo-lint cannot make degrade to neutral values with a KQ914 warning",
           "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "local mx = kumo.dns.lookup_mx('gmail.com')\n"
-                       "print(#mx.hosts, mx.site_name, mx.domain_name, mx.is_mx)\n"
-                       "local c = kumo.frobnicate { x = 1 }\nprint(type(c), type(c.field))\n"
-                       "kumo.sleep(30)\nkumo.spawn_task { event_name = 'x', args = {} }\n"
-                       "print(type(kumo.start_esmtp_listener), kumo.version)\n"
-                       "for i = 1, 2 do kumo.dns.lookup_addr('a') end\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "local mx = kumo.dns.lookup_mx('gmail.com')\n"
+                 "print(#mx.hosts, mx.site_name, mx.domain_name, mx.is_mx)\n"
+                 "local c = kumo.frobnicate { x = 1 }\nprint(type(c), type(c.field))\n"
+                 "kumo.sleep(30)\nkumo.spawn_task { event_name = 'x', args = {} }\n"
+                 "print(type(kumo.start_esmtp_listener), kumo.version)\n"
+                 "for i = 1, 2 do kumo.dns.lookup_addr('a') end\n");
   REQUIRE(p.result.ok);
   REQUIRE(p.result.logs.size() == 3);
   CHECK(p.result.logs[0].text == "0\t\tgmail.com\tfalse");
@@ -161,13 +170,14 @@ TEST_CASE("at the top level, calls kumo-lint cannot make degrade to neutral valu
 }
 
 TEST_CASE("inside a handler such calls fail the queue, or warn when the policy catches the error", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function(d)\n"
-                       "  if d == 'caught.com' then\n"
-                       "    local ok = pcall(kumo.dns.lookup_mx, d)\n"
-                       "    return kumo.make_queue_config { provider_name = ok and 'x' or nil }\n"
-                       "  end\n"
-                       "  return kumo.make_queue_config { provider_name = kumo.dns.lookup_mx(d).site_name }\n"
-                       "end)\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "kumo.on('get_queue_config', function(d)\n"
+                 "  if d == 'caught.com' then\n"
+                 "    local ok = pcall(kumo.dns.lookup_mx, d)\n"
+                 "    return kumo.make_queue_config { provider_name = ok and 'x' or nil }\n"
+                 "  end\n"
+                 "  return kumo.make_queue_config { provider_name = kumo.dns.lookup_mx(d).site_name }\n"
+                 "end)\n");
   REQUIRE(p.result.ok);
   auto failed = p.host.evaluate(queue("a.com"));
   CHECK_FALSE(failed.config);
@@ -198,14 +208,17 @@ TEST_CASE("a second handler for a single-handler event is reported at its line",
 }
 
 TEST_CASE("kumo.json_parse marks arrays, so an empty mx_list from JSON is a list", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
-                       "  return kumo.make_queue_config{ protocol = { smtp = { mx_list = kumo.json_parse('[]') } } }\nend)\n");
+  LoadedPolicy p(
+      k_kumo_prelude +
+      "kumo.on('get_queue_config', function()\n"
+      "  return kumo.make_queue_config{ protocol = { smtp = { mx_list = kumo.json_parse('[]') } } }\nend)\n");
   CHECK(p.host.evaluate(queue("a.com")).config);
 }
 
 TEST_CASE("kumo.time.parse_duration follows the duration grammar", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "local d = kumo.time.parse_duration('1h 30m')\nprint(d.seconds, tostring(d), d.milliseconds)\n"
-                       "print(pcall(kumo.time.parse_duration, '10 minuts'))\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "local d = kumo.time.parse_duration('1h 30m')\nprint(d.seconds, tostring(d), d.milliseconds)\n"
+                 "print(pcall(kumo.time.parse_duration, '10 minuts'))\n");
   REQUIRE(p.result.ok);
   CHECK(p.result.logs[0].text == "5400.0\t1h 30m\t5400000");
   CHECK(p.result.logs[1].text.rfind("false\t", 0) == 0);
@@ -213,17 +226,18 @@ TEST_CASE("kumo.time.parse_duration follows the duration grammar", "[lua_host]")
 
 TEST_CASE("egress pool and source objects read back in serialized form", "[lua_host]") {
   LoadedPolicy p(k_kumo_prelude +
-           "local p = kumo.make_egress_pool { name = 'p', entries = { { name = 's1', weight = 2 } }, ttl = 90 }\n"
-           "print(p.name, p.ttl, p.entries[1].name, p.entries[1].weight)\n"
-           "local s = kumo.make_egress_source { name = 's1', source_address = '10.0.0.1', remote_port = 2525 }\n"
-           "print(s.name, s.source_address, s.remote_port, s.ttl, s.ehlo_domain == nil)\n");
+                 "local p = kumo.make_egress_pool { name = 'p', entries = { { name = 's1', weight = 2 } }, ttl = 90 }\n"
+                 "print(p.name, p.ttl, p.entries[1].name, p.entries[1].weight)\n"
+                 "local s = kumo.make_egress_source { name = 's1', source_address = '10.0.0.1', remote_port = 2525 }\n"
+                 "print(s.name, s.source_address, s.remote_port, s.ttl, s.ehlo_domain == nil)\n");
   REQUIRE(p.result.ok);
   CHECK(p.result.logs[0].text == "p\t1m 30s\ts1\t2");
   CHECK(p.result.logs[1].text == "s1\t10.0.0.1\t2525\t1m\tfalse");
 }
 
 TEST_CASE("a key holding a NUL byte is reported as the unknown key it is, not cut at the NUL", "[lua_host]") {
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function() return kumo.make_queue_config { ['a\\0b'] = 1 } end)\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "kumo.on('get_queue_config', function() return kumo.make_queue_config { ['a\\0b'] = 1 } end)\n");
   auto ev = p.host.evaluate(queue("x.com"));
   CHECK_FALSE(ev.config);
   CHECK(first_code(ev) == "KQ001");

@@ -14,12 +14,12 @@
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using kumo::lua::HostOptions;
+using kumo::lua::PolicyHost;
 using kumo::test::k_kumo_prelude;
 using kumo::test::LoadedPolicy;
 using kumo::test::queue;
 using kumo::test::TempDir;
-using kumo::lua::HostOptions;
-using kumo::lua::PolicyHost;
 using kumo::values::QueueName;
 
 namespace {
@@ -73,9 +73,10 @@ TEST_CASE("sandbox: pcall, xpcall and coroutines keep Lua's semantics for ordina
 }
 
 TEST_CASE("sandbox: a caught sandbox refusal does not relabel a later error", "[sandbox]") {
-  LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function()\n"
-                       "  pcall(os.execute, 'true')\n"
-                       "  error('plain failure')\nend)\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "kumo.on('get_queue_config', function()\n"
+                 "  pcall(os.execute, 'true')\n"
+                 "  error('plain failure')\nend)\n");
   auto ev = p.host.evaluate(queue("a.com"));
   REQUIRE(ev.diagnostics.size() == 1);
   CHECK(ev.diagnostics[0].code == "KQ903");
@@ -84,11 +85,12 @@ TEST_CASE("sandbox: a caught sandbox refusal does not relabel a later error", "[
 TEST_CASE("sandbox: limits pass through every catching function", "[sandbox]") {
   HostOptions small;
   small.max_instructions = 100'000;
-  for (const char* body : {"while true do pcall(function() while true do end end) end",
-                           "while true do xpcall(function() while true do end end, function() while true do end end) end",
-                           "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
-                           "while true do coroutine.wrap(function() pcall(function() while true do end end) end)() end",
-                           "while true do load(function() while true do end end) end"}) {
+  for (const char* body :
+       {"while true do pcall(function() while true do end end) end",
+        "while true do xpcall(function() while true do end end, function() while true do end end) end",
+        "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+        "while true do coroutine.wrap(function() pcall(function() while true do end end) end)() end",
+        "while true do load(function() while true do end end) end"}) {
     INFO(body);
     LoadedPolicy p(k_kumo_prelude + "kumo.on('get_queue_config', function() " + body + " end)\n", small);
     auto ev = p.host.evaluate(queue("a.com"));
@@ -112,9 +114,8 @@ TEST_CASE("sandbox: files are resolved, then confined, special files are refused
   HostOptions options;
   options.allow_read = {dir.path.string()};
   auto read = [&](const std::string& name) {
-    return top_level_value("select(2, pcall(function() return io.open('" + (dir.path / name).string() +
-                               "'):read('a') end))",
-                           options);
+    return top_level_value(
+        "select(2, pcall(function() return io.open('" + (dir.path / name).string() + "'):read('a') end))", options);
   };
   CHECK(read("data.txt") == "inside");
   CHECK(read("inside_link.txt") == "inside");
@@ -136,9 +137,13 @@ TEST_CASE("sandbox: os.getenv sees only --env, never the real environment", "[sa
 
 TEST_CASE("sandbox: at most 64 files are open at once, closed and collected ones do not count", "[sandbox]") {
   const std::string file = KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua";
-  LoadedPolicy closed(k_kumo_prelude + "for i = 1, 500 do io.open('" + file + "'):close() end\n"
-                            "for i = 1, 500 do for line in io.lines('" + file + "') do end end\n"
-                            "for i = 1, 500 do local f = io.open('" + file + "') end\n");
+  LoadedPolicy closed(k_kumo_prelude + "for i = 1, 500 do io.open('" + file +
+                      "'):close() end\n"
+                      "for i = 1, 500 do for line in io.lines('" +
+                      file +
+                      "') do end end\n"
+                      "for i = 1, 500 do local f = io.open('" +
+                      file + "') end\n");
   CHECK(closed.result.ok);
   LoadedPolicy kept(k_kumo_prelude + "local keep = {}\nfor i = 1, 65 do keep[i] = io.open('" + file + "') end\n");
   CHECK(kept.load_code() == "KQ910");
@@ -158,12 +163,13 @@ TEST_CASE("sandbox: compiling counts against --max-memory", "[sandbox]") {
 }
 
 TEST_CASE("sandbox: globals assigned at the top level are not shared-state findings", "[sandbox]") {
-  LoadedPolicy p(k_kumo_prelude + "LIMITS = { ['a.com'] = '1d' }\n"
-                       "kumo.helper = function() return 1 end\n"
-                       "kumo.on('get_queue_config', function(d)\n"
-                       "  local cfg = kumo.make_queue_config { max_age = LIMITS[d] }\n"
-                       "  SEEN = d\n"
-                       "  return cfg\nend)\n");
+  LoadedPolicy p(k_kumo_prelude +
+                 "LIMITS = { ['a.com'] = '1d' }\n"
+                 "kumo.helper = function() return 1 end\n"
+                 "kumo.on('get_queue_config', function(d)\n"
+                 "  local cfg = kumo.make_queue_config { max_age = LIMITS[d] }\n"
+                 "  SEEN = d\n"
+                 "  return cfg\nend)\n");
   REQUIRE(p.result.ok);
   CHECK(p.result.diagnostics.empty());
   auto first = p.host.evaluate(queue("a.com"));
@@ -209,8 +215,7 @@ TEST_CASE("sandbox: policy-extras modules are found as kumod finds them, or the 
   CHECK(top_level_value("require('policy-extras.helper').answer", installed) == "7");
 }
 
-TEST_CASE("sandbox: require, dofile and loadfile skip a BOM and a '#' first line, as kumod's Lua does",
-          "[sandbox]") {
+TEST_CASE("sandbox: require, dofile and loadfile skip a BOM and a '#' first line, as kumod's Lua does", "[sandbox]") {
   // luaL_loadfilex (Lua's require, dofile, loadfile in kumod) skips both;
   // the line after a '#' line keeps its number.
   TempDir dir;
@@ -229,14 +234,12 @@ TEST_CASE("sandbox: require, dofile and loadfile skip a BOM and a '#' first line
   CHECK(top_level_value("dofile('" + d + "only.lua') == nil", options) == "true");
 }
 
-TEST_CASE("sandbox: the policy file itself keeps a BOM or '#' first line, which kumod does not compile",
-          "[sandbox]") {
+TEST_CASE("sandbox: the policy file itself keeps a BOM or '#' first line, which kumod does not compile", "[sandbox]") {
   // kumod compiles the policy from a string (mlua's load): no skipping.
   LoadedPolicy bom("\xEF\xBB\xBF" + k_kumo_prelude);
   CHECK(bom.load_code() == "KQ901");
   LoadedPolicy shebang("#!/usr/bin/env lua\n" + k_kumo_prelude);
   CHECK(shebang.load_code() == "KQ901");
   // load() of a string does not skip them either.
-  CHECK(top_level_value("select(2, load('#!x\\nreturn 1'))").find("unexpected symbol near '#'") !=
-        std::string::npos);
+  CHECK(top_level_value("select(2, load('#!x\\nreturn 1'))").find("unexpected symbol near '#'") != std::string::npos);
 }

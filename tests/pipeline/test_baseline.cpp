@@ -69,8 +69,7 @@ TEST_CASE("baseline: only kumo-lint's JSON output is a baseline", "[baseline]") 
   CHECK(not_json.error() == "is not a JSON document; give the output of `kumo-lint check --format json`");
   auto other = Baseline::from_json(R"({"runs": []})");
   REQUIRE_FALSE(other);
-  CHECK(other.error() ==
-        "is JSON but not `kumo-lint check --format json` output (no format_version and diagnostics)");
+  CHECK(other.error() == "is JSON but not `kumo-lint check --format json` output (no format_version and diagnostics)");
 }
 
 TEST_CASE("baseline: line and column numbers in messages are ignored", "[baseline]") {

@@ -49,9 +49,10 @@ TEST_CASE("SeenNames: true the first time a name is offered, false after, across
 }
 
 TEST_CASE("count_findings: by severity, suppressed and baselined apart from them", "[check_parts]") {
-  std::vector<Diagnostic> findings = {parts_finding("KQ001", Severity::error, 1), parts_finding("KQ203", Severity::warning, 2),
-                                      parts_finding("KQ905", Severity::info, 3), parts_finding("KQ101", Severity::error, 4),
-                                      parts_finding("KQ203", Severity::warning, 5), parts_finding("KQ001", Severity::error, 6)};
+  std::vector<Diagnostic> findings = {
+      parts_finding("KQ001", Severity::error, 1),   parts_finding("KQ203", Severity::warning, 2),
+      parts_finding("KQ905", Severity::info, 3),    parts_finding("KQ101", Severity::error, 4),
+      parts_finding("KQ203", Severity::warning, 5), parts_finding("KQ001", Severity::error, 6)};
   findings[3].suppressed = true;
   findings[4].baselined = true;
   findings[5].suppressed = true;
@@ -66,8 +67,9 @@ TEST_CASE("count_findings: by severity, suppressed and baselined apart from them
 }
 
 TEST_CASE("sort_unique: by file, line and code, exact repeats dropped", "[check_parts]") {
-  std::vector<Diagnostic> findings = {parts_finding("KQ203", Severity::warning, 9), parts_finding("KQ001", Severity::error, 2),
-                                      parts_finding("KQ203", Severity::warning, 9), parts_finding("KQ001", Severity::error, 2, "n")};
+  std::vector<Diagnostic> findings = {
+      parts_finding("KQ203", Severity::warning, 9), parts_finding("KQ001", Severity::error, 2),
+      parts_finding("KQ203", Severity::warning, 9), parts_finding("KQ001", Severity::error, 2, "n")};
   sort_unique(findings);
   REQUIRE(findings.size() == 3);
   CHECK(findings[0].location.line == 2);

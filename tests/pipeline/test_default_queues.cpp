@@ -7,10 +7,11 @@
 using kumo::pipeline::default_queues;
 
 TEST_CASE("default queues: built-in first, then compared and domain-like literals, sorted", "[default_queues]") {
-  auto queues = default_queues("if domain == 'b.example.com' then end\n"
-                               "if tenant == 'acme' then end\n"
-                               "local x = 'a.example.com'; local y = 'b.example.com'; local f = 'policy.lua'\n",
-                               {});
+  auto queues = default_queues(
+      "if domain == 'b.example.com' then end\n"
+      "if tenant == 'acme' then end\n"
+      "local x = 'a.example.com'; local y = 'b.example.com'; local f = 'policy.lua'\n",
+      {});
   REQUIRE(queues.size() == 9);
   CHECK(queues[0] == "gmail.com");
   CHECK(queues[6] == "a.example.com");

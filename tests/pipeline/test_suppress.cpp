@@ -77,15 +77,18 @@ TEST_CASE("suppress: the tag must open a comment", "[suppress]") {
 }
 
 TEST_CASE("suppress: a malformed comment is KQ916 and suppresses nothing", "[suppress]") {
-  auto out = parsed("x = 1 -- kumo-lint: disabel=KQ203\ny = 2 -- kumo-lint: disable=KQ2O3\nz = 3 -- kumo-lint: disable=\n");
+  auto out =
+      parsed("x = 1 -- kumo-lint: disabel=KQ203\ny = 2 -- kumo-lint: disable=KQ2O3\nz = 3 -- kumo-lint: disable=\n");
   REQUIRE(out.size() == 3);
   CHECK(out[0] ==
         "KQ916 1: `kumo-lint: disabel=KQ203` is not a kumo-lint directive: write `kumo-lint: disable=CODES` for a line "
         "or `kumo-lint: disable-file=CODES` for the whole file");
-  CHECK(out[1] == "KQ916 2: `KQ2O3` in this kumo-lint comment is not a kumo-lint code (did you mean KQ203?); "
-                  "docs/diagnostics.md lists the codes");
-  CHECK(out[2] == "KQ916 3: this kumo-lint comment names no code: write the codes after `=`, separated by commas "
-                  "(`kumo-lint: disable=KQ203,KQ101`)");
+  CHECK(out[1] ==
+        "KQ916 2: `KQ2O3` in this kumo-lint comment is not a kumo-lint code (did you mean KQ203?); "
+        "docs/diagnostics.md lists the codes");
+  CHECK(out[2] ==
+        "KQ916 3: this kumo-lint comment names no code: write the codes after `=`, separated by commas "
+        "(`kumo-lint: disable=KQ203,KQ101`)");
 }
 
 TEST_CASE("suppress: a covered finding is marked, others and other files are not", "[suppress]") {
@@ -120,7 +123,9 @@ TEST_CASE("suppress: a file-wide comment covers findings with no line, a line co
 
 TEST_CASE("suppress: each code of a comment that suppressed nothing is KQ915 at the comment", "[suppress]") {
   Suppressor s(CodeSelection{});
-  s.add_file({"p.lua"}, "a = 1 -- kumo-lint: disable=KQ203,KQ101\n-- kumo-lint: disable-file=KQ906\n-- kumo-lint: disable=KQ001\n", "--");
+  s.add_file({"p.lua"},
+             "a = 1 -- kumo-lint: disable=KQ203,KQ101\n-- kumo-lint: disable-file=KQ906\n-- kumo-lint: disable=KQ001\n",
+             "--");
   std::vector<Diagnostic> ds = {finding("KQ203", "p.lua", 1)};
   s.apply(ds);
   auto left = s.leftovers(true);
@@ -128,10 +133,12 @@ TEST_CASE("suppress: each code of a comment that suppressed nothing is KQ915 at 
   CHECK(left[0].code == "KQ915");
   CHECK(left[0].severity == kumo::diag::Severity::warning);
   CHECK(left[0].location == kumo::diag::Location{"p.lua", 1, 10});
-  CHECK(left[0].message == "this comment suppresses KQ101, but no KQ101 finding was reported on line 1 in this run: "
-                           "remove KQ101 from it if the finding is gone for good");
-  CHECK(left[1].message == "this comment suppresses KQ906, but no KQ906 finding was reported in this file in this "
-                           "run: remove KQ906 from it if the finding is gone for good");
+  CHECK(left[0].message ==
+        "this comment suppresses KQ101, but no KQ101 finding was reported on line 1 in this run: "
+        "remove KQ101 from it if the finding is gone for good");
+  CHECK(left[1].message ==
+        "this comment suppresses KQ906, but no KQ906 finding was reported in this file in this "
+        "run: remove KQ906 from it if the finding is gone for good");
   CHECK(left[2].message == "this comment suppresses KQ001 on the next line of code, but none follows it: remove it");
   CHECK(s.leftovers(false).empty());
 }

@@ -19,9 +19,8 @@ TEST_CASE("sample_literals leaves out module names and named field values", "[lu
       "local t = { ['gmail.com'] = { ehlo_domain = 'mta.example.com' }, 'list.example.com' }\n"
       "t.hostname = 'host.example.com'\nlocal d = 'local.example.com'\n"
       "if domain == 'cmp.example.com' then f('arg.example.com') end\n");
-  CHECK(sample_literals(tokens) ==
-        std::vector<std::string>{"gmail.com", "list.example.com", "local.example.com", "cmp.example.com",
-                                 "arg.example.com"});
+  CHECK(sample_literals(tokens) == std::vector<std::string>{"gmail.com", "list.example.com", "local.example.com",
+                                                            "cmp.example.com", "arg.example.com"});
 }
 
 TEST_CASE("compared_literals finds both sides of == and ~=", "[lua_source]") {

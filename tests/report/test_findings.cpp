@@ -111,8 +111,8 @@ TEST_CASE("findings: identical findings of several queues are one group naming t
 }
 
 TEST_CASE("check --quiet: findings and the count only, a shared finding once", "[report][cli]") {
-  auto r = run_cli({"check", "testdata/policies/bad/kq203_shared_by_queues.lua", "-q", "gmail.com", "-q",
-                    "yahoo.com", "--quiet"});
+  auto r = run_cli(
+      {"check", "testdata/policies/bad/kq203_shared_by_queues.lua", "-q", "gmail.com", "-q", "yahoo.com", "--quiet"});
   CHECK(r.exit_code == 0);
   CHECK(r.out ==
         "testdata/policies/bad/kq203_shared_by_queues.lua:13:5: warning: last attempt at 3days 13h of "
@@ -123,8 +123,8 @@ TEST_CASE("check --quiet: findings and the count only, a shared finding once", "
 
 TEST_CASE("check's text finding lines match the gcc problem matcher's pattern", "[report][cli]") {
   static const std::regex k_gcc(R"(^(.*?):(\d+):(\d*):?\s+(?:fatal\s+)?(warning|error):\s+(.*)$)");
-  auto r = run_cli({"check", "testdata/policies/bad/kq203_shared_by_queues.lua", "-q", "bulk@gmail.com",
-                    "--hide-config"});
+  auto r =
+      run_cli({"check", "testdata/policies/bad/kq203_shared_by_queues.lua", "-q", "bulk@gmail.com", "--hide-config"});
   std::istringstream lines(r.out);
   int findings = 0;
   for (std::string line; std::getline(lines, line);) {

@@ -42,14 +42,13 @@ TEST_CASE("JSON for the defaults", "[timeline]") {
 TEST_CASE("JSON for an endless loop and a summarized tail", "[timeline]") {
   TimelineOptions one;
   one.max_attempts_shown = 1;
-  const nlohmann::json loop = timeline_json(
-      simulate_retries(RetryPolicy{Duration{0, 0}, std::nullopt, Duration{60, 0}}, one));
+  const nlohmann::json loop =
+      timeline_json(simulate_retries(RetryPolicy{Duration{0, 0}, std::nullopt, Duration{60, 0}}, one));
   CHECK(
       loop.dump() ==
       R"({"attempt_count":null,"attempts":[{"at":"0s","at_seconds":0,"attempt":1,"delay_after_seconds":0,"earliest_seconds":0,"latest_seconds":0}],"expires_at_seconds":null,"expiry":null,"max_age_seconds":60,"rate_limit":null,"summary":null,"unbounded":true})");
-  const nlohmann::json tail = timeline_json(
-      simulate_retries(RetryPolicy{Duration{1, 0}, Duration{1, 0}, Duration{604800, 0}}, one));
-  CHECK(
-      tail["summary"].dump() ==
-      R"({"count":604800,"first_at_seconds":1,"first_attempt":2,"last_at_seconds":604800,"period_seconds":1})");
+  const nlohmann::json tail =
+      timeline_json(simulate_retries(RetryPolicy{Duration{1, 0}, Duration{1, 0}, Duration{604800, 0}}, one));
+  CHECK(tail["summary"].dump() ==
+        R"({"count":604800,"first_at_seconds":1,"first_attempt":2,"last_at_seconds":604800,"period_seconds":1})");
 }

@@ -14,10 +14,10 @@
 
 using kumo::simulate::first_multiple_in_range;
 using kumo::simulate::preview_rate;
-using kumo::simulate::RatePreview;
-using kumo::simulate::RateRegime;
 using kumo::simulate::rate_schedule;
 using kumo::simulate::rate_wait;
+using kumo::simulate::RatePreview;
+using kumo::simulate::RateRegime;
 using kumo::simulate::RateWait;
 using kumo::values::Duration;
 using kumo::values::ThrottleSpec;
@@ -220,7 +220,7 @@ TEST_CASE("the closed form equals the message-by-message simulation", "[rate_pre
       CHECK(*p.last == expected.back());
     }
   }
-  CHECK(leaks > 0);  // the sample covers the rounding leak
+  CHECK(leaks > 0);   // the sample covers the rounding leak
   CHECK(cycles > 0);  // and the bucket refilling between wake-ups
 }
 

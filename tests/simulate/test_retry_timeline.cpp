@@ -58,8 +58,7 @@ struct Naive {
   std::vector<std::int64_t> latest;
 };
 
-std::optional<Naive> naive_simulation(const RetryPolicy& p, std::int64_t duration,
-                                      std::uint64_t limit) {
+std::optional<Naive> naive_simulation(const RetryPolicy& p, std::int64_t duration, std::uint64_t limit) {
   const JitterRange j = kumo::simulate::jitter_range(p);
   const auto max_age = static_cast<std::int64_t>(p.max_age.seconds);
   Naive n;
@@ -132,8 +131,7 @@ TEST_CASE("delay_for_attempt samples", "[timeline]") {
 
 TEST_CASE("default live schedule", "[timeline]") {
   const Timeline t = simulate_retries(k_defaults);
-  CHECK(attempt_times(t) ==
-        std::vector<std::int64_t>{0, 1200, 3600, 8400, 18000, 37200, 75600, 152400, 306000});
+  CHECK(attempt_times(t) == std::vector<std::int64_t>{0, 1200, 3600, 8400, 18000, 37200, 75600, 152400, 306000});
   CHECK(t.attempt_count == 9u);
   CHECK(t.expires_at_seconds == 306000);
   CHECK(t.max_age_seconds == 604800);
@@ -141,8 +139,7 @@ TEST_CASE("default live schedule", "[timeline]") {
   REQUIRE(t.expiry);
   CHECK(t.expiry->after_attempt == 9);
   CHECK(t.expiry->at_seconds == 306000);
-  CHECK(t.expiry->reason ==
-        "Next delivery time would be 7days 2h 20m after creation, which exceeds max_age=7days");
+  CHECK(t.expiry->reason == "Next delivery time would be 7days 2h 20m after creation, which exceeds max_age=7days");
   CHECK_FALSE(t.expiry->depends_on_jitter);
   CHECK_FALSE(t.summary);
   CHECK(t.attempts.front().delay_after_seconds == 1200);
@@ -160,8 +157,7 @@ TEST_CASE("capped schedule: 1200s, 3600s, one day", "[timeline]") {
   CHECK(t.attempt_count == 26u);
   CHECK(t.expires_at_seconds == 86400);
   REQUIRE(t.expiry);
-  CHECK(t.expiry->reason ==
-        "Next delivery time would be 1day 1h after creation, which exceeds max_age=1day");
+  CHECK(t.expiry->reason == "Next delivery time would be 1day 1h after creation, which exceeds max_age=1day");
   // Attempt 26 lands exactly on max_age: positive jitter would expire it a retry earlier.
   CHECK(t.expiry->depends_on_jitter);
 }
@@ -171,8 +167,7 @@ TEST_CASE("a retry landing exactly on max_age happens", "[timeline]") {
   CHECK(attempt_times(exact) == std::vector<std::int64_t>{0, 10});
   CHECK(exact.expires_at_seconds == 10);
   REQUIRE(exact.expiry);
-  CHECK(exact.expiry->reason ==
-        "Next delivery time would be 30s after creation, which exceeds max_age=10s");
+  CHECK(exact.expiry->reason == "Next delivery time would be 30s after creation, which exceeds max_age=10s");
 
   const Timeline short_by_one = simulate_retries(policy(secs(10), std::nullopt, secs(9)));
   CHECK(short_by_one.attempt_count == 1u);
@@ -180,9 +175,8 @@ TEST_CASE("a retry landing exactly on max_age happens", "[timeline]") {
   const Timeline fraction = simulate_retries(policy(secs(10), std::nullopt, secs(9, 999'999'999)));
   CHECK(fraction.attempt_count == 1u);
   REQUIRE(fraction.expiry);
-  CHECK(
-      fraction.expiry->reason ==
-      "Next delivery time would be 10s after creation, which exceeds max_age=9s 999ms 999us 999ns");
+  CHECK(fraction.expiry->reason ==
+        "Next delivery time would be 10s after creation, which exceeds max_age=9s 999ms 999us 999ns");
 }
 
 TEST_CASE("max_age = 0 expires at the first failure", "[timeline]") {
@@ -190,26 +184,22 @@ TEST_CASE("max_age = 0 expires at the first failure", "[timeline]") {
   CHECK(t.attempt_count == 1u);
   CHECK(t.expires_at_seconds == 0);
   REQUIRE(t.expiry);
-  CHECK(t.expiry->reason ==
-        "Next delivery time would be 20m after creation, which exceeds max_age=0s");
+  CHECK(t.expiry->reason == "Next delivery time would be 20m after creation, which exceeds max_age=0s");
 }
 
 TEST_CASE("attempt duration shifts every later attempt", "[timeline]") {
   TimelineOptions options;
   options.attempt_duration_seconds = 100;
   const Timeline t = simulate_retries(k_defaults, options);
-  CHECK(attempt_times(t) ==
-        std::vector<std::int64_t>{0, 1300, 3800, 8700, 18400, 37700, 76200, 153100, 306800});
+  CHECK(attempt_times(t) == std::vector<std::int64_t>{0, 1300, 3800, 8700, 18400, 37700, 76200, 153100, 306800});
   CHECK(t.expires_at_seconds == 306900);
   REQUIRE(t.expiry);
-  CHECK(t.expiry->reason ==
-        "Next delivery time would be 7days 2h 35m after creation, which exceeds max_age=7days");
+  CHECK(t.expiry->reason == "Next delivery time would be 7days 2h 35m after creation, which exceeds max_age=7days");
 }
 
 TEST_CASE("sub-second intervals truncate", "[timeline]") {
   const Timeline one = simulate_retries(policy(secs(1), std::nullopt, secs(3600)));
-  const Timeline one_and_half =
-      simulate_retries(policy(secs(1, 500'000'000), std::nullopt, secs(3600)));
+  const Timeline one_and_half = simulate_retries(policy(secs(1, 500'000'000), std::nullopt, secs(3600)));
   CHECK(one.attempt_count == one_and_half.attempt_count);
   CHECK(one.attempts == one_and_half.attempts);
 
@@ -271,9 +261,7 @@ TEST_CASE("capped tails are summarized in closed form", "[timeline]") {
 
 TEST_CASE("closed form equals a step-by-step simulation", "[timeline]") {
   JitterRng rng(20240611);
-  auto pick = [&rng](std::uint64_t lo, std::uint64_t hi) {
-    return lo + rng.next_u64() % (hi - lo + 1);
-  };
+  auto pick = [&rng](std::uint64_t lo, std::uint64_t hi) { return lo + rng.next_u64() % (hi - lo + 1); };
   int compared = 0;
   for (int i = 0; i < 400; ++i) {
     RetryPolicy p;
@@ -360,8 +348,7 @@ TEST_CASE("seeded jitter draws are reproducible", "[timeline]") {
   const Timeline b = simulate_retries(k_defaults, options);
   CHECK(a.attempts == b.attempts);
   CHECK(a.expiry == b.expiry);
-  CHECK(attempt_times(a) ==
-        std::vector<std::int64_t>{0, 1214, 3594, 8381, 17972, 37145, 75567, 152351, 305969});
+  CHECK(attempt_times(a) == std::vector<std::int64_t>{0, 1214, 3594, 8381, 17972, 37145, 75567, 152351, 305969});
   REQUIRE(a.expiry);
   CHECK(a.expiry->reason ==
         "Next delivery time would be 7days 2h 19m 20s after creation, which exceeds "
@@ -435,16 +422,15 @@ TEST_CASE("spool-in: kumod's spool_in_delay table", "[timeline]") {
   };
   for (std::uint64_t age = 2; age <= 254; age += 4) {
     INFO("age " << age);
-    CHECK(kumo::simulate::spool_in(p, secs(age)) ==
-          SpoolIn{false, expected_attempts(age), false, {}});
+    CHECK(kumo::simulate::spool_in(p, secs(age)) == SpoolIn{false, expected_attempts(age), false, {}});
   }
   CHECK(kumo::simulate::spool_in(p, secs(258)).expired);
 }
 
 TEST_CASE("spool-in: kumod's bigger_delay table", "[timeline]") {
   const RetryPolicy p = policy(secs(1200), std::nullopt, secs(10800));
-  const std::vector<std::pair<std::uint64_t, std::uint64_t>> table{
-      {1200, 1}, {2400, 1}, {3600, 2}, {4800, 2}, {6000, 2}, {7200, 2}, {8400, 3}, {9600, 3}};
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> table{{1200, 1}, {2400, 1}, {3600, 2}, {4800, 2},
+                                                                   {6000, 2}, {7200, 2}, {8400, 3}, {9600, 3}};
   for (const auto& [age, attempts] : table) {
     INFO("age " << age);
     CHECK(kumo::simulate::spool_in(p, secs(age)) == SpoolIn{false, attempts, false, {}});
@@ -454,20 +440,16 @@ TEST_CASE("spool-in: kumod's bigger_delay table", "[timeline]") {
 }
 
 TEST_CASE("spool-in: closed form, and hangs on zero delay", "[timeline]") {
-  const SpoolIn capped =
-      kumo::simulate::spool_in(policy(secs(1), secs(1), secs(604800)), secs(500'000));
+  const SpoolIn capped = kumo::simulate::spool_in(policy(secs(1), secs(1), secs(604800)), secs(500'000));
   CHECK(capped == SpoolIn{false, 500'000, false, {}});
-  const SpoolIn hang =
-      kumo::simulate::spool_in(policy(secs(0, 500'000'000), std::nullopt, secs(604800)), secs(10));
+  const SpoolIn hang = kumo::simulate::spool_in(policy(secs(0, 500'000'000), std::nullopt, secs(604800)), secs(10));
   CHECK(hang.hangs);
   CHECK(kumo::simulate::spool_in(policy(secs(1200), secs(0), secs(604800)), secs(10)).hangs);
 }
 
 TEST_CASE("findings", "[timeline]") {
   using kumo::simulate::timeline_findings;
-  auto findings_for = [](const RetryPolicy& p) {
-    return timeline_findings(p, simulate_retries(p));
-  };
+  auto findings_for = [](const RetryPolicy& p) { return timeline_findings(p, simulate_retries(p)); };
 
   const auto defaults = findings_for(k_defaults);
   REQUIRE(codes_of(defaults) == std::vector<std::string>{"KQ203"});
@@ -515,16 +497,15 @@ TEST_CASE("findings", "[timeline]") {
   REQUIRE(codes_of(no_age) == std::vector<std::string>{"KQ207"});
   CHECK(no_age[0].message == "max_age=0s: every message expires at its first transient failure");
 
-  CHECK(codes_of(findings_for(policy(secs(1), secs(1), secs(604800)))) ==
-        std::vector<std::string>{"KQ205"});
+  CHECK(codes_of(findings_for(policy(secs(1), secs(1), secs(604800)))) == std::vector<std::string>{"KQ205"});
 }
 
 namespace {
 
 // Step-by-step seeded reference: kumod's increment path with our generator,
 // drawing for every failure (no draw limit).
-std::optional<Naive> naive_seeded(const RetryPolicy& p, std::int64_t duration, std::uint64_t seed,
-                                  std::uint64_t draws, std::uint64_t limit) {
+std::optional<Naive> naive_seeded(const RetryPolicy& p, std::int64_t duration, std::uint64_t seed, std::uint64_t draws,
+                                  std::uint64_t limit) {
   const float magnitude = kumo::simulate::jitter_magnitude(p);
   JitterRng rng(seed);
   const auto max_age = static_cast<std::int64_t>(p.max_age.seconds);
@@ -550,9 +531,7 @@ std::optional<Naive> naive_seeded(const RetryPolicy& p, std::int64_t duration, s
 
 TEST_CASE("seeded timeline equals a step-by-step seeded simulation", "[timeline]") {
   JitterRng configs(99);
-  auto pick = [&configs](std::uint64_t lo, std::uint64_t hi) {
-    return lo + configs.next_u64() % (hi - lo + 1);
-  };
+  auto pick = [&configs](std::uint64_t lo, std::uint64_t hi) { return lo + configs.next_u64() % (hi - lo + 1); };
   int compared = 0;
   for (int i = 0; i < 200; ++i) {
     RetryPolicy p;
@@ -590,8 +569,7 @@ TEST_CASE("seeded draws stop at the limit, then the tail is nominal", "[timeline
   const RetryPolicy p = policy(secs(60), secs(60), secs(17'280'000));
   TimelineOptions options;
   options.seed = 5;
-  const std::optional<Naive> naive =
-      naive_seeded(p, 0, 5, kumo::simulate::k_seeded_draw_limit, 1'000'000);
+  const std::optional<Naive> naive = naive_seeded(p, 0, 5, kumo::simulate::k_seeded_draw_limit, 1'000'000);
   REQUIRE(naive);
   const Timeline t = simulate_retries(p, options);
   CHECK(t.attempt_count == naive->count);
@@ -615,6 +593,5 @@ TEST_CASE("extreme values neither overflow nor loop", "[timeline]") {
   slow.attempt_duration_seconds = huge;
   CHECK(simulate_retries(k_defaults, slow).attempt_count == 1u);
   // 54 doublings (2^54 - 1 s), then 1998 clamped delays of i64::MAX / 1000 s.
-  CHECK(kumo::simulate::spool_in(policy(secs(1), std::nullopt, secs(huge)), secs(huge))
-            .num_attempts == 2052);
+  CHECK(kumo::simulate::spool_in(policy(secs(1), std::nullopt, secs(huge)), secs(huge)).num_attempts == 2052);
 }

@@ -63,7 +63,7 @@ TEST_CASE("escape_for_terminal escapes C0 controls and DEL", "[util][text]") {
 }
 
 TEST_CASE("escape_for_terminal escapes C1, separators and bidi controls", "[util][text]") {
-  CHECK(escape_for_terminal("\u0085") == "\\u{85}");  // NEL
+  CHECK(escape_for_terminal("\u0085") == "\\u{85}");      // NEL
   CHECK(escape_for_terminal("\u009b2J") == "\\u{9b}2J");  // CSI
   CHECK(escape_for_terminal("a\u2028b\u2029c") == "a\\u{2028}b\\u{2029}c");
   CHECK(escape_for_terminal("\u202a\u202b\u202c\u202d\u202e") == "\\u{202a}\\u{202b}\\u{202c}\\u{202d}\\u{202e}");
@@ -73,11 +73,12 @@ TEST_CASE("escape_for_terminal escapes C1, separators and bidi controls", "[util
 }
 
 TEST_CASE("escape_for_terminal shows bytes that are not UTF-8 as hex escapes", "[util][text]") {
-  CHECK(escape_for_terminal("a\xff" "b") == "a\\xffb");
-  CHECK(escape_for_terminal("\xc3") == "\\xc3");                  // truncated sequence
-  CHECK(escape_for_terminal("\xc0\xaf") == "\\xc0\\xaf");         // overlong '/'
+  CHECK(escape_for_terminal("a\xff"
+                            "b") == "a\\xffb");
+  CHECK(escape_for_terminal("\xc3") == "\\xc3");                    // truncated sequence
+  CHECK(escape_for_terminal("\xc0\xaf") == "\\xc0\\xaf");           // overlong '/'
   CHECK(escape_for_terminal("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a surrogate
-  CHECK(escape_for_terminal("\xc2\x9b") == "\\u{9b}");            // well-formed C1 CSI
+  CHECK(escape_for_terminal("\xc2\x9b") == "\\u{9b}");              // well-formed C1 CSI
 }
 
 TEST_CASE("escape_lines_for_terminal keeps newlines and escapes within lines", "[util][text]") {

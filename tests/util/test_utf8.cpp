@@ -29,13 +29,13 @@ TEST_CASE("decode_char reads one well-formed character", "[util][utf8]") {
 }
 
 TEST_CASE("decode_char gives a bad sequence back one byte at a time", "[util][utf8]") {
-  CHECK(same(decode_char("\xff", 0), 0xFF, 1, false));             // never a lead byte
-  CHECK(same(decode_char("\x80", 0), 0x80, 1, false));             // a stray continuation
-  CHECK(same(decode_char("\xc3", 0), 0xC3, 1, false));             // cut short
-  CHECK(same(decode_char("\xe2\x82(", 0), 0xE2, 1, false));        // bad third byte
-  CHECK(same(decode_char("\xc0\xaf", 0), 0xC0, 1, false));         // overlong '/'
-  CHECK(same(decode_char("\xe0\x80\xaf", 0), 0xE0, 1, false));     // overlong '/'
-  CHECK(same(decode_char("\xed\xa0\x80", 0), 0xED, 1, false));     // surrogate U+D800
+  CHECK(same(decode_char("\xff", 0), 0xFF, 1, false));              // never a lead byte
+  CHECK(same(decode_char("\x80", 0), 0x80, 1, false));              // a stray continuation
+  CHECK(same(decode_char("\xc3", 0), 0xC3, 1, false));              // cut short
+  CHECK(same(decode_char("\xe2\x82(", 0), 0xE2, 1, false));         // bad third byte
+  CHECK(same(decode_char("\xc0\xaf", 0), 0xC0, 1, false));          // overlong '/'
+  CHECK(same(decode_char("\xe0\x80\xaf", 0), 0xE0, 1, false));      // overlong '/'
+  CHECK(same(decode_char("\xed\xa0\x80", 0), 0xED, 1, false));      // surrogate U+D800
   CHECK(same(decode_char("\xf4\x90\x80\x80", 0), 0xF4, 1, false));  // past U+10FFFF
   CHECK(same(decode_char("\xf5\x80\x80\x80", 0), 0xF5, 1, false));  // past U+10FFFF
   // The byte after a bad lead is read on its own, as the next call sees it.

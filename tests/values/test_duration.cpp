@@ -82,27 +82,27 @@ void check_rejected(const RejectedDuration& row) {
 
 TEST_CASE("§2.5 string rows parse to exact durations and format exactly", "[duration]") {
   const std::vector<Parsed> rows = {
-      {"15 seconds", 15, 0, "15s"},                                  // 1
-      {"2h 37min", 9420, 0, "2h 37m"},                               // 4
-      {"32ms", 0, 32'000'000, "32ms"},                               // 5
-      {"4.2s", 4, 200'000'000, "4s 200ms"},                          // 6
-      {"20 min 17 nsec ", 1200, 17, "20m 17ns"},                     // 7
-      {"2h 15m", 8100, 0, "2h 15m"},                                 // 8
-      {"1h30m", 5400, 0, "1h 30m"},                                  // 9
-      {"1.5h", 5400, 0, "1h 30m"},                                   // 10
-      {"2.5h", 9000, 0, "2h 30m"},                                   // 10
-      {"0.5h", 1800, 0, "30m"},                                      // 10
-      {"12.1min", 726, 0, "12m 6s"},                                 // 11
-      {"1.5d", 129600, 0, "1day 12h"},                               // 12
-      {"0", 0, 0, "0s"},                                             // 13
+      {"15 seconds", 15, 0, "15s"},                                            // 1
+      {"2h 37min", 9420, 0, "2h 37m"},                                         // 4
+      {"32ms", 0, 32'000'000, "32ms"},                                         // 5
+      {"4.2s", 4, 200'000'000, "4s 200ms"},                                    // 6
+      {"20 min 17 nsec ", 1200, 17, "20m 17ns"},                               // 7
+      {"2h 15m", 8100, 0, "2h 15m"},                                           // 8
+      {"1h30m", 5400, 0, "1h 30m"},                                            // 9
+      {"1.5h", 5400, 0, "1h 30m"},                                             // 10
+      {"2.5h", 9000, 0, "2h 30m"},                                             // 10
+      {"0.5h", 1800, 0, "30m"},                                                // 10
+      {"12.1min", 726, 0, "12m 6s"},                                           // 11
+      {"1.5d", 129600, 0, "1day 12h"},                                         // 12
+      {"0", 0, 0, "0s"},                                                       // 13
       {"1.234s 1.345ms 1.678us 1ns", 1, 235'346'679, "1s 235ms 346us 679ns"},  // 14
-      {"20 minutes", 1200, 0, "20m"},                                // 15
-      {"1 week", 604800, 0, "7days"},                                // 17
-      {"2 weeks", 1209600, 0, "14days"},                             // 17
-      {"1M", 2630016, 0, "1month"},                                  // 18
-      {"12M", 31560192, 0, "1year 43m 12s"},                         // 18
-      {"1y", 31557600, 0, "1year"},                                  // 19
-      {"1 5s", 15, 0, "15s"},                                        // 21
+      {"20 minutes", 1200, 0, "20m"},                                          // 15
+      {"1 week", 604800, 0, "7days"},                                          // 17
+      {"2 weeks", 1209600, 0, "14days"},                                       // 17
+      {"1M", 2630016, 0, "1month"},                                            // 18
+      {"12M", 31560192, 0, "1year 43m 12s"},                                   // 18
+      {"1y", 31557600, 0, "1year"},                                            // 19
+      {"1 5s", 15, 0, "15s"},                                                  // 21
   };
   for (const auto& row : rows) {
     check_parses(row);
@@ -163,28 +163,28 @@ TEST_CASE("§2.5 integer and float rows", "[duration]") {
 
 TEST_CASE("§2.5 error rows: humantime kind and Display text", "[duration]") {
   const std::vector<RejectedDuration> rows = {
-      {"123", Kind::unit_needed, "time unit needed, for example 123sec or 123ms"},   // 23
-      {"10nights", Kind::unknown_unit, unknown_unit_text("nights")},                // 24
-      {"1.s", Kind::invalid_character, "invalid character at 1"},                    // 25
-      {"1..s", Kind::invalid_character, "invalid character at 1"},                   // 25
-      {".1s", Kind::number_expected, "expected number at 0"},                        // 26
-      {".", Kind::number_expected, "expected number at 0"},                          // 26
-      {"0.000123456789s", Kind::number_overflow, k_overflow_text},                   // 27
-      {"17.5nsec", Kind::number_overflow, k_overflow_text},                          // 28
-      {"0.00000005d", Kind::number_overflow, k_overflow_text},                       // 29
+      {"123", Kind::unit_needed, "time unit needed, for example 123sec or 123ms"},      // 23
+      {"10nights", Kind::unknown_unit, unknown_unit_text("nights")},                    // 24
+      {"1.s", Kind::invalid_character, "invalid character at 1"},                       // 25
+      {"1..s", Kind::invalid_character, "invalid character at 1"},                      // 25
+      {".1s", Kind::number_expected, "expected number at 0"},                           // 26
+      {".", Kind::number_expected, "expected number at 0"},                             // 26
+      {"0.000123456789s", Kind::number_overflow, k_overflow_text},                      // 27
+      {"17.5nsec", Kind::number_overflow, k_overflow_text},                             // 28
+      {"0.00000005d", Kind::number_overflow, k_overflow_text},                          // 29
       {"10 months 1", Kind::unit_needed, "time unit needed, for example 1sec or 1ms"},  // 30
-      {"1~", Kind::invalid_character, "invalid character at 1"},                     // 31
-      {"", Kind::empty, "value was empty"},                                          // 32
-      {"   ", Kind::empty, "value was empty"},                                       // 32
-      {"-5s", Kind::number_expected, "expected number at 0"},                        // 33
-      {"+5s", Kind::number_expected, "expected number at 0"},                        // 33
-      {"5S", Kind::unknown_unit, unknown_unit_text("S")},                            // 34
-      {"1Hour", Kind::unknown_unit, unknown_unit_text("Hour")},                      // 34
-      {"1h, 30m", Kind::invalid_character, "invalid character at 2"},                // 35
-      {"00", Kind::unit_needed, "time unit needed, for example 0sec or 0ms"},        // 36
-      {" 0", Kind::unit_needed, "time unit needed, for example 0sec or 0ms"},        // 36
-      {"0.001h", Kind::number_overflow, k_overflow_text},                            // 37
-      {"100000000000000000000s", Kind::number_overflow, k_overflow_text},            // 41
+      {"1~", Kind::invalid_character, "invalid character at 1"},                        // 31
+      {"", Kind::empty, "value was empty"},                                             // 32
+      {"   ", Kind::empty, "value was empty"},                                          // 32
+      {"-5s", Kind::number_expected, "expected number at 0"},                           // 33
+      {"+5s", Kind::number_expected, "expected number at 0"},                           // 33
+      {"5S", Kind::unknown_unit, unknown_unit_text("S")},                               // 34
+      {"1Hour", Kind::unknown_unit, unknown_unit_text("Hour")},                         // 34
+      {"1h, 30m", Kind::invalid_character, "invalid character at 2"},                   // 35
+      {"00", Kind::unit_needed, "time unit needed, for example 0sec or 0ms"},           // 36
+      {" 0", Kind::unit_needed, "time unit needed, for example 0sec or 0ms"},           // 36
+      {"0.001h", Kind::number_overflow, k_overflow_text},                               // 37
+      {"100000000000000000000s", Kind::number_overflow, k_overflow_text},               // 41
   };
   for (const auto& row : rows) {
     check_rejected(row);
@@ -197,10 +197,14 @@ TEST_CASE("§2.5 error rows: humantime kind and Display text", "[duration]") {
 TEST_CASE("§10 duration vectors", "[duration]") {
   SECTION("successes") {
     const std::vector<Parsed> strings = {
-        {"15 seconds", 15, 0, "15s"},     {"20 minutes", 1200, 0, "20m"},
-        {"2h 37min", 9420, 0, "2h 37m"},  {"1h30m", 5400, 0, "1h 30m"},
-        {"1.5d", 129600, 0, "1day 12h"},  {"4.2s", 4, 200'000'000, "4s 200ms"},
-        {"0", 0, 0, "0s"},                {"1M", 2630016, 0, "1month"},
+        {"15 seconds", 15, 0, "15s"},
+        {"20 minutes", 1200, 0, "20m"},
+        {"2h 37min", 9420, 0, "2h 37m"},
+        {"1h30m", 5400, 0, "1h 30m"},
+        {"1.5d", 129600, 0, "1day 12h"},
+        {"4.2s", 4, 200'000'000, "4s 200ms"},
+        {"0", 0, 0, "0s"},
+        {"1M", 2630016, 0, "1month"},
     };
     for (const auto& row : strings) {
       check_parses(row);
@@ -209,8 +213,7 @@ TEST_CASE("§10 duration vectors", "[duration]") {
     CHECK(values::format_humantime(*values::duration_from_float(15.0)) == "15s");
     CHECK(*values::duration_from_integer(604800) == Duration{604800, 0});
     CHECK(values::format_humantime(*values::duration_from_integer(604800)) == "7days");
-    CHECK(values::format_humantime(*values::duration_from_integer(31536000)) ==
-          "11months 30days 3h 50m 24s");
+    CHECK(values::format_humantime(*values::duration_from_integer(31536000)) == "11months 30days 3h 50m 24s");
   }
   SECTION("errors") {
     for (const char* input : {"123", "10nights", ".1s", "0.001h"}) {
@@ -229,26 +232,46 @@ TEST_CASE("§10 duration vectors", "[duration]") {
 
 TEST_CASE("every unit spelling, case-sensitive", "[duration]") {
   const std::vector<Parsed> rows = {
-      {"7nanos", 0, 7, "7ns"},          {"7nsec", 0, 7, "7ns"},
-      {"7ns", 0, 7, "7ns"},             {"7usec", 0, 7000, "7us"},
-      {"7us", 0, 7000, "7us"},          {"7\xC2\xB5s", 0, 7000, "7us"},
-      {"7millis", 0, 7'000'000, "7ms"}, {"7msec", 0, 7'000'000, "7ms"},
-      {"7ms", 0, 7'000'000, "7ms"},     {"7seconds", 7, 0, "7s"},
-      {"7second", 7, 0, "7s"},          {"7secs", 7, 0, "7s"},
-      {"7sec", 7, 0, "7s"},             {"7s", 7, 0, "7s"},
-      {"7minutes", 420, 0, "7m"},       {"7minute", 420, 0, "7m"},
-      {"7min", 420, 0, "7m"},           {"7mins", 420, 0, "7m"},
-      {"7m", 420, 0, "7m"},             {"7hours", 25200, 0, "7h"},
-      {"7hour", 25200, 0, "7h"},        {"7hr", 25200, 0, "7h"},
-      {"7hrs", 25200, 0, "7h"},         {"7h", 25200, 0, "7h"},
-      {"7days", 604800, 0, "7days"},    {"7day", 604800, 0, "7days"},
-      {"7d", 604800, 0, "7days"},       {"1weeks", 604800, 0, "7days"},
-      {"1week", 604800, 0, "7days"},    {"1wk", 604800, 0, "7days"},
-      {"1wks", 604800, 0, "7days"},     {"1w", 604800, 0, "7days"},
-      {"2months", 5260032, 0, "2months"}, {"2month", 5260032, 0, "2months"},
-      {"2M", 5260032, 0, "2months"},    {"2years", 63115200, 0, "2years"},
-      {"2year", 63115200, 0, "2years"}, {"2yr", 63115200, 0, "2years"},
-      {"2yrs", 63115200, 0, "2years"},  {"2y", 63115200, 0, "2years"},
+      {"7nanos", 0, 7, "7ns"},
+      {"7nsec", 0, 7, "7ns"},
+      {"7ns", 0, 7, "7ns"},
+      {"7usec", 0, 7000, "7us"},
+      {"7us", 0, 7000, "7us"},
+      {"7\xC2\xB5s", 0, 7000, "7us"},
+      {"7millis", 0, 7'000'000, "7ms"},
+      {"7msec", 0, 7'000'000, "7ms"},
+      {"7ms", 0, 7'000'000, "7ms"},
+      {"7seconds", 7, 0, "7s"},
+      {"7second", 7, 0, "7s"},
+      {"7secs", 7, 0, "7s"},
+      {"7sec", 7, 0, "7s"},
+      {"7s", 7, 0, "7s"},
+      {"7minutes", 420, 0, "7m"},
+      {"7minute", 420, 0, "7m"},
+      {"7min", 420, 0, "7m"},
+      {"7mins", 420, 0, "7m"},
+      {"7m", 420, 0, "7m"},
+      {"7hours", 25200, 0, "7h"},
+      {"7hour", 25200, 0, "7h"},
+      {"7hr", 25200, 0, "7h"},
+      {"7hrs", 25200, 0, "7h"},
+      {"7h", 25200, 0, "7h"},
+      {"7days", 604800, 0, "7days"},
+      {"7day", 604800, 0, "7days"},
+      {"7d", 604800, 0, "7days"},
+      {"1weeks", 604800, 0, "7days"},
+      {"1week", 604800, 0, "7days"},
+      {"1wk", 604800, 0, "7days"},
+      {"1wks", 604800, 0, "7days"},
+      {"1w", 604800, 0, "7days"},
+      {"2months", 5260032, 0, "2months"},
+      {"2month", 5260032, 0, "2months"},
+      {"2M", 5260032, 0, "2months"},
+      {"2years", 63115200, 0, "2years"},
+      {"2year", 63115200, 0, "2years"},
+      {"2yr", 63115200, 0, "2years"},
+      {"2yrs", 63115200, 0, "2years"},
+      {"2y", 63115200, 0, "2years"},
   };
   for (const auto& row : rows) {
     check_parses(row);
@@ -291,12 +314,13 @@ TEST_CASE("spans: juxtaposition, repetition, whitespace", "[duration]") {
 
 TEST_CASE("any Unicode White_Space character separates, like Rust's is_whitespace", "[duration]") {
   const std::vector<std::string> spaces = {
-      "\t", "\n", "\v", "\f", "\r", " ",
-      "\xC2\x85", "\xC2\xA0", "\xE1\x9A\x80",                                   // U+0085 U+00A0 U+1680
+      "\t",           "\n",           "\v",           "\f",           "\r",           " ",
+      "\xC2\x85",     "\xC2\xA0",     "\xE1\x9A\x80",                                  // U+0085 U+00A0 U+1680
       "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82", "\xE2\x80\x83", "\xE2\x80\x84",  // U+2000..
       "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88", "\xE2\x80\x89",
-      "\xE2\x80\x8A",                                                           // ..U+200A
-      "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80",  // U+2028 U+2029 U+202F U+205F U+3000
+      "\xE2\x80\x8A",                                                                  // ..U+200A
+      "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80",  // U+2028 U+2029 U+202F U+205F
+                                                                                       // U+3000
   };
   for (const auto& space : spaces) {
     const std::string input = "1" + space + "5" + space + "m" + space + "30s" + space;
@@ -312,8 +336,14 @@ TEST_CASE("any Unicode White_Space character separates, like Rust's is_whitespac
     CHECK(parsed.error().kumo_message == "invalid character at 1");
   }
   // Offsets are bytes: U+3000 is three bytes.
-  CHECK(values::parse_humantime("1h\xE3\x80\x80" "5x").error().kumo_message == unknown_unit_text("x"));
-  CHECK(values::parse_humantime("1h\xE3\x80\x80" "5x").error().position == std::optional<std::size_t>(6));
+  CHECK(values::parse_humantime("1h\xE3\x80\x80"
+                                "5x")
+            .error()
+            .kumo_message == unknown_unit_text("x"));
+  CHECK(values::parse_humantime("1h\xE3\x80\x80"
+                                "5x")
+            .error()
+            .position == std::optional<std::size_t>(6));
   CHECK(values::parse_humantime("\xE3\x80\x80-1h").error().kumo_message == "expected number at 0");
   CHECK(values::parse_humantime("\xE3\x80\x80-1h").error().position == std::optional<std::size_t>(3));
 }
@@ -333,8 +363,7 @@ TEST_CASE("fraction precision rules per unit", "[duration]") {
     CHECK(*values::parse_humantime("0.5min") == Duration{30, 0});
     CHECK(*values::parse_humantime("0.0000000001min") == Duration{0, 6});
     for (const char* input :
-         {"3.0001us", "0.0001us", "0.123456us", "31.0000001ms", "1.0000000002s", "0.0000000002s",
-          "0.00000000001min"}) {
+         {"3.0001us", "0.0001us", "0.123456us", "31.0000001ms", "1.0000000002s", "0.0000000002s", "0.00000000001min"}) {
       INFO("input: " << input);
       CHECK(values::humantime_error_kind(input) == Kind::number_overflow);
     }
@@ -352,7 +381,7 @@ TEST_CASE("fraction precision rules per unit", "[duration]") {
     }
   }
   SECTION("more than 19 fractional digits overflow") {
-    CHECK(*values::parse_humantime("1.0000000000000000000s") == Duration{1, 0});  // 19
+    CHECK(*values::parse_humantime("1.0000000000000000000s") == Duration{1, 0});              // 19
     CHECK(values::humantime_error_kind("1.00000000000000000000s") == Kind::number_overflow);  // 20
     // 19 digits fit, but numerator x 1e9 overflows u64 before the division
     CHECK(values::humantime_error_kind("1.5000000000000000000s") == Kind::number_overflow);
@@ -361,10 +390,9 @@ TEST_CASE("fraction precision rules per unit", "[duration]") {
 
 TEST_CASE("overflow limits", "[duration]") {
   // humantime's own overflow tests
-  for (const char* input :
-       {"100000000000000000000ns", "100000000000000000us", "100000000000000ms", "100000000000000000000s",
-        "10000000000000000000m", "1000000000000000000h", "100000000000000000d", "10000000000000000w",
-        "1000000000000000M", "10000000000000y"}) {
+  for (const char* input : {"100000000000000000000ns", "100000000000000000us", "100000000000000ms",
+                            "100000000000000000000s", "10000000000000000000m", "1000000000000000000h",
+                            "100000000000000000d", "10000000000000000w", "1000000000000000M", "10000000000000y"}) {
     INFO("input: " << input);
     CHECK(values::humantime_error_kind(input) == Kind::number_overflow);
   }
@@ -380,8 +408,8 @@ TEST_CASE("overflow limits", "[duration]") {
 TEST_CASE("humantime panics when a nanosecond carry reaches 2^64 seconds", "[duration]") {
   // humantime carries nanoseconds only above 1e9; exactly 1e9 goes to
   // Duration::new, whose own carry then overflows and panics.
-  for (const char* input : {"18446744073709551615s 1000ms", "18446744073709551615s 0.5s 0.5s",
-                            "18446744073709551615s 1000000000ns"}) {
+  for (const char* input :
+       {"18446744073709551615s 1000ms", "18446744073709551615s 0.5s 0.5s", "18446744073709551615s 1000000000ns"}) {
     INFO("input: " << input);
     CHECK(values::humantime_error_kind(input) == Kind::panics);
     auto parsed = values::parse_humantime(input);
@@ -447,15 +475,14 @@ TEST_CASE("explanations", "[duration]") {
       {"5S", "\"5S\": unknown unit \"S\" at 1; did you mean \"s\"? (units are case-sensitive)", 1},
       {"1Hour", "\"1Hour\": unknown unit \"Hour\" at 1; did you mean \"hour\"? (units are case-sensitive)", 1},
       {"1 mon", "\"1 mon\": unknown unit \"mon\" at 2; did you mean \"months\"?", 2},
-      {"10nights",
-       "\"10nights\": unknown unit \"nights\" at 2; use ns, us, ms, s, min, h, d, w, M (months) or y", 2},
+      {"10nights", "\"10nights\": unknown unit \"nights\" at 2; use ns, us, ms, s, min, h, d, w, M (months) or y", 2},
       {"5x", "\"5x\": unknown unit \"x\" at 1; use ns, us, ms, s, min, h, d, w, M (months) or y", 1},
       {"1e3s",
        "\"1e3s\": unknown unit \"e\" at 1; exponents are not supported, write the number out in full, "
        "e.g. \"1000s\"",
        1},
-      {"1h, 30m",
-       "\"1h, 30m\": invalid character \",\" at 2; separate spans with spaces or nothing, e.g. \"1h 30m\"", 2},
+      {"1h, 30m", "\"1h, 30m\": invalid character \",\" at 2; separate spans with spaces or nothing, e.g. \"1h 30m\"",
+       2},
       {"1~", "\"1~\": invalid character \"~\" at 1; a duration is numbers with units, e.g. \"1h 30m\"", 1},
       {"1.s", "\"1.s\": \".\" at 1 must be followed by digits, e.g. \"1.5s\", or left out", 1},
       {"1. s", "\"1. s\": \".\" at 1 must be followed by digits, e.g. \"1.5s\", or left out", 1},
@@ -581,23 +608,23 @@ TEST_CASE("floats: Duration::from_secs_f64, nearest nanosecond, ties to even", "
       {-0.0, {0, 0}},  // Rust tests `secs < 0.0`, which -0.0 is not
       {15.0, {15, 0}},
       {0.5, {0, 500'000'000}},
-      {0.1, {0, 100'000'000}},          // 0.1000000000000000055... rounds down
-      {2.7, {2, 700'000'000}},          // 2.70000000000000017... rounds down
+      {0.1, {0, 100'000'000}},  // 0.1000000000000000055... rounds down
+      {2.7, {2, 700'000'000}},  // 2.70000000000000017... rounds down
       {4.2, {4, 200'000'000}},
-      {1e-9, {0, 1}},                   // 1.00000000000000006e-9 -> 1ns
-      {0.999e-9, {0, 1}},               // rounds up (truncation would give 0)
-      {4e-10, {0, 0}},                  // below half a nanosecond
-      {1.0 / 1024, {0, 976'562}},       // exactly 976562.5ns: tie to even
-      {3.0 / 1024, {0, 2'929'688}},     // exactly 2929687.5ns: tie to even
+      {1e-9, {0, 1}},                // 1.00000000000000006e-9 -> 1ns
+      {0.999e-9, {0, 1}},            // rounds up (truncation would give 0)
+      {4e-10, {0, 0}},               // below half a nanosecond
+      {1.0 / 1024, {0, 976'562}},    // exactly 976562.5ns: tie to even
+      {3.0 / 1024, {0, 2'929'688}},  // exactly 2929687.5ns: tie to even
       {1.0 + 1.0 / 1024, {1, 976'562}},
       {0.9999999, {0, 999'999'900}},
-      {0.9999999999, {1, 0}},           // 999999999.9ns rounds up into the seconds
-      {0.99999999999999989, {1, 0}},    // largest double below 1 rounds up to 1s
+      {0.9999999999, {1, 0}},         // 999999999.9ns rounds up into the seconds
+      {0.99999999999999989, {1, 0}},  // largest double below 1 rounds up to 1s
       {3600.5, {3600, 500'000'000}},
       {1e10 + 0.25, {10'000'000'000, 250'000'000}},
-      {4503599627370495.5, {4503599627370495, 500'000'000}},  // 2^52 - 0.5
-      {9007199254740993.0, {9007199254740992, 0}},            // not representable; 2^53
-      {18446744073709549568.0, {18446744073709549568ULL, 0}}, // largest double below 2^64
+      {4503599627370495.5, {4503599627370495, 500'000'000}},   // 2^52 - 0.5
+      {9007199254740993.0, {9007199254740992, 0}},             // not representable; 2^53
+      {18446744073709549568.0, {18446744073709549568ULL, 0}},  // largest double below 2^64
       {std::numeric_limits<double>::denorm_min(), {0, 0}},
   };
   for (const auto& row : rows) {
@@ -678,8 +705,7 @@ TEST_CASE("format_humantime components, order and plurals", "[duration]") {
       {{31557600 + 2630016 + 86400 + 3600 + 60 + 1, 1'001'001}, "1year 1month 1day 1h 1m 1s 1ms 1us 1ns"},
       {{3661, 500}, "1h 1m 1s 500ns"},
       {{86399, 999'999'999}, "23h 59m 59s 999ms 999us 999ns"},
-      {{k_u64_max, 999'999'999},
-       "584542046090years 7months 15days 17h 5m 3s 999ms 999us 999ns"},
+      {{k_u64_max, 999'999'999}, "584542046090years 7months 15days 17h 5m 3s 999ms 999us 999ns"},
   };
   for (const auto& row : rows) {
     INFO("seconds " << row.d.seconds << " nanos " << row.d.nanos);
@@ -695,10 +721,9 @@ TEST_CASE("format then parse gives the same duration", "[duration]") {
     REQUIRE(parsed.has_value());
     CHECK(*parsed == d);
   };
-  for (Duration edge : {Duration{0, 0}, Duration{0, 1}, Duration{0, 999'999'999}, Duration{1, 0},
-                        Duration{31557600, 0}, Duration{31557599, 999'999'999}, Duration{2630016, 0},
-                        Duration{k_u64_max, 0}, Duration{k_u64_max, 999'999'999},
-                        Duration{k_u64_max - 1, 1}}) {
+  for (Duration edge : {Duration{0, 0}, Duration{0, 1}, Duration{0, 999'999'999}, Duration{1, 0}, Duration{31557600, 0},
+                        Duration{31557599, 999'999'999}, Duration{2630016, 0}, Duration{k_u64_max, 0},
+                        Duration{k_u64_max, 999'999'999}, Duration{k_u64_max - 1, 1}}) {
     round_trips(edge);
   }
   for (std::uint64_t second = 0; second < 86400; second += 7) {

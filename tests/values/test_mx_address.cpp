@@ -167,11 +167,36 @@ const std::vector<AddrRow> k_ipv6_display = {
 };
 
 const std::vector<const char*> k_rejected_addrs = {
-    "10.0.0.1:+25", "[::1%3]", "mx.example.com", "mx.example.com:25", "localhost",
-    "[mx.example.com]", "010.0.0.1", "10.0.0.1:99999", "[10.0.0.1]:bogus", "[10.0.0.1]:",
-    "[10.0.0.1", "10.0.0.1]", "hello there", "", "run/sock", "[/some/path]", "[/some/path]:25",
-    "1.2.3", "256.0.0.1", "10.0.0.1:25:25", "[::1]]:25", "[[::1]]", "[[10.0.0.1]]:25",
-    "1::2:3:4:5:6:7:8", "00001::", "1:::2", ":::", "1.2.3.4.5", "fe80::1%2", "[::1]:65536",
+    "10.0.0.1:+25",
+    "[::1%3]",
+    "mx.example.com",
+    "mx.example.com:25",
+    "localhost",
+    "[mx.example.com]",
+    "010.0.0.1",
+    "10.0.0.1:99999",
+    "[10.0.0.1]:bogus",
+    "[10.0.0.1]:",
+    "[10.0.0.1",
+    "10.0.0.1]",
+    "hello there",
+    "",
+    "run/sock",
+    "[/some/path]",
+    "[/some/path]:25",
+    "1.2.3",
+    "256.0.0.1",
+    "10.0.0.1:25:25",
+    "[::1]]:25",
+    "[[::1]]",
+    "[[10.0.0.1]]:25",
+    "1::2:3:4:5:6:7:8",
+    "00001::",
+    "1:::2",
+    ":::",
+    "1.2.3.4.5",
+    "fe80::1%2",
+    "[::1]:65536",
     "::ffff:1.2.3.04",
 };
 
@@ -187,15 +212,13 @@ const std::vector<MessageRow> k_messages = {
      R"("mx.example.com:25" is a hostname; addr must be an IP address (e.g. "10.0.0.1" or "10.0.0.1:25") or an absolute unix socket path; put hostnames in "name" or use a plain string entry)"},
     {"",
      R"(addr is empty; addr must be an IP address (e.g. "10.0.0.1" or "10.0.0.1:25") or an absolute unix socket path)"},
-    {"010.0.0.1",
-     R"("010.0.0.1" has an IPv4 part with a leading zero, which KumoMTA rejects (write "10" not "010"))"},
+    {"010.0.0.1", R"("010.0.0.1" has an IPv4 part with a leading zero, which KumoMTA rejects (write "10" not "010"))"},
     {"10.0.0.1:99999", R"("10.0.0.1:99999" has port 99999, which is above 65535)"},
     {"run/sock", R"("run/sock" is a relative path; a unix socket path must start with "/")"},
     {"/" + std::string(107, 'a'),
      "\"/" + std::string(107, 'a') + "\" is 108 bytes long; a unix socket path must be shorter than 108 bytes"},
     {std::string("/a\0b", 4), R"("/a\x00b" contains a NUL byte, which a unix socket path cannot hold)"},
-    {"hello there",
-     R"("hello there" is not an IP address, IP:port, [IP]:port or absolute unix socket path)"},
+    {"hello there", R"("hello there" is not an IP address, IP:port, [IP]:port or absolute unix socket path)"},
 };
 
 std::string kind_name(MxNameKind kind) {
@@ -257,8 +280,7 @@ TEST_CASE("parse_mx_addr rejects what HostOrSocketAddress rejects", "[mx]") {
     INFO(addr);
     auto parsed = parse_mx_addr(addr);
     REQUIRE_FALSE(parsed.has_value());
-    CHECK(parsed.error().kumo_message ==
-          "data did not match any variant of untagged enum DeliveryProto");
+    CHECK(parsed.error().kumo_message == "data did not match any variant of untagged enum DeliveryProto");
     CHECK_FALSE(parsed.error().message.empty());
   }
 }
@@ -278,8 +300,8 @@ TEST_CASE("parse_mx_addr output is a fixed point", "[mx]") {
     std::string addr;
     const auto shape = rng() % 4;
     if (shape < 2) {
-      addr = std::to_string(rng() % 256) + "." + std::to_string(rng() % 256) + "." +
-             std::to_string(rng() % 256) + "." + std::to_string(rng() % 256);
+      addr = std::to_string(rng() % 256) + "." + std::to_string(rng() % 256) + "." + std::to_string(rng() % 256) + "." +
+             std::to_string(rng() % 256);
     } else {
       for (int g = 0; g < 8; ++g) {
         if (g > 0) {
@@ -295,8 +317,7 @@ TEST_CASE("parse_mx_addr output is a fixed point", "[mx]") {
       }
     }
     if (rng() % 2 == 0) {
-      addr = (shape < 2 && rng() % 2 == 0 ? "[" + addr + "]" : addr) + ":" +
-             std::to_string(rng() % 65536);
+      addr = (shape < 2 && rng() % 2 == 0 ? "[" + addr + "]" : addr) + ":" + std::to_string(rng() % 65536);
       if (shape == 2) {
         addr = "[" + addr.substr(0, addr.rfind(':')) + "]" + addr.substr(addr.rfind(':'));
       }

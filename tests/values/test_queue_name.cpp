@@ -31,8 +31,7 @@ const std::vector<Row> k_rows = {
     {"foo.com!routing.com:2025", {std::nullopt, std::nullopt, "foo.com", "routing.com:2025"}},
     {"tenant@foo.com!routing.com:2025", {std::nullopt, "tenant", "foo.com", "routing.com:2025"}},
     {"campaign:@foo.com!routing.com:2025", {"campaign", "", "foo.com", "routing.com:2025"}},
-    {"campaign:tenant@foo.com!routing.com:2025",
-     {"campaign", "tenant", "foo.com", "routing.com:2025"}},
+    {"campaign:tenant@foo.com!routing.com:2025", {"campaign", "tenant", "foo.com", "routing.com:2025"}},
     // Derived.
     {"a:b:t@d", {"a", "b:t", "d", std::nullopt}},
     {"x@y@z", {std::nullopt, "x", "y@z", std::nullopt}},
@@ -46,8 +45,7 @@ const std::vector<Row> k_rows = {
     {"c:t@d!r@x", {"c", "t", "d", "r@x"}},
     {"d!r@x", {std::nullopt, "d!r", "x", std::nullopt}},
     {"null", {std::nullopt, std::nullopt, "null", std::nullopt}},
-    {"generator.kumomta.internal",
-     {std::nullopt, std::nullopt, "generator.kumomta.internal", std::nullopt}},
+    {"generator.kumomta.internal", {std::nullopt, std::nullopt, "generator.kumomta.internal", std::nullopt}},
 };
 
 }  // namespace

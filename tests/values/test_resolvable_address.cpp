@@ -14,8 +14,8 @@ namespace {
 // the way its Display joins them.
 std::string resolvable_error(const std::string& input, const std::string& unix, const std::string& hostname) {
   return "failed to parse \"" + input + "\" as a resolvable socket address: " +
-         "not an IP socket (invalid socket address syntax); not a unix socket path (" + unix +
-         "); not host:port (" + hostname + ")";
+         "not an IP socket (invalid socket address syntax); not a unix socket path (" + unix + "); not host:port (" +
+         hostname + ")";
 }
 
 const std::string k_relative = "unix domain path must be absolute";

@@ -54,13 +54,11 @@ const std::vector<Accepted> k_accepted = {
     {"6/m,max_burst=+2", 6, 60, 2, false, "6/m,max_burst=2"},
     {"local:1/2d,max_burst=_3_", 1, 172800, 3, true, "local:1/172800s,max_burst=3"},
     {"_,+7,_/0060s", 7, 60, std::nullopt, false, "7/m"},
-    {"18446744073709551615/s", 18446744073709551615u, 1, std::nullopt, false,
-     "18446744073709551615/s"},
+    {"18446744073709551615/s", 18446744073709551615u, 1, std::nullopt, false, "18446744073709551615/s"},
     // The scale multiplies unchecked and wraps, as in a release kumod.
     {"1/5124095576030432h", 1, 3584, std::nullopt, false, "1/3584s"},
     {"1/213503982334602d", 1, 61184, std::nullopt, false, "1/61184s"},
-    {"1/18446744073709551615s", 1, 18446744073709551615u, std::nullopt, false,
-     "1/18446744073709551615s"},
+    {"1/18446744073709551615s", 1, 18446744073709551615u, std::nullopt, false, "1/18446744073709551615s"},
 };
 
 struct RejectedThrottle {
@@ -84,8 +82,7 @@ const std::vector<RejectedThrottle> k_rejected = {
     {"-5/s", "invalid limit '-5': invalid digit found in string"},
     {"6/m, max_burst=1", "unknown period quantity m, max_burst=1"},
     {"6/m,max_burst=", "invalid limit '': cannot parse integer from empty string"},
-    {"18446744073709551616/s",
-     "invalid limit '18446744073709551616': number too large to fit in target type"},
+    {"18446744073709551616/s", "invalid limit '18446744073709551616': number too large to fit in target type"},
     {"1/99999999999999999999s", "number too big"},
     // §3.5 row 8 (opt_digit_prefix): "1" alone is an error, "1q" an unknown unit.
     {"5/1", "invalid period quantity 1"},
@@ -100,10 +97,8 @@ const std::vector<RejectedThrottle> k_rejected = {
     {"local:", "expected 'limit/period', got "},
     {"100,max_burst=5", "expected 'limit/period', got 100"},
     {"+/s", "invalid limit '+': invalid digit found in string"},
-    {"99999999999999999999x/s",
-     "invalid limit '99999999999999999999x': number too large to fit in target type"},
-    {"1x99999999999999999999/s",
-     "invalid limit '1x99999999999999999999': invalid digit found in string"},
+    {"99999999999999999999x/s", "invalid limit '99999999999999999999x': number too large to fit in target type"},
+    {"1x99999999999999999999/s", "invalid limit '1x99999999999999999999': invalid digit found in string"},
     {"1/99999999999999999999", "number too big"},
     {"10/w", "unknown period quantity w"},
     {"10/1.5h", "unknown period quantity .5h"},
@@ -125,7 +120,8 @@ const std::vector<Explained> k_explained = {
     {"10/3hours", R"("10/3hours": unknown period "hours"; KumoMTA accepts h, hr, hour (no plurals))", 4},
     {"10/days", R"("10/days": unknown period "days"; KumoMTA accepts d, day (no plurals))", 3},
     {"6/m, max_burst=1", R"("6/m, max_burst=1": no spaces allowed before max_burst; write "6/m,max_burst=1")", 2},
-    {"6/m;max_burst=1", R"("6/m;max_burst=1": write the burst right after the period as ",max_burst=N", e.g. "6/m,max_burst=1")", 2},
+    {"6/m;max_burst=1",
+     R"("6/m;max_burst=1": write the burst right after the period as ",max_burst=N", e.g. "6/m,max_burst=1")", 2},
     {"100", R"("100": expected "limit/period", e.g. "100/h")", 0},
     {"", R"("": the throttle spec is empty; expected "limit/period", e.g. "100/h")", 0},
     {"0/h", R"("0/h": the limit must be greater than 0)", 0},
@@ -133,13 +129,15 @@ const std::vector<Explained> k_explained = {
     {"100/H", R"("100/H": units are lowercase; write "100/h")", 4},
     {"100/2Min", R"("100/2Min": units are lowercase; write "100/2min")", 5},
     {"100/our", R"("100/our": unknown period "our"; did you mean "hour"?)", 4},
-    {"100/xyzzy", R"("100/xyzzy": unknown period "xyzzy"; KumoMTA accepts h, hr, hour, m, min, minute, s, sec, second, d, day)", 4},
+    {"100/xyzzy",
+     R"("100/xyzzy": unknown period "xyzzy"; KumoMTA accepts h, hr, hour, m, min, minute, s, sec, second, d, day)", 4},
     {"100/ms", R"("100/ms": unknown period "ms"; the shortest unit KumoMTA accepts is s (s, sec, second))", 4},
     {"100/week", R"("100/week": unknown period "week"; KumoMTA has no week unit; use "7d")", 4},
     {"100/ h", R"("100/ h": no spaces allowed in the period; write "100/h")", 4},
     {"100/", R"("100/": missing period after "/", e.g. "100/h")", 4},
     {"100/60", R"("100/60": period "60" has no unit; write "100/60s")", 4},
-    {"1/99999999999999999999s", R"("1/99999999999999999999s": period multiplier is too big; the maximum is 18446744073709551615)", 2},
+    {"1/99999999999999999999s",
+     R"("1/99999999999999999999s": period multiplier is too big; the maximum is 18446744073709551615)", 2},
     {"three/hour", R"("three/hour": limit "three" is not a whole number)", 0},
     {"/h", R"("/h": missing limit before "/", e.g. "100/h")", 0},
     {"100 /h", R"("100 /h": no spaces allowed in the limit; write "100/h")", 0},
@@ -149,7 +147,8 @@ const std::vector<Explained> k_explained = {
     {"loCal:loCal:00/3m", R"("loCal:loCal:00/3m": the "local:" prefix must be lowercase)", 0},
     {"-5/s", R"("-5/s": the limit cannot be negative)", 0},
     {"0.5/s", R"("0.5/s": the limit must be a whole number, not "0.5")", 0},
-    {"18446744073709551616/s", R"("18446744073709551616/s": limit "18446744073709551616" is too large; the maximum is 18446744073709551615)", 0},
+    {"18446744073709551616/s",
+     R"("18446744073709551616/s": limit "18446744073709551616" is too large; the maximum is 18446744073709551615)", 0},
     {"6/m,max_burst=", R"("6/m,max_burst=": max_burst has no value, e.g. ",max_burst=1")", 14},
     {"6/m,max_burst=lots", R"("6/m,max_burst=lots": max_burst "lots" is not a whole number)", 14},
 };
@@ -207,8 +206,7 @@ TEST_CASE("explain_throttle_lines matches KumoMTA's explain tests", "[throttle]"
   };
   const std::vector<Row> rows = {
       {"100/h",
-       {"100/h",
-        "implied burst rate 100 every 36s, or: 3/s, 167/m, 10,000/h, 240,000/d in that period.",
+       {"100/h", "implied burst rate 100 every 36s, or: 3/s, 167/m, 10,000/h, 240,000/d in that period.",
         "overall rate 0.028/s, 2/m, 100/h, 2,400/d"}},
       {"500/d",
        {"500/d",
@@ -252,31 +250,41 @@ TEST_CASE("explain_throttle_lines matches a Rust run of KumoMTA's explain", "[th
     const char* overall_line;
   };
   const std::vector<Row> rows = {
-      {"7/d", "implied burst rate 7 every 3h 25m 42s 857ms 142us 857ns, or: 0.001/s, 0.034/m, 3/h, 50/d in that period.",
+      {"7/d",
+       "implied burst rate 7 every 3h 25m 42s 857ms 142us 857ns, or: 0.001/s, 0.034/m, 3/h, 50/d in that period.",
        "overall rate 0.000/s, 0.005/m, 0.292/h, 7/d"},
       {"3/13s", "implied burst rate 3 every 4s 333ms 333us 333ns, or: 0.692/s, 42/m, 2,493/h, 59,816/d in that period.",
        "overall rate 0.231/s, 14/m, 831/h, 19,939/d"},
-      {"1000000/s", "implied burst rate 1000000 every 1us, or: 1,000,000,000,000/s, 60,000,000,000,000/m, 3,600,000,000,000,000/h, 86,400,000,000,000,000/d in that period.",
+      {"1000000/s",
+       "implied burst rate 1000000 every 1us, or: 1,000,000,000,000/s, 60,000,000,000,000/m, 3,600,000,000,000,000/h, "
+       "86,400,000,000,000,000/d in that period.",
        "overall rate 1,000,000/s, 60,000,000/m, 3,600,000,000/h, 86,400,000,000/d"},
-      {"123/7h,max_burst=5", "explicit burst rate 5 every 3m 24s 878ms 48us 780ns, or: 0.024/s, 2/m, 88/h, 2,109/d in that period.",
+      {"123/7h,max_burst=5",
+       "explicit burst rate 5 every 3m 24s 878ms 48us 780ns, or: 0.024/s, 2/m, 88/h, 2,109/d in that period.",
        "overall rate 0.005/s, 0.293/m, 18/h, 422/d"},
       {"1/31557601s", "implied burst rate 1 every 1year 1s, or: 0.000/s, 0.000/m, 0.000/h, 0.003/d in that period.",
        "overall rate 0.000/s, 0.000/m, 0.000/h, 0.003/d"},
-      {"1/100000000s", "implied burst rate 1 every 3years 2months 18h 39m 28s, or: 0.000/s, 0.000/m, 0.000/h, 0.001/d in that period.",
+      {"1/100000000s",
+       "implied burst rate 1 every 3years 2months 18h 39m 28s, or: 0.000/s, 0.000/m, 0.000/h, 0.001/d in that period.",
        "overall rate 0.000/s, 0.000/m, 0.000/h, 0.001/d"},
-      {"3/s,max_burst=0", "explicit burst rate 0 every 333ms 333us 333ns, or: 0.000/s, 0.000/m, 0.000/h, 0.000/d in that period.",
+      {"3/s,max_burst=0",
+       "explicit burst rate 0 every 333ms 333us 333ns, or: 0.000/s, 0.000/m, 0.000/h, 0.000/d in that period.",
        "overall rate 3/s, 180/m, 10,800/h, 259,200/d"},
       {"7/3s", "implied burst rate 7 every 428ms 571us 429ns, or: 17/s, 980/m, 58,800/h, 1,411,200/d in that period.",
        "overall rate 3/s, 140/m, 8,400/h, 201,600/d"},
       {"1/s", "implied burst rate 1 every 1s, or: 1/s, 60/m, 3,600/h, 86,400/d in that period.",
        "overall rate 1/s, 60/m, 3,600/h, 86,400/d"},
-      {"999/d,max_burst=1000", "explicit burst rate 1000 every 1m 26s 486ms 486us 486ns, or: 12/s, 694/m, 41,626/h, 999,001/d in that period.",
+      {"999/d,max_burst=1000",
+       "explicit burst rate 1000 every 1m 26s 486ms 486us 486ns, or: 12/s, 694/m, 41,626/h, 999,001/d in that period.",
        "overall rate 0.012/s, 0.694/m, 42/h, 999/d"},
       {"1/63115200s", "implied burst rate 1 every 2years, or: 0.000/s, 0.000/m, 0.000/h, 0.001/d in that period.",
        "overall rate 0.000/s, 0.000/m, 0.000/h, 0.001/d"},
-      {"13/1000003s", "implied burst rate 13 every 21h 22m 3s 307ms 692us 308ns, or: 0.000/s, 0.010/m, 0.608/h, 15/d in that period.",
+      {"13/1000003s",
+       "implied burst rate 13 every 21h 22m 3s 307ms 692us 308ns, or: 0.000/s, 0.010/m, 0.608/h, 15/d in that period.",
        "overall rate 0.000/s, 0.001/m, 0.047/h, 2/d"},
-      {"1024/s", "implied burst rate 1024 every 976us 562ns, or: 1,048,577/s, 62,914,593/m, 3,774,875,533/h, 90,597,012,786/d in that period.",
+      {"1024/s",
+       "implied burst rate 1024 every 976us 562ns, or: 1,048,577/s, 62,914,593/m, 3,774,875,533/h, 90,597,012,786/d in "
+       "that period.",
        "overall rate 1,024/s, 61,440/m, 3,686,400/h, 88,473,600/d"},
   };
   for (const auto& row : rows) {
@@ -361,8 +369,7 @@ TEST_CASE("canonical display re-parses to the same spec", "[throttle]") {
 
 TEST_CASE("written specs normalise idempotently", "[throttle]") {
   std::mt19937_64 rng(7);
-  const std::vector<std::string> units = {"h", "hr", "hour", "m", "min", "minute",
-                                          "s", "sec", "second", "d", "day"};
+  const std::vector<std::string> units = {"h", "hr", "hour", "m", "min", "minute", "s", "sec", "second", "d", "day"};
   for (int i = 0; i < 1000; ++i) {
     std::string limit = std::to_string(1 + rng() % 100000);
     if (limit.size() > 3 && rng() % 2 == 0) {
