@@ -498,6 +498,11 @@ std::vector<std::string> PolicyHost::data_files() const {
   return out;
 }
 
+std::string PolicyHost::data_file_name(const std::string& resolved_file) const {
+  auto it = m_state->data_file_names.find(resolved_file);
+  return it == m_state->data_file_names.end() ? resolved_file : it->second;
+}
+
 const std::vector<DataPosition>* PolicyHost::data_positions(const std::string& resolved_file) const {
   auto it = m_state->data_positions.find(resolved_file);
   return it == m_state->data_positions.end() ? nullptr : &it->second;

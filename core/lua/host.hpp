@@ -123,6 +123,10 @@ class PolicyHost {
   const std::vector<DataPosition>* data_positions(const std::string& resolved_file) const;
   // Every data file the policy has loaded so far (resolved paths, sorted).
   std::vector<std::string> data_files() const;
+  // The name findings in a loaded data file carry: the path as the policy
+  // gave it (after --map-path), as its loader's own errors name it. The
+  // resolved path itself for a file the policy never loaded.
+  std::string data_file_name(const std::string& resolved_file) const;
 
   // Every file the policy's code or data came from so far: Lua files
   // compiled through the sandbox (the policy first, as its location name)

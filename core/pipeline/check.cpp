@@ -77,10 +77,8 @@ class SuppressionFiles {
         m_suppressor.add_file({f.name}, is_policy ? m_request.policy_source : read_source_text(f.resolved), "--");
         continue;
       }
-      // Findings in a data file carry the name the policy gave it, or (from
-      // provenance) the name relative to the working directory.
-      m_suppressor.add_file({f.name, data_file_display_name(f.resolved), f.resolved}, read_source_text(f.resolved),
-                            comment_marker_for(f.resolved));
+      // Findings in a data file carry the name the policy gave it.
+      m_suppressor.add_file({f.name}, read_source_text(f.resolved), comment_marker_for(f.resolved));
     }
   }
 

@@ -1,22 +1,8 @@
 #include "core/pipeline/provenance.hpp"
 
-#include <filesystem>
-
 #include "core/config/convert.hpp"
 
 namespace kumo::pipeline {
-
-std::string data_file_display_name(const std::string& resolved) {
-  std::error_code ec;
-  std::filesystem::path cwd = std::filesystem::current_path(ec);
-  if (!ec) {
-    std::filesystem::path rel = std::filesystem::path(resolved).lexically_relative(cwd);
-    if (!rel.empty() && *rel.begin() != "..") {
-      return rel.string();
-    }
-  }
-  return resolved;
-}
 
 namespace {
 
@@ -87,7 +73,7 @@ const std::vector<ValueTracer::DataCandidate>* ValueTracer::data_candidates(cons
         if (!p.is_table && !p.key_path.empty() && !p.scalar.empty()) {
           m_data_index[{p.key_path.back(), p.scalar}].push_back(
               {{p.key_path.begin(), p.key_path.end() - 1},
-               diag::Location{data_file_display_name(file), static_cast<int>(p.line), static_cast<int>(p.column)}});
+               diag::Location{m_host.data_file_name(file), static_cast<int>(p.line), static_cast<int>(p.column)}});
         }
       }
     }

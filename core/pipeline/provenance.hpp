@@ -26,10 +26,6 @@
 
 namespace kumo::pipeline {
 
-// How provenance names a data file: relative to the working directory when
-// it is under it (as the user would type it), else as resolved.
-std::string data_file_display_name(const std::string& resolved);
-
 // The tokens of a file the policy's code was compiled from (empty for
 // anything else).
 using TokensOf = std::function<const std::vector<policy::Token>&(const std::string& file)>;

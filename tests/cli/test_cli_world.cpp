@@ -2,7 +2,11 @@
 // --dns (DNS answers, getent through io.popen), as a CI job passes them.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 #include "tests/support/run_cli.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using kumo::test::run_cli;
 
@@ -50,4 +54,29 @@ TEST_CASE("a bad --dns file or --map-path is a usage error naming the line or th
   auto missing = run_cli({"check", k_world, "--map-path", "/opt/kumomta=testdata/no-such-dir"});
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("is not a directory") != std::string::npos);
+}
+
+TEST_CASE("a finding in a data file names it as the policy did, and that file's comments suppress it", "[cli][world]") {
+  kumo::test::TempDir dir;
+  std::filesystem::create_directories(dir.path / "etc");
+  // The policy names its data file by a path with `.` and `..` in it: the
+  // loader's own errors name it so, and so must findings traced to it.
+  std::ofstream(dir.path / "etc/queues.toml") << "[gmail]\nretry_interval = '5 minuts'\n";
+  std::ofstream(dir.path / "init.lua") << "local kumo = require 'kumo'\n"
+                                          "local DATA = kumo.toml_load('"
+                                       << (dir.path / "etc/./../etc/queues.toml").string()
+                                       << "')\n"
+                                          "kumo.on('get_queue_config', function()\n"
+                                          "  return kumo.make_queue_config(DATA.gmail)\n"
+                                          "end)\n";
+  const std::string policy = (dir.path / "init.lua").string();
+  const std::string named = (dir.path / "etc/./../etc/queues.toml").string();
+  auto r = run_cli({"check", policy, "-q", "gmail.com", "--hide-config", "--color", "never"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find(named + ":2:18: error: ") != std::string::npos);
+
+  std::ofstream(dir.path / "etc/queues.toml") << "[gmail]\nretry_interval = '5 minuts' # kumo-lint: disable=KQ003\n";
+  auto suppressed = run_cli({"check", policy, "-q", "gmail.com", "--hide-config", "--color", "never"});
+  CHECK(suppressed.exit_code == 0);
+  CHECK(suppressed.out.find("1 suppressed") != std::string::npos);
 }
