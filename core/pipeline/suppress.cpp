@@ -71,6 +71,9 @@ std::string upper(std::string_view s) {
   return out;
 }
 
+// The most of a comment's text a KQ916 message quotes.
+constexpr std::size_t k_max_quoted_bytes = 80;
+
 // "A,B , C  reason" → {"A", "B", "C"}: the codes, then free text.
 std::vector<std::string> read_code_list(std::string_view rest) {
   std::vector<std::string> codes;
@@ -170,7 +173,8 @@ ParsedSuppressions parse_suppressions(std::string_view text, std::string_view co
     const std::size_t eq = word;
     std::string_view verb = rest.substr(0, eq);
     if (verb != "disable" && verb != "disable-file") {
-      std::string shown(rest.substr(0, std::min<std::size_t>(rest.find_first_of(" \t"), 40)));
+      // The comment is the policy's: its first word, cut on a character.
+      std::string shown = util::cut_text(rest.substr(0, rest.find_first_of(" \t")), k_max_quoted_bytes);
       out.problems.push_back(problem(file, line, column,
                                      "`kumo-lint: " + shown +
                                          "` is not a kumo-lint directive: write `kumo-lint: disable=CODES` "
@@ -188,10 +192,10 @@ ParsedSuppressions parse_suppressions(std::string_view text, std::string_view co
         continue;
       }
       auto near = util::closest_match(code, codes);
-      out.problems.push_back(problem(file, line, column,
-                                     "`" + code + "` in this kumo-lint comment is not a kumo-lint code" +
-                                         (near ? " (did you mean " + *near + "?)" : "") +
-                                         "; docs/diagnostics.md lists the codes"));
+      out.problems.push_back(problem(
+          file, line, column,
+          "`" + util::cut_text(code, k_max_quoted_bytes) + "` in this kumo-lint comment is not a kumo-lint code" +
+              (near ? " (did you mean " + *near + "?)" : "") + "; docs/diagnostics.md lists the codes"));
     }
     if (c.codes.empty()) {
       if (read_code_list(rest.substr(eq + 1)).empty()) {

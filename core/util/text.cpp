@@ -42,6 +42,12 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
   std::optional<std::string> best;
   std::size_t best_distance = allowed + 1;
   for (auto candidate : candidates) {
+    // The distance is at least the difference in length: a long word (a
+    // policy's text, unbounded) costs nothing against short candidates.
+    std::size_t gap = word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
+    if (gap >= best_distance) {
+      continue;
+    }
     std::size_t d = edit_distance(word, candidate);
     if (d < best_distance) {
       best_distance = d;

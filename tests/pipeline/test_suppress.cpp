@@ -5,6 +5,7 @@
 
 #include "core/diag/codes.hpp"
 #include "core/pipeline/suppress.hpp"
+#include "core/util/utf8.hpp"
 
 using kumo::diag::Diagnostic;
 using kumo::pipeline::CodeSelection;
@@ -89,6 +90,25 @@ TEST_CASE("suppress: a malformed comment is KQ916 and suppresses nothing", "[sup
   CHECK(out[2] ==
         "KQ916 3: this kumo-lint comment names no code: write the codes after `=`, separated by commas "
         "(`kumo-lint: disable=KQ203,KQ101`)");
+}
+
+TEST_CASE("suppress: KQ916 quotes at most 80 bytes of the comment, cut on a character boundary", "[suppress]") {
+  std::string long_word;
+  for (int i = 0; i < 100; ++i) {
+    long_word += "\xC3\xA9";  // é, two bytes each: a byte cut would split one
+  }
+  auto out = parsed("x = 1 -- kumo-lint: disabel=" + long_word + "\ny = 2 -- kumo-lint: disable=KQ" +
+                    std::string(100000, '9') + "\n");
+  REQUIRE(out.size() == 2);
+  const std::string head = "KQ916 1: `kumo-lint: ";
+  REQUIRE(out[0].rfind(head, 0) == 0);
+  std::string quoted = out[0].substr(head.size(), out[0].find('`', head.size()) - head.size());
+  CHECK(quoted.size() <= 80);
+  CHECK(quoted.rfind("disabel=\xC3\xA9", 0) == 0);
+  CHECK(quoted.find(" more bytes)") != std::string::npos);
+  CHECK(kumo::util::is_valid_utf8(quoted));
+  CHECK(out[1].size() < 300);
+  CHECK(out[1].find("more bytes)` in this kumo-lint comment is not a kumo-lint code;") != std::string::npos);
 }
 
 TEST_CASE("suppress: a covered finding is marked, others and other files are not", "[suppress]") {
