@@ -5,8 +5,8 @@
 #include <set>
 #include <vector>
 
-#include "core/simulate/retry_findings.hpp"
 #include "core/simulate/retry_timeline.hpp"
+#include "tests/support/retry_policies.hpp"
 
 using kumo::simulate::Attempt;
 using kumo::simulate::delay_for_attempt;
@@ -17,15 +17,11 @@ using kumo::simulate::simulate_retries;
 using kumo::simulate::SpoolIn;
 using kumo::simulate::Timeline;
 using kumo::simulate::TimelineOptions;
+using kumo::test::policy;
+using kumo::test::secs;
 using kumo::values::Duration;
 
 namespace {
-
-Duration secs(std::uint64_t s, std::uint32_t nanos = 0) { return Duration{s, nanos}; }
-
-RetryPolicy policy(Duration retry, std::optional<Duration> cap, Duration max_age) {
-  return RetryPolicy{retry, cap, max_age};
-}
 
 // The helper of kumod's queue/test.rs: delays while the cumulative sum < max_age.
 std::vector<std::uint64_t> compute_schedule(const RetryPolicy& p) {
@@ -80,14 +76,6 @@ std::optional<Naive> naive_simulation(const RetryPolicy& p, std::int64_t duratio
     latest += duration + std::max<std::int64_t>(0, d + j.max);
   }
   return std::nullopt;
-}
-
-std::vector<std::string> codes_of(const std::vector<kumo::diag::Diagnostic>& ds) {
-  std::vector<std::string> out;
-  for (const auto& d : ds) {
-    out.push_back(d.code);
-  }
-  return out;
 }
 
 const RetryPolicy k_defaults{};
@@ -445,59 +433,6 @@ TEST_CASE("spool-in: closed form, and hangs on zero delay", "[timeline]") {
   const SpoolIn hang = kumo::simulate::spool_in(policy(secs(0, 500'000'000), std::nullopt, secs(604800)), secs(10));
   CHECK(hang.hangs);
   CHECK(kumo::simulate::spool_in(policy(secs(1200), secs(0), secs(604800)), secs(10)).hangs);
-}
-
-TEST_CASE("findings", "[timeline]") {
-  using kumo::simulate::timeline_findings;
-  auto findings_for = [](const RetryPolicy& p) { return timeline_findings(p, simulate_retries(p)); };
-
-  const auto defaults = findings_for(k_defaults);
-  REQUIRE(codes_of(defaults) == std::vector<std::string>{"KQ203"});
-  CHECK(defaults[0].message ==
-        "last attempt at 3days 13h of max_age=7days (the next retry would be at 7days 2h 20m): "
-        "consider max_retry_interval");
-  CHECK(defaults[0].severity == kumo::diag::Severity::warning);
-  CHECK(defaults[0].location == kumo::diag::Location{});
-
-  CHECK(findings_for(policy(secs(1200), secs(3600), secs(86400))).empty());
-
-  const auto never = findings_for(policy(secs(7200), std::nullopt, secs(3600)));
-  REQUIRE(codes_of(never) == std::vector<std::string>{"KQ201"});
-  CHECK(never[0].message ==
-        "the first retry would be at 2h, after max_age=1h: a failed message is never retried "
-        "(retry_interval=2h)");
-
-  const auto fixed = findings_for(policy(secs(1200), secs(600), secs(86400)));
-  REQUIRE(codes_of(fixed) == std::vector<std::string>{"KQ202"});
-  CHECK(fixed[0].message ==
-        "max_retry_interval=10m is below retry_interval=20m: every retry waits 10m, without "
-        "doubling");
-  CHECK(fixed[0].severity == kumo::diag::Severity::info);
-
-  const auto jitter = findings_for(policy(secs(1200), secs(10), secs(604800)));
-  REQUIRE(codes_of(jitter) == std::vector<std::string>{"KQ202", "KQ204", "KQ205"});
-  CHECK(jitter[1].message ==
-        "max_retry_interval=10s is within the retry jitter of up to 30s early (sized from "
-        "retry_interval=20m): some retries are immediate");
-  CHECK(jitter[2].message ==
-        "60481 delivery attempts per message within max_age=7days: consider a longer "
-        "max_retry_interval");
-
-  const auto zero = findings_for(policy(secs(0, 500'000'000), std::nullopt, secs(604800)));
-  REQUIRE(codes_of(zero) == std::vector<std::string>{"KQ206"});
-  CHECK(zero[0].message ==
-        "retry_interval=500ms truncates to 0s: every retry is immediate and kumod hangs at "
-        "spool-in on any spooled message of this queue");
-  CHECK(zero[0].severity == kumo::diag::Severity::error);
-
-  const auto zero_cap = findings_for(policy(secs(1200), secs(0), secs(604800)));
-  REQUIRE(codes_of(zero_cap) == std::vector<std::string>{"KQ206"});
-
-  const auto no_age = findings_for(policy(secs(1200), std::nullopt, secs(0)));
-  REQUIRE(codes_of(no_age) == std::vector<std::string>{"KQ207"});
-  CHECK(no_age[0].message == "max_age=0s: every message expires at its first transient failure");
-
-  CHECK(codes_of(findings_for(policy(secs(1), secs(1), secs(604800)))) == std::vector<std::string>{"KQ205"});
 }
 
 namespace {
