@@ -126,19 +126,8 @@ report::ArtifactPaths artifact_paths(const lua::HostOptions& host) {
 
 }  // namespace
 
-namespace {
-
-// The options for checking `policy`, with what its config file sets for
-// every flag not given.
-CheckOptions with_config_file(const CheckOptions& o, const std::string& policy) {
-  if (o.no_config_file) {
-    return o;
-  }
-  std::optional<std::string> path = o.config_file.empty() ? find_config_file(policy) : o.config_file;
-  if (!path) {
-    return o;
-  }
-  const ConfigFile c = read_config_file(*path);
+// The options with what a config file sets for every flag not given.
+CheckOptions apply_config_file(const CheckOptions& o, const ConfigFile& c) {
   CheckOptions out = o;
   auto fill = [&o](const char* flag, auto& target, const auto& value) {
     if (value && !(o.given && o.given(flag))) {
@@ -163,15 +152,41 @@ CheckOptions with_config_file(const CheckOptions& o, const std::string& policy) 
     fill("--queue", out.queues, c.queues);
     fill("--queues-file", out.queues_file, c.queues_file);
   }
-  out.severity = c.severity;
+  if (!c.severity.empty()) {
+    out.severity = c.severity;
+  }
   return out;
 }
+
+CheckOptions with_config_file(const CheckOptions& o, const std::string& policy) {
+  if (o.no_config_file) {
+    return o;
+  }
+  std::optional<std::string> path = o.config_file.empty() ? find_config_file(policy) : o.config_file;
+  return path ? apply_config_file(o, read_config_file(*path)) : o;
+}
+
+namespace {
 
 diag::Severity severity_named(const std::string& level) {
   return level == "error" ? diag::Severity::error : level == "warning" ? diag::Severity::warning : diag::Severity::info;
 }
 
 }  // namespace
+
+pipeline::CodeSelection code_selection(const CheckOptions& o) {
+  pipeline::CodeSelection selection;
+  selection.select = code_entries(o.select, "--select");
+  selection.ignore = code_entries(o.ignore, "--ignore");
+  for (const auto& [code, level] : o.severity) {
+    if (level == "off") {
+      selection.ignore.push_back(code);
+    } else {
+      selection.severity[code] = severity_named(level);
+    }
+  }
+  return selection;
+}
 
 Command make_check_command() {
   auto options = std::make_shared<CheckOptions>();
@@ -193,20 +208,6 @@ struct PolicyCheck {
   CheckOptions options;  // with its config file's settings
   pipeline::CheckRequest request;
 };
-
-pipeline::CodeSelection code_selection(const CheckOptions& o) {
-  pipeline::CodeSelection selection;
-  selection.select = code_entries(o.select, "--select");
-  selection.ignore = code_entries(o.ignore, "--ignore");
-  for (const auto& [code, level] : o.severity) {
-    if (level == "off") {
-      selection.ignore.push_back(code);
-    } else {
-      selection.severity[code] = severity_named(level);
-    }
-  }
-  return selection;
-}
 
 // Standard input is one stream: it holds one policy or the queues file.
 void check_stdin_use(const CheckOptions& o) {

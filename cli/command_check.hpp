@@ -54,6 +54,17 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
 // Runs it; `in` is standard input (for --queues-file -).
 ExitCode run_check_command(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
 
+// The options with what config file `c` sets for every flag not given
+// (options.given), its queues only when the options name none.
+struct ConfigFile;
+CheckOptions apply_config_file(const CheckOptions& options, const ConfigFile& c);
+// The same with the .kumo-lint.toml that applies to `policy` (--config-file,
+// or the nearest one upward), unless --no-config-file.
+CheckOptions with_config_file(const CheckOptions& options, const std::string& policy);
+// --select, --ignore and [severity] as the pipeline takes them; an entry
+// that matches no code is a UsageError.
+pipeline::CodeSelection code_selection(const CheckOptions& options);
+
 // The `check` row of the command table.
 Command make_check_command();
 

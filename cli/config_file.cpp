@@ -1,4 +1,5 @@
 #include "cli/config_file.hpp"
+#include "cli/config_file_toml.hpp"
 
 #include <toml++/toml.h>
 
@@ -153,21 +154,31 @@ std::string did_you_mean(std::string_view key, const std::vector<std::string_vie
   return near ? " (did you mean `" + *near + "`?)" : "";
 }
 
-void read_check_table(ConfigFile& c, const toml::table& t, const fs::path& dir) {
-  std::vector<std::string_view> names;
+}  // namespace
+
+void read_check_keys(ConfigFile& c, const toml::table& t, const fs::path& dir, const CheckKeyFilter& filter) {
+  std::vector<std::string_view> names = filter.also;
   for (const auto& k : check_keys()) {
-    names.push_back(k.name);
+    if (filter.only.empty() || std::find(filter.only.begin(), filter.only.end(), k.name) != filter.only.end()) {
+      names.push_back(k.name);
+    }
   }
   for (const auto& [key, value] : t) {
+    if (std::find(filter.also.begin(), filter.also.end(), key.str()) != filter.also.end()) {
+      continue;
+    }
     Place p{c.path, key.source()};
     auto it = std::find_if(check_keys().begin(), check_keys().end(),
                            [&key](const CheckKey& k) { return k.name == key.str(); });
-    if (it == check_keys().end()) {
-      fail(p, "unknown key `" + std::string(key.str()) + "` in [check]" + did_you_mean(key.str(), names));
+    if (it == check_keys().end() || std::find(names.begin(), names.end(), key.str()) == names.end()) {
+      fail(p, "unknown key `" + std::string(key.str()) + "` " + std::string(filter.where) +
+                  did_you_mean(key.str(), names));
     }
     it->set(c, value, p, dir);
   }
 }
+
+namespace {
 
 void read_severity_table(ConfigFile& c, const toml::table& t) {
   std::vector<std::string_view> codes;
@@ -223,7 +234,7 @@ ConfigFile read_config_file(const std::string& path) {
     Place p{c.path, key.source()};
     const toml::table* t = value.as_table();
     if (key.str() == "check" && t != nullptr) {
-      read_check_table(c, *t, dir);
+      read_check_keys(c, *t, dir, {{}, {}, "in [check]"});
     } else if (key.str() == "severity" && t != nullptr) {
       read_severity_table(c, *t);
     } else {

@@ -34,27 +34,6 @@ std::string_view without_comment(std::string_view line) {
 
 bool has_blank(std::string_view text) { return text.find_first_of(" \t") != std::string_view::npos; }
 
-// Why `name` is not one queue name by KumoMTA's grammar
-// (values::parse_queue_name), or nullopt. Campaign and tenant are used
-// verbatim and may hold anything ("big corp@example.com" is tenant "big
-// corp"); the domain and a routing domain are domains: never empty, never
-// holding a space ("foo bar baz" is three words, not a domain).
-std::optional<std::string> malformed_queue_name(const std::string& name) {
-  static constexpr std::string_view k_form = "[campaign:][tenant@]domain[!routing_domain]";
-  const values::QueueName q = values::parse_queue_name(name);
-  if (has_blank(q.domain) || (q.routing_domain && has_blank(*q.routing_domain))) {
-    return util::quoted(name) + " is not one queue name: its domain has a space; write one queue per line as " +
-           std::string(k_form) + ", any comment after \" #\"";
-  }
-  if (q.domain.empty()) {
-    return util::quoted(name) + " has no domain; write it as " + std::string(k_form) + ", e.g. \"tenant@example.com\"";
-  }
-  if (q.routing_domain && q.routing_domain->empty()) {
-    return util::quoted(name) + " has no routing domain after '!'; write domain!routing_domain, or drop the '!'";
-  }
-  return std::nullopt;
-}
-
 void require_regular_file(const std::string& path, const char* what) {
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
@@ -96,6 +75,27 @@ std::string read_capped_text(std::istream& in, const std::string& what, const st
 }
 
 }  // namespace
+
+// Why `name` is not one queue name by KumoMTA's grammar
+// (values::parse_queue_name), or nullopt. Campaign and tenant are used
+// verbatim and may hold anything ("big corp@example.com" is tenant "big
+// corp"); the domain and a routing domain are domains: never empty, never
+// holding a space ("foo bar baz" is three words, not a domain).
+std::optional<std::string> malformed_queue_name(const std::string& name) {
+  static constexpr std::string_view k_form = "[campaign:][tenant@]domain[!routing_domain]";
+  const values::QueueName q = values::parse_queue_name(name);
+  if (has_blank(q.domain) || (q.routing_domain && has_blank(*q.routing_domain))) {
+    return util::quoted(name) + " is not one queue name: its domain has a space; write one queue per line as " +
+           std::string(k_form) + ", any comment after \" #\"";
+  }
+  if (q.domain.empty()) {
+    return util::quoted(name) + " has no domain; write it as " + std::string(k_form) + ", e.g. \"tenant@example.com\"";
+  }
+  if (q.routing_domain && q.routing_domain->empty()) {
+    return util::quoted(name) + " has no routing domain after '!'; write domain!routing_domain, or drop the '!'";
+  }
+  return std::nullopt;
+}
 
 std::string read_text_file(const std::string& path, const std::string& what) {
   require_regular_file(path, what.c_str());

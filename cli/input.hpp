@@ -40,6 +40,11 @@ std::string read_policy_stdin(std::istream& in);
 // checks and the same 16 MiB cap.
 std::string read_text_file(const std::string& path, const std::string& what);
 
+// Why `name` is not one queue name ("tenant@", a space in the domain, an
+// empty routing domain), or nullopt: the rule a queues-file line and an
+// expectation file's queue are read by.
+std::optional<std::string> malformed_queue_name(const std::string& name);
+
 // Queue names from a file (or stdin for "-"): one per line, surrounding
 // whitespace trimmed, blank lines and # comments skipped (a comment starts
 // at a '#' that begins the line or follows a space or tab, so

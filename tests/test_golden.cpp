@@ -27,11 +27,15 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/support/golden.hpp"
 #include "tests/support/run_cli.hpp"
 
 namespace fs = std::filesystem;
+using kumo::test::check_golden;
+using kumo::test::Golden;
 using kumo::test::read_source_file;
 using kumo::test::run_cli;
+using kumo::test::transcript;
 
 namespace {
 
@@ -48,50 +52,6 @@ std::vector<std::string> case_args(const fs::path& policy) {
     }
   }
   return args;
-}
-
-std::string transcript(const std::vector<std::string>& args, const kumo::test::CliResult& r) {
-  std::string command = "$ kumo-lint";
-  for (const auto& a : args) {
-    command += " " + a;
-  }
-  return command + "\n" + r.out + "--- stderr\n" + r.err + "--- exit " + std::to_string(r.exit_code) + "\n";
-}
-
-// Whether this run writes goldens instead of comparing them.
-bool updating_goldens() {
-  const char* value = std::getenv("UPDATE_GOLDENS");
-  return value != nullptr && std::string(value) == "1";
-}
-
-// A case's text golden must exist; its JSON golden is an opt-in.
-enum class Golden { required, optional };
-
-void write_golden(const fs::path& expected, const std::string& actual) {
-  std::ofstream(expected, std::ios::binary) << actual;
-}
-
-// Compares `actual` with the golden at `expected_relative`, or in update
-// mode writes it when it is missing (required ones only) or different.
-void check_golden(const fs::path& expected_relative, const std::string& actual, Golden kind) {
-  const fs::path expected = fs::path(KUMO_LINT_SOURCE_DIR) / expected_relative;
-  const bool exists = fs::exists(expected);
-  if (!exists && kind == Golden::optional) {
-    return;
-  }
-  if (updating_goldens()) {
-    if (!exists || read_source_file(expected_relative.string()) != actual) {
-      write_golden(expected, actual);
-    }
-    return;
-  }
-  if (!exists) {
-    FAIL_CHECK("missing golden " << expected_relative.string()
-                                 << "; create it with UPDATE_GOLDENS=1 ctest -R golden, then review it");
-    return;
-  }
-  INFO("golden " << expected_relative.string() << " differs; UPDATE_GOLDENS=1 rewrites it");
-  CHECK(read_source_file(expected_relative.string()) == actual);
 }
 
 std::vector<fs::path> policies_in(const std::string& dir) {
