@@ -298,7 +298,7 @@ TEST_CASE("each shell completion offers exactly each subcommand's flags and valu
   }
 }
 
-TEST_CASE("--version names the version and the KumoMTA commit it models", "[cli]") {
+TEST_CASE("the version text names the version and the KumoMTA commit it models", "[cli]") {
   const auto r = kumo::test::run_cli({"--version"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
