@@ -42,16 +42,15 @@ int parse_error_exit(CLI::App& app, const CLI::ParseError& e, std::ostream& out,
   return code == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::usage);
 }
 
-}  // namespace
-
-int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
-  CLI::App app{"kumo-lint: validate KumoMTA queue configuration policies and preview what each queue will do"};
+// The program's parser: its description, --version, the exit codes, and
+// every command of the table as a subcommand (returned in the table's
+// order). run() parses with it; command_line() describes it.
+std::vector<CLI::App*> configure(CLI::App& app, std::vector<Command>& commands) {
+  app.description("kumo-lint: validate KumoMTA queue configuration policies and preview what each queue will do");
   app.name("kumo-lint");
   app.footer(k_exit_codes_help);
-  app.set_version_flag("--version", std::string("kumo-lint ") + KUMO_LINT_VERSION);
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
-
-  std::vector<Command> commands = command_table();
   std::vector<CLI::App*> subcommands;
   for (auto& c : commands) {
     // Subcommands inherit the app's footer (the exit codes); one that sets
@@ -62,6 +61,52 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
     }
     subcommands.push_back(sub);
   }
+  return subcommands;
+}
+
+// The values an IsMember check allows, from the type CLI11 shows in --help
+// ("TEXT:{text,json}"): CLI11 keeps a validator's set only in that text.
+std::vector<std::string> choices_of(const CLI::Option& option) {
+  const std::string type = option.get_type_name();
+  const auto open = type.find(":{");
+  const auto close = type.find('}', open);
+  if (open == std::string::npos || close == std::string::npos) {
+    return {};
+  }
+  std::vector<std::string> choices;
+  std::istringstream list(type.substr(open + 2, close - open - 2));
+  for (std::string choice; std::getline(list, choice, ',');) {
+    choices.push_back(choice);
+  }
+  return choices;
+}
+
+CommandSpec describe(const CLI::App& app, std::string name) {
+  CommandSpec spec{std::move(name), app.get_description(), {}};
+  for (const CLI::Option* option : app.get_options()) {
+    if (!option->nonpositional()) {
+      continue;
+    }
+    OptionSpec o;
+    for (const auto& s : option->get_snames()) {
+      o.names.push_back("-" + s);
+    }
+    for (const auto& l : option->get_lnames()) {
+      o.names.push_back("--" + l);
+    }
+    o.takes_value = option->get_type_size_max() != 0;
+    o.choices = choices_of(*option);
+    spec.options.push_back(std::move(o));
+  }
+  return spec;
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
+  CLI::App app;
+  std::vector<Command> commands = command_table();
+  const std::vector<CLI::App*> subcommands = configure(app, commands);
 
   try {
     try {
@@ -87,6 +132,22 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
     err << "kumo-lint: internal error: " << util::escape_for_terminal(e.what()) << "\n";
     return to_int(ExitCode::internal);
   }
+}
+
+std::vector<CommandSpec> command_line() {
+  CLI::App app;
+  std::vector<Command> commands = command_table();
+  const std::vector<CLI::App*> subcommands = configure(app, commands);
+  std::vector<CommandSpec> specs{describe(app, "")};
+  for (const CLI::App* sub : subcommands) {
+    specs.push_back(describe(*sub, sub->get_name()));
+  }
+  return specs;
+}
+
+std::string version_text() {
+  return std::string("kumo-lint ") + KUMO_LINT_VERSION + " (models KumoMTA at commit " + KUMO_LINT_KUMOMTA_MODELED +
+         ")";
 }
 
 }  // namespace kumo::cli
