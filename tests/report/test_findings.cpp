@@ -57,6 +57,8 @@ TEST_CASE("findings: XML text stays well-formed whatever the policy wrote", "[re
   // A control character is not allowed in XML 1.0, even as a reference.
   CHECK(kumo::report::xml_escape("x\x01y\xff") == "x\\x01y\\xff");
   CHECK(kumo::report::xml_escape_lines("a\x1b\nb&") == "a\\x1b\nb&amp;");
+  // Nor are the noncharacters U+FFFE and U+FFFF, though they are UTF-8; U+FFFD is allowed.
+  CHECK(kumo::report::xml_escape("a\xef\xbf\xbe b\xef\xbf\xbf c\xef\xbf\xbd") == "a\\u{fffe} b\\u{ffff} c\xef\xbf\xbd");
 }
 
 TEST_CASE("findings: artifact paths are relative to the working directory and follow --map-path",
