@@ -27,7 +27,7 @@ CLI::App* add_explain_command(CLI::App& app, ExplainOptions& o) {
                                      "Say what each value is (duration, throttle spec, queue name) "
                                      "and what KumoMTA makes of it");
   cmd->add_option("value", o.values, "A duration, throttle spec or queue name (one or more)")->required();
-  add_format_option(cmd, o.format);
+  add_format_option(cmd, o.format, FormatChoice::explain);
   cmd->footer(k_classification_help);
   return cmd;
 }

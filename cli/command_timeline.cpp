@@ -166,7 +166,7 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
   cmd->add_option("--config", o.settings,
                   "KEY=VALUE instead of a policy (repeatable): retry_interval, max_retry_interval or max_age "
                   "(digits are seconds, anything else humantime), or max_message_rate (a throttle spec)");
-  add_format_option(cmd, o.format);
+  add_format_option(cmd, o.format, FormatChoice::timeline);
   add_color_option(cmd, o.color);
   add_policy_run_flags(cmd, o.run);
   add_simulation_options(cmd, o.simulation);
@@ -177,8 +177,11 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
 ExitCode run_timeline_command(const TimelineCommandOptions& o, std::ostream& out, std::ostream& err) {
   check_mode(o);
   const report::TimelineResult view = o.policy.empty() ? settings_view(o) : policy_view(o, err);
-  if (report::format_named(o.format) == report::Format::json) {
+  const auto format = report::format_named(o.format);
+  if (format == report::Format::json) {
     out << report::timeline_document(view);
+  } else if (format == report::Format::svg) {
+    out << report::timeline_svg({view}, o.simulation.timeline_options());
   } else {
     out << report::timeline_text(view, text_options(o, out));
   }

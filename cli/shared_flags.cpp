@@ -155,11 +155,24 @@ CLI::Option* add_numeric_option(CLI::App* cmd, std::string_view name, double& ta
       ->default_str(default_text(target));
 }
 
+namespace {
+
+bool format_offered(const report::FormatInfo& f, FormatChoice choice) {
+  switch (choice) {
+    case FormatChoice::check: return f.users.check;
+    case FormatChoice::timeline: return f.users.timeline;
+    case FormatChoice::explain: return f.users.explain;
+  }
+  return false;
+}
+
+}  // namespace
+
 void add_format_option(CLI::App* cmd, std::string& format, FormatChoice choice) {
   std::vector<std::string> names;
   std::string help = "Output format:";
   for (const auto& f : report::formats()) {
-    if (f.check_only && choice != FormatChoice::check) {
+    if (!format_offered(f, choice)) {
       continue;
     }
     names.emplace_back(f.name);

@@ -65,12 +65,12 @@ struct PolicyRunFlags {
   std::optional<double> run_timeout_seconds;  // the whole run; none by default
 };
 
-// Which rows of report::formats() a command offers.
-enum class FormatChoice { every_command, check };
+// The command whose --format is added: it offers the rows of
+// report::formats() whose `users` name it.
+enum class FormatChoice { check, timeline, explain };
 
-// --format NAME: the names and the help text come from report::formats();
-// `choice` every_command leaves out the check_only ones.
-void add_format_option(CLI::App* cmd, std::string& format, FormatChoice choice = FormatChoice::every_command);
+// --format NAME: the names and the help text come from report::formats().
+void add_format_option(CLI::App* cmd, std::string& format, FormatChoice choice);
 
 // --color auto|always|never.
 void add_color_option(CLI::App* cmd, std::string& color);

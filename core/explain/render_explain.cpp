@@ -247,7 +247,8 @@ std::string render_explanations(const std::vector<Explanation>& values, report::
     case report::Format::sarif:
     case report::Format::github:
     case report::Format::junit:
-    case report::Format::checkstyle: break;  // check_only: --format never offers them here
+    case report::Format::checkstyle:
+    case report::Format::svg: break;  // explain's --format never offers them
   }
   return format_explanations_text(values);
 }

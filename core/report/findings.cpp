@@ -162,9 +162,28 @@ std::string github_escape_property(std::string_view text) { return escape_each(t
 
 namespace {
 
+// U+FFFE and U+FFFF are valid UTF-8 that a terminal shows, but no XML 1.0
+// character: written as escape_for_terminal writes what it escapes. In the
+// valid UTF-8 escape_for_terminal returns, EF BF BE/BF is always one of them.
+std::string_view xml_noncharacter(std::string_view text, std::size_t i) {
+  if (text.substr(i, 3) == "\xef\xbf\xbe") {
+    return "\\u{fffe}";
+  }
+  if (text.substr(i, 3) == "\xef\xbf\xbf") {
+    return "\\u{ffff}";
+  }
+  return {};
+}
+
 std::string xml_entities(std::string_view text) {
   std::string out;
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (const std::string_view escaped = xml_noncharacter(text, i); !escaped.empty()) {
+      out += escaped;
+      i += 2;
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

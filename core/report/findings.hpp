@@ -72,7 +72,8 @@ std::string github_escape_property(std::string_view text);
 // Text for an XML attribute value or element content: control characters,
 // bytes that are not UTF-8 and the like escaped as for a terminal
 // (util::escape_for_terminal, so the document stays well-formed XML 1.0
-// whatever the policy wrote), then & < > " ' as entities.
+// whatever the policy wrote; also U+FFFE and U+FFFF, which XML excludes, as
+// \u{fffe} and \u{ffff}), then & < > " ' as entities.
 std::string xml_escape(std::string_view text);
 // The same for element content of several lines: each line escaped, the
 // newlines kept.

@@ -45,20 +45,24 @@ const std::vector<FormatInfo>& formats() {
       {Format::jsonl, "jsonl",
        "one JSON object per line, written as results are produced (constant memory at any "
        "size): the policy, a result per queue, the policy's totals, the run's totals",
-       true},
+       k_check_only},
       {Format::sarif, "sarif",
        "SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): a rule per code used, "
        "a result per finding and queue",
-       true},
+       k_check_only},
       {Format::github, "github",
        "GitHub Actions workflow commands: an ::error/::warning/::notice annotation per "
        "finding (one for all queues it occurs in), then the count",
-       true},
+       k_check_only},
       {Format::junit, "junit",
        "JUnit XML: a testsuite for the policy, a testcase per queue that fails on its "
        "errors (GitLab, Jenkins)",
-       true},
-      {Format::checkstyle, "checkstyle", "Checkstyle XML: findings grouped by file (reviewdog, Jenkins)", true},
+       k_check_only},
+      {Format::checkstyle, "checkstyle", "Checkstyle XML: findings grouped by file (reviewdog, Jenkins)", k_check_only},
+      {Format::svg, "svg",
+       "a standalone SVG picture of the retry schedule: each attempt with its jitter window on a time axis, the "
+       "waits, max_age and the expiry, the max_message_rate burst",
+       k_timeline_only},
   };
   return table;
 }
@@ -81,6 +85,7 @@ std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ost
     case Format::github: return make_github_sink(out, err, options);
     case Format::junit: return make_junit_sink(out, err, options);
     case Format::checkstyle: return make_checkstyle_sink(out, err, options);
+    case Format::svg: break;  // timeline's only: check's --format never offers it
   }
   return make_text_sink(out, err, options);
 }

@@ -15,15 +15,25 @@
 
 namespace kumo::report {
 
-enum class Format { text, json, jsonl, sarif, github, junit, checkstyle };
+enum class Format { text, json, jsonl, sarif, github, junit, checkstyle, svg };
+
+// The commands whose --format offers a format.
+struct FormatUsers {
+  bool check = true;
+  bool timeline = true;
+  bool explain = true;
+};
+// A report of findings for another program (code scanning, annotations, a
+// test report): only `check` writes it.
+inline constexpr FormatUsers k_check_only{true, false, false};
+// A picture of one retry schedule: only `timeline` draws it.
+inline constexpr FormatUsers k_timeline_only{false, true, false};
 
 struct FormatInfo {
   Format id;
   std::string_view name;
   std::string_view description;
-  // A report of findings for another program (code scanning, annotations,
-  // a test report): only `check` writes it; timeline and explain do not.
-  bool check_only = false;
+  FormatUsers users;
 };
 
 // Every output format, declared once (the CLI's --format reads this).
@@ -85,6 +95,9 @@ std::string timeline_table(const simulate::Timeline& t);
 std::string rate_preview_text(const simulate::RatePreview& p);
 // "retry_interval=20m max_retry_interval=none max_age=7days".
 std::string timeline_settings(const simulate::RetryPolicy& p);
+// The same, then the simulation flags that change the schedule when they
+// are set: " attempt_duration=5m seed=7".
+std::string timeline_settings(const simulate::RetryPolicy& p, const simulate::TimelineOptions& simulation);
 // An ASCII chart, `width` columns from 0 to max_age (narrower widths are
 // raised to k_min_chart_width): a mark row (| one attempt, 2-9 that many in
 // one column, # ten or more), an axis row (X expiry, ? expiry that jitter can
@@ -112,6 +125,29 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
                               const std::vector<diag::Diagnostic>& diagnostics);
 // timeline_document of a result; only its findings when the policy did not load.
 std::string timeline_document(const TimelineResult& r);
+
+// `timeline --format svg`: one standalone SVG 1.1 document (UTF-8, no
+// script, no external reference) with a panel per result, stacked top to
+// bottom in the given order. A panel: the title (the queue, escaped) and
+// settings line, the findings, then a time axis from 0 to max_age with ticks
+// at human steps (timeline_tick_step); each listed attempt as a mark over its
+// jitter window (earliest..latest) as a band, numbered and with the wait to
+// the next attempt labelled where the label fits (skipped, never overlapped,
+// when it does not), the periodic tail as one band, max_age, and the expiry
+// with its reason; with a max_message_rate, a strip of the burst's messages
+// promoted over time. Text that comes from a policy goes through xml_escape.
+// Coordinates are fixed-point decimals: the same input, the same bytes.
+std::string timeline_svg(const std::vector<TimelineResult>& results, const simulate::TimelineOptions& simulation);
+// The distance between the ticks of a time axis `span_seconds` long: the
+// smallest human step (1, 2, 5, 10, 15, 30 s or min; 1, 2, 3, 6, 12 h; 1, 2
+// days, 1, 2 weeks; 1, 2, 3, 6 months; then 1, 2, 5 × 10^n years) that puts
+// at most k_max_axis_ticks intervals on the axis.
+std::int64_t timeline_tick_step(std::int64_t span_seconds);
+// A tick's label: humantime ("1day 12h"), except on an axis stepping in
+// months or years, where it counts that unit ("18months", "10years") so it
+// never shows humantime's remainders of 30.44-day months.
+std::string timeline_tick_label(std::int64_t seconds, std::int64_t step);
+inline constexpr std::int64_t k_max_axis_ticks = 10;
 
 // The config in KumoMTA's serialized form, each string in it (a policy's
 // egress_pool, mx_list names, ...) cut to diag::k_max_message_bytes: the

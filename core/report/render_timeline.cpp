@@ -232,15 +232,7 @@ std::string timeline_title(const TimelineResult& r) {
 // "retry_interval=20m max_retry_interval=none max_age=7days", plus the
 // simulation flags that change the schedule when they are set.
 std::string settings_line(const TimelineResult& r, const TimelineTextOptions& options) {
-  std::string line = timeline_title(r) + timeline_settings(*r.settings);
-  if (options.simulation.attempt_duration_seconds > 0) {
-    line += " attempt_duration=" +
-            values::format_humantime(values::Duration{options.simulation.attempt_duration_seconds, 0});
-  }
-  if (options.simulation.seed) {
-    line += " seed=" + std::to_string(*options.simulation.seed);
-  }
-  return line + "\n";
+  return timeline_title(r) + timeline_settings(*r.settings, options.simulation) + "\n";
 }
 
 std::string indented(const std::string& text) {
@@ -309,6 +301,17 @@ std::string timeline_settings(const simulate::RetryPolicy& p) {
   return "retry_interval=" + values::format_humantime(p.retry_interval) +
          " max_retry_interval=" + (p.max_retry_interval ? values::format_humantime(*p.max_retry_interval) : "none") +
          " max_age=" + values::format_humantime(p.max_age);
+}
+
+std::string timeline_settings(const simulate::RetryPolicy& p, const simulate::TimelineOptions& simulation) {
+  std::string line = timeline_settings(p);
+  if (simulation.attempt_duration_seconds > 0) {
+    line += " attempt_duration=" + values::format_humantime(values::Duration{simulation.attempt_duration_seconds, 0});
+  }
+  if (simulation.seed) {
+    line += " seed=" + std::to_string(*simulation.seed);
+  }
+  return line;
 }
 
 std::string timeline_chart(const simulate::Timeline& t, int width) {

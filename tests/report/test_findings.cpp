@@ -57,6 +57,8 @@ TEST_CASE("findings: XML text stays well-formed whatever the policy wrote", "[re
   // A control character is not allowed in XML 1.0, even as a reference.
   CHECK(kumo::report::xml_escape("x\x01y\xff") == "x\\x01y\\xff");
   CHECK(kumo::report::xml_escape_lines("a\x1b\nb&") == "a\\x1b\nb&amp;");
+  // Nor are the noncharacters U+FFFE and U+FFFF, though they are UTF-8; U+FFFD is allowed.
+  CHECK(kumo::report::xml_escape("a\xef\xbf\xbe b\xef\xbf\xbf c\xef\xbf\xbd") == "a\\u{fffe} b\\u{ffff} c\xef\xbf\xbd");
 }
 
 TEST_CASE("findings: artifact paths are relative to the working directory and follow --map-path",
@@ -158,14 +160,16 @@ TEST_CASE("sarif: fingerprints survive a line shift, the lines move", "[report][
   }
 }
 
-TEST_CASE("the CI formats are check's: timeline and explain refuse them", "[report][cli]") {
+TEST_CASE("each command's --format offers the formats whose row names it, and refuses the others", "[report][cli]") {
   for (const auto& f : kumo::report::formats()) {
     INFO(f.name);
     const std::string name(f.name);
     auto check = run_cli({"check", "testdata/examples/policy.lua", "-q", "gmail.com", "--format", name});
-    CHECK(check.exit_code == 0);
+    CHECK(check.exit_code == (f.users.check ? 0 : 2));
+    auto timeline = run_cli({"timeline", "--format", name});
+    CHECK(timeline.exit_code == (f.users.timeline ? 0 : 2));
     auto explain = run_cli({"explain", "10m", "--format", name});
-    CHECK(explain.exit_code == (f.check_only ? 2 : 0));
+    CHECK(explain.exit_code == (f.users.explain ? 0 : 2));
   }
   auto help = run_cli({"check", "--help"});
   CHECK(help.out.find("sarif (SARIF 2.1.0") != std::string::npos);
