@@ -45,7 +45,7 @@ CLI::App* add_test_command(CLI::App& app, TestOptions& o) {
                                      "Check expectation files: what a policy must do for given queues (config "
                                      "keys, retry attempts, expiry, findings)");
   cmd->add_option("file", o.files, "An expectation file (TOML; docs/usage.md, \"test\"); one or more")->required();
-  cmd->add_option("--format", o.format, "Output format: text (a line per failed expectation) or junit")
+  cmd->add_option("-f,--format", o.format, "Output format: text (a line per failed expectation) or junit")
       ->check(CLI::IsMember({"text", "junit"}))
       ->capture_default_str();
   return cmd;

@@ -10,7 +10,7 @@ _kumo_lint() {
     local cmd="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            check | timeline | explain)
+            check | timeline | explain | test)
                 cmd=${words[i]}
                 break
                 ;;
@@ -22,7 +22,7 @@ _kumo_lint() {
         "")
             opts="-h --help --version"
             if [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "check timeline explain" -- "$cur"))
+                COMPREPLY=($(compgen -W "check timeline explain test" -- "$cur"))
                 return
             fi
             ;;
@@ -44,7 +44,7 @@ _kumo_lint() {
             opts="-h --help -q --queue --config -f --format --color --lua-path --allow-read
                 --map-path --dns --env --max-instructions --max-memory --timeout --run-timeout
                 --attempt-duration --seed --max-attempts-shown --burst --chart-width"
-            formats="text json"
+            formats="text json svg"
             case $prev in
                 --config)
                     compopt -o nospace
@@ -56,6 +56,10 @@ _kumo_lint() {
         explain)
             opts="-h --help -f --format"
             formats="text json"
+            ;;
+        test)
+            opts="-h --help -f --format"
+            formats="text junit"
             ;;
     esac
 
@@ -87,6 +91,8 @@ _kumo_lint() {
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ $cmd == explain ]]; then
         return
+    elif [[ $cmd == test ]]; then
+        _filedir toml
     else
         _filedir lua
     fi

@@ -3,7 +3,7 @@
 # commands it applies to, and tests/cli/test_command_line_docs.cpp keeps
 # every command's flags equal to the command table's.
 
-set -l commands check timeline explain
+set -l commands check timeline explain test
 complete -c kumo-lint -f
 
 # The program.
@@ -12,9 +12,10 @@ complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -l version 
 complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -a check -d 'Validate policies, print each queue config'
 complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -a timeline -d 'One queue retry schedule and chart'
 complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -a explain -d 'What a duration, throttle spec or queue name means'
+complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -a test -d 'Check expectation files for a policy'
 
 # Every command.
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline explain' -s h -l help -d 'Print help and exit'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline explain test' -s h -l help -d 'Print help and exit'
 
 # check
 complete -c kumo-lint -n '__fish_seen_subcommand_from check' -F -a '*.lua'
@@ -38,11 +39,15 @@ complete -c kumo-lint -n '__fish_seen_subcommand_from check' -l baseline -r -F -
 complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -F -a '*.lua'
 complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -s q -l queue -x -d 'The queue to evaluate'
 complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -l config -x -a 'retry_interval= max_retry_interval= max_age= max_message_rate=' -d 'KEY=VALUE instead of a policy'
-complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -s f -l format -x -a 'text json' -d 'Output format'
+complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -s f -l format -x -a 'text json svg' -d 'Output format'
 complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -l chart-width -x -d 'Columns of the chart time axis'
 
 # explain
 complete -c kumo-lint -n '__fish_seen_subcommand_from explain' -s f -l format -x -a 'text json' -d 'Output format'
+
+# test
+complete -c kumo-lint -n '__fish_seen_subcommand_from test' -F -a '*.toml'
+complete -c kumo-lint -n '__fish_seen_subcommand_from test' -s f -l format -x -a 'text junit' -d 'Output format'
 
 # check and timeline: how the policy runs, and the retry simulation.
 complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l color -x -a 'auto always never' -d 'Color severities'
