@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include <nlohmann/json.hpp>
@@ -133,6 +134,7 @@ util::Expected<DiffSide, std::string> side_from_check_document(const std::string
     return util::unexpected(std::string(k_not_check_output));
   }
   DiffSide side;
+  side.policy_path = text_member(*policy, "policy");
   for (const auto& result : *results) {
     side.queues.push_back(diff_queue_from_result(result));
   }
@@ -172,21 +174,34 @@ namespace {
 // What a finding is matched on: not its place (lines move in any edit).
 using FindingKey = std::tuple<std::string, std::string, std::string>;
 
-FindingKey finding_key(const report::DiffFinding& f) {
-  return {f.code, f.key.value_or(""), without_line_numbers(f.message)};
+// `message` with every `policy` in it written "<policy>".
+std::string without_policy_path(std::string message, const std::string& policy) {
+  if (policy.empty()) {
+    return message;
+  }
+  constexpr std::string_view k_placeholder = "<policy>";
+  for (auto at = message.find(policy); at != std::string::npos; at = message.find(policy, at + k_placeholder.size())) {
+    message.replace(at, policy.size(), k_placeholder);
+  }
+  return message;
 }
 
-// The findings of `of` that `against` does not hold, each entry of
-// `against` matching one at most.
-std::vector<report::DiffFinding> unmatched(const std::vector<report::DiffFinding>& of,
-                                           const std::vector<report::DiffFinding>& against) {
+FindingKey finding_key(const report::DiffFinding& f, const std::string& policy) {
+  return {f.code, f.key.value_or(""), without_line_numbers(without_policy_path(f.message, policy))};
+}
+
+// The findings of `of` (a side of `of_policy`) that `against` does not
+// hold, each entry of `against` matching one at most.
+std::vector<report::DiffFinding> unmatched(const std::vector<report::DiffFinding>& of, const std::string& of_policy,
+                                           const std::vector<report::DiffFinding>& against,
+                                           const std::string& against_policy) {
   std::map<FindingKey, std::size_t> left;
   for (const auto& f : against) {
-    ++left[finding_key(f)];
+    ++left[finding_key(f, against_policy)];
   }
   std::vector<report::DiffFinding> out;
   for (const auto& f : of) {
-    auto it = left.find(finding_key(f));
+    auto it = left.find(finding_key(f, of_policy));
     if (it != left.end() && it->second > 0) {
       --it->second;
     } else {
@@ -199,8 +214,10 @@ std::vector<report::DiffFinding> unmatched(const std::vector<report::DiffFinding
 }  // namespace
 
 std::pair<std::vector<report::DiffFinding>, std::vector<report::DiffFinding>> finding_changes(
-    const std::vector<report::DiffFinding>& old_findings, const std::vector<report::DiffFinding>& new_findings) {
-  return {unmatched(new_findings, old_findings), unmatched(old_findings, new_findings)};
+    const std::vector<report::DiffFinding>& old_findings, const std::vector<report::DiffFinding>& new_findings,
+    const std::string& old_policy, const std::string& new_policy) {
+  return {unmatched(new_findings, new_policy, old_findings, old_policy),
+          unmatched(old_findings, old_policy, new_findings, new_policy)};
 }
 
 namespace {
@@ -214,14 +231,16 @@ std::map<std::string, const DiffQueue*> by_queue(const DiffSide& side) {
   return out;
 }
 
-report::QueueDiff compare_queue(const DiffQueue& old_q, const DiffQueue& new_q) {
+report::QueueDiff compare_queue(const DiffQueue& old_q, const DiffQueue& new_q, const std::string& old_policy,
+                                const std::string& new_policy) {
   report::QueueDiff d;
   d.queue = new_q.queue;
   d.changes = config_changes(old_q.config, new_q.config);
   if (old_q.timeline != new_q.timeline) {
     d.timeline = report::TimelineChange{old_q.timeline, new_q.timeline};
   }
-  std::tie(d.findings_added, d.findings_removed) = finding_changes(old_q.findings, new_q.findings);
+  std::tie(d.findings_added, d.findings_removed) =
+      finding_changes(old_q.findings, new_q.findings, old_policy, new_policy);
   return d;
 }
 
@@ -248,7 +267,7 @@ report::DiffReport diff_sides(const DiffSide& old_side, const DiffSide& new_side
       ++(added ? out.summary.added : out.summary.removed);
       continue;
     }
-    report::QueueDiff d = compare_queue(*o->second, *n->second);
+    report::QueueDiff d = compare_queue(*o->second, *n->second, old_side.policy_path, new_side.policy_path);
     if (differs(d)) {
       out.queues.push_back(std::move(d));
       ++out.summary.changed;
@@ -300,7 +319,9 @@ struct Side {
 
 Side side_of(const std::variant<CheckRequest, DiffSide>& given) {
   if (const auto* request = std::get_if<CheckRequest>(&given)) {
-    return {request, {}};
+    Side side{request, {}};
+    side.results.policy_path = request->policy_path;
+    return side;
   }
   return {nullptr, std::get<DiffSide>(given)};
 }

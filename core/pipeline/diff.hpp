@@ -30,6 +30,10 @@ struct DiffQueue {
 // One side's results, in the order it produced them.
 struct DiffSide {
   std::vector<DiffQueue> queues;
+  // The policy they are of (a saved document's "policy"): findings name it
+  // in their messages ("... at init.lua:12"), which must not make a finding
+  // look new when OLD and NEW are the same policy under two names.
+  std::string policy_path;
 };
 
 struct DiffRequest {
@@ -83,9 +87,11 @@ std::vector<report::ConfigChange> config_changes(const nlohmann::json& old_confi
 
 // Findings of `new_findings` that `old_findings` does not hold (first) and
 // the reverse (second), matched on code, key and message with line numbers
-// ignored (without_line_numbers, as --baseline matches); each finding
-// matches one at most.
+// ignored (without_line_numbers, as --baseline matches) and each side's
+// policy path, when given, read as the same name; each finding matches one
+// at most.
 std::pair<std::vector<report::DiffFinding>, std::vector<report::DiffFinding>> finding_changes(
-    const std::vector<report::DiffFinding>& old_findings, const std::vector<report::DiffFinding>& new_findings);
+    const std::vector<report::DiffFinding>& old_findings, const std::vector<report::DiffFinding>& new_findings,
+    const std::string& old_policy = "", const std::string& new_policy = "");
 
 }  // namespace kumo::pipeline

@@ -76,6 +76,15 @@ TEST_CASE("diff: findings are matched on code, key and message, line numbers ign
   CHECK(removed[0].code == "KQ203");
 }
 
+TEST_CASE("diff: a finding that names its policy matches under the other side's name", "[diff]") {
+  const std::vector<DiffFinding> old_findings = {diff_finding("KQ101", "raised an error at /tmp/base.lua:12", 12)};
+  const std::vector<DiffFinding> new_findings = {diff_finding("KQ101", "raised an error at init.lua:14", 14)};
+  CHECK(finding_changes(old_findings, new_findings).first.size() == 1);
+  const auto [added, removed] = finding_changes(old_findings, new_findings, "/tmp/base.lua", "init.lua");
+  CHECK(added.empty());
+  CHECK(removed.empty());
+}
+
 TEST_CASE("diff: each finding matches one other at most", "[diff]") {
   const std::vector<DiffFinding> one = {diff_finding("KQ204", "cap", 1)};
   const std::vector<DiffFinding> two = {diff_finding("KQ204", "cap", 1), diff_finding("KQ204", "cap", 2)};
