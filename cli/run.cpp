@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/command_check.hpp"
+#include "cli/command_diff.hpp"
 #include "cli/command_explain.hpp"
 #include "cli/command_test.hpp"
 #include "cli/command_timeline.hpp"
@@ -28,6 +29,7 @@ std::vector<Command> command_table() {
       make_timeline_command(),
       make_explain_command(),
       make_test_command(),
+      make_diff_command(),
   };
 }
 

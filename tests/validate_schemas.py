@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Runs `kumo-lint check` on every policy under testdata/ (with its .args, as
 the golden test does) and validates each document against a JSON Schema.
-Usage: validate_schemas.py SOURCE_DIR KUMO_LINT_BINARY [json|jsonl|sarif]
+Usage: validate_schemas.py SOURCE_DIR KUMO_LINT_BINARY [json|jsonl|sarif|diff]
   json  (default) `--format json` against schemas/check.schema.json, which
         refers to queue_config and timeline.
   jsonl `--format jsonl`, each line against schemas/check-jsonl.schema.json;
@@ -9,6 +9,8 @@ Usage: validate_schemas.py SOURCE_DIR KUMO_LINT_BINARY [json|jsonl|sarif]
   sarif `--format sarif` against SARIF 2.1.0's official schema, read from
         ../shared/schemas/sarif-2.1.0-rtm.5.json; without that file the test
         reports itself skipped (exit 77, ctest's SKIP_RETURN_CODE).
+  diff  `kumo-lint diff` of every testdata/diff case (its .args) with
+        `--format json` against schemas/diff.schema.json.
 Run by ctest; needs Debian's python3-jsonschema."""
 import glob
 import json
@@ -78,9 +80,25 @@ def case_args(policy):
         return [line for line in f.read().split("\n") if line]
 
 
+def validate_diff_output(root, binary):
+    validator, name = check_schema_validator(root, "diff.schema.json")
+    os.chdir(root)
+    cases = sorted(glob.glob("testdata/diff/*.args"))
+    failures = 0
+    for case in cases:
+        run = subprocess.run([binary, "diff", *case_args(case[:-5] + ".lua"), "--format", "json"], capture_output=True)
+        for error in validator.iter_errors(json.loads(run.stdout.decode("utf-8", errors="replace"))):
+            failures += 1
+            print(f"{case}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
+    print(f"{len(cases)} documents checked against {name}, {failures} problems")
+    sys.exit(1 if failures or not cases else 0)
+
+
 def main():
     root, binary = sys.argv[1], sys.argv[2]
     fmt = sys.argv[3] if len(sys.argv) > 3 else "json"
+    if fmt == "diff":
+        validate_diff_output(root, binary)
     if fmt == "sarif":
         validator, name = sarif_validator(root)
     else:

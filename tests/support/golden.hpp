@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "tests/support/run_cli.hpp"
 
@@ -53,6 +54,18 @@ inline std::string transcript(const std::vector<std::string>& args, const CliRes
     command += " " + a;
   }
   return command + "\n" + r.out + "--- stderr\n" + r.err + "--- exit " + std::to_string(r.exit_code) + "\n";
+}
+
+// The arguments in a file of one per line (blank lines skipped).
+inline std::vector<std::string> args_in_file(const std::filesystem::path& relative) {
+  std::vector<std::string> args;
+  std::ifstream in(std::filesystem::path(KUMO_LINT_SOURCE_DIR) / relative);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) {
+      args.push_back(line);
+    }
+  }
+  return args;
 }
 
 }  // namespace kumo::test
