@@ -25,11 +25,7 @@ constexpr const char* k_exit_codes_help =
 // Every subcommand, in the order --help lists them.
 std::vector<Command> command_table() {
   return {
-      make_check_command(),
-      make_timeline_command(),
-      make_explain_command(),
-      make_test_command(),
-      make_diff_command(),
+      make_check_command(), make_timeline_command(), make_explain_command(), make_test_command(), make_diff_command(),
   };
 }
 

@@ -26,8 +26,10 @@ struct NumericFlag {
   bool decimal;           // a finite decimal number in (0, max], else an integer in [min, max]
   std::uint64_t min;
   std::uint64_t max;
-  std::string_view unit;          // "MiB", or empty
-  std::string_view only_in = {};  // the one command that takes it ("check", "timeline"), or empty: all of them
+  std::string_view unit;  // "MiB", or empty
+  // The one command of check and timeline that takes it ("check", "timeline"), or empty: both. (diff takes
+  // --max-samples too; its own tests cover it.)
+  std::string_view only_in = {};
 };
 
 // Every numeric flag, declared once.

@@ -10,7 +10,7 @@ _kumo_lint() {
     local cmd="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            check | timeline | explain | test)
+            check | timeline | explain | diff | test)
                 cmd=${words[i]}
                 break
                 ;;
@@ -22,7 +22,7 @@ _kumo_lint() {
         "")
             opts="-h --help --version"
             if [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "check timeline explain test" -- "$cur"))
+                COMPREPLY=($(compgen -W "check timeline explain diff test" -- "$cur"))
                 return
             fi
             ;;
@@ -56,6 +56,12 @@ _kumo_lint() {
         explain)
             opts="-h --help -f --format"
             formats="text json"
+            ;;
+        diff)
+            opts="-h --help -q --queue --queues-file -f --format --lua-path --allow-read --map-path
+                --dns --env --max-instructions --max-memory --timeout --run-timeout --max-samples
+                --attempt-duration --seed --max-attempts-shown --burst"
+            formats="text json markdown"
             ;;
         test)
             opts="-h --help -f --format"
@@ -93,6 +99,8 @@ _kumo_lint() {
         return
     elif [[ $cmd == test ]]; then
         _filedir toml
+    elif [[ $cmd == diff ]]; then
+        _filedir
     else
         _filedir lua
     fi

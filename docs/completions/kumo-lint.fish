@@ -3,7 +3,7 @@
 # commands it applies to, and tests/cli/test_command_line_docs.cpp keeps
 # every command's flags equal to the command table's.
 
-set -l commands check timeline explain test
+set -l commands check timeline explain diff test
 complete -c kumo-lint -f
 
 # The program.
@@ -12,10 +12,11 @@ complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -l version 
 complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -a check -d 'Validate policies, print each queue config'
 complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -a timeline -d 'One queue retry schedule and chart'
 complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -a explain -d 'What a duration, throttle spec or queue name means'
+complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -a diff -d 'What changed per queue between two policies'
 complete -c kumo-lint -n "not __fish_seen_subcommand_from $commands" -a test -d 'Check expectation files for a policy'
 
 # Every command.
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline explain test' -s h -l help -d 'Print help and exit'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline explain diff test' -s h -l help -d 'Print help and exit'
 
 # check
 complete -c kumo-lint -n '__fish_seen_subcommand_from check' -F -a '*.lua'
@@ -45,22 +46,29 @@ complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -l chart-width -
 # explain
 complete -c kumo-lint -n '__fish_seen_subcommand_from explain' -s f -l format -x -a 'text json' -d 'Output format'
 
+# diff
+complete -c kumo-lint -n '__fish_seen_subcommand_from diff' -F
+complete -c kumo-lint -n '__fish_seen_subcommand_from diff' -s q -l queue -x -d 'A queue to compare'
+complete -c kumo-lint -n '__fish_seen_subcommand_from diff' -l queues-file -r -F -d 'Queue names, one per line (- for stdin)'
+complete -c kumo-lint -n '__fish_seen_subcommand_from diff' -s f -l format -x -a 'text json markdown' -d 'Output format'
+complete -c kumo-lint -n '__fish_seen_subcommand_from diff' -l max-samples -x -d 'At most this many default sample queues'
+
 # test
 complete -c kumo-lint -n '__fish_seen_subcommand_from test' -F -a '*.toml'
 complete -c kumo-lint -n '__fish_seen_subcommand_from test' -s f -l format -x -a 'text junit' -d 'Output format'
 
 # check and timeline: how the policy runs, and the retry simulation.
 complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l color -x -a 'auto always never' -d 'Color severities'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l lua-path -x -a '(__fish_complete_directories)' -d 'Another directory for require'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l allow-read -r -F -d 'A file or directory the policy may read'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l map-path -x -d 'FROM=TO: read the directory TO instead of FROM'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l dns -r -F -d 'DNS answers, one record per line as dig prints them'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l env -x -d 'What os.getenv sees: NAME=VALUE or NAME'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l max-instructions -x -d 'Lua instruction budget per load and handler call'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l max-memory -x -d 'Memory limit of the Lua state (MiB)'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l timeout -x -d 'Wall-clock limit per load and handler call (seconds)'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l run-timeout -x -d 'Wall-clock limit for the whole run (seconds)'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l attempt-duration -x -d 'Seconds each delivery attempt takes'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l seed -x -d 'Draw one reproducible jitter realization'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l max-attempts-shown -x -d 'Attempts listed before the tail is summarized'
-complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline' -l burst -x -d 'Messages due together for the max_message_rate preview'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l lua-path -x -a '(__fish_complete_directories)' -d 'Another directory for require'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l allow-read -r -F -d 'A file or directory the policy may read'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l map-path -x -d 'FROM=TO: read the directory TO instead of FROM'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l dns -r -F -d 'DNS answers, one record per line as dig prints them'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l env -x -d 'What os.getenv sees: NAME=VALUE or NAME'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l max-instructions -x -d 'Lua instruction budget per load and handler call'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l max-memory -x -d 'Memory limit of the Lua state (MiB)'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l timeout -x -d 'Wall-clock limit per load and handler call (seconds)'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l run-timeout -x -d 'Wall-clock limit for the whole run (seconds)'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l attempt-duration -x -d 'Seconds each delivery attempt takes'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l seed -x -d 'Draw one reproducible jitter realization'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l max-attempts-shown -x -d 'Attempts listed before the tail is summarized'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check timeline diff' -l burst -x -d 'Messages due together for the max_message_rate preview'
