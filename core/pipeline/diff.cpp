@@ -14,9 +14,9 @@
 
 namespace kumo::pipeline {
 
-using nlohmann::json;
-
 namespace {
+
+using nlohmann::json;
 
 // The member `name` of `object` when it is of the kind `is` accepts.
 template <typename Is>

@@ -8,8 +8,6 @@
 
 namespace kumo::report {
 
-using nlohmann::json;
-
 const char* status_name(QueueStatus status) {
   switch (status) {
     case QueueStatus::changed: return "changed";
@@ -38,6 +36,8 @@ std::optional<DiffFormat> diff_format_named(std::string_view name) {
 }
 
 namespace {
+
+using nlohmann::json;
 
 // Negative times print as 0s, as the simulator's own texts do.
 std::string since_creation(std::int64_t seconds) {

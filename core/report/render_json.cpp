@@ -9,9 +9,9 @@
 
 namespace kumo::report {
 
-using nlohmann::json;
-
 namespace {
+
+using nlohmann::json;
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
@@ -359,7 +359,8 @@ json queue_json(const QueueReport& r, bool with_config, bool with_provenance) {
 
 std::string timeline_document(const std::optional<simulate::RetryPolicy>& settings,
                               const std::optional<simulate::Timeline>& timeline,
-                              const std::vector<diag::Diagnostic>& diagnostics) {
+                              const std::vector<diag::Diagnostic>& diagnostics,
+                              const std::optional<SpoolInResult>& spool_in) {
   json settings_json = nullptr;
   if (settings) {
     settings_json = {
@@ -373,8 +374,20 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
     diagnostics_json.push_back(diagnostic_json(d));
   }
   // The envelope by hand, like JsonSink's, to keep the documented key order.
+  std::string spool_in_member;
+  if (spool_in) {
+    const simulate::SpoolIn& d = spool_in->decision;
+    const bool due = !d.hangs && !d.expired;
+    json spool = {{"age", values::format_humantime(spool_in->age)},
+                  {"age_seconds", spool_in->age.seconds},
+                  {"hangs", d.hangs},
+                  {"inferred_attempts", d.hangs ? json(nullptr) : json(d.num_attempts)},
+                  {"expired", d.expired},
+                  {"next_attempt_in_seconds", due ? json(d.delay.seconds) : json(nullptr)}};
+    spool_in_member = ",\n  \"spool_in\": " + nest(spool, "  ");
+  }
   return "{\n  \"format_version\": 1,\n  \"settings\": " + nest(settings_json, "  ") +
-         ",\n  \"timeline\": " + nest(timeline ? timeline_json(*timeline) : json(nullptr), "  ") +
+         ",\n  \"timeline\": " + nest(timeline ? timeline_json(*timeline) : json(nullptr), "  ") + spool_in_member +
          ",\n  \"diagnostics\": " + nest(diagnostics_json, "  ") + "\n}\n";
 }
 

@@ -12,9 +12,9 @@
 
 namespace kumo::report {
 
-using nlohmann::json;
-
 namespace {
+
+using nlohmann::json;
 
 std::string_view sarif_level(diag::Severity s) {
   switch (s) {
