@@ -52,7 +52,7 @@ struct CheckOptions {
 CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
 
 // Runs it; `in` is standard input (for --queues-file -).
-ExitCode run_check_command(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
+ExitCode run_check_command(const CheckOptions& given, std::istream& in, std::ostream& out, std::ostream& err);
 
 // The options with what config file `c` sets for every flag not given
 // (options.given), its queues only when the options name none.

@@ -90,10 +90,9 @@ std::string default_text(double value) {
   return text;
 }
 
-CLI::Option* add_text_option(CLI::App* cmd, const NumericFlag& f, std::function<void(const std::string&)> assign,
+CLI::Option* add_text_option(CLI::App* cmd, const NumericFlag& f, const std::function<void(const std::string&)>& assign,
                              const std::string& help) {
-  CLI::Option* option =
-      cmd->add_option_function<std::string>(std::string(f.name), std::move(assign), help_with_range(f, help));
+  CLI::Option* option = cmd->add_option_function<std::string>(std::string(f.name), assign, help_with_range(f, help));
   return option->type_name(f.decimal ? "NUMBER" : "INT");
 }
 

@@ -537,7 +537,7 @@ int find_or_match(lua_State* L, bool find) {
   if (find && (lua_toboolean(L, 4) || !has_specials(meter, p, lp))) {
     if (const char* found = find_plain(meter, s + init, ls - init, p, lp)) {
       lua_pushinteger(L, (found - s) + 1);
-      lua_pushinteger(L, static_cast<lua_Integer>((found - s) + lp));
+      lua_pushinteger(L, static_cast<lua_Integer>(found - s) + static_cast<lua_Integer>(lp));
       return 2;
     }
   } else {
