@@ -10,7 +10,9 @@
 #include "cli/input.hpp"
 #include "core/pipeline/check.hpp"
 #include "core/pipeline/timeline.hpp"
+#include "core/simulate/retry_timeline.hpp"
 #include "core/util/text.hpp"
+#include "core/values/duration.hpp"
 
 namespace kumo::cli {
 
@@ -148,6 +150,30 @@ report::TimelineTextOptions text_options(const TimelineCommandOptions& o, std::o
   return options;
 }
 
+// The longest --spool-in age: a century, far past any max_age that matters,
+// so age plus the next delay stays well inside 64 bits.
+constexpr std::uint64_t k_max_spool_age_seconds = 100ull * 365 * 86400;
+
+// --spool-in AGE: digits are seconds, anything else humantime (as --config).
+values::Duration spool_age(const std::string& text) {
+  const bool digits =
+      !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  values::Duration age;
+  if (digits && text.size() <= 12) {
+    age = values::Duration{std::stoull(text), 0};
+  } else if (auto parsed = values::parse_humantime(text); parsed && !digits) {
+    age = *parsed;
+  } else {
+    throw UsageError("--spool-in " + util::quoted(text) + ": " +
+                     (digits ? std::string("too large") : parsed.error().message) +
+                     "; give the message's age as seconds or a humantime duration, e.g. 2h");
+  }
+  if (age.seconds > k_max_spool_age_seconds) {
+    throw UsageError("--spool-in " + util::quoted(text) + ": at most 100 years, e.g. 2h or 3days");
+  }
+  return age;
+}
+
 ExitCode exit_code(const report::TimelineResult& view) {
   if (!view.policy_loaded) {
     return ExitCode::policy_error;
@@ -171,12 +197,21 @@ CLI::App* add_timeline_command(CLI::App& app, TimelineCommandOptions& o) {
   add_policy_run_flags(cmd, o.run);
   add_simulation_options(cmd, o.simulation);
   add_numeric_option(cmd, "--chart-width", o.chart_width, "Columns of the chart's time axis");
+  cmd->add_option("--spool-in", o.spool_in,
+                  "Also show what kumod does at restart with a spooled message of this age (seconds, or humantime "
+                  "such as 2h): the attempts it infers were made and when it retries, or that it expires it")
+      ->type_name("AGE");
   return cmd;
 }
 
 ExitCode run_timeline_command(const TimelineCommandOptions& o, std::ostream& out, std::ostream& err) {
   check_mode(o);
-  const report::TimelineResult view = o.policy.empty() ? settings_view(o) : policy_view(o, err);
+  const std::optional<values::Duration> age =
+      o.spool_in.empty() ? std::nullopt : std::optional<values::Duration>(spool_age(o.spool_in));
+  report::TimelineResult view = o.policy.empty() ? settings_view(o) : policy_view(o, err);
+  if (age && view.settings) {
+    view.spool_in = report::SpoolInResult{*age, simulate::spool_in(*view.settings, *age)};
+  }
   const auto format = report::format_named(o.format);
   if (format == report::Format::json) {
     out << report::timeline_document(view);

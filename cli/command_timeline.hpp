@@ -28,6 +28,7 @@ struct TimelineCommandOptions {
   PolicyRunFlags run;
   SimulationFlags simulation;
   int chart_width = report::k_default_chart_width;
+  std::string spool_in;  // --spool-in AGE; empty: not asked
 };
 
 // Registers the subcommand and binds its flags to `options`.

@@ -120,9 +120,15 @@ std::string timeline_text(const TimelineResult& r, const TimelineTextOptions& op
 // `timeline --format json`: {"format_version": 1, "settings": {retry_interval,
 // max_retry_interval, max_age as humantime or null}, "timeline", "diagnostics"},
 // keys in that order; settings and timeline are null without a config.
+// With --spool-in, "spool_in": {"age", "age_seconds", "hangs",
+// "inferred_attempts", "expired", "next_attempt_in_seconds" (null when
+// expired or hanging)} follows "timeline".
 std::string timeline_document(const std::optional<simulate::RetryPolicy>& settings,
                               const std::optional<simulate::Timeline>& timeline,
-                              const std::vector<diag::Diagnostic>& diagnostics);
+                              const std::vector<diag::Diagnostic>& diagnostics,
+                              const std::optional<SpoolInResult>& spool_in = std::nullopt);
+// One line: what kumod does with a spooled message of that age at restart.
+std::string spool_in_text(const SpoolInResult& s);
 // timeline_document of a result; only its findings when the policy did not load.
 std::string timeline_document(const TimelineResult& r);
 

@@ -331,7 +331,28 @@ std::string timeline_text(const TimelineResult& r, const TimelineTextOptions& op
     return out + timeline_title(r) + "no timeline: kumod would reject this queue config\n";
   }
   return out + settings_line(r, options) + timeline_table(*r.timeline) + "\n" +
-         indented(timeline_chart(*r.timeline, options.chart_width));
+         indented(timeline_chart(*r.timeline, options.chart_width)) + (r.spool_in ? spool_in_text(*r.spool_in) : "");
+}
+
+std::string spool_in_text(const SpoolInResult& s) {
+  const std::string head = "spool-in at age " + values::format_humantime(s.age) + ": ";
+  const simulate::SpoolIn& d = s.decision;
+  if (d.hangs) {
+    return head +
+           "every retry delay is 0s, so kumod's count of the attempts made never ends: startup hangs on "
+           "this message\n";
+  }
+  const std::string attempts = "kumod infers " + std::to_string(d.num_attempts) + " attempts made";
+  if (d.expired) {
+    return head + attempts + " and expires the message at restart (its age or its next retry is past max_age)\n";
+  }
+  if (d.delay.seconds == 0) {
+    return head + attempts +
+           " and retries it at once (kumod sums the delays after the first failure, which never reach the "
+           "message's age: a spooled message is due as soon as kumod restarts)\n";
+  }
+  return head + attempts + " and retries it in " + values::format_humantime(d.delay) + " (at age " +
+         values::format_humantime(values::Duration{s.age.seconds + d.delay.seconds, 0}) + ")\n";
 }
 
 }  // namespace kumo::report

@@ -59,7 +59,7 @@ std::string timeline_document(const TimelineResult& r) {
   if (!r.policy_loaded) {
     return timeline_document(std::nullopt, std::nullopt, r.diagnostics);
   }
-  return timeline_document(r.settings, r.timeline, r.diagnostics);
+  return timeline_document(r.settings, r.timeline, r.diagnostics, r.spool_in);
 }
 
 nlohmann::json timeline_json(const simulate::Timeline& timeline) {

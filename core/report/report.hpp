@@ -43,6 +43,13 @@ struct QueueReport {
   std::vector<KeyOrigin> provenance;  // one per config key, in KumoMTA's key order; empty without a config
 };
 
+// `timeline --spool-in AGE`: what kumod does at restart with a spooled
+// message of that age (reference §4.4).
+struct SpoolInResult {
+  values::Duration age;
+  simulate::SpoolIn decision;
+};
+
 // What `timeline` shows: one queue's retry schedule, from a policy's queue
 // or from settings given on the command line.
 struct TimelineResult {
@@ -51,6 +58,7 @@ struct TimelineResult {
   std::optional<simulate::Timeline> timeline;
   std::vector<diag::Diagnostic> diagnostics;  // the active findings
   bool policy_loaded = true;
+  std::optional<SpoolInResult> spool_in;  // --spool-in, when there are settings
 };
 
 struct Summary {

@@ -43,7 +43,7 @@ _kumo_lint() {
         timeline)
             opts="-h --help -q --queue --config -f --format --color --lua-path --allow-read
                 --map-path --dns --env --max-instructions --max-memory --timeout --run-timeout
-                --attempt-duration --seed --max-attempts-shown --burst --chart-width"
+                --attempt-duration --seed --max-attempts-shown --burst --chart-width --spool-in"
             formats="text json svg"
             case $prev in
                 --config)
@@ -88,7 +88,7 @@ _kumo_lint() {
             ;;
         -q | --queue | --select | --ignore | --map-path | --env | --max-instructions | --max-memory | \
             --timeout | --run-timeout | --max-samples | --attempt-duration | --seed | \
-            --max-attempts-shown | --burst | --chart-width)
+            --max-attempts-shown | --burst | --chart-width | --spool-in)
             return
             ;;
     esac

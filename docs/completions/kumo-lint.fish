@@ -42,6 +42,7 @@ complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -s q -l queue -x
 complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -l config -x -a 'retry_interval= max_retry_interval= max_age= max_message_rate=' -d 'KEY=VALUE instead of a policy'
 complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -s f -l format -x -a 'text json svg' -d 'Output format'
 complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -l chart-width -x -d 'Columns of the chart time axis'
+complete -c kumo-lint -n '__fish_seen_subcommand_from timeline' -l spool-in -x -d 'What kumod does at restart with a message of this age'
 
 # explain
 complete -c kumo-lint -n '__fish_seen_subcommand_from explain' -s f -l format -x -a 'text json' -d 'Output format'

@@ -8,6 +8,7 @@
 #include "tests/support/run_cli.hpp"
 #include "tests/support/temp_dir.hpp"
 
+using kumo::test::last_line;
 using kumo::test::run_cli;
 using kumo::test::TempDir;
 
@@ -29,13 +30,6 @@ struct Repository {
     policy = (dir.path / "deploy/init.lua").string();
   }
 };
-
-std::string last_line(const std::string& text) {
-  auto end = text.find_last_not_of('\n');
-  auto start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1,
-                     end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include "tests/support/run_cli.hpp"
 
 using kumo::test::CliResult;
+using kumo::test::last_line;
 
 namespace {
 
@@ -296,4 +297,36 @@ retry_interval=20m max_retry_interval=none max_age=2h
   CHECK(rate["expires_before_first_attempt"] == false);
   CliResult none = timeline({"--format", "json"});
   CHECK(nlohmann::json::parse(none.out)["timeline"]["rate_limit"].is_null());
+}
+
+TEST_CASE("timeline --spool-in says what kumod does with a spooled message at restart", "[timeline_cmd]") {
+  // kumod's spool_in_delay table (retry 2s, max_age 256s): at age 10s it
+  // infers 2 attempts, and its delay is 0 (reference §4.4 and open question 3).
+  auto due =
+      timeline({"--config", "retry_interval=2", "--config", "max_age=256", "--spool-in", "10", "--color", "never"});
+  CHECK(due.exit_code == 0);
+  CHECK(last_line(due.out) ==
+        "spool-in at age 10s: kumod infers 2 attempts made and retries it at once (kumod sums the delays after "
+        "the first failure, which never reach the message's age: a spooled message is due as soon as kumod restarts)");
+  auto expired = timeline({"--spool-in", "8days", "--color", "never"});
+  CHECK(last_line(expired.out) ==
+        "spool-in at age 8days: kumod infers 9 attempts made and expires the message at restart (its age or its next "
+        "retry is past max_age)");
+  auto hangs = timeline({"--config", "retry_interval=0", "--spool-in", "1h", "--color", "never"});
+  CHECK(last_line(hangs.out) ==
+        "spool-in at age 1h: every retry delay is 0s, so kumod's count of the attempts made never ends: startup "
+        "hangs on this message");
+
+  auto json = nlohmann::json::parse(timeline({"--spool-in", "2days", "--format", "json"}).out);
+  CHECK(json["spool_in"] == nlohmann::json{{"age", "2days"},
+                                           {"age_seconds", 172800},
+                                           {"expired", false},
+                                           {"hangs", false},
+                                           {"inferred_attempts", 7},
+                                           {"next_attempt_in_seconds", 0}});
+  CHECK_FALSE(nlohmann::json::parse(timeline({"--format", "json"}).out).contains("spool_in"));
+
+  auto bad = timeline({"--spool-in", "2x"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.rfind("kumo-lint: error: --spool-in \"2x\": ", 0) == 0);
 }

@@ -22,4 +22,15 @@ CliResult run_cli(const std::vector<std::string>& args, const std::string& input
 // The text of a file under the source directory.
 std::string read_source_file(const std::string& relative_path);
 
+// The last line of `text`, without its newline.
+inline std::string last_line(const std::string& text) {
+  auto end = text.find_last_not_of('\n');
+  if (end == std::string::npos) {
+    return "";
+  }
+  auto start = text.rfind('\n', end);
+  start = start == std::string::npos ? 0 : start + 1;
+  return text.substr(start, end - start + 1);
+}
+
 }  // namespace kumo::test
