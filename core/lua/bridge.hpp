@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,7 +50,14 @@ struct ConfigObject {
   std::vector<ParamValue> params;          // its table's top-level keys
 };
 
+class Watchdog;
+
 struct PolicyHost::State {
+  State();  // in host.cpp, where Watchdog is complete
+  ~State();
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
   HostOptions options;
   lua_State* L = nullptr;
   std::string policy_path;  // as displayed
@@ -113,6 +121,14 @@ struct PolicyHost::State {
   // Every data file read through kumo's loaders (resolved path → the name
   // findings in it carry), so the pipeline can read its suppression comments.
   std::map<std::string, std::string> data_file_names;
+
+  // Handler calls run without the count hook while they are short
+  // (watchdog.hpp); a call that outlives its grace runs again, counted.
+  std::unique_ptr<Watchdog> watchdog;  // started by the first such call
+  bool unhooked = false;               // the current attempt runs without the count hook
+  std::uint64_t call_serial = 0;       // of the last unhooked attempt, for the watchdog
+  bool run_again_counted = false;      // the unhooked attempt was stopped: run it again, counted
+  std::size_t counted_reruns = 0;      // how many calls ran again, counted
 };
 
 // Beyond this many recorded positions (all files together) a load records no
@@ -183,6 +199,17 @@ bool degrade_at_top_level(lua_State* L, const OutsideCall& call);
 // only RAII state) when either is exceeded. Call it at least every few
 // thousand steps from any loop whose length the policy controls.
 void charge_steps(lua_State* L, std::uint64_t steps);
+
+// Whether the budget, a timeout or the unhooked grace (watchdog.hpp) is
+// now reached; sets State::fatal, which the next charge_steps raises. For
+// loops that must stop before they can raise (a PCRE2 callout).
+bool limit_reached(PolicyHost::State& st);
+
+// Gives a coroutine just created the count hook: a Lua thread starts with
+// its creator's hooks, and a handler call may run unhooked (watchdog.hpp),
+// but a coroutine is always counted (the watchdog's signal reaches only the
+// main thread).
+void hook_coroutine(lua_State* co);
 
 // [-0, +0, v] The path argument at `index`, refused (KQ910) past
 // k_max_path_bytes (Linux's PATH_MAX) before any copy of it is made.

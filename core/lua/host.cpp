@@ -9,6 +9,7 @@
 
 #include "core/config/egress.hpp"
 #include "core/lua/bridge.hpp"
+#include "core/lua/watchdog.hpp"
 #include "core/util/text.hpp"
 
 namespace kumo::lua {
@@ -94,6 +95,11 @@ int throwing_panic(lua_State* L) {
 // which Lua may run at any allocation and at close, always in protected
 // mode, so raising from here is safe wherever it fires.
 void budget_hook(lua_State* L, lua_Debug*) {
+  auto& running = state_of(L);
+  if (running.unhooked && L == running.L && !running.watchdog->fired(running.call_serial)) {
+    lua_sethook(L, nullptr, 0, 0);  // set by a late signal, meant for an earlier call
+    return;
+  }
   int step = lua_gethookcount(L);
   charge_steps(L, static_cast<std::uint64_t>(step));
   const auto& st = state_of(L);
@@ -258,10 +264,29 @@ void check_limits(PolicyHost::State& st) {
     st.fatal = run_timeout_error(st);
   } else if (now > st.call_deadline) {
     st.fatal = timeout_error(st);
+  } else if (st.unhooked && (st.instructions > st.options.max_instructions || st.watchdog->fired(st.call_serial))) {
+    // Unhooked, the count misses the Lua instructions: only a counted run
+    // can say where (and whether) the budget ran out.
+    st.run_again_counted = true;
+    st.fatal = PendingError{Code::instruction_budget, "the call outlived its unhooked grace; it runs again, counted"};
   } else if (st.instructions > st.options.max_instructions) {
     st.fatal = budget_error(st);
   }
 }
+
+}  // namespace
+
+bool limit_reached(PolicyHost::State& st) {
+  check_limits(st);
+  return st.fatal.has_value();
+}
+
+void hook_coroutine(lua_State* co) {
+  const auto& st = state_of(co);
+  lua_sethook(co, budget_hook, LUA_MASKCOUNT, hook_step_for(st.memory_used + st.host_memory));
+}
+
+namespace {
 
 bool large_allocation_allowed(PolicyHost::State& st, std::size_t grown) {
   st.instructions += grown / 64;
@@ -314,6 +339,9 @@ void release_host_memory(lua_State* L, std::size_t bytes) {
   st.host_memory -= std::min(bytes, st.host_memory);
 }
 
+PolicyHost::State::State() = default;
+PolicyHost::State::~State() = default;
+
 PolicyHost::PolicyHost(HostOptions options) : m_state(std::make_unique<State>()) {
   m_state->options = std::move(options);
   lua_State* L = lua_newstate(limited_alloc, m_state.get());
@@ -346,20 +374,121 @@ PolicyHost::~PolicyHost() {
 
 namespace {
 
-// Calls the function on top of the stack (below its `nargs` arguments)
-// protected, with the traceback handler and a fresh instruction budget.
-CallResult protected_call(PolicyHost::State& st, int nargs) {
-  lua_State* L = st.L;
-  CallResult r;
-  r.base = lua_gettop(L) - nargs - 1;
-  lua_pushcfunction(L, message_handler);
-  lua_insert(L, r.base + 1);
+// Whether a call may start unhooked: a handler call (a load runs once and
+// registers handlers, so it is never run twice) whose budget gives a grace
+// long enough to time.
+enum class Hooking { counted, unhooked_while_short };
+
+// What a handler call changes in the host that a second run would change
+// again: taken before an unhooked attempt, put back before the counted one.
+struct HostMark {
+  std::size_t logs = 0;
+  std::size_t dropped_logs = 0;
+  std::size_t failures = 0;
+  std::size_t side_diagnostics = 0;
+  std::uint64_t next_object_id = 0;
+};
+
+HostMark mark_host(const PolicyHost::State& st) {
+  return {st.logs.size(), st.dropped_logs, st.failures.size(), st.side_diagnostics.size(), st.next_object_id};
+}
+
+// KQ913 (a handler keeps state) stays: the stopped attempt did write that
+// state, and the run again may not (it finds the state already there).
+void rewind_host(PolicyHost::State& st, const HostMark& mark) {
+  st.logs.resize(mark.logs);
+  st.dropped_logs = mark.dropped_logs;
+  st.failures.resize(mark.failures);
+  auto first_new = st.side_diagnostics.begin() + static_cast<std::ptrdiff_t>(mark.side_diagnostics);
+  auto kept = std::stable_partition(first_new, st.side_diagnostics.end(), [](const diag::Diagnostic& d) {
+    return d.code == diag::code_info(Code::shared_state).code;
+  });
+  st.side_diagnostics.erase(kept, st.side_diagnostics.end());
+  st.next_object_id = mark.next_object_id;
+  st.last_params.clear();
+}
+
+// One attempt at the call below the message handler at base + 1: a fresh
+// instruction budget, the call's deadline kept.
+void forget_last_attempt(PolicyHost::State& st) {
   st.instructions = 0;
   st.pending.reset();
   st.degraded_if_caught.reset();
   st.fatal.reset();
   st.last_refusal.reset();
   st.error_location.reset();
+}
+
+int attempt_call(PolicyHost::State& st, int nargs, int base) {
+  forget_last_attempt(st);
+  st.memory_limited = true;
+  int status = lua_pcall(st.L, nargs, LUA_MULTRET, base + 1);
+  st.memory_limited = false;
+  return status;
+}
+
+// While it lives, the state runs without its count hook and the watchdog
+// watches the call; then the hook is back, as every other path expects.
+class UnhookedAttempt {
+ public:
+  UnhookedAttempt(PolicyHost::State& st, std::chrono::steady_clock::time_point due) : m_st(st) {
+    lua_sethook(st.L, nullptr, 0, 0);
+    st.unhooked = true;
+    st.run_again_counted = false;
+    st.watchdog->arm(st.L, budget_hook, ++st.call_serial, due);
+  }
+  ~UnhookedAttempt() {
+    m_st.watchdog->disarm();
+    m_st.unhooked = false;
+    lua_sethook(m_st.L, budget_hook, LUA_MASKCOUNT, hook_step_for(m_st.memory_used + m_st.host_memory));
+  }
+  UnhookedAttempt(const UnhookedAttempt&) = delete;
+  UnhookedAttempt& operator=(const UnhookedAttempt&) = delete;
+
+ private:
+  PolicyHost::State& m_st;
+};
+
+// The unhooked attempt of the call at base + 2 (below `nargs` arguments);
+// true when it ran to its end, with its results above base + 1 as a
+// counted call leaves them. False when it was stopped: the call and its
+// arguments are back at base + 2, and the host as it was before.
+bool try_unhooked(PolicyHost::State& st, int nargs, int base, int& status) {
+  lua_State* L = st.L;
+  if (!st.watchdog) {
+    st.watchdog = std::make_unique<Watchdog>(unhooked_grace(st.options.max_instructions));
+  }
+  const auto due =
+      std::min({std::chrono::steady_clock::now() + st.watchdog->grace(), st.call_deadline, st.run_deadline});
+  for (int i = 0; i <= nargs; ++i) {
+    lua_pushvalue(L, base + 2 + i);  // a copy to call, the original kept for a counted run
+  }
+  HostMark mark = mark_host(st);
+  {
+    UnhookedAttempt unhooked(st, due);
+    status = attempt_call(st, nargs, base);
+  }
+  if (!st.run_again_counted) {
+    lua_rotate(L, base + 2, -(nargs + 1));  // the kept call and arguments to the top, then gone
+    lua_pop(L, nargs + 1);
+    return true;
+  }
+  lua_settop(L, base + 2 + nargs);
+  rewind_host(st, mark);
+  ++st.counted_reruns;
+  lua_gc(L, LUA_GCCOLLECT);  // what the stopped attempt left, finalized, so both runs start alike
+  return false;
+}
+
+// Calls the function on top of the stack (below its `nargs` arguments)
+// protected, with the traceback handler and a fresh instruction budget.
+CallResult protected_call(PolicyHost::State& st, int nargs, Hooking hooking) {
+  lua_State* L = st.L;
+  CallResult r;
+  r.base = lua_gettop(L) - nargs - 1;
+  lua_pushcfunction(L, message_handler);
+  lua_insert(L, r.base + 1);
+  forget_last_attempt(st);
   const auto now = std::chrono::steady_clock::now();
   st.call_deadline = seconds_from(now, st.options.timeout_seconds);
   if (st.timed_out || now > st.run_deadline) {
@@ -372,9 +501,11 @@ CallResult protected_call(PolicyHost::State& st, int nargs) {
     r.error = st.fatal->message;
     return r;
   }
-  st.memory_limited = true;
-  r.status = lua_pcall(L, nargs, LUA_MULTRET, r.base + 1);
-  st.memory_limited = false;
+  bool may_run_unhooked = hooking == Hooking::unhooked_while_short && st.options.unhooked_calls &&
+                          unhooked_grace(st.options.max_instructions) >= k_min_grace;
+  if (!may_run_unhooked || !try_unhooked(st, nargs, r.base, r.status)) {
+    r.status = attempt_call(st, nargs, r.base);
+  }
   if (r.status != LUA_OK) {
     r.error = current_error_text(L);
     lua_settop(L, r.base);
@@ -472,7 +603,7 @@ LoadResult PolicyHost::load(const std::string& display_path, const std::string& 
                   "the policy does not compile: " + strip_location(message, where) + first_line_hint(source), where));
     return result;
   }
-  CallResult r = protected_call(st, 0);
+  CallResult r = protected_call(st, 0, Hooking::counted);
   if (r.status != LUA_OK) {
     result.diagnostics = diagnose_failure(st, r, Code::policy_top_level, "the policy's top level",
                                           diag::Location{display_path, 0, std::nullopt});
@@ -533,6 +664,8 @@ std::vector<PolicyHost::FileRead> PolicyHost::files_read() const {
 std::size_t PolicyHost::files_read_count() const {
   return m_state->source_files.size() + m_state->data_file_names.size();
 }
+
+std::size_t PolicyHost::counted_reruns() const { return m_state->counted_reruns; }
 
 std::vector<std::string> PolicyHost::event_names() const {
   std::vector<std::string> out;
@@ -598,7 +731,7 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
     push_optional(L, queue.routing_domain);
     st.current_event = "get_queue_config";
     st.last_params.clear();
-    CallResult r = protected_call(st, 4);
+    CallResult r = protected_call(st, 4, Hooking::unhooked_while_short);
     st.current_event.reset();
     if (r.status != LUA_OK) {
       ev.diagnostics = diagnose_failure(st, r, Code::handler_raised, "get_queue_config handler", chain[i].location);
@@ -653,7 +786,7 @@ std::optional<std::string> PolicyHost::call_single(const std::string& event, con
   lua_rawgeti(L, LUA_REGISTRYINDEX, h.ref);
   lua_pushlstring(L, arg.data(), arg.size());
   st.current_event = event;
-  CallResult r = protected_call(st, 1);
+  CallResult r = protected_call(st, 1, Hooking::unhooked_while_short);
   st.current_event.reset();
   base = r.base;
   if (r.status != LUA_OK) {

@@ -39,6 +39,11 @@ struct HostOptions {
   // --run-timeout: wall clock for the whole run (load and every queue);
   // none by default, so a run of a million queues is never cut off.
   std::optional<double> run_timeout_seconds;
+  // Handler calls start without the per-instruction count and are run
+  // again, counted, only when they outlive a grace too short to spend the
+  // budget in (lua/watchdog.hpp): same reports, no per-instruction cost.
+  // false counts every instruction of every call (tests compare the two).
+  bool unhooked_calls = true;
 };
 
 // Something the policy printed (print, io.write, kumo.log_*).
@@ -141,6 +146,10 @@ class PolicyHost {
   // How many files_read() would return: it changes when the policy reads a
   // new file, so a caller can skip calling files_read() per queue.
   std::size_t files_read_count() const;
+
+  // How many handler calls outlived their unhooked grace and ran again,
+  // counted (HostOptions::unhooked_calls).
+  std::size_t counted_reruns() const;
 
   struct State;
 

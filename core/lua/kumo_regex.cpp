@@ -284,8 +284,7 @@ int count_callout(pcre2_callout_block* block, void* data) {
     budget.too_long = true;
     return PCRE2_ERROR_CALLOUT;
   }
-  if (st.fatal || st.timed_out || st.instructions > st.options.max_instructions ||
-      st.past_deadline(std::chrono::steady_clock::now())) {
+  if (limit_reached(st)) {
     return PCRE2_ERROR_CALLOUT;
   }
   return block->callout_string_length > 0 ? check_iteration(*block) : 0;

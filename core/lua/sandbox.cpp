@@ -941,6 +941,29 @@ int resume_or_close(lua_State* L) {
   return lua_gettop(L);
 }
 
+// coroutine.create(f): the original (upvalue 1), and the new coroutine
+// counted (hook_coroutine).
+int create_counted(lua_State* L) {
+  call_original(L);
+  if (lua_State* co = lua_tothread(L, 1)) {
+    hook_coroutine(co);
+  }
+  return lua_gettop(L);
+}
+
+// coroutine.wrap(f): the original (upvalue 1), and the coroutine it made
+// (its function's first upvalue) counted.
+int wrap_counted(lua_State* L) {
+  call_original(L);
+  if (lua_getupvalue(L, 1, 1) != nullptr) {
+    if (lua_State* co = lua_tothread(L, -1)) {
+      hook_coroutine(co);
+    }
+    lua_pop(L, 1);
+  }
+  return lua_gettop(L);
+}
+
 // --- Work the instruction count does not see ---------------------------------
 
 // Calls the original (upvalue 1) after charging the work it is about to do:
@@ -1487,7 +1510,9 @@ void build_libraries(lua_State* L, int env, int loaded) {
   lua_pop(L, 1);
   lua_getfield(L, loaded, "coroutine");
   int co = lua_gettop(L);
-  push_copy(L, co, {"create", "isyieldable", "running", "status", "wrap", "yield"});
+  push_copy(L, co, {"isyieldable", "running", "status", "yield"});
+  wrap_field(L, -1, co, "create", guarded<create_counted>);
+  wrap_field(L, -1, co, "wrap", guarded<wrap_counted>);
   wrap_field(L, -1, co, "resume", guarded<resume_or_close>);
   wrap_field(L, -1, co, "close", guarded<resume_or_close>);
   lua_setfield(L, env, "coroutine");
