@@ -148,9 +148,9 @@ class JsonSink : public ReportSink {
 
   void begin(const std::string& policy_path) override {
     if (!m_several) {
-      m_out << "{\n  \"format_version\": 1,\n  \"policy\": ";
+      m_out << "{\n  \"format_version\": 2,\n  \"policy\": ";
     } else {
-      m_out << (m_policies == 0 ? "{\n  \"format_version\": 1,\n  \"policies\": [\n    {\n      \"policy\": "
+      m_out << (m_policies == 0 ? "{\n  \"format_version\": 2,\n  \"policies\": [\n    {\n      \"policy\": "
                                 : ",\n    {\n      \"policy\": ");
     }
     ++m_policies;
@@ -167,7 +167,6 @@ class JsonSink : public ReportSink {
     m_out << (m_first ? "\n    " : ",\n    ") << m_pad
           << indent_after_first(queue_text(r, m_fragments), "    " + m_pad);
     m_first = false;
-    m_diagnostics.insert(m_diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
   }
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override {
