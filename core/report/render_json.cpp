@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <sstream>
 
 #include "core/config/serialize.hpp"
 #include "core/report/json_writer.hpp"
@@ -15,25 +14,6 @@ namespace {
 using nlohmann::json;
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
-
-// Indents every line of `text` but the first by `prefix`.
-std::string indent_after_first(const std::string& text, const std::string& prefix) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 4);
-  std::size_t start = 0;
-  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
-    out.append(text, start, nl + 1 - start);
-    out += prefix;
-    start = nl + 1;
-  }
-  out.append(text, start, std::string::npos);
-  return out;
-}
-
-// A dumped value nested in the envelope at `prefix`.
-std::string nest(const json& value, const std::string& prefix) {
-  return indent_after_first(util::dump_json(value, 2), prefix);
-}
 
 // Queues that share a config share its "config" and "timeline" text (the
 // timeline is a function of the config within one run): the sink lays them
@@ -502,22 +482,31 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
   for (const auto& d : diagnostics) {
     diagnostics_json.push_back(diagnostic_json(d));
   }
-  // The envelope by hand, like JsonSink's, to keep the documented key order.
-  std::string spool_in_member;
+  // Written member by member to keep the documented key order.
+  JsonWriter w(2);
+  w.begin_object();
+  w.key("format_version");
+  w.integer(1);
+  w.key("settings");
+  w.value(settings_json);
+  w.key("timeline");
+  w.value(timeline ? timeline_json(*timeline) : json(nullptr));
   if (spool_in) {
     const simulate::SpoolIn& d = spool_in->decision;
     const bool due = !d.hangs && !d.expired;
-    json spool = {{"age", values::format_humantime(spool_in->age)},
-                  {"age_seconds", spool_in->age.seconds},
-                  {"hangs", d.hangs},
-                  {"inferred_attempts", d.hangs ? json(nullptr) : json(d.num_attempts)},
-                  {"expired", d.expired},
-                  {"next_attempt_in_seconds", due ? json(d.delay.seconds) : json(nullptr)}};
-    spool_in_member = ",\n  \"spool_in\": " + nest(spool, "  ");
+    w.key("spool_in");
+    w.value({{"age", values::format_humantime(spool_in->age)},
+             {"age_seconds", spool_in->age.seconds},
+             {"hangs", d.hangs},
+             {"inferred_attempts", d.hangs ? json(nullptr) : json(d.num_attempts)},
+             {"expired", d.expired},
+             {"next_attempt_in_seconds", due ? json(d.delay.seconds) : json(nullptr)}});
   }
-  return "{\n  \"format_version\": 1,\n  \"settings\": " + nest(settings_json, "  ") +
-         ",\n  \"timeline\": " + nest(timeline ? timeline_json(*timeline) : json(nullptr), "  ") + spool_in_member +
-         ",\n  \"diagnostics\": " + nest(diagnostics_json, "  ") + "\n}\n";
+  w.key("diagnostics");
+  w.value(diagnostics_json);
+  w.end_object();
+  w.raw("\n");
+  return w.text();
 }
 
 std::unique_ptr<ReportSink> make_json_sink(std::ostream& out, std::size_t policy_count) {
