@@ -43,6 +43,15 @@ def jsonl_problems(policy, lines, json_doc):
         problems.append(f"{policy}: jsonl results differ from json's")
     if [line["summary"] for line in lines if line.get("kind") == "policy_end"] != ends:
         problems.append(f"{policy}: jsonl policy summaries differ from json's")
+    # format_version 2: json's top-level diagnostics are the policy's own,
+    # which jsonl gives in its policy and policy_end lines.
+    own = []
+    for p in policies:
+        mine = [d for line in lines if line.get("kind") in ("policy", "policy_end") and line.get("policy") == p["policy"]
+                for d in line["diagnostics"]]
+        own.append(sorted(mine, key=json.dumps))
+    if own != [sorted(p["diagnostics"], key=json.dumps) for p in policies]:
+        problems.append(f"{policy}: jsonl policy-level diagnostics differ from json's top-level ones")
     if lines and lines[-1].get("kind") != "summary":
         problems.append(f"{policy}: jsonl does not end with the run's summary")
     return problems

@@ -55,23 +55,44 @@ bool is_several_policies(const nlohmann::json& doc) {
   return doc.find("format_version") != doc.end() && policies != doc.end() && policies->is_array();
 }
 
+// format_version 1 listed every finding, the queues' too, in the top-level
+// "diagnostics" (users keep such files as baselines); from 2 on that list
+// holds only the policy's own findings and each result holds its queue's.
+bool findings_in_results(const nlohmann::json& doc) {
+  auto version = doc.find("format_version");
+  return !(version != doc.end() && version->is_number_integer() && version->get<int>() == 1);
+}
+
 }  // namespace
 
-util::Expected<Baseline, std::string> Baseline::from_document(const nlohmann::json& doc) {
+util::Expected<Baseline, std::string> Baseline::from_document(const nlohmann::json& doc, bool with_results) {
   auto diagnostics = doc.find("diagnostics");
   if (diagnostics == doc.end() || !diagnostics->is_array()) {
     return util::unexpected(std::string(k_not_check_output));
   }
   Baseline b;
-  for (const auto& d : *diagnostics) {
+  b.take(*diagnostics);
+  auto results = doc.find("results");
+  if (with_results && results != doc.end() && results->is_array()) {
+    for (const auto& result : *results) {
+      auto in_result = result.is_object() ? result.find("diagnostics") : result.end();
+      if (in_result != result.end() && in_result->is_array()) {
+        b.take(*in_result);
+      }
+    }
+  }
+  return b;
+}
+
+void Baseline::take(const nlohmann::json& diagnostics) {
+  for (const auto& d : diagnostics) {
     if (!d.is_object() || flag(d, "suppressed") || flag(d, "baselined")) {
       continue;
     }
-    ++b.m_left[key_of(string_or_empty(d, "code"), string_or_empty(d, "queue"), string_or_empty(d, "key"),
-                      string_or_empty(d, "message"))];
-    ++b.m_count;
+    ++m_left[key_of(string_or_empty(d, "code"), string_or_empty(d, "queue"), string_or_empty(d, "key"),
+                    string_or_empty(d, "message"))];
+    ++m_count;
   }
-  return b;
 }
 
 util::Expected<Baseline, std::string> Baseline::from_json(const std::string& text) {
@@ -82,7 +103,7 @@ util::Expected<Baseline, std::string> Baseline::from_json(const std::string& tex
   if (doc.find("format_version") == doc.end()) {
     return util::unexpected(std::string(k_not_check_output));
   }
-  return from_document(doc);
+  return from_document(doc, findings_in_results(doc));
 }
 
 util::Expected<std::map<std::string, Baseline>, std::string> Baseline::by_policy(const std::string& text) {
@@ -103,7 +124,7 @@ util::Expected<std::map<std::string, Baseline>, std::string> Baseline::by_policy
     if (!policy.is_object()) {
       return util::unexpected(std::string(k_not_check_output));
     }
-    auto one = from_document(policy);
+    auto one = from_document(policy, findings_in_results(doc));
     if (!one) {
       return util::unexpected(one.error());
     }

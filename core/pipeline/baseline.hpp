@@ -18,9 +18,10 @@ namespace kumo::pipeline {
 
 class Baseline {
  public:
-  // The findings of a `check --format json` document (its top-level
-  // "diagnostics"; suppressed and baselined ones there are left out: they
-  // were not reported), or what is wrong with the document.
+  // The findings of a `check --format json` document (format_version 1:
+  // its top-level "diagnostics"; 2: those and each result's; suppressed and
+  // baselined ones are left out: they were not reported), or what is wrong
+  // with the document.
   static util::Expected<Baseline, std::string> from_json(const std::string& text);
 
   // The findings of a `check --format json` document by policy path: one
@@ -43,7 +44,10 @@ class Baseline {
   std::size_t size() const { return m_count; }
 
  private:
-  static util::Expected<Baseline, std::string> from_document(const nlohmann::json& doc);
+  // `with_results`: the results' findings too (format_version 2).
+  static util::Expected<Baseline, std::string> from_document(const nlohmann::json& doc, bool with_results);
+  // Counts the reported findings of a "diagnostics" array.
+  void take(const nlohmann::json& diagnostics);
   void merge(const Baseline& other);
 
   using Key = std::tuple<std::string, std::string, std::string, std::string>;

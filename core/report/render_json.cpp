@@ -1,7 +1,7 @@
 #include <algorithm>
-#include <sstream>
 
 #include "core/config/serialize.hpp"
+#include "core/report/json_writer.hpp"
 #include "core/report/render.hpp"
 #include "core/util/bounded_cache.hpp"
 #include "core/util/json.hpp"
@@ -15,29 +15,10 @@ using nlohmann::json;
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
-// Indents every line of `text` but the first by `prefix`.
-std::string indent_after_first(const std::string& text, const std::string& prefix) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 4);
-  std::size_t start = 0;
-  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
-    out.append(text, start, nl + 1 - start);
-    out += prefix;
-    start = nl + 1;
-  }
-  out.append(text, start, std::string::npos);
-  return out;
-}
-
-// A dumped value nested in the envelope at `prefix`.
-std::string nest(const json& value, const std::string& prefix) {
-  return indent_after_first(util::dump_json(value, 2), prefix);
-}
-
 // Queues that share a config share its "config" and "timeline" text (the
-// timeline is a function of the config within one run): the sink dumps
-// them once per config value and splices them into each result. The output
-// is byte for byte what dumping the whole result would give.
+// timeline is a function of the config within one run): the sink lays them
+// out once per config value, where a result's members go, and writes the
+// text into each result.
 class FragmentCache {
  public:
   struct Fragments {
@@ -45,84 +26,195 @@ class FragmentCache {
     std::string timeline;
   };
 
-  // Indented as members of a pretty-printed result, or `compact` (jsonl).
-  explicit FragmentCache(bool compact = false) : m_compact(compact) {}
-
-  const Fragments& get(const QueueReport& r) {
-    auto render = [&r, this](const config::QueueConfig& c) {
-      return Fragments{dumped(config_json(c)), r.timeline ? dumped(timeline_json(*r.timeline)) : "null"};
+  // `writer` is where the fragments go: inside a result, after its key.
+  const Fragments& get(const QueueReport& r, const JsonWriter& writer) {
+    auto render = [&r, &writer](const config::QueueConfig& c) {
+      return Fragments{writer.nested_text(config_json(c)),
+                       r.timeline ? writer.nested_text(timeline_json(*r.timeline)) : "null"};
     };
     return m_entries.get(*r.config, render, [](const Fragments& f) { return f.config.size() + f.timeline.size(); });
   }
 
  private:
-  // Members of a pretty-printed result sit one level (two spaces) inside it.
-  std::string dumped(const json& value) const { return m_compact ? util::dump_json(value) : nest(value, "  "); }
-
   static constexpr std::size_t k_budget_bytes = 16u << 20;
-  bool m_compact;
   util::BoundedCache<config::QueueConfig, Fragments, config::QueueConfigHash> m_entries{k_budget_bytes};
 };
 
-// Placeholders that cannot occur in real output (control characters are
-// escaped by the dump), replaced by cached fragments.
-constexpr const char* k_config_slot = "\x01config\x01";
-constexpr const char* k_timeline_slot = "\x01timeline\x01";
-constexpr const char* k_provenance_slot = "\x01provenance\x01";
+// A line number, column or handler index: null when unknown (not positive).
+void write_position(JsonWriter& w, std::optional<int> n) {
+  if (n && *n > 0) {
+    w.integer(*n);
+  } else {
+    w.null();
+  }
+}
 
-// provenance_json(p) as dump_json(..., 2) would print it as a member of a
-// result object, written directly: it has 13 members per queue, and building
-// and dumping a tree for each was most of a JSON run's time.
-std::string provenance_text(const std::vector<KeyOrigin>& provenance) {
+// diagnostic_json(d), written directly (keys in nlohmann's sorted order).
+void write_diagnostic(JsonWriter& w, const diag::Diagnostic& d) {
+  w.begin_object();
+  if (d.baselined) {
+    w.key("baselined");
+    w.boolean(true);
+  }
+  w.key("code");
+  w.string(d.code);
+  w.key("column");
+  if (d.location.column) {
+    w.integer(*d.location.column);
+  } else {
+    w.null();
+  }
+  w.key("detail");
+  if (d.detail.empty()) {
+    w.null();
+  } else {
+    w.string(d.detail);
+  }
+  w.key("file");
+  w.string(d.location.file);
+  w.key("key");
+  if (d.key && !d.key->empty()) {
+    w.string(*d.key);
+  } else {
+    w.null();
+  }
+  w.key("line");
+  write_position(w, d.location.line);
+  w.key("message");
+  w.string(d.message);
+  w.key("queue");
+  w.optional_string(d.queue);
+  w.key("severity");
+  w.string(diag::severity_name(d.severity));
+  if (d.suppressed) {
+    w.key("suppressed");
+    w.boolean(true);
+  }
+  w.end_object();
+}
+
+void write_diagnostics(JsonWriter& w, const std::vector<diag::Diagnostic>& diagnostics) {
+  w.begin_array();
+  for (const auto& d : diagnostics) {
+    write_diagnostic(w, d);
+  }
+  w.end_array();
+}
+
+// log_json(l), written directly.
+void write_logs(JsonWriter& w, const std::vector<lua::LogLine>& logs) {
+  w.begin_array();
+  for (const auto& l : logs) {
+    w.begin_object();
+    w.key("file");
+    w.string(l.location.file);
+    w.key("level");
+    w.string(l.level);
+    w.key("line");
+    write_position(w, l.location.line);
+    w.key("text");
+    w.string(l.text);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_handler(JsonWriter& w, const std::optional<lua::HandlerRef>& handler) {
+  if (!handler) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.key("file");
+  w.string(handler->location.file);
+  w.key("index");
+  w.integer(handler->index);
+  w.key("line");
+  w.integer(handler->location.line);
+  w.end_object();
+}
+
+// provenance_json(p), written directly: 13 members per queue.
+void write_provenance(JsonWriter& w, const std::vector<KeyOrigin>& provenance) {
   if (provenance.empty()) {
-    return "null";
+    w.null();
+    return;
   }
   std::vector<const KeyOrigin*> sorted;
+  sorted.reserve(provenance.size());
   for (const auto& o : provenance) {
     sorted.push_back(&o);
   }
   std::sort(sorted.begin(), sorted.end(), [](const KeyOrigin* a, const KeyOrigin* b) { return a->key < b->key; });
-  auto number = [](const std::optional<int>& n) { return n && *n > 0 ? std::to_string(*n) : std::string("null"); };
-  std::string out = "{";
+  w.begin_object();
   for (const KeyOrigin* o : sorted) {
-    out += out.size() == 1 ? "\n    " : ",\n    ";
-    out += util::dump_json(json(o->key)) + ": {\n      \"column\": ";
-    out += o->location ? number(o->location->column) : "null";
-    out += ",\n      \"file\": ";
-    out += o->location ? util::dump_json(json(o->location->file)) : "null";
-    out += ",\n      \"from\": \"" + std::string(origin_name(o->from)) + "\",\n      \"line\": ";
-    out += o->location ? number(o->location->line) : "null";
-    out += "\n    }";
+    w.key(o->key);
+    w.begin_object();
+    w.key("column");
+    write_position(w, o->location ? o->location->column : std::nullopt);
+    w.key("file");
+    if (o->location) {
+      w.string(o->location->file);
+    } else {
+      w.null();
+    }
+    w.key("from");
+    w.string(origin_name(o->from));
+    w.key("line");
+    write_position(w, o->location ? std::optional<int>(o->location->line) : std::nullopt);
+    w.end_object();
   }
-  return out + "\n  }";
+  w.end_object();
 }
 
-// Keys are sorted, so "config" is the second member (after "campaign", which
-// cannot hold control characters) and "timeline" the last: the placeholder
-// is found from the matching end, never inside a policy's printed text.
-void splice(std::string& text, const std::string& slot_value, const std::string& fragment, bool from_end) {
-  const std::string placeholder = util::dump_json(json(slot_value));
-  std::size_t at = from_end ? text.rfind(placeholder) : text.find(placeholder);
-  if (at != std::string::npos) {
-    text.replace(at, placeholder.size(), fragment);
+// One result: queue_json(r)'s members in its sorted order; the config and
+// timeline from the cache. A jsonl line (`jsonl_policy` given) also has
+// "kind": "result" and "policy", in their sorted places.
+void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache,
+                  const std::string* jsonl_policy = nullptr) {
+  w.begin_object();
+  w.key("campaign");
+  w.optional_string(r.parts.campaign);
+  w.key("config");
+  const FragmentCache::Fragments* fragments = r.config ? &cache.get(r, w) : nullptr;
+  if (fragments) {
+    w.raw(fragments->config);
+  } else {
+    w.null();
   }
-}
-
-// One result's text, from the cache where the config was seen before.
-std::string queue_text(const QueueReport& r, FragmentCache& cache) {
-  if (!r.config) {
-    return util::dump_json(queue_json(r), 2);
+  w.key("diagnostics");
+  write_diagnostics(w, r.diagnostics);
+  w.key("domain");
+  w.string(r.parts.domain);
+  w.key("handler");
+  write_handler(w, r.handler);
+  if (jsonl_policy) {
+    w.key("kind");
+    w.string("result");
   }
-  json skeleton = queue_json(r, /*with_config=*/false, /*with_provenance=*/false);
-  skeleton["config"] = k_config_slot;
-  skeleton["timeline"] = k_timeline_slot;
-  skeleton["provenance"] = k_provenance_slot;
-  std::string text = util::dump_json(skeleton, 2);
-  const auto& fragments = cache.get(r);
-  splice(text, k_timeline_slot, fragments.timeline, true);
-  splice(text, k_provenance_slot, provenance_text(r.provenance), false);
-  splice(text, k_config_slot, fragments.config, false);
-  return text;
+  w.key("logs");
+  write_logs(w, r.logs);
+  if (jsonl_policy) {
+    w.key("policy");
+    w.string(*jsonl_policy);
+  }
+  w.key("provenance");
+  write_provenance(w, r.provenance);
+  w.key("queue");
+  w.string(r.queue);
+  w.key("routing_domain");
+  w.optional_string(r.parts.routing_domain);
+  w.key("tenant");
+  w.optional_string(r.parts.tenant);
+  w.key("timeline");
+  if (fragments) {
+    w.raw(fragments->timeline);
+  } else if (r.timeline) {
+    w.value(timeline_json(*r.timeline));
+  } else {
+    w.null();
+  }
+  w.end_object();
 }
 
 json summary_json(const Summary& s, bool with_policies) {
@@ -135,27 +227,41 @@ json summary_json(const Summary& s, bool with_policies) {
   return out;
 }
 
-// One JSON document, streamed: the envelope is written by hand so results
-// need not be held in memory; every value inside is dumped by nlohmann
-// (sorted keys, two-space indent). A run of one policy is one object:
-// {format_version, policy, results, diagnostics, logs, summary}. A run of
-// several is {format_version, policies: [that object without
+constexpr int k_json_format_version = 2;
+constexpr int k_jsonl_format_version = 1;
+
+// One JSON document (format_version 2), streamed: each result is written
+// as it comes, in input order, and leaves nothing behind; every result holds
+// its own findings. A run of one policy is one object: {format_version,
+// policy, results, diagnostics, logs, summary}, where "diagnostics" holds
+// only the policy's own findings (from loading it, and the late ones:
+// suppression comments that covered nothing), sorted, after the results.
+// A run of several is {format_version, policies: [that object without
 // format_version, per policy], summary: the total with "policies"}.
+// Memory: the policy's own findings and logs, and the bounded fragment cache.
 class JsonSink : public ReportSink {
  public:
-  JsonSink(std::ostream& out, std::size_t policy_count)
-      : m_out(out), m_several(policy_count > 1), m_pad(m_several ? "    " : "") {}
+  JsonSink(std::ostream& out, std::size_t policy_count) : m_out(out), m_several(policy_count > 1) {}
 
   void begin(const std::string& policy_path) override {
-    if (!m_several) {
-      m_out << "{\n  \"format_version\": 1,\n  \"policy\": ";
-    } else {
-      m_out << (m_policies == 0 ? "{\n  \"format_version\": 1,\n  \"policies\": [\n    {\n      \"policy\": "
-                                : ",\n    {\n      \"policy\": ");
+    if (!m_several || m_policies == 0) {
+      m_writer.begin_object();
+      m_writer.key("format_version");
+      m_writer.integer(k_json_format_version);
+    }
+    if (m_several) {
+      if (m_policies == 0) {
+        m_writer.key("policies");
+        m_writer.begin_array();
+      }
+      m_writer.begin_object();
     }
     ++m_policies;
-    m_out << util::dump_json(json(policy_path)) << ",\n" << m_pad << "  \"results\": [";
-    m_first = true;
+    m_writer.key("policy");
+    m_writer.string(policy_path);
+    m_writer.key("results");
+    m_writer.begin_array();
+    m_writer.write_to(m_out);
   }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
@@ -164,10 +270,8 @@ class JsonSink : public ReportSink {
   }
 
   void queue(const QueueReport& r) override {
-    m_out << (m_first ? "\n    " : ",\n    ") << m_pad
-          << indent_after_first(queue_text(r, m_fragments), "    " + m_pad);
-    m_first = false;
-    m_diagnostics.insert(m_diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
+    write_result(m_writer, r, m_fragments);
+    m_writer.write_to(m_out);
   }
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override {
@@ -175,44 +279,47 @@ class JsonSink : public ReportSink {
   }
 
   void end(const Summary& s) override {
-    const std::string inner = "  " + m_pad;
-    m_out << (m_first ? "]" : "\n" + inner + "]") << ",\n" << inner << "\"diagnostics\": ";
+    m_writer.end_array();
     std::stable_sort(m_diagnostics.begin(), m_diagnostics.end(), diag::diagnostic_less);
-    json diagnostics = json::array();
-    for (const auto& d : m_diagnostics) {
-      diagnostics.push_back(diagnostic_json(d));
+    m_writer.key("diagnostics");
+    write_diagnostics(m_writer, m_diagnostics);
+    m_writer.key("logs");
+    write_logs(m_writer, m_logs);
+    m_writer.key("summary");
+    m_writer.value(summary_json(s, false));
+    m_writer.end_object();
+    if (!m_several) {
+      m_writer.raw("\n");
     }
-    json logs = json::array();
-    for (const auto& l : m_logs) {
-      logs.push_back(log_json(l));
-    }
-    m_out << nest(diagnostics, inner) << ",\n"
-          << inner << "\"logs\": " << nest(logs, inner) << ",\n"
-          << inner << "\"summary\": " << nest(summary_json(s, false), inner) << "\n"
-          << (m_several ? "    }" : "}\n");
+    m_writer.write_to(m_out);
     m_diagnostics.clear();
     m_logs.clear();
   }
 
   void finish(const Summary& total) override {
     if (m_several) {
-      m_out << "\n  ],\n  \"summary\": " << nest(summary_json(total, true), "  ") << "\n}\n";
+      m_writer.end_array();
+      m_writer.key("summary");
+      m_writer.value(summary_json(total, true));
+      m_writer.end_object();
+      m_writer.raw("\n");
+      m_writer.write_to(m_out);
     }
   }
 
  private:
   std::ostream& m_out;
   const bool m_several;
-  const std::string m_pad;  // what a policy's members are indented by beyond a run of one's
   std::size_t m_policies = 0;
-  bool m_first = true;
+  JsonWriter m_writer{2};
   FragmentCache m_fragments;
-  std::vector<diag::Diagnostic> m_diagnostics;
+  std::vector<diag::Diagnostic> m_diagnostics;  // the policy's own: loading's and late()'s
   std::vector<lua::LogLine> m_logs;
 };
 
-// --format jsonl: one JSON object per line (keys sorted, no spaces), each
-// written as it happens, so a run of any size streams in constant memory:
+// --format jsonl (format_version 1): one JSON object per line (keys sorted,
+// no spaces), each written as it happens, so a run of any size streams in
+// constant memory:
 //   {"diagnostics", "format_version", "kind": "policy", "logs", "policy"}   what loading found
 //   {"kind": "result", "policy", ...the members of a json result}          one per queue
 //   {"diagnostics", "kind": "policy_end", "policy", "summary"}             late findings, the policy's totals
@@ -225,62 +332,64 @@ class JsonlSink : public ReportSink {
   void begin(const std::string& policy_path) override { m_policy = policy_path; }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
-    json logs_json = json::array();
-    for (const auto& l : logs) {
-      logs_json.push_back(log_json(l));
-    }
-    write({{"kind", "policy"},
-           {"format_version", 1},
-           {"policy", m_policy},
-           {"diagnostics", diagnostics_json(diagnostics)},
-           {"logs", logs_json}});
+    m_writer.begin_object();
+    m_writer.key("diagnostics");
+    write_diagnostics(m_writer, diagnostics);
+    m_writer.key("format_version");
+    m_writer.integer(k_jsonl_format_version);
+    m_writer.key("kind");
+    m_writer.string("policy");
+    m_writer.key("logs");
+    write_logs(m_writer, logs);
+    m_writer.key("policy");
+    m_writer.string(m_policy);
+    end_line();
   }
 
   void queue(const QueueReport& r) override {
-    json line = queue_json(r, /*with_config=*/!r.config);
-    line["kind"] = "result";
-    line["policy"] = m_policy;
-    if (!r.config) {
-      write(line);
-      return;
-    }
-    line["config"] = k_config_slot;
-    line["timeline"] = k_timeline_slot;
-    std::string text = util::dump_json(line);
-    const auto& fragments = m_fragments.get(r);
-    splice(text, k_timeline_slot, fragments.timeline, true);
-    splice(text, k_config_slot, fragments.config, false);
-    m_out << text << '\n';
+    write_result(m_writer, r, m_fragments, &m_policy);
+    m_writer.raw("\n");
+    m_writer.write_to(m_out);
   }
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { m_late = diagnostics; }
 
   void end(const Summary& s) override {
-    write({{"kind", "policy_end"},
-           {"policy", m_policy},
-           {"diagnostics", diagnostics_json(m_late)},
-           {"summary", summary_json(s, false)}});
+    m_writer.begin_object();
+    m_writer.key("diagnostics");
+    write_diagnostics(m_writer, m_late);
+    m_writer.key("kind");
+    m_writer.string("policy_end");
+    m_writer.key("policy");
+    m_writer.string(m_policy);
+    m_writer.key("summary");
+    m_writer.value(summary_json(s, false));
+    end_line();
     m_late.clear();
   }
 
   void finish(const Summary& total) override {
-    write({{"kind", "summary"}, {"format_version", 1}, {"summary", summary_json(total, true)}});
+    m_writer.begin_object();
+    m_writer.key("format_version");
+    m_writer.integer(k_jsonl_format_version);
+    m_writer.key("kind");
+    m_writer.string("summary");
+    m_writer.key("summary");
+    m_writer.value(summary_json(total, true));
+    end_line();
   }
 
  private:
-  static json diagnostics_json(const std::vector<diag::Diagnostic>& diagnostics) {
-    json out = json::array();
-    for (const auto& d : diagnostics) {
-      out.push_back(diagnostic_json(d));
-    }
-    return out;
+  void end_line() {
+    m_writer.end_object();
+    m_writer.raw("\n");
+    m_writer.write_to(m_out);
   }
-
-  void write(const json& line) { m_out << util::dump_json(line) << '\n'; }
 
   std::ostream& m_out;
   std::string m_policy;
-  FragmentCache m_fragments{/*compact=*/true};
+  JsonWriter m_writer;  // compact
+  FragmentCache m_fragments;
   std::vector<diag::Diagnostic> m_late;
 };
 
@@ -373,22 +482,31 @@ std::string timeline_document(const std::optional<simulate::RetryPolicy>& settin
   for (const auto& d : diagnostics) {
     diagnostics_json.push_back(diagnostic_json(d));
   }
-  // The envelope by hand, like JsonSink's, to keep the documented key order.
-  std::string spool_in_member;
+  // Written member by member to keep the documented key order.
+  JsonWriter w(2);
+  w.begin_object();
+  w.key("format_version");
+  w.integer(1);
+  w.key("settings");
+  w.value(settings_json);
+  w.key("timeline");
+  w.value(timeline ? timeline_json(*timeline) : json(nullptr));
   if (spool_in) {
     const simulate::SpoolIn& d = spool_in->decision;
     const bool due = !d.hangs && !d.expired;
-    json spool = {{"age", values::format_humantime(spool_in->age)},
-                  {"age_seconds", spool_in->age.seconds},
-                  {"hangs", d.hangs},
-                  {"inferred_attempts", d.hangs ? json(nullptr) : json(d.num_attempts)},
-                  {"expired", d.expired},
-                  {"next_attempt_in_seconds", due ? json(d.delay.seconds) : json(nullptr)}};
-    spool_in_member = ",\n  \"spool_in\": " + nest(spool, "  ");
+    w.key("spool_in");
+    w.value({{"age", values::format_humantime(spool_in->age)},
+             {"age_seconds", spool_in->age.seconds},
+             {"hangs", d.hangs},
+             {"inferred_attempts", d.hangs ? json(nullptr) : json(d.num_attempts)},
+             {"expired", d.expired},
+             {"next_attempt_in_seconds", due ? json(d.delay.seconds) : json(nullptr)}});
   }
-  return "{\n  \"format_version\": 1,\n  \"settings\": " + nest(settings_json, "  ") +
-         ",\n  \"timeline\": " + nest(timeline ? timeline_json(*timeline) : json(nullptr), "  ") + spool_in_member +
-         ",\n  \"diagnostics\": " + nest(diagnostics_json, "  ") + "\n}\n";
+  w.key("diagnostics");
+  w.value(diagnostics_json);
+  w.end_object();
+  w.raw("\n");
+  return w.text();
 }
 
 std::unique_ptr<ReportSink> make_json_sink(std::ostream& out, std::size_t policy_count) {

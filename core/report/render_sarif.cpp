@@ -2,10 +2,13 @@
 // ../shared/schemas/sarif-2.1.0-rtm.5.json, which ctest validates every
 // testdata run against). One run, one result per finding and queue (as in
 // JSON), the rules those results use, files as the repository names them.
+// Written as the run goes (SarifSink): memory does not grow with the queues.
+#include <algorithm>
 #include <map>
-#include <set>
+#include <optional>
 
 #include "core/diag/codes.hpp"
+#include "core/report/json_writer.hpp"
 #include "core/report/render.hpp"
 #include "core/util/json.hpp"
 #include "core/util/text.hpp"
@@ -71,89 +74,131 @@ json location_json(const diag::Location& l, const ArtifactPaths& paths) {
   return json::array({{{"physicalLocation", physical}}});
 }
 
+// Streams: each finding is written as it comes, in input order (per
+// policy: loading's findings, then every queue's, then the late ones, each
+// group sorted), and nothing of it is kept. The keys of the log are sorted,
+// so "results" comes before "tool": the rules, bounded by the codes table,
+// follow the results, in the order the results first use them (so each
+// result's ruleIndex is known when it is written).
 class SarifSink : public ReportSink {
  public:
   SarifSink(std::ostream& out, std::ostream& err, RenderOptions options)
       : m_out(out), m_err(err), m_options(std::move(options)) {}
 
-  void begin(const std::string& policy_path) override { m_policies.push_back(policy_path); }
+  void begin(const std::string& policy_path) override {
+    start();
+    m_policy = policy_path;
+  }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
-    take(diagnostics, logs);
+    write_logs(logs);
+    write_sorted(diagnostics, m_policy_occurrences);
   }
 
-  void queue(const QueueReport& r) override { take(r.diagnostics, r.logs); }
-
-  void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
-
-  // Each policy's results sorted, the policies in run order.
-  void end(const Summary&) override {
-    std::stable_sort(m_policy_findings.begin(), m_policy_findings.end(), diag::diagnostic_less);
-    for (auto& d : m_policy_findings) {
-      m_diagnostics.push_back({m_policies.size() - 1, std::move(d)});
+  // A queue's findings are sorted already; identical ones are numbered
+  // within the queue (its name is in the fingerprint, and no name is
+  // checked twice), so nothing is remembered from one queue to the next.
+  void queue(const QueueReport& r) override {
+    write_logs(r.logs);
+    Occurrences occurrences;
+    for (const auto& d : r.diagnostics) {
+      write_result(d, occurrences);
     }
-    m_policy_findings.clear();
+    m_writer.write_to(m_out);
   }
+
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override {
+    write_sorted(diagnostics, m_policy_occurrences);
+  }
+
+  void end(const Summary&) override {}
 
   // One run for every policy: code scanning takes one run per tool and
   // category, and each result's file already says where it is.
   void finish(const Summary&) override {
-    const std::vector<const diag::CodeInfo*> rules = rules_used();
-    json rules_json = json::array();
-    std::map<std::string_view, std::size_t> rule_index;
-    for (const diag::CodeInfo* info : rules) {
-      rule_index[info->code] = rules_json.size();
-      rules_json.push_back(rule_json(*info));
-    }
-    json results = json::array();
-    std::map<std::string, std::size_t> occurrences;  // per fingerprint, in output order
-    for (const auto& [policy, d] : m_diagnostics) {
-      results.push_back(result_json(d, policy, rule_index, occurrences));
-    }
+    start();
+    m_writer.end_array();
     const ToolInfo& tool = tool_info();
-    json driver = {
-        {"name", tool.name}, {"version", tool.version}, {"informationUri", tool.homepage}, {"rules", rules_json}};
-    json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                {"version", "2.1.0"},
-                {"runs", json::array({{{"tool", {{"driver", driver}}}, {"results", results}}})}};
-    m_out << util::dump_json(log, 2) << "\n";
+    json rules = json::array();
+    for (const diag::CodeInfo* info : m_rules) {
+      rules.push_back(rule_json(*info));
+    }
+    m_writer.key("tool");
+    m_writer.value({{"driver",
+                     {{"name", tool.name},
+                      {"version", tool.version},
+                      {"informationUri", tool.homepage},
+                      {"rules", std::move(rules)}}}});
+    m_writer.end_object();
+    m_writer.end_array();
+    m_writer.key("version");
+    m_writer.string("2.1.0");
+    m_writer.end_object();
+    m_writer.raw("\n");
+    m_writer.write_to(m_out);
   }
 
  private:
-  void take(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) {
+  using Occurrences = std::map<std::string, std::size_t>;  // per fingerprint, in output order
+
+  // The log's opening, up to the first result, once.
+  void start() {
+    if (m_started) {
+      return;
+    }
+    m_started = true;
+    m_writer.begin_object();
+    m_writer.key("$schema");
+    m_writer.string("https://json.schemastore.org/sarif-2.1.0.json");
+    m_writer.key("runs");
+    m_writer.begin_array();
+    m_writer.begin_object();
+    m_writer.key("results");
+    m_writer.begin_array();
+  }
+
+  void write_logs(const std::vector<lua::LogLine>& logs) {
     for (const auto& l : logs) {
       m_err << format_log(l);
     }
-    m_policy_findings.insert(m_policy_findings.end(), diagnostics.begin(), diagnostics.end());
   }
 
-  // The codes the results use, in the table's order.
-  std::vector<const diag::CodeInfo*> rules_used() const {
-    std::set<std::string_view> used;
-    for (const auto& [policy, d] : m_diagnostics) {
-      used.insert(d.code);
+  // The policy's own findings (few): sorted, numbered across the run.
+  void write_sorted(std::vector<diag::Diagnostic> diagnostics, Occurrences& occurrences) {
+    std::stable_sort(diagnostics.begin(), diagnostics.end(), diag::diagnostic_less);
+    for (const auto& d : diagnostics) {
+      write_result(d, occurrences);
     }
-    std::vector<const diag::CodeInfo*> rules;
-    for (const auto& info : diag::code_table()) {
-      if (used.count(info.code) != 0) {
-        rules.push_back(&info);
+    m_writer.write_to(m_out);
+  }
+
+  // The index of the rule for `code` in the rules written at the end,
+  // added on its first use; none for a code the table lacks.
+  std::optional<std::size_t> rule_index(const std::string& code) {
+    for (std::size_t i = 0; i < m_rules.size(); ++i) {
+      if (m_rules[i]->code == code) {
+        return i;
       }
     }
-    return rules;
+    for (const auto& info : diag::code_table()) {
+      if (info.code == code) {
+        m_rules.push_back(&info);
+        return m_rules.size() - 1;
+      }
+    }
+    return std::nullopt;
   }
 
-  json result_json(const diag::Diagnostic& d, std::size_t policy,
-                   const std::map<std::string_view, std::size_t>& rule_index,
-                   std::map<std::string, std::size_t>& occurrences) const {
+  void write_result(const diag::Diagnostic& d, Occurrences& occurrences) {
     const std::string fingerprint = finding_fingerprint(d, artifact_path(d.location.file, m_options.paths));
     const std::size_t occurrence = ++occurrences[fingerprint];
     json result = {{"ruleId", d.code},
                    {"level", sarif_level(d.severity)},
-                   {"message", {{"text", result_message(d, policy_note(m_policies[policy], m_policies.size()))}}},
+                   {"message", {{"text", result_message(d, policy_note(m_policy, m_options.policy_count))}}},
                    {"locations", location_json(d.location, m_options.paths)},
                    {"partialFingerprints", {{"kumoLintFinding/v1", fingerprint + ":" + std::to_string(occurrence)}}}};
-    if (auto it = rule_index.find(d.code); it != rule_index.end()) {
-      result["ruleIndex"] = it->second;
+    if (auto index = rule_index(d.code)) {
+      result["ruleIndex"] = *index;
     }
     json properties = json::object();
     if (d.queue) {
@@ -164,8 +209,8 @@ class SarifSink : public ReportSink {
     }
     // Several policies may share a module or a data file: the result says
     // which policy's run it came from.
-    if (m_policies.size() > 1) {
-      properties["policy"] = m_policies[policy];
+    if (m_options.policy_count > 1) {
+      properties["policy"] = m_policy;
     }
     if (!properties.empty()) {
       result["properties"] = properties;
@@ -179,15 +224,17 @@ class SarifSink : public ReportSink {
     if (m_options.with_baseline) {
       result["baselineState"] = d.baselined ? "unchanged" : "new";
     }
-    return result;
+    m_writer.value(result);
   }
 
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  std::vector<std::string> m_policies;                                  // in run order
-  std::vector<diag::Diagnostic> m_policy_findings;                      // the current policy's
-  std::vector<std::pair<std::size_t, diag::Diagnostic>> m_diagnostics;  // every policy's: its index, the finding
+  JsonWriter m_writer{2};
+  bool m_started = false;
+  std::string m_policy;                        // the current one's path
+  Occurrences m_policy_occurrences;            // the policies' own findings, across the run
+  std::vector<const diag::CodeInfo*> m_rules;  // in order of first use
 };
 
 }  // namespace

@@ -263,6 +263,7 @@ TEST_CASE("a chunk name never becomes a finding's file: the policy line that ran
   auto r = run_cli({"check", policy.string(), "-q", "example.com", "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = nlohmann::json::parse(r.out);
-  CHECK(doc["diagnostics"][0]["file"] == policy.string());
-  CHECK(doc["diagnostics"][0]["line"] == 3);
+  const auto& finding = doc["results"][0]["diagnostics"][0];
+  CHECK(finding["file"] == policy.string());
+  CHECK(finding["line"] == 3);
 }

@@ -159,7 +159,7 @@ TEST_CASE("check: --lua-path finds modules, --allow-read opens data, --env answe
     CHECK(config["max_age"] == "2days");
     CHECK(config["retry_interval"] == "5m");
     // The pool has no entries: KQ104, a warning, so the run still passes.
-    CHECK(doc["diagnostics"][0]["code"] == "KQ104");
+    CHECK(doc["results"][0]["diagnostics"][0]["code"] == "KQ104");
     CHECK(r.exit_code == 0);
   }
   SECTION("an --env without a name is a usage error") {

@@ -2,6 +2,8 @@
 // earlier JSON output holds, matched without line numbers.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "core/pipeline/baseline.hpp"
 
 using kumo::diag::Diagnostic;
@@ -75,4 +77,60 @@ TEST_CASE("baseline: only kumo-lint's JSON output is a baseline", "[baseline]") 
 TEST_CASE("baseline: line and column numbers in messages are ignored", "[baseline]") {
   CHECK(kumo::pipeline::without_line_numbers("at p.lua:12:5 and x:y") == "at p.lua:#:# and x:y");
   CHECK(kumo::pipeline::without_line_numbers("rate 10/h") == "rate 10/h");
+}
+
+namespace {
+
+// A queue's finding as format_version 1 wrote it: in its result and again in
+// the top-level list; format 2 writes it in its result only.
+const std::string k_result_with_finding = R"json({"queue": "gmail.com", "diagnostics": [
+  {"code": "KQ203", "queue": "gmail.com", "key": "max_age", "message": "kumod's default schedule"}]})json";
+
+std::size_t baselined_count(Baseline& b, std::vector<Diagnostic> ds) {
+  b.apply(ds);
+  return static_cast<std::size_t>(std::count_if(ds.begin(), ds.end(), [](const Diagnostic& d) { return d.baselined; }));
+}
+
+}  // namespace
+
+TEST_CASE("baseline: a format_version 1 document counts its top-level list once, not the results again", "[baseline]") {
+  const std::string v1 = R"json({"format_version": 1, "policy": "p.lua", "results": [)json" + k_result_with_finding +
+                         R"json(], "diagnostics": [
+    {"code": "KQ203", "queue": "gmail.com", "key": "max_age", "message": "kumod's default schedule"},
+    {"code": "KQ101", "queue": null, "key": null, "message": "policy-level"}]})json";
+  auto b = Baseline::from_json(v1);
+  REQUIRE(b);
+  CHECK(b->size() == 2);
+  auto same = baseline_finding("KQ203", "gmail.com", "kumod's default schedule");
+  CHECK(baselined_count(*b, {same, same}) == 1);
+}
+
+TEST_CASE("baseline: a format_version 2 document counts the results' findings and the policy's own", "[baseline]") {
+  const std::string v2 = R"json({"format_version": 2, "policy": "p.lua", "results": [)json" + k_result_with_finding +
+                         R"json(], "diagnostics": [
+    {"code": "KQ101", "queue": null, "key": null, "message": "policy-level"}]})json";
+  auto b = Baseline::from_json(v2);
+  REQUIRE(b);
+  CHECK(b->size() == 2);
+  auto same = baseline_finding("KQ203", "gmail.com", "kumod's default schedule");
+  Diagnostic policy_level;
+  policy_level.code = "KQ101";
+  policy_level.message = "policy-level";
+  CHECK(baselined_count(*b, {same, same, policy_level}) == 2);
+}
+
+TEST_CASE("baseline: a run of several policies reads each policy's results in format_version 2 and not in 1",
+          "[baseline]") {
+  auto several = [](int version) {
+    const std::string policy =
+        R"json({"policy": "a.lua", "results": [)json" + k_result_with_finding + R"json(], "diagnostics": []})json";
+    return R"json({"format_version": )json" + std::to_string(version) + R"json(, "policies": [)json" + policy + ", " +
+           policy + "]}";
+  };
+  auto v2 = Baseline::by_policy(several(2));
+  REQUIRE(v2);
+  CHECK(v2->at("a.lua").size() == 2);
+  auto v1 = Baseline::by_policy(several(1));
+  REQUIRE(v1);
+  CHECK(v1->at("a.lua").size() == 0);
 }

@@ -136,3 +136,27 @@ TEST_CASE("diff: a document that is no check output of one policy is refused", "
   CHECK(kumo::pipeline::is_json_document(R"({"a": 1})"));
   CHECK_FALSE(kumo::pipeline::is_json_document("local kumo = require 'kumo'\n"));
 }
+
+TEST_CASE("diff: a format_version 1 document and its format_version 2 form give the same side", "[diff]") {
+  // Format 1 also listed every queue's finding in the top-level
+  // "diagnostics"; format 2 lists there only the policy's own. diff reads
+  // the results, which hold their queue's findings in both.
+  const std::string result = R"json({"queue": "a.com", "config": {"max_age": "3days"}, "timeline": null,
+     "diagnostics": [{"code": "KQ204", "severity": "warning", "key": "max_age", "message": "m", "file": "p.lua", "line": 4}]})json";
+  const std::string finding = R"json({"code": "KQ204", "severity": "warning", "key": "max_age", "message": "m",
+     "file": "p.lua", "line": 4, "queue": "a.com"})json";
+  const std::string v1 = R"json({"format_version": 1, "policy": "p.lua", "results": [)json" + result +
+                         R"json(], "diagnostics": [)json" + finding + "]}";
+  const std::string v2 =
+      R"json({"format_version": 2, "policy": "p.lua", "results": [)json" + result + R"json(], "diagnostics": []})json";
+  auto old_side = kumo::pipeline::side_from_check_document(v1);
+  auto new_side = kumo::pipeline::side_from_check_document(v2);
+  REQUIRE(old_side);
+  REQUIRE(new_side);
+  REQUIRE(old_side->queues.size() == 1);
+  REQUIRE(new_side->queues.size() == 1);
+  CHECK(old_side->policy_path == new_side->policy_path);
+  CHECK(old_side->queues[0].config == new_side->queues[0].config);
+  CHECK(old_side->queues[0].findings.size() == 1);
+  CHECK(old_side->queues[0].findings == new_side->queues[0].findings);
+}

@@ -1,0 +1,159 @@
+#include "core/report/json_writer.hpp"
+
+#include <charconv>
+
+#include "core/util/json.hpp"
+
+namespace kumo::report {
+
+namespace {
+
+// Printable ASCII but '"' and '\\': written as it is, by nlohmann too.
+bool needs_no_escaping(std::string_view text) {
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7f || c == '"' || c == '\\') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  if (needs_no_escaping(text)) {
+    out += '"';
+    out += text;
+    out += '"';
+    return;
+  }
+  // Escapes, UTF-8 checks and U+FFFD replacement are nlohmann's own: the
+  // rare text that needs them is dumped by it, so both writers agree.
+  out += util::dump_json(nlohmann::json(std::string(text)));
+}
+
+void JsonWriter::new_line() {
+  if (m_indent < 0) {
+    return;
+  }
+  m_out += '\n';
+  m_out.append(static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth), ' ');
+}
+
+// Separates an array's elements (an object's members are separated by key()).
+void JsonWriter::before_value() {
+  if (m_after_key || m_empty.empty()) {
+    m_after_key = false;
+    return;
+  }
+  if (!m_empty.back()) {
+    m_out += ',';
+  }
+  m_empty.back() = false;
+  new_line();
+}
+
+void JsonWriter::open(char bracket) {
+  before_value();
+  m_out += bracket;
+  m_empty.push_back(true);
+  ++m_depth;
+}
+
+// nlohmann writes an empty container as "{}" or "[]", on one line.
+void JsonWriter::close(char bracket) {
+  --m_depth;
+  if (!m_empty.back()) {
+    new_line();
+  }
+  m_empty.pop_back();
+  m_out += bracket;
+}
+
+void JsonWriter::begin_object() { open('{'); }
+void JsonWriter::end_object() { close('}'); }
+void JsonWriter::begin_array() { open('['); }
+void JsonWriter::end_array() { close(']'); }
+
+void JsonWriter::key(std::string_view name) {
+  if (!m_empty.back()) {
+    m_out += ',';
+  }
+  m_empty.back() = false;
+  new_line();
+  append_json_string(m_out, name);
+  m_out += m_indent < 0 ? ":" : ": ";
+  m_after_key = true;
+}
+
+void JsonWriter::string(std::string_view text) {
+  before_value();
+  append_json_string(m_out, text);
+}
+
+void JsonWriter::optional_string(const std::optional<std::string>& text) {
+  if (text) {
+    string(*text);
+  } else {
+    null();
+  }
+}
+
+void JsonWriter::integer(std::int64_t n) {
+  before_value();
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  m_out.append(digits, end);
+}
+
+void JsonWriter::boolean(bool b) {
+  before_value();
+  m_out += b ? "true" : "false";
+}
+
+void JsonWriter::null() {
+  before_value();
+  m_out += "null";
+}
+
+void JsonWriter::value(const nlohmann::json& v) {
+  if (v.is_object()) {
+    begin_object();
+    for (const auto& item : v.items()) {
+      key(item.key());
+      value(item.value());
+    }
+    end_object();
+  } else if (v.is_array()) {
+    begin_array();
+    for (const auto& element : v) {
+      value(element);
+    }
+    end_array();
+  } else if (v.is_string()) {
+    string(v.get_ref<const std::string&>());
+  } else {
+    // Numbers (nlohmann's float format), booleans, null.
+    before_value();
+    m_out += util::dump_json(v);
+  }
+}
+
+void JsonWriter::raw(std::string_view text) {
+  before_value();
+  m_out += text;
+}
+
+std::string JsonWriter::nested_text(const nlohmann::json& v) const {
+  JsonWriter nested(m_indent, m_depth);
+  nested.value(v);
+  return std::move(nested.m_out);
+}
+
+void JsonWriter::write_to(std::ostream& out) {
+  out.write(m_out.data(), static_cast<std::streamsize>(m_out.size()));
+  m_out.clear();
+}
+
+}  // namespace kumo::report

@@ -1,0 +1,69 @@
+// JSON text written straight into a buffer, value by value, in the layout
+// util::dump_json gives (the same escaping, two-space indent or compact):
+// the JSON sinks write a result without building a tree for it and without
+// re-indenting text dumped elsewhere.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kumo::report {
+
+class JsonWriter {
+ public:
+  // `indent`: spaces per level, or -1 for compact text (no spaces, no line
+  // breaks). `depth`: the level the first value sits at (its members one
+  // deeper), for text that goes inside a document written elsewhere.
+  explicit JsonWriter(int indent = -1, int depth = 0) : m_indent(indent), m_depth(depth) {}
+
+  // Containers; a member's key comes first, through key().
+  void begin_object();
+  void end_object();
+  void begin_array();
+  void end_array();
+  void key(std::string_view name);
+
+  // Scalars.
+  void string(std::string_view text);
+  void optional_string(const std::optional<std::string>& text);
+  void integer(std::int64_t n);
+  void boolean(bool b);
+  void null();
+  // A whole tree, laid out as dump_json lays it out at this depth.
+  void value(const nlohmann::json& v);
+  // Text already laid out for this place (what nested_text gave).
+  void raw(std::string_view text);
+  // `v` as value() would write it where the next value goes: cached by
+  // callers and written with raw().
+  std::string nested_text(const nlohmann::json& v) const;
+
+  // The text written so far; write_to() moves it to a stream and empties
+  // the buffer (the layout state stays: a document is written in pieces).
+  const std::string& text() const { return m_out; }
+  void write_to(std::ostream& out);
+
+ private:
+  void before_value();
+  void open(char bracket);
+  void close(char bracket);
+  void new_line();
+
+  std::string m_out;
+  int m_indent;
+  int m_depth;
+  std::vector<bool> m_empty;  // per open container: nothing written in it yet
+  bool m_after_key = false;
+};
+
+// `text` as a JSON string (quoted) the way dump_json escapes it: '"', '\\'
+// and control characters escaped (\n, \u001b, ...), other bytes as they
+// are, bytes that are not UTF-8 replaced by U+FFFD.
+void append_json_string(std::string& out, std::string_view text);
+
+}  // namespace kumo::report

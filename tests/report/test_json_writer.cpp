@@ -1,0 +1,103 @@
+// JsonWriter (core/report/json_writer.hpp): the JSON sinks' direct writer
+// must lay out and escape text exactly as util::dump_json (nlohmann) does,
+// since the goldens and every saved document were written by it.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "core/report/json_writer.hpp"
+#include "core/util/json.hpp"
+
+using kumo::report::JsonWriter;
+using nlohmann::json;
+
+namespace {
+
+std::string writer_layout(const json& value, int indent) {
+  JsonWriter w(indent);
+  w.value(value);
+  return w.text();
+}
+
+std::string writer_escaped(std::string_view text) {
+  std::string out;
+  kumo::report::append_json_string(out, text);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("json writer: strings are escaped as nlohmann escapes them", "[json_writer]") {
+  CHECK(writer_escaped("plain text") == "\"plain text\"");
+  CHECK(writer_escaped("quote \" and backslash \\") == R"("quote \" and backslash \\")");
+  CHECK(writer_escaped("tab\tnew line\nreturn\r") == R"("tab\tnew line\nreturn\r")");
+  CHECK(writer_escaped(std::string("\x01\x1b\x1f\x7f", 4)) == "\"\\u0001\\u001b\\u001f\x7f\"");
+  CHECK(writer_escaped(std::string("nul \0 inside", 12)) == R"("nul \u0000 inside")");
+  CHECK(writer_escaped("\b\f") == R"("\b\f")");
+  // UTF-8 passes through as it is; nlohmann's ensure_ascii is off.
+  CHECK(writer_escaped("caf\xc3\xa9 \xe2\x80\xae") == "\"caf\xc3\xa9 \xe2\x80\xae\"");
+}
+
+TEST_CASE("json writer: bytes that are not UTF-8 become U+FFFD as in dump_json", "[json_writer]") {
+  for (const std::string& text : {std::string("bad \xff byte"), std::string("cut \xc3"), std::string("\xe2\x80 two"),
+                                  std::string("\xc0\xaf overlong"), std::string("\xed\xa0\x80 surrogate")}) {
+    INFO(text);
+    CHECK(writer_escaped(text) == kumo::util::dump_json(json(text)));
+    CHECK(writer_escaped(text).find("\xef\xbf\xbd") != std::string::npos);
+  }
+}
+
+TEST_CASE("json writer: a tree is laid out as dump_json lays it out, indented and compact", "[json_writer]") {
+  const json value = {{"empty_object", json::object()},
+                      {"empty_array", json::array()},
+                      {"nested", {{"list", {1, -2, "three", nullptr, true, false}}, {"deep", {{"x", {{"y", {}}}}}}}},
+                      {"number", 0.5},
+                      {"big", 18446744073709551615u},
+                      {"text", "a\nb"}};
+  CHECK(writer_layout(value, 2) == kumo::util::dump_json(value, 2));
+  CHECK(writer_layout(value, -1) == kumo::util::dump_json(value));
+  CHECK(writer_layout(json::array({json::object(), json::array({json::array()})}), 2) ==
+        kumo::util::dump_json(json::array({json::object(), json::array({json::array()})}), 2));
+}
+
+TEST_CASE("json writer: values written one at a time nest like a tree", "[json_writer]") {
+  JsonWriter w(2);
+  w.begin_object();
+  w.key("a");
+  w.begin_array();
+  w.integer(-7);
+  w.begin_object();
+  w.end_object();
+  w.optional_string(std::nullopt);
+  w.end_array();
+  w.key("b");
+  w.optional_string(std::string("x"));
+  w.key("c");
+  w.boolean(false);
+  w.end_object();
+  CHECK(w.text() == kumo::util::dump_json(json{{"a", {-7, json::object(), nullptr}}, {"b", "x"}, {"c", false}}, 2));
+}
+
+TEST_CASE("json writer: text nested at a depth is what the whole tree would hold there", "[json_writer]") {
+  const json inner = {{"k", {1, 2}}};
+  JsonWriter w(2);
+  w.begin_object();
+  w.key("outer");
+  w.raw(w.nested_text(inner));
+  w.end_object();
+  CHECK(w.text() == kumo::util::dump_json(json{{"outer", inner}}, 2));
+}
+
+TEST_CASE("json writer: a document written in pieces moves each piece to the stream", "[json_writer]") {
+  std::ostringstream out;
+  JsonWriter w(2);
+  w.begin_array();
+  w.write_to(out);
+  CHECK(w.text().empty());
+  w.string("one");
+  w.write_to(out);
+  w.string("two");
+  w.end_array();
+  w.write_to(out);
+  CHECK(out.str() == kumo::util::dump_json(json{"one", "two"}, 2));
+}
