@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "core/diag/codes.hpp"
 #include "core/pipeline/check_parts.hpp"
@@ -513,30 +514,50 @@ class Workers {
     return loaded.get();
   }
 
-  // Hands a queue to the workers, first collecting the oldest result into
-  // `run` when the window is full.
+  // Hands a queue to the workers in a batch of k_batch_size, first
+  // collecting the oldest batch's results into `run` when the window is full.
   void submit(QueueInput input, RunCollector& run) {
-    if (m_pool.in_flight() == m_pool.window()) {
-      run.queue(m_pool.collect());
+    m_batch.push_back(std::move(input));
+    if (m_batch.size() == k_batch_size) {
+      submit_batch(run);
     }
-    m_pool.submit(std::move(input));
+  }
+
+  // Collects every result still due into `run`.
+  void drain(RunCollector& run) {
+    submit_batch(run);
+    while (m_pool.in_flight() > 0) {
+      collect_batch(run);
+    }
+  }
+
+ private:
+  // Queues handed to a worker at once: a queue takes a few microseconds, so
+  // waking a thread per queue would cost more than the work.
+  static constexpr std::size_t k_batch_size = 32;
+  // Batches held per worker before the oldest is collected: room for a slow
+  // batch at the head without idling the others, and a bounded memory.
+  static constexpr std::size_t k_window_per_worker = 4;
+
+  void submit_batch(RunCollector& run) {
+    if (m_batch.empty()) {
+      return;
+    }
+    if (m_pool.in_flight() == m_pool.window()) {
+      collect_batch(run);
+    }
+    m_pool.submit(std::exchange(m_batch, {}));
     if (m_threads.size() < m_max_workers && m_pool.wants_worker()) {
       m_pool.worker_starting();
       m_threads.emplace_back([this] { run_other(); });
     }
   }
 
-  // Collects every result still due into `run`.
-  void drain(RunCollector& run) {
-    while (m_pool.in_flight() > 0) {
-      run.queue(m_pool.collect());
+  void collect_batch(RunCollector& run) {
+    for (auto& evaluated : m_pool.collect()) {
+      run.queue(std::move(evaluated));
     }
   }
-
- private:
-  // Results held per worker before the oldest is collected: room for a slow
-  // queue at the head without idling the others, and a bounded memory.
-  static constexpr std::size_t k_window_per_worker = 16;
 
   void run_first(std::promise<Loaded>& promise) {
     std::optional<QueueEvaluator> evaluator;
@@ -575,7 +596,12 @@ class Workers {
     m_pool.started();
     while (auto job = m_pool.take()) {
       try {
-        m_pool.deliver(job->first, evaluator->evaluate(job->second));
+        std::vector<Evaluated> results;
+        results.reserve(job->second.size());
+        for (const auto& input : job->second) {
+          results.push_back(evaluator->evaluate(input));
+        }
+        m_pool.deliver(job->first, std::move(results));
       } catch (...) {
         m_pool.fail(job->first, std::current_exception());
         return;  // the run ends when this result is collected
@@ -585,7 +611,8 @@ class Workers {
 
   const CheckRequest& m_request;
   std::size_t m_max_workers;
-  OrderedPool<QueueInput, Evaluated> m_pool;
+  OrderedPool<std::vector<QueueInput>, std::vector<Evaluated>> m_pool;
+  std::vector<QueueInput> m_batch;
   std::vector<std::thread> m_threads;
 };
 

@@ -110,7 +110,7 @@ class OrderedPool {
       std::lock_guard lock(m_mutex);
       m_slots[index % m_slots.size()].result.emplace(std::move(result));
     }
-    m_result_ready.notify_all();
+    m_result_ready.notify_one();  // only the submitting thread waits for results
   }
 
   void fail(std::size_t index, std::exception_ptr error) {
@@ -118,7 +118,7 @@ class OrderedPool {
       std::lock_guard lock(m_mutex);
       m_slots[index % m_slots.size()].error = std::move(error);
     }
-    m_result_ready.notify_all();
+    m_result_ready.notify_one();
   }
 
  private:
