@@ -7,10 +7,12 @@
 # 60 distinct configs, a KQ203 finding on a third of the queues, every
 # queue name distinct. Not part of ctest; docs/performance.md has results.
 # Usage: bench/scale.sh [N] [R]   (defaults 100000 and 3; needs lua5.4 and GNU time)
+# JOBS=N runs check with --jobs N (default 1: the bare loop is one thread too).
 set -eu
 cd "$(dirname "$0")/.."
 n=${1:-100000}
 reps=${2:-3}
+jobs=${JOBS:-1}
 bin=${KUMO_LINT:-build/cli/kumo-lint}
 policy=bench/policy_many.lua
 work=$(mktemp -d)
@@ -30,13 +32,13 @@ i=0
 while [ "$i" -lt "$reps" ]; do
   run bare lua5.4 bench/bare_handler.lua "$policy" "$work/queues"
   for format in text json jsonl sarif; do
-    run "$format" "$bin" check "$policy" --queues-file "$work/queues" --format "$format"
+    run "$format" "$bin" check "$policy" --queues-file "$work/queues" --format "$format" --jobs "$jobs"
   done
-  run quiet "$bin" check "$policy" --queues-file "$work/queues" --quiet
+  run quiet "$bin" check "$policy" --queues-file "$work/queues" --quiet --jobs "$jobs"
   i=$((i + 1))
 done
 
-echo "queues: $n, repetitions: $reps (medians), $(nproc) cores"
+echo "queues: $n, repetitions: $reps (medians), $(nproc) cores, --jobs $jobs"
 printf '%-8s %10s %8s %12s\n' run "cpu s" "x bare" "peak RSS MiB"
 for name in bare text quiet json jsonl sarif; do
   grep "^$name " "$work/runs" | sort -k2 -n | awk -v reps="$reps" -v bare="$(grep '^bare ' "$work/runs" | sort -k2 -n |

@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "cli/color.hpp"
 #include "cli/config_file.hpp"
@@ -16,6 +17,8 @@
 #include "core/report/render.hpp"
 
 namespace kumo::cli {
+
+std::size_t default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
   CLI::App* cmd = app.add_subcommand("check",
@@ -38,6 +41,10 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
                 "Text: leave out each queue's normalized config, keep the findings and retry summary");
   add_numeric_option(cmd, "--max-samples", o.max_samples,
                      "Without -q or --queues-file: evaluate at most this many default sample queues");
+  add_numeric_option(cmd, "--jobs", o.jobs,
+                     "Evaluate queues on this many threads, each loading the policy into its own Lua state (default: "
+                     "the number of cores); the output is the same as with --jobs 1 unless a handler keeps state "
+                     "across calls (KQ913)");
   cmd->add_flag("--explain-keys", o.explain_keys,
                 "Text: after each config, where each key was set (a policy or data-file line, computed, or "
                 "KumoMTA's default); JSON always has it, as \"provenance\"");
@@ -147,6 +154,7 @@ CheckOptions apply_config_file(const CheckOptions& o, const ConfigFile& c) {
   fill("--timeout", out.run.timeout_seconds, c.timeout);
   fill("--run-timeout", out.run.run_timeout_seconds, c.run_timeout);
   fill("--max-samples", out.max_samples, c.max_samples);
+  fill("--jobs", out.jobs, c.jobs);
   // The file's queues stand in for the command line's only when it names none.
   if (o.queues.empty() && o.queues_file.empty()) {
     fill("--queue", out.queues, c.queues);
@@ -252,6 +260,7 @@ std::vector<PolicyCheck> prepare_checks(const CheckOptions& given, std::istream&
     r.baseline = pipeline::Baseline::for_policy(baselines, r.policy_path, given.policies.size());
     r.provenance = o.explain_keys || format == report::Format::json || format == report::Format::jsonl;
     r.max_samples = o.max_samples;
+    r.jobs = o.jobs ? static_cast<std::size_t>(*o.jobs) : default_jobs();
     checks.push_back(std::move(c));
   }
   return checks;

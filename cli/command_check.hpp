@@ -34,6 +34,7 @@ struct CheckOptions {
   bool hide_config = false;
   bool explain_keys = false;
   std::uint64_t max_samples = pipeline::k_default_max_samples;
+  std::optional<std::uint64_t> jobs;  // --jobs; unset: default_jobs()
   bool quiet = false;
   std::vector<std::string> select;
   std::vector<std::string> ignore;
@@ -47,6 +48,9 @@ struct CheckOptions {
   std::function<bool(const std::string& flag)> given;
   SimulationFlags simulation;
 };
+
+// --jobs without a value: the number of cores, at least 1.
+std::size_t default_jobs();
 
 // Registers the subcommand and binds its flags to `options`.
 CLI::App* add_check_command(CLI::App& app, CheckOptions& options);

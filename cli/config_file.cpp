@@ -143,6 +143,7 @@ const std::vector<CheckKey>& check_keys() {
       {"max-instructions", numeric(&ConfigFile::max_instructions, "--max-instructions", false)},
       {"max-memory", numeric(&ConfigFile::max_memory, "--max-memory", false)},
       {"max-samples", numeric(&ConfigFile::max_samples, "--max-samples", false)},
+      {"jobs", numeric(&ConfigFile::jobs, "--jobs", false)},
       {"timeout", numeric(&ConfigFile::timeout, "--timeout", true)},
       {"run-timeout", numeric(&ConfigFile::run_timeout, "--run-timeout", true)},
   };

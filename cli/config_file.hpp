@@ -18,7 +18,7 @@ struct ConfigFile {
   std::string path;
   std::optional<std::vector<std::string>> select, ignore, queues, lua_path, allow_read, map_path, env;
   std::optional<std::string> fail_level, queues_file, dns;
-  std::optional<std::uint64_t> max_instructions, max_memory, max_samples;
+  std::optional<std::uint64_t> max_instructions, max_memory, max_samples, jobs;
   std::optional<double> timeout;
   std::optional<double> run_timeout;
   std::map<std::string, std::string> severity;  // "KQ203" → "error" | "warning" | "info" | "off"

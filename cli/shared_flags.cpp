@@ -30,6 +30,8 @@ constexpr std::uint64_t k_u64_max = std::numeric_limits<std::uint64_t>::max();
 // --burst             10^12 messages; the preview is closed-form in 128 bits.
 // --max-samples       default sample queues; a million is what --queues-file is for.
 // --chart-width       a chart wider than 1000 columns is not readable.
+// --jobs              each worker holds a Lua state of up to --max-memory; 256 is
+//                     more cores than a CI runner has.
 const std::vector<NumericFlag> k_numeric_flags = {
     {"--max-instructions", false, 1, 1'000'000'000'000, "instructions"},
     {"--max-memory", false, 1, 65536, "MiB"},
@@ -40,6 +42,7 @@ const std::vector<NumericFlag> k_numeric_flags = {
     {"--max-attempts-shown", false, 1, 100'000, "attempts"},
     {"--burst", false, 1, 1'000'000'000'000, "messages"},
     {"--max-samples", false, 1, 1'000'000, "queues", "check"},
+    {"--jobs", false, 1, 256, "threads", "check"},
     {"--chart-width", false, static_cast<std::uint64_t>(report::k_min_chart_width), 1000, "columns", "timeline"},
 };
 

@@ -27,8 +27,10 @@
 #include <regex>
 #include <sstream>
 
+#include "core/report/render.hpp"
 #include "tests/support/golden.hpp"
 #include "tests/support/run_cli.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using kumo::test::check_golden;
@@ -196,4 +198,101 @@ TEST_CASE("golden: hostile policies are contained, and nothing they attempt happ
   }
   check_goldens({.dir = "testdata/policies/hostile", .hostile = true});
   CHECK(attempted().empty());
+}
+
+namespace {
+
+// The formats check writes, as arguments (text is the default).
+std::vector<std::vector<std::string>> check_format_args() {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& f : kumo::report::formats()) {
+    if (f.users.check) {
+      out.push_back({"--format", std::string(f.name)});
+    }
+  }
+  return out;
+}
+
+// Runs `args` with --jobs 1 and with --jobs `jobs` in every format of
+// check and compares the whole transcripts.
+void check_jobs_identical(const std::vector<std::string>& args, const std::string& jobs) {
+  for (const auto& format : check_format_args()) {
+    std::vector<std::string> run = args;
+    run.insert(run.end(), format.begin(), format.end());
+    std::vector<std::string> one = run;
+    one.insert(one.end(), {"--jobs", "1"});
+    run.insert(run.end(), {"--jobs", jobs});
+    INFO(format.back());
+    auto sequential = run_cli(one);
+    auto parallel = run_cli(run);
+    CHECK(parallel.out == sequential.out);
+    CHECK(parallel.err == sequential.err);
+    CHECK(parallel.exit_code == sequential.exit_code);
+  }
+}
+
+std::vector<std::string> golden_dirs() {
+  std::vector<std::string> dirs = {"testdata/policies/ok", "testdata/policies/bad", "testdata/policies/hostile",
+                                   "testdata/examples", "testdata/several"};
+  if (fs::is_directory(fs::path(KUMO_LINT_SOURCE_DIR) / "../shared/kumomta/policy-extras")) {
+    dirs.push_back("testdata/helpers");
+  }
+  return dirs;
+}
+
+// The case's arguments without the queues it names.
+std::vector<std::string> args_without_queues(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-q" || args[i] == "--queue" || args[i] == "--queues-file") {
+      ++i;
+      continue;
+    }
+    out.push_back(args[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("golden: every case gives the same output with --jobs 2 as with --jobs 1, in every format",
+          "[golden][jobs]") {
+  for (const auto& dir : golden_dirs()) {
+    for (const auto& policy : policies_in(dir)) {
+      DYNAMIC_SECTION(policy.string()) {
+        std::vector<std::string> args = {"check", policy.string(), "--color", "never"};
+        auto extra = case_args(policy);
+        args.insert(args.end(), extra.begin(), extra.end());
+        check_jobs_identical(args, "2");
+      }
+    }
+  }
+}
+
+TEST_CASE("golden: many queues, repeated and bad ones among them, give the same output on 4 threads as on one",
+          "[golden][jobs]") {
+  kumo::test::TempDir tmp;
+  const fs::path queues = fs::path(tmp.path) / "queues.txt";
+  {
+    std::ofstream out(queues);
+    const char* const domains[] = {"gmail.com", "example.com", "outlook.com", "yahoo.com", "example.net"};
+    for (int i = 0; i < 300; ++i) {
+      out << "t" << i % 7 << "@" << domains[i % 5] << "\n";
+      out << "c" << i << ":t" << i % 3 << "@" << domains[(i + 2) % 5] << "\n";
+      if (i % 50 == 0) {
+        out << "not a queue name\n" << domains[i % 5] << "\n";
+      }
+    }
+  }
+  for (const std::string dir : {"testdata/policies/ok", "testdata/examples"}) {
+    for (const auto& policy : policies_in(dir)) {
+      DYNAMIC_SECTION(policy.string()) {
+        std::vector<std::string> args = {"check", policy.string(), "--color", "never"};
+        auto extra = args_without_queues(case_args(policy));
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.insert(args.end(), {"--queues-file", queues.string()});
+        check_jobs_identical(args, "4");
+      }
+    }
+  }
 }

@@ -5,13 +5,18 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <utility>
 
 #include "core/diag/codes.hpp"
 #include "core/pipeline/check_parts.hpp"
+#include "core/pipeline/ordered_pool.hpp"
 #include "core/pipeline/provenance.hpp"
 #include "core/pipeline/suppress.hpp"
 #include "core/policy/lua_source.hpp"
@@ -54,40 +59,6 @@ bool looks_like_domain(const std::string& s) {
   }
   return s[0] != '*';
 }
-
-// Keeps the suppressor's files in step with what the policy has read: a
-// module a handler requires, or a data file it loads, brings its comments
-// before that handler's findings are filtered.
-class SuppressionFiles {
- public:
-  SuppressionFiles(const lua::PolicyHost& host, const CheckRequest& request, Suppressor& suppressor)
-      : m_host(host), m_request(request), m_suppressor(suppressor) {}
-
-  void sync() {
-    if (m_host.files_read_count() == m_seen) {
-      return;
-    }
-    m_seen = m_host.files_read_count();
-    for (const auto& f : m_host.files_read()) {
-      if (m_suppressor.knows(f.name)) {
-        continue;
-      }
-      if (!f.data) {
-        bool is_policy = f.name == m_request.policy_path;
-        m_suppressor.add_file({f.name}, is_policy ? m_request.policy_source : read_source_text(f.resolved), "--");
-        continue;
-      }
-      // Findings in a data file carry the name the policy gave it.
-      m_suppressor.add_file({f.name}, read_source_text(f.resolved), comment_marker_for(f.resolved));
-    }
-  }
-
- private:
-  const lua::PolicyHost& m_host;
-  const CheckRequest& m_request;
-  Suppressor& m_suppressor;
-  std::size_t m_seen = 0;
-};
 
 simulate::Timeline add_timeline(const config::QueueConfig& c, TimelineCache& timelines, lua::Evaluation& ev,
                                 KeyLocator& locator, const std::string& policy_path) {
@@ -254,8 +225,10 @@ namespace {
 
 // The default samples: those read from the policy's text, then, once
 // those have run (so data files a handler loads on its first call are
-// read), the queues named in those data files. One cap for both.
-QueueSource default_samples(std::vector<std::string> from_text, const lua::PolicyHost& host, std::size_t max_samples) {
+// read), the queues named in those data files (`data_names`, asked once).
+// One cap for both.
+QueueSource default_samples(std::vector<std::string> from_text, std::function<std::vector<std::string>()> data_names,
+                            std::size_t max_samples) {
   struct State {
     std::vector<std::string> names;
     std::set<std::string> taken;
@@ -265,10 +238,10 @@ QueueSource default_samples(std::vector<std::string> from_text, const lua::Polic
   auto st = std::make_shared<State>();
   st->taken.insert(from_text.begin(), from_text.end());
   st->names = std::move(from_text);
-  return [st, &host, max_samples]() -> std::optional<QueueInput> {
+  return [st, data_names = std::move(data_names), max_samples]() -> std::optional<QueueInput> {
     if (st->next >= st->names.size() && !st->data_read) {
       st->data_read = true;
-      for (auto& q : data_queues(host)) {
+      for (auto& q : data_names()) {
         if (st->names.size() >= max_samples) {
           break;
         }
@@ -284,106 +257,405 @@ QueueSource default_samples(std::vector<std::string> from_text, const lua::Polic
   };
 }
 
-}  // namespace
+// What the run needs to know of a host once it has read a new file: every
+// file it read (their suppression comments apply to its findings) and, with
+// default samples, the queues its data files name. A host's files only grow.
+struct HostNews {
+  std::vector<lua::PolicyHost::FileRead> files_read;
+  std::vector<std::string> data_queues;
+};
 
-report::Summary run_check(const CheckRequest& request, report::ReportSink& sink) {
-  report::Summary summary;
-  sink.begin(request.policy_path);
-  lua::PolicyHost host(request.host);
-  lua::LoadResult loaded = host.load(request.policy_path, request.policy_source);
-  KeyLocator locator(request.policy_path, request.policy_source, host);
-  ValueTracer tracer(
-      host, request.policy_path,
-      [&locator](const std::string& file) -> const std::vector<policy::Token>& { return locator.tokens_of(file); });
-  Suppressor suppressor(request.selection);
-  SuppressionFiles suppression_files(host, request, suppressor);
-  Baseline baseline = request.baseline ? *request.baseline : Baseline{};
-  auto filter = [&](std::vector<diag::Diagnostic>& diagnostics) {
-    suppression_files.sync();
-    suppressor.apply(diagnostics);
-    baseline.apply(diagnostics);
-  };
-  // Comments that suppressed nothing are reported only when every handler
-  // could run: after a failed load nothing was checked.
-  auto finish = [&](bool include_unused) {
-    auto late = suppressor.leftovers(include_unused);
-    baseline.apply(late);
-    count_findings(summary, late);
-    report::cut_policy_text(late);
-    sink.late(late);
-    sink.end(summary);
-    return summary;
-  };
-  for (auto& d : loaded.diagnostics) {
-    locator.refine(d);
-  }
-  filter(loaded.diagnostics);
-  sort_unique(loaded.diagnostics);
-  count_findings(summary, loaded.diagnostics);
-  report::cut_policy_text(loaded.diagnostics);
-  report::cut_policy_text(loaded.logs);
-  sink.policy(loaded.diagnostics, loaded.logs);
-  if (!loaded.ok) {
-    summary.policy_loaded = false;
-    return finish(false);
-  }
+// One queue's result before the run-wide steps (suppression, counting).
+struct Evaluated {
+  report::QueueReport report;
+  std::optional<HostNews> news;
+};
 
-  QueueSource next =
-      request.queues ? *request.queues
-                     : default_samples(default_queues(request.policy_source, host.event_names(), request.max_samples),
-                                       host, request.max_samples);
-  SeenNames seen;
-  TimelineCache timelines(request.timeline);
-  while (std::optional<QueueInput> input = next()) {
-    const std::string* name = &input->name;
-    if (!input->problem && !seen.insert(*name)) {
-      continue;
+// What loading gave: the findings and logs reported for the policy.
+struct Loaded {
+  lua::LoadResult result;
+  std::optional<HostNews> news;
+  std::vector<std::string> event_names;
+};
+
+// A Lua state and the pieces that read it per queue. Findings are located
+// and traced by the host that produced them: each host knows only the files
+// its own calls read. One per thread (check --jobs N).
+class QueueEvaluator {
+ public:
+  explicit QueueEvaluator(const CheckRequest& request)
+      : m_request(request),
+        m_host(request.host),
+        m_locator(request.policy_path, request.policy_source, m_host),
+        m_tracer(
+            m_host, request.policy_path,
+            [this](const std::string& file) -> const std::vector<policy::Token>& { return m_locator.tokens_of(file); }),
+        m_timelines(request.timeline) {}
+
+  Loaded load() {
+    Loaded loaded{m_host.load(m_request.policy_path, m_request.policy_source), std::nullopt, {}};
+    for (auto& d : loaded.result.diagnostics) {
+      m_locator.refine(d);
     }
+    loaded.news = news();
+    loaded.event_names = m_host.event_names();
+    return loaded;
+  }
+
+  // Runs one queue; its findings located, not yet suppressed, sorted or counted.
+  Evaluated evaluate(const QueueInput& input) {
     report::QueueReport r;
-    r.queue = *name;
-    r.parts = values::parse_queue_name(*name);
-    if (auto problem = input->problem ? input->problem : queue_name_problem(*name)) {
+    r.queue = input.name;
+    r.parts = values::parse_queue_name(input.name);
+    if (auto problem = input.problem ? input.problem : queue_name_problem(input.name)) {
       auto d = diag::make_diagnostic(diag::Code::invalid_queue_name, *problem,
-                                     input->source.value_or(diag::Location{"queue names", 0, std::nullopt}));
+                                     input.source.value_or(diag::Location{"queue names", 0, std::nullopt}));
       d.queue = r.queue;
       r.evaluated = false;
       r.diagnostics.push_back(std::move(d));
-      filter(r.diagnostics);
-      count_findings(summary, r.diagnostics);
-      ++summary.queues;
-      report::cut_policy_text(r);
-      sink.queue(r);
-      continue;
+      return {std::move(r), news()};
     }
-    lua::Evaluation ev = host.evaluate(r.parts);
+    lua::Evaluation ev = m_host.evaluate(r.parts);
     for (auto& d : ev.diagnostics) {
-      locator.refine(d);
+      m_locator.refine(d);
       d.queue = r.queue;
     }
     if (ev.config) {
-      r.timeline = add_timeline(*ev.config, timelines, ev, locator, request.policy_path);
+      r.timeline = add_timeline(*ev.config, m_timelines, ev, m_locator, m_request.policy_path);
       for (auto& d : ev.diagnostics) {
         d.queue = r.queue;
       }
     }
     for (auto& d : ev.diagnostics) {
-      tracer.place_at_origin(d, ev, r.parts);
+      m_tracer.place_at_origin(d, ev, r.parts);
     }
-    if (request.provenance) {
-      r.provenance = tracer.provenance(ev, r.parts);
+    if (m_request.provenance) {
+      r.provenance = m_tracer.provenance(ev, r.parts);
     }
-    filter(ev.diagnostics);
-    sort_unique(ev.diagnostics);
     r.config = std::move(ev.config);
     r.handler = ev.handler;
     r.diagnostics = std::move(ev.diagnostics);
     r.logs = std::move(ev.logs);
-    count_findings(summary, r.diagnostics);
-    ++summary.queues;
-    report::cut_policy_text(r);
-    sink.queue(r);
+    return {std::move(r), news()};
   }
-  return finish(true);
+
+ private:
+  // What the host read since the last call, if anything.
+  std::optional<HostNews> news() {
+    if (m_host.files_read_count() == m_files_seen) {
+      return std::nullopt;
+    }
+    m_files_seen = m_host.files_read_count();
+    HostNews news{m_host.files_read(), {}};
+    if (!m_request.queues) {
+      news.data_queues = data_queues(m_host);
+    }
+    return news;
+  }
+
+  const CheckRequest& m_request;
+  lua::PolicyHost m_host;
+  KeyLocator m_locator;
+  ValueTracer m_tracer;
+  TimelineCache m_timelines;
+  std::size_t m_files_seen = 0;
+};
+
+// The run-wide steps, on the calling thread, in input order: suppression
+// comments and --baseline, counting, and handing each result to the sink.
+class RunCollector {
+ public:
+  RunCollector(const CheckRequest& request, report::ReportSink& sink)
+      : m_request(request),
+        m_sink(sink),
+        m_suppressor(request.selection),
+        m_baseline(request.baseline ? *request.baseline : Baseline{}) {}
+
+  void policy(Loaded& loaded) {
+    learn(loaded.news);
+    auto& diagnostics = loaded.result.diagnostics;
+    filter(diagnostics);
+    sort_unique(diagnostics);
+    count_findings(m_summary, diagnostics);
+    report::cut_policy_text(diagnostics);
+    report::cut_policy_text(loaded.result.logs);
+    m_sink.policy(diagnostics, loaded.result.logs);
+    m_summary.policy_loaded = loaded.result.ok;
+  }
+
+  void queue(Evaluated evaluated) {
+    learn(evaluated.news);
+    report::QueueReport& r = evaluated.report;
+    drop_repeated_shared_state(r.diagnostics);
+    filter(r.diagnostics);
+    if (r.evaluated) {
+      sort_unique(r.diagnostics);
+    }
+    count_findings(m_summary, r.diagnostics);
+    ++m_summary.queues;
+    report::cut_policy_text(r);
+    m_sink.queue(r);
+  }
+
+  // The queues named by every data file any host has loaded, sorted.
+  std::vector<std::string> data_queues() const { return {m_data_queues.begin(), m_data_queues.end()}; }
+
+  // Comments that suppressed nothing are reported only when every handler
+  // could run: after a failed load nothing was checked.
+  report::Summary finish() {
+    auto late = m_suppressor.leftovers(m_summary.policy_loaded);
+    m_baseline.apply(late);
+    count_findings(m_summary, late);
+    report::cut_policy_text(late);
+    m_sink.late(late);
+    m_sink.end(m_summary);
+    return m_summary;
+  }
+
+ private:
+  // A module a handler requires, or a data file it loads, brings its
+  // comments before that handler's findings are filtered.
+  void learn(const std::optional<HostNews>& news) {
+    if (!news) {
+      return;
+    }
+    for (const auto& f : news->files_read) {
+      if (m_suppressor.knows(f.name)) {
+        continue;
+      }
+      if (!f.data) {
+        bool is_policy = f.name == m_request.policy_path;
+        m_suppressor.add_file({f.name}, is_policy ? m_request.policy_source : read_source_text(f.resolved), "--");
+        continue;
+      }
+      // Findings in a data file carry the name the policy gave it.
+      m_suppressor.add_file({f.name}, read_source_text(f.resolved), comment_marker_for(f.resolved));
+    }
+    m_data_queues.insert(news->data_queues.begin(), news->data_queues.end());
+  }
+
+  // KQ913 is reported once per file:line by each host; with several hosts
+  // (--jobs), each would report it at its own first queue. The first in
+  // input order keeps it, as one host would have.
+  void drop_repeated_shared_state(std::vector<diag::Diagnostic>& diagnostics) {
+    const std::string_view code = diag::code_info(diag::Code::shared_state).code;
+    std::erase_if(diagnostics, [&](const diag::Diagnostic& d) {
+      return d.code == code && !m_shared_state_reported.insert({d.location.file, d.location.line}).second;
+    });
+  }
+
+  void filter(std::vector<diag::Diagnostic>& diagnostics) {
+    m_suppressor.apply(diagnostics);
+    m_baseline.apply(diagnostics);
+  }
+
+  const CheckRequest& m_request;
+  report::ReportSink& m_sink;
+  report::Summary m_summary;
+  Suppressor m_suppressor;
+  Baseline m_baseline;
+  std::set<std::string> m_data_queues;
+  std::set<std::pair<std::string, int>> m_shared_state_reported;
+};
+
+// Queue names already handed out are skipped (SeenNames); a bad input line
+// is always reported.
+bool not_seen_before(SeenNames& seen, const QueueInput& input) { return input.problem || seen.insert(input.name); }
+
+// --jobs 1: everything on the calling thread.
+report::Summary run_sequential(const CheckRequest& request, RunCollector& run) {
+  QueueEvaluator evaluator(request);
+  Loaded loaded = evaluator.load();
+  run.policy(loaded);
+  if (!loaded.result.ok) {
+    return run.finish();
+  }
+  QueueSource next = request.queues
+                         ? *request.queues
+                         : default_samples(
+                               default_queues(request.policy_source, loaded.event_names, request.max_samples),
+                               [&run] { return run.data_queues(); }, request.max_samples);
+  SeenNames seen;
+  while (std::optional<QueueInput> input = next()) {
+    if (not_seen_before(seen, *input)) {
+      run.queue(evaluator.evaluate(*input));
+    }
+  }
+  return run.finish();
+}
+
+// The worker threads of a parallel run, each with its own QueueEvaluator
+// (one Lua state per thread, as the limits' per-thread state expects). The
+// first loads the policy whose findings are reported; the others start
+// after it, one at a time while queues wait that no idle worker would take
+// (a run of a few queues loads the policy a few times, not --jobs times),
+// and each loads the policy once for itself.
+class Workers {
+ public:
+  Workers(const CheckRequest& request, std::size_t max_workers)
+      : m_request(request), m_max_workers(max_workers), m_pool(max_workers * k_window_per_worker) {}
+
+  ~Workers() {
+    m_pool.close();
+    for (auto& t : m_threads) {
+      t.join();
+    }
+  }
+
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  // Starts the first worker and waits for its load.
+  Loaded load() {
+    std::promise<Loaded> promise;
+    std::future<Loaded> loaded = promise.get_future();
+    m_pool.worker_starting();
+    m_threads.emplace_back([this, promise = std::move(promise)]() mutable { run_first(promise); });
+    return loaded.get();
+  }
+
+  // Hands a queue to the workers in a batch of k_batch_size, first
+  // collecting the oldest batch's results into `run` when the window is full.
+  void submit(QueueInput input, RunCollector& run) {
+    m_batch.push_back(std::move(input));
+    if (m_batch.size() == k_batch_size) {
+      submit_batch(run);
+    }
+  }
+
+  // Collects every result still due into `run`.
+  void drain(RunCollector& run) {
+    submit_batch(run);
+    while (m_pool.in_flight() > 0) {
+      collect_batch(run);
+    }
+  }
+
+ private:
+  // Queues handed to a worker at once: a queue takes a few microseconds, so
+  // waking a thread per queue would cost more than the work.
+  static constexpr std::size_t k_batch_size = 32;
+  // Batches held per worker before the oldest is collected: room for a slow
+  // batch at the head without idling the others, and a bounded memory.
+  static constexpr std::size_t k_window_per_worker = 4;
+
+  void submit_batch(RunCollector& run) {
+    if (m_batch.empty()) {
+      return;
+    }
+    if (m_pool.in_flight() == m_pool.window()) {
+      collect_batch(run);
+    }
+    m_pool.submit(std::exchange(m_batch, {}));
+    if (m_threads.size() < m_max_workers && m_pool.wants_worker()) {
+      m_pool.worker_starting();
+      m_threads.emplace_back([this] { run_other(); });
+    }
+  }
+
+  void collect_batch(RunCollector& run) {
+    for (auto& evaluated : m_pool.collect()) {
+      run.queue(std::move(evaluated));
+    }
+  }
+
+  void run_first(std::promise<Loaded>& promise) {
+    std::optional<QueueEvaluator> evaluator;
+    bool ok = false;
+    try {
+      evaluator.emplace(m_request);
+      Loaded loaded = evaluator->load();
+      ok = loaded.result.ok;
+      promise.set_value(std::move(loaded));
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+    }
+    work(evaluator, ok);
+  }
+
+  // Another worker's load findings are the first's again; one whose load
+  // fails (a timeout on a busy machine) takes no queues and the others
+  // take them all.
+  void run_other() {
+    std::optional<QueueEvaluator> evaluator;
+    bool ok = false;
+    try {
+      evaluator.emplace(m_request);
+      ok = evaluator->load().result.ok;
+    } catch (...) {
+      ok = false;
+    }
+    work(evaluator, ok);
+  }
+
+  void work(std::optional<QueueEvaluator>& evaluator, bool loaded) {
+    if (!loaded) {
+      m_pool.gave_up();
+      return;
+    }
+    m_pool.started();
+    while (auto job = m_pool.take()) {
+      try {
+        std::vector<Evaluated> results;
+        results.reserve(job->second.size());
+        for (const auto& input : job->second) {
+          results.push_back(evaluator->evaluate(input));
+        }
+        m_pool.deliver(job->first, std::move(results));
+      } catch (...) {
+        m_pool.fail(job->first, std::current_exception());
+        return;  // the run ends when this result is collected
+      }
+    }
+  }
+
+  const CheckRequest& m_request;
+  std::size_t m_max_workers;
+  OrderedPool<std::vector<QueueInput>, std::vector<Evaluated>> m_pool;
+  std::vector<QueueInput> m_batch;
+  std::vector<std::thread> m_threads;
+};
+
+// --jobs N: queues evaluated on up to N threads, results collected in
+// input order on the calling thread.
+report::Summary run_parallel(const CheckRequest& request, RunCollector& run) {
+  Workers workers(request, request.jobs);
+  Loaded loaded = workers.load();
+  run.policy(loaded);
+  if (!loaded.result.ok) {
+    return run.finish();
+  }
+  // The data files' queues come after every text-derived sample has run,
+  // on whichever worker: all of those results are collected first.
+  QueueSource next = request.queues
+                         ? *request.queues
+                         : default_samples(
+                               default_queues(request.policy_source, loaded.event_names, request.max_samples),
+                               [&workers, &run] {
+                                 workers.drain(run);
+                                 return run.data_queues();
+                               },
+                               request.max_samples);
+  SeenNames seen;
+  while (std::optional<QueueInput> input = next()) {
+    if (not_seen_before(seen, *input)) {
+      workers.submit(std::move(*input), run);
+    }
+  }
+  workers.drain(run);
+  return run.finish();
+}
+
+}  // namespace
+
+report::Summary run_check(const CheckRequest& request, report::ReportSink& sink) {
+  sink.begin(request.policy_path);
+  RunCollector run(request, sink);
+  // --run-timeout cuts off every queue after the one running when it is
+  // reached, in input order: which those are depends on running them one
+  // after the other, so a run with it stays on one thread.
+  const bool parallel = request.jobs > 1 && !request.host.run_timeout_seconds;
+  return parallel ? run_parallel(request, run) : run_sequential(request, run);
 }
 
 }  // namespace kumo::pipeline

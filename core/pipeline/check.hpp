@@ -48,6 +48,11 @@ struct CheckRequest {
   std::size_t max_samples = k_default_max_samples;
   CodeSelection selection;           // --select, --ignore
   std::optional<Baseline> baseline;  // --baseline
+  // --jobs: queues are evaluated on up to this many threads, each with its
+  // own Lua state that loads the policy once; results reach the sink in
+  // input order all the same. 1 evaluates on the calling thread (diff and
+  // test keep that), as does a run with a --run-timeout.
+  std::size_t jobs = 1;
 };
 
 // A config's retry timeline with its KQ2xx findings (key set, no location).

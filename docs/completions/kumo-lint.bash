@@ -29,7 +29,7 @@ _kumo_lint() {
         check)
             opts="-h --help -q --queue --queues-file -f --format --fail-level --color
                 --lua-path --allow-read --map-path --dns --env --max-instructions --max-memory
-                --timeout --run-timeout --timeline --hide-config --max-samples --explain-keys
+                --timeout --run-timeout --timeline --hide-config --max-samples --jobs --explain-keys
                 --quiet --select --ignore --show-suppressed --config-file --no-config-file
                 --baseline --attempt-duration --seed --max-attempts-shown --burst"
             formats="text json jsonl sarif github junit checkstyle"
@@ -87,7 +87,7 @@ _kumo_lint() {
             return
             ;;
         -q | --queue | --select | --ignore | --map-path | --env | --max-instructions | --max-memory | \
-            --timeout | --run-timeout | --max-samples | --attempt-duration | --seed | \
+            --timeout | --run-timeout | --max-samples | --jobs | --attempt-duration | --seed | \
             --max-attempts-shown | --burst | --chart-width | --spool-in)
             return
             ;;

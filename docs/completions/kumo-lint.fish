@@ -27,6 +27,7 @@ complete -c kumo-lint -n '__fish_seen_subcommand_from check' -l fail-level -x -a
 complete -c kumo-lint -n '__fish_seen_subcommand_from check' -l timeline -d 'Text: show every retry attempt'
 complete -c kumo-lint -n '__fish_seen_subcommand_from check' -l hide-config -d 'Text: leave out each queue config'
 complete -c kumo-lint -n '__fish_seen_subcommand_from check' -l max-samples -x -d 'At most this many default sample queues'
+complete -c kumo-lint -n '__fish_seen_subcommand_from check' -l jobs -x -d 'Evaluate queues on this many threads'
 complete -c kumo-lint -n '__fish_seen_subcommand_from check' -l explain-keys -d 'Text: where each key was set'
 complete -c kumo-lint -n '__fish_seen_subcommand_from check' -l quiet -d 'Text: only the findings and the count'
 complete -c kumo-lint -n '__fish_seen_subcommand_from check' -l select -x -d 'Report only these codes'
