@@ -462,6 +462,17 @@ class RunCollector {
 // is always reported.
 bool not_seen_before(SeenNames& seen, const QueueInput& input) { return input.problem || seen.insert(input.name); }
 
+// The queues given, or the default samples: those read from the policy's
+// text, then the data files' (`data_names`, asked once the first have run).
+QueueSource queues_to_check(const CheckRequest& request, const Loaded& loaded,
+                            std::function<std::vector<std::string>()> data_names) {
+  if (request.queues) {
+    return *request.queues;
+  }
+  return default_samples(default_queues(request.policy_source, loaded.event_names, request.max_samples),
+                         std::move(data_names), request.max_samples);
+}
+
 // --jobs 1: everything on the calling thread.
 report::Summary run_sequential(const CheckRequest& request, RunCollector& run) {
   QueueEvaluator evaluator(request);
@@ -470,11 +481,7 @@ report::Summary run_sequential(const CheckRequest& request, RunCollector& run) {
   if (!loaded.result.ok) {
     return run.finish();
   }
-  QueueSource next = request.queues
-                         ? *request.queues
-                         : default_samples(
-                               default_queues(request.policy_source, loaded.event_names, request.max_samples),
-                               [&run] { return run.data_queues(); }, request.max_samples);
+  QueueSource next = queues_to_check(request, loaded, [&run] { return run.data_queues(); });
   SeenNames seen;
   while (std::optional<QueueInput> input = next()) {
     if (not_seen_before(seen, *input)) {
@@ -627,15 +634,10 @@ report::Summary run_parallel(const CheckRequest& request, RunCollector& run) {
   }
   // The data files' queues come after every text-derived sample has run,
   // on whichever worker: all of those results are collected first.
-  QueueSource next = request.queues
-                         ? *request.queues
-                         : default_samples(
-                               default_queues(request.policy_source, loaded.event_names, request.max_samples),
-                               [&workers, &run] {
-                                 workers.drain(run);
-                                 return run.data_queues();
-                               },
-                               request.max_samples);
+  QueueSource next = queues_to_check(request, loaded, [&workers, &run] {
+    workers.drain(run);
+    return run.data_queues();
+  });
   SeenNames seen;
   while (std::optional<QueueInput> input = next()) {
     if (not_seen_before(seen, *input)) {
