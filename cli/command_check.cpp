@@ -1,5 +1,7 @@
 #include "cli/command_check.hpp"
 
+#include "cli/progress.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -49,6 +51,8 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
                 "Text: after each config, where each key was set (a policy or data-file line, computed, or "
                 "KumoMTA's default); JSON always has it, as \"provenance\"");
   // No -q: that is --queue.
+  cmd->add_flag("--progress", o.progress,
+                "Progress on stderr past one second even when it is not a terminal (a line every 5 s)");
   cmd->add_flag("--quiet", o.quiet,
                 "Text: only the findings and the count (no queue headers, configs or retry summaries); a finding "
                 "several queues share is one line naming them");
@@ -304,13 +308,14 @@ ExitCode run_check_command(const CheckOptions& given, std::istream& in, std::ost
   const report::Format format = report::format_named(given.format).value_or(report::Format::text);
   const std::vector<PolicyCheck> checks = prepare_checks(given, in, format);
   auto sink = report::make_sink(format, out, err, render_options(checks, out));
+  ProgressSink progress(*sink, err, progress_style(given.progress, out, err), steady_seconds());
   std::vector<report::Summary> summaries;
   ExitCode worst = ExitCode::ok;
   for (const auto& c : checks) {
-    summaries.push_back(pipeline::run_check(c.request, *sink));
+    summaries.push_back(pipeline::run_check(c.request, progress));
     worst = std::max(worst, exit_code_of(summaries.back(), c.options));
   }
-  sink->finish(report::combined(summaries));
+  progress.finish(report::combined(summaries));
   return worst;
 }
 

@@ -36,6 +36,7 @@ struct CheckOptions {
   std::uint64_t max_samples = pipeline::k_default_max_samples;
   std::optional<std::uint64_t> jobs;  // --jobs; unset: default_jobs()
   bool quiet = false;
+  bool progress = false;  // --progress: also when stderr is not a terminal
   std::vector<std::string> select;
   std::vector<std::string> ignore;
   bool show_suppressed = false;

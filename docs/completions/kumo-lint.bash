@@ -30,7 +30,7 @@ _kumo_lint() {
             opts="-h --help -q --queue --queues-file -f --format --fail-level --color
                 --lua-path --allow-read --map-path --dns --env --max-instructions --max-memory
                 --timeout --run-timeout --timeline --hide-config --max-samples --jobs --explain-keys
-                --quiet --select --ignore --show-suppressed --config-file --no-config-file
+                --progress --quiet --select --ignore --show-suppressed --config-file --no-config-file
                 --baseline --attempt-duration --seed --max-attempts-shown --burst"
             formats="text json jsonl sarif github junit checkstyle"
             case $prev in
