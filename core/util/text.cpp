@@ -245,4 +245,16 @@ std::string join(const std::vector<std::string_view>& items, std::string_view se
   return out;
 }
 
+std::string with_thousands(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) {
+      out += ',';
+    }
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace kumo::util

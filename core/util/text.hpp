@@ -1,6 +1,8 @@
 // Generic text helpers. Nothing here knows about KumoMTA.
 #pragma once
 
+#include <cstdint>
+
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
@@ -69,6 +71,10 @@ std::string escape_for_terminal(std::string_view text);
 // multi-line text whose line structure is kumo-lint's own (a rendered
 // config, a command-line parser's message).
 std::string escape_lines_for_terminal(std::string_view text);
+
+// 1234567 → "1,234,567" (num-format's en locale, which kumod's explain
+// uses; also kumo-lint's own counts).
+std::string with_thousands(std::uint64_t value);
 
 // "a, b, c" from a list, each item wrapped in `wrap` (e.g. "`").
 std::string join(const std::vector<std::string_view>& items, std::string_view separator, std::string_view wrap = "");

@@ -365,19 +365,6 @@ std::uint64_t saturating_u64(double value) {
   return static_cast<std::uint64_t>(value);
 }
 
-// num-format's en locale: "240,000".
-std::string with_thousands(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) {
-      out += ',';
-    }
-    out += digits[i];
-  }
-  return out;
-}
-
 // explain()'s number(): three decimals below 1, else rounded up and grouped.
 std::string explain_number(double n) {
   if (n < 1.0) {
@@ -386,7 +373,7 @@ std::string explain_number(double n) {
     std::snprintf(buffer.data(), buffer.size(), "%.3f", n);
     return buffer.data();
   }
-  return with_thousands(saturating_u64(std::ceil(n)));
+  return util::with_thousands(saturating_u64(std::ceil(n)));
 }
 
 std::string explain_rates(double per_second) {

@@ -195,3 +195,11 @@ TEST_CASE("rust_debug_quote is Rust's Debug for str", "[util][text]") {
   CHECK(rust_debug_quote("5\xc2\xb5s h\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80") ==
         "\"5\xc2\xb5s h\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80\"");
 }
+
+TEST_CASE("with_thousands groups digits by three from the right", "[util][text]") {
+  CHECK(kumo::util::with_thousands(0) == "0");
+  CHECK(kumo::util::with_thousands(999) == "999");
+  CHECK(kumo::util::with_thousands(1000) == "1,000");
+  CHECK(kumo::util::with_thousands(240000) == "240,000");
+  CHECK(kumo::util::with_thousands(18446744073709551615u) == "18,446,744,073,709,551,615");
+}
