@@ -453,13 +453,12 @@ class UnhookedAttempt {
 // true when it ran to its end, with its results above base + 1 as a
 // counted call leaves them. False when it was stopped: the call and its
 // arguments are back at base + 2, and the host as it was before.
-bool try_unhooked(PolicyHost::State& st, int nargs, int base, int& status) {
+bool try_unhooked(PolicyHost::State& st, int nargs, int base, std::chrono::steady_clock::time_point now, int& status) {
   lua_State* L = st.L;
   if (!st.watchdog) {
     st.watchdog = std::make_unique<Watchdog>(unhooked_grace(st.options.max_instructions));
   }
-  const auto due =
-      std::min({std::chrono::steady_clock::now() + st.watchdog->grace(), st.call_deadline, st.run_deadline});
+  const auto due = std::min({now + st.watchdog->grace(), st.call_deadline, st.run_deadline});
   for (int i = 0; i <= nargs; ++i) {
     lua_pushvalue(L, base + 2 + i);  // a copy to call, the original kept for a counted run
   }
@@ -503,7 +502,7 @@ CallResult protected_call(PolicyHost::State& st, int nargs, Hooking hooking) {
   }
   bool may_run_unhooked = hooking == Hooking::unhooked_while_short && st.options.unhooked_calls &&
                           unhooked_grace(st.options.max_instructions) >= k_min_grace;
-  if (!may_run_unhooked || !try_unhooked(st, nargs, r.base, r.status)) {
+  if (!may_run_unhooked || !try_unhooked(st, nargs, r.base, now, r.status)) {
     r.status = attempt_call(st, nargs, r.base);
   }
   if (r.status != LUA_OK) {
