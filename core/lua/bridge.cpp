@@ -2,6 +2,7 @@
 #include "core/lua/kumo_submodules.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 #include "core/config/serialize.hpp"
@@ -259,9 +260,93 @@ Value value_from_json(const nlohmann::json& j) {
   return v;
 }
 
+// Writes a plain value's exact content as bytes, each value self-delimiting
+// (a tag, then a fixed-size payload or a length and the bytes; a table is
+// its raw length, its entries in lua_next order, then an end tag), and sums
+// what Reader would charge for the same value. Anything Reader treats
+// specially (metatables, userdata, functions, deep or cyclic nesting) is
+// not plain: the caller reads it the long way.
+class PlainEncoder {
+ public:
+  PlainEncoder(lua_State* L, std::string& out) : m_L(L), m_out(out) {}
+
+  std::size_t charge() const { return m_charge; }
+
+  // [-0, +0, -] Leaves the stack as it was only when it returns true; the
+  // caller restores it otherwise.
+  bool encode(int index, int depth) {
+    index = lua_absindex(m_L, index);
+    switch (lua_type(m_L, index)) {
+      case LUA_TBOOLEAN: m_out += lua_toboolean(m_L, index) != 0 ? 'B' : 'b'; return true;
+      case LUA_TNUMBER:
+        if (lua_isinteger(m_L, index)) {
+          put_tagged('i', lua_tointeger(m_L, index));
+        } else {
+          put_tagged('f', lua_tonumber(m_L, index));
+        }
+        return true;
+      case LUA_TSTRING: {
+        std::size_t len = 0;
+        const char* s = lua_tolstring(m_L, index, &len);
+        m_charge += k_value_bytes + len;
+        put_tagged('s', len);
+        m_out.append(s, len);
+        return m_out.size() <= k_max_plain_bytes;
+      }
+      case LUA_TTABLE: return encode_table(index, depth);
+      default: return false;
+    }
+  }
+
+ private:
+  static constexpr int k_max_plain_depth = 8;
+  static constexpr std::size_t k_max_plain_bytes = 8192;
+
+  template <class T>
+  void put_tagged(char tag, T payload) {
+    m_out += tag;
+    char bytes[sizeof(T)];
+    std::memcpy(bytes, &payload, sizeof(T));
+    m_out.append(bytes, sizeof(T));
+  }
+
+  bool encode_table(int index, int depth) {
+    if (depth > k_max_plain_depth || lua_getmetatable(m_L, index) != 0 || lua_checkstack(m_L, 3) == 0) {
+      return false;  // a metatable pushed above is dropped by the caller's restore
+    }
+    m_charge += k_table_bytes;
+    put_tagged('T', static_cast<std::int64_t>(lua_rawlen(m_L, index)));
+    lua_pushnil(m_L);
+    while (lua_next(m_L, index) != 0) {
+      m_charge += k_entry_bytes;
+      if (!encode(-2, depth + 1) || !encode(-1, depth + 1)) {
+        return false;
+      }
+      lua_pop(m_L, 1);
+    }
+    m_out += 'e';
+    return true;
+  }
+
+  lua_State* m_L;
+  std::string& m_out;
+  std::size_t m_charge = 0;
+};
+
 }  // namespace
 
 Value read_value(lua_State* L, int index, HostMemory& memory) { return Reader(L, memory).read(index, 0); }
+
+std::optional<std::size_t> encode_plain_value(lua_State* L, int index, std::string& out) {
+  out.clear();
+  int top = lua_gettop(L);
+  PlainEncoder encoder(L, out);
+  if (!encoder.encode(index, 0)) {
+    lua_settop(L, top);
+    return std::nullopt;
+  }
+  return encoder.charge();
+}
 
 Value read_value(lua_State* L, int index) {
   HostMemory memory(L);

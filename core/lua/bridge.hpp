@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -51,6 +52,27 @@ struct ConfigObject {
 };
 
 class Watchdog;
+
+// What kumo.make_queue_config made of a table, by the table's exact content
+// (encode_plain_value): converting is a pure function of the table, and a
+// policy builds the same few tables for many queues. Only accepted tables
+// are kept; the cache stops growing at k_max_bytes (a rough count), so a
+// policy whose every table differs costs one lookup per call, never more.
+struct ConversionCache {
+  struct Entry {
+    config::QueueConfig config;
+    std::vector<diag::Diagnostic> findings;  // located per call
+    std::vector<ParamValue> params;
+    std::size_t charge = 0;  // what reading the table charges to --max-memory
+  };
+  static constexpr std::size_t k_max_bytes = std::size_t{16} << 20;
+  static constexpr std::size_t k_entry_overhead = 2048;  // the config and its findings, roughly
+
+  std::unordered_map<std::string, Entry> entries;
+  std::size_t bytes = 0;
+  std::size_t hits = 0;
+  std::string key;  // the table being looked up
+};
 
 struct PolicyHost::State {
   State();  // in host.cpp, where Watchdog is complete
@@ -129,6 +151,8 @@ struct PolicyHost::State {
   std::uint64_t call_serial = 0;       // of the last unhooked attempt, for the watchdog
   bool run_again_counted = false;      // the unhooked attempt was stopped: run it again, counted
   std::size_t counted_reruns = 0;      // how many calls ran again, counted
+
+  ConversionCache conversions;
 };
 
 // Beyond this many recorded positions (all files together) a load records no
@@ -150,6 +174,13 @@ std::optional<diag::Location> current_location(lua_State* L);
 Value read_value(lua_State* L, int index);
 // The same, charging the copy's size to `memory`.
 Value read_value(lua_State* L, int index, HostMemory& memory);
+
+// [-0, +0, -] Writes the exact content of a plain value (booleans, numbers,
+// strings, and tables of them without metatables, nested a few levels) to
+// `out` and returns what read_value would charge for copying it; nullopt
+// when the value is not plain. Equal bytes mean equal values, so the bytes
+// key caches of what a value converts to.
+std::optional<std::size_t> encode_plain_value(lua_State* L, int index, std::string& out);
 
 // [-0, +1, m] Pushes JSON as Lua: null → kumo's null sentinel, arrays →
 // tables carrying the array mark.
@@ -254,6 +285,10 @@ void push_file_contents(lua_State* L, const std::string& resolved, const char* w
 // JSON trees) against --max-memory for the lifetime of this object; raises
 // KQ909 (a limit no Lua code can catch) when the state and the host
 // together would pass it.
+// Copying this many bytes of the policy's values also counts as
+// instructions (HostMemory::charge), so a huge copy spends the budget.
+inline constexpr std::size_t k_charge_step_bytes = 65536;
+
 class HostMemory {
  public:
   explicit HostMemory(lua_State* L) : m_L(L) {}

@@ -320,7 +320,7 @@ void HostMemory::charge(std::size_t bytes) {
   st.host_memory += bytes;
   m_charged += bytes;
   m_steps += bytes;
-  if (m_steps >= 65536) {
+  if (m_steps >= k_charge_step_bytes) {
     charge_steps(m_L, m_steps / 64);
     m_steps = 0;
   }
@@ -665,6 +665,8 @@ std::size_t PolicyHost::files_read_count() const {
 }
 
 std::size_t PolicyHost::counted_reruns() const { return m_state->counted_reruns; }
+
+std::size_t PolicyHost::cached_conversions() const { return m_state->conversions.hits; }
 
 std::vector<std::string> PolicyHost::event_names() const {
   std::vector<std::string> out;

@@ -44,6 +44,10 @@ struct HostOptions {
   // budget in (lua/watchdog.hpp): same reports, no per-instruction cost.
   // false counts every instruction of every call (tests compare the two).
   bool unhooked_calls = true;
+  // kumo.make_queue_config keeps what each plain table converted to, by
+  // the table's exact content (ConversionCache): same configs and findings,
+  // no conversion per call. false converts every call (tests compare).
+  bool cache_conversions = true;
 };
 
 // Something the policy printed (print, io.write, kumo.log_*).
@@ -150,6 +154,9 @@ class PolicyHost {
   // How many handler calls outlived their unhooked grace and ran again,
   // counted (HostOptions::unhooked_calls).
   std::size_t counted_reruns() const;
+  // How many make_queue_config calls were answered from the conversion
+  // cache (HostOptions::cache_conversions).
+  std::size_t cached_conversions() const;
 
   struct State;
 

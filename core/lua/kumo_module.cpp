@@ -207,23 +207,71 @@ std::vector<ParamValue> param_values(const Value& params) {
 
 // The config's C++ memory is charged (as its parameters' copy, a close
 // upper bound) for as long as the object lives.
+void push_config_object(lua_State* L, ConfigObject object, HostMemory& memory) {
+  auto* obj = static_cast<ConfigObject*>(lua_newuserdatauv(L, sizeof(ConfigObject), 1));
+  new (obj) ConfigObject(std::move(object));
+  luaL_setmetatable(L, k_queue_config_mt);
+  hold_object_memory(L, memory);
+}
+
+// The cached conversion of the table at 1, if its content was converted
+// before; charges what reading it would, so --max-memory sees no difference.
+const ConversionCache::Entry* cached_conversion(lua_State* L, HostMemory& memory, HostMemory& reserve) {
+  auto& st = state_of(L);
+  auto& cache = st.conversions;
+  if (!st.options.cache_conversions) {
+    return nullptr;
+  }
+  auto charge = encode_plain_value(L, 1, cache.key);
+  // A copy that big also counts as instructions, charged as it goes: the
+  // long way keeps that exact.
+  if (!charge || *charge >= k_charge_step_bytes) {
+    cache.key.clear();
+    return nullptr;
+  }
+  auto it = cache.entries.find(cache.key);
+  if (it == cache.entries.end()) {
+    return nullptr;
+  }
+  memory.charge(*charge);
+  reserve_for_conversion(reserve, memory);
+  ++cache.hits;
+  return &it->second;
+}
+
+void remember_conversion(PolicyHost::State& st, const config::QueueConfig& config,
+                         const std::vector<diag::Diagnostic>& findings, std::size_t charge) {
+  auto& cache = st.conversions;
+  std::size_t cost = cache.key.size() * 2 + ConversionCache::k_entry_overhead;
+  if (cache.key.empty() || cache.bytes + cost > ConversionCache::k_max_bytes) {
+    return;
+  }
+  cache.bytes += cost;
+  cache.entries.emplace(std::move(cache.key), ConversionCache::Entry{config, findings, st.last_params, charge});
+  cache.key.clear();
+}
+
 int make_queue_config(lua_State* L) {
   lua_settop(L, 1);
   HostMemory memory(L);
-  Value params = read_value(L, 1, memory);
   HostMemory reserve(L);
+  auto& st = state_of(L);
+  auto where = current_location(L).value_or(diag::Location{st.policy_path, 0, std::nullopt});
+  if (const auto* hit = cached_conversion(L, memory, reserve)) {
+    st.last_params = hit->params;
+    push_config_object(L, {hit->config, locate(hit->findings, where), where, hit->params}, memory);
+    return 1;
+  }
+  Value params = read_value(L, 1, memory);
   reserve_for_conversion(reserve, memory);
-  auto where = current_location(L).value_or(diag::Location{state_of(L).policy_path, 0, std::nullopt});
   config::ConversionResult result = config::convert_queue_config(params);
-  state_of(L).last_params = param_values(params);
+  st.last_params = param_values(params);
   if (!result.config) {
     raise_conversion_failure(L, result, params, where);
   }
-  auto* obj = static_cast<ConfigObject*>(lua_newuserdatauv(L, sizeof(ConfigObject), 1));
-  new (obj) ConfigObject{std::move(*result.config), locate(std::move(result.findings), where), where,
-                         state_of(L).last_params};
-  luaL_setmetatable(L, k_queue_config_mt);
-  hold_object_memory(L, memory);
+  remember_conversion(st, *result.config, result.findings, memory.charged());
+  push_config_object(L, {std::move(*result.config), locate(std::move(result.findings), where), where, st.last_params},
+                     memory);
   return 1;
 }
 

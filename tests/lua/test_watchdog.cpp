@@ -12,12 +12,15 @@
 
 #include "core/lua/host.hpp"
 #include "core/lua/watchdog.hpp"
+#include "tests/support/evaluation_text.hpp"
 #include "tests/support/loaded_policy.hpp"
 
 using kumo::lua::HostOptions;
+using kumo::test::describe;
 using kumo::test::k_kumo_prelude;
 using kumo::test::LoadedPolicy;
 using kumo::test::queue;
+using kumo::test::read_file;
 
 namespace {
 
@@ -30,31 +33,6 @@ HostOptions options_with(bool unhooked_calls) {
   o.max_instructions = k_budget;
   o.unhooked_calls = unhooked_calls;
   return o;
-}
-
-// Everything a report is made of, as one comparable text.
-std::string describe(const std::vector<kumo::diag::Diagnostic>& diagnostics) {
-  std::ostringstream out;
-  for (const auto& d : diagnostics) {
-    out << d.code << ' ' << d.location.file << ':' << d.location.line << ' ' << d.message << '\n';
-  }
-  return out.str();
-}
-
-std::string describe(const kumo::lua::Evaluation& ev) {
-  std::ostringstream out;
-  out << (ev.config ? "config" : "no config")
-      << (ev.handler ? " from handler " + std::to_string(ev.handler->index) : "") << '\n'
-      << describe(ev.diagnostics);
-  for (const auto& line : ev.logs) {
-    out << line.level << ' ' << line.location.line << ' ' << line.text << '\n';
-  }
-  return out.str();
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // The hostile policies that attack the instruction budget (their

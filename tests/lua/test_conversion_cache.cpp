@@ -1,0 +1,229 @@
+// kumo.make_queue_config's conversion cache (core/lua/bridge.hpp
+// ConversionCache): plain tables are keyed by their exact content, a hit
+// gives what converting would (findings at the hit's own call), and every
+// testdata policy reports the same with the cache as without it.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/lua/bridge.hpp"
+#include "tests/support/evaluation_text.hpp"
+#include "tests/support/loaded_policy.hpp"
+
+using kumo::lua::HostOptions;
+using kumo::test::describe;
+using kumo::test::k_kumo_prelude;
+using kumo::test::LoadedPolicy;
+using kumo::test::queue;
+using kumo::test::read_file;
+
+namespace {
+
+// The encodings of the values `expressions` evaluate to, in one Lua state
+// (string hashes, and so the order of a table's entries, are per state);
+// "not plain" for a value that is not.
+std::vector<std::string> encodings(const std::vector<std::string>& expressions) {
+  lua_State* L = luaL_newstate();
+  luaL_openlibs(L);
+  std::vector<std::string> out;
+  for (const auto& expression : expressions) {
+    std::string bytes = "no value";
+    if (luaL_dostring(L, ("return " + expression).c_str()) == LUA_OK) {
+      int top = lua_gettop(L);
+      if (!kumo::lua::encode_plain_value(L, -1, bytes)) {
+        bytes = "not plain";
+      }
+      CHECK(lua_gettop(L) == top);  // the stack is as it was, plain or not
+      lua_settop(L, 0);
+    }
+    out.push_back(bytes);
+  }
+  lua_close(L);
+  return out;
+}
+
+std::string encoded(const std::string& expression) { return encodings({expression}).front(); }
+
+bool same_encoding(const std::string& a, const std::string& b) {
+  auto both = encodings({a, b});
+  return both[0] == both[1];
+}
+
+std::size_t charged(const std::string& expression) {
+  lua_State* L = luaL_newstate();
+  std::string out;
+  std::size_t charge = 0;
+  if (luaL_dostring(L, ("return " + expression).c_str()) == LUA_OK) {
+    charge = kumo::lua::encode_plain_value(L, -1, out).value_or(0);
+  }
+  lua_close(L);
+  return charge;
+}
+
+HostOptions options_with(bool cache_conversions) {
+  HostOptions o;
+  o.max_instructions = 2'000'000;
+  o.max_memory = std::size_t{16} << 20;
+  o.cache_conversions = cache_conversions;
+  return o;
+}
+
+const char* const k_queues[] = {"example.com",    "gmail.com",          "t1@example.com", "c:t2@example.com!r.net",
+                                "example.com",    "second.example.com", "gmail.com",      "bulk@example.net",
+                                "t1@example.com", "outlook.com",        "example.com"};
+
+// What a policy reports, loaded and evaluated for k_queues in one host.
+std::string evaluated(const std::filesystem::path& path, bool cache_conversions, std::size_t& hits) {
+  kumo::lua::PolicyHost host(options_with(cache_conversions));
+  auto loaded = host.load(path.string(), read_file(path));
+  std::string out = describe(loaded.diagnostics);
+  if (loaded.ok) {
+    for (const char* name : k_queues) {
+      out += describe(host.evaluate(kumo::values::parse_queue_name(name)));
+    }
+  }
+  hits += host.cached_conversions();
+  return out;
+}
+
+// The policies whose report does not depend on the wall clock.
+bool clock_free(const std::filesystem::path& policy) {
+  auto args = policy;
+  args.replace_extension(".args");
+  std::string text = read_file(args);
+  return text.find("--timeout") == std::string::npos && text.find("--run-timeout") == std::string::npos &&
+         policy.stem() != "wall_clock" && policy.stem() != "coroutine_loop" && policy.stem() != "nested_pcall";
+}
+
+}  // namespace
+
+TEST_CASE("conversion cache: equal content encodes equal, any difference encodes differently", "[conversion_cache]") {
+  CHECK(same_encoding("{ a = 1, b = 'x' }", "{ a = 1, b = 'x' }"));
+  CHECK(same_encoding("{ a = { 'p', 'q' } }", "{ a = { 'p', 'q' } }"));
+  CHECK_FALSE(same_encoding("{ a = 1 }", "{ a = 1.0 }"));  // Lua 5.4 tells integers from floats; so does serde
+  CHECK_FALSE(same_encoding("{ a = 1 }", "{ a = '1' }"));
+  CHECK_FALSE(same_encoding("{ a = true }", "{ a = false }"));
+  CHECK_FALSE(same_encoding("{ a = 'x' }", "{ a = 'x', b = 'y' }"));
+  CHECK_FALSE(same_encoding("{ a = { 'p' } }", "{ a = { 'p', 'q' } }"));
+  CHECK_FALSE(same_encoding("{ ['a\\0b'] = 1 }", "{ ['a'] = 1 }"));  // lengths, not terminators
+  CHECK_FALSE(same_encoding("{ a = 'ab', b = '' }", "{ a = 'a', b = 'b' }"));
+  CHECK_FALSE(same_encoding("{ [1] = 'x' }", "{ ['1'] = 'x' }"));
+  CHECK_FALSE(same_encoding("{ a = {} }", "{ a = { {} } }"));
+}
+
+TEST_CASE("conversion cache: what read_value treats specially is not plain", "[conversion_cache]") {
+  CHECK(encoded("setmetatable({}, {})") == "not plain");
+  CHECK(encoded("{ a = setmetatable({}, { __index = function() return 1 end }) }") == "not plain");
+  CHECK(encoded("{ f = print }") == "not plain");
+  CHECK(encoded("{ co = coroutine.create(print) }") == "not plain");
+  CHECK(encoded("{ a = io.stdout }") == "not plain");
+  CHECK(encoded("(function() local t = {} t.self = t return t end)()") == "not plain");  // cycles nest too deep
+  CHECK(encoded("{{{{{{{{{{}}}}}}}}}}") == "not plain");
+  CHECK(encoded("{ s = string.rep('x', 10000) }") == "not plain");  // keys stay small
+  CHECK(encoded("{{{{{{{{}}}}}}}}") != "not plain");
+  CHECK(encoded("'a string'") != "not plain");
+}
+
+TEST_CASE("conversion cache: the charge is read_value's for the same value", "[conversion_cache]") {
+  // Reader charges each table, each entry, and each string with its bytes.
+  const std::size_t table = charged("{}");
+  const std::size_t one_int = charged("{ [1] = 2 }");
+  const std::size_t entry = one_int - table;
+  const std::size_t empty_string = charged("''");
+  CHECK(table > 0);
+  CHECK(entry > 0);
+  CHECK(charged("{ [1] = 2, [2] = 3 }") == table + 2 * entry);
+  CHECK(charged("'abc'") == empty_string + 3);
+  CHECK(charged("{ ab = 'xyz' }") == table + entry + 2 * empty_string + 5);
+  CHECK(charged("{ a = {} }") == 2 * table + entry + empty_string + 1);
+}
+
+TEST_CASE("conversion cache: a hit is located at its own call and counted", "[conversion_cache]") {
+  LoadedPolicy p(
+      k_kumo_prelude +
+      "local function a() return kumo.make_queue_config { max_message_rate = '2000/s', max_age = '1d' } end\n"
+      "local function b() return kumo.make_queue_config { max_message_rate = '2000/s', max_age = '1d' } end\n"
+      "kumo.on('get_queue_config', function(d) if d == 'a.com' then return a() end return b() end)\n");
+  REQUIRE(p.result.ok);
+  auto first = p.host.evaluate(queue("a.com"));
+  auto other_call = p.host.evaluate(queue("b.com"));
+  auto again = p.host.evaluate(queue("a.com"));
+  CHECK(p.host.cached_conversions() == 2);
+  REQUIRE(first.diagnostics.size() == 1);
+  CHECK(first.diagnostics[0].code == "KQ303");
+  CHECK(first.diagnostics[0].location.line == 2);
+  CHECK(first.config_location->line == 2);
+  REQUIRE(other_call.diagnostics.size() == 1);
+  CHECK(other_call.diagnostics[0].location.line == 3);
+  CHECK(other_call.config_location->line == 3);
+  CHECK(describe(again) == describe(first));
+  CHECK(again.params == first.params);
+  CHECK(*again.config == *first.config);
+}
+
+TEST_CASE("conversion cache: a table changed between calls is converted again", "[conversion_cache]") {
+  LoadedPolicy p(k_kumo_prelude +
+                 "local T = { max_age = '1d' }\n"
+                 "kumo.on('get_queue_config', function(d)\n"
+                 "  if d == 'b.com' then T.max_age = 'nonsense' end\n"
+                 "  return kumo.make_queue_config(T)\nend)\n");
+  REQUIRE(p.result.ok);
+  CHECK(p.host.evaluate(queue("a.com")).config);
+  auto changed = p.host.evaluate(queue("b.com"));
+  CHECK_FALSE(changed.config);
+  CHECK(describe(changed).find("KQ003") != std::string::npos);
+  CHECK(p.host.cached_conversions() == 0);
+}
+
+TEST_CASE("conversion cache: --max-memory sees the same charges with the cache as without", "[conversion_cache]") {
+  // Configs kept alive hold their charge: the policy keeps one per call
+  // until the limit stops it, on the same call either way.
+  const std::string policy = k_kumo_prelude +
+                             "KEPT = {}\n"
+                             "kumo.on('get_queue_config', function(d)\n"
+                             "  for i = 1, 200000 do\n"
+                             "    KEPT[#KEPT + 1] = kumo.make_queue_config { max_age = '1d', egress_pool = 'p' }\n"
+                             "  end\n"
+                             "  return kumo.make_queue_config {}\nend)\n";
+  auto run = [&](bool cache) {
+    HostOptions o = options_with(cache);
+    o.max_memory = std::size_t{8} << 20;
+    o.max_instructions = 50'000'000;
+    LoadedPolicy p(policy, o);
+    REQUIRE(p.result.ok);
+    auto ev = p.host.evaluate(queue("a.com"));
+    if (cache) {
+      CHECK(p.host.cached_conversions() > 1000);
+    } else {
+      CHECK(p.host.cached_conversions() == 0);
+    }
+    return describe(ev);
+  };
+  std::string cached = run(true);
+  CHECK(cached.find("KQ909") != std::string::npos);
+  CHECK(cached == run(false));
+}
+
+TEST_CASE("conversion cache: every testdata policy reports the same with the cache as without", "[conversion_cache]") {
+  std::vector<std::filesystem::path> policies;
+  for (const char* dir : {"ok", "bad", "hostile"}) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::path(KUMO_LINT_SOURCE_DIR "/testdata/policies") / dir)) {
+      if (entry.path().extension() == ".lua" && clock_free(entry.path())) {
+        policies.push_back(entry.path());
+      }
+    }
+  }
+  policies.push_back(KUMO_LINT_SOURCE_DIR "/testdata/examples/policy.lua");
+  std::sort(policies.begin(), policies.end());
+  REQUIRE(policies.size() > 100);
+  std::size_t hits = 0;
+  std::size_t hits_off = 0;
+  for (const auto& policy : policies) {
+    INFO(policy.string());
+    CHECK(evaluated(policy, true, hits) == evaluated(policy, false, hits_off));
+  }
+  CHECK(hits > 100);  // the cache answered: the comparison covers hits
+  CHECK(hits_off == 0);
+}
