@@ -137,7 +137,9 @@ report::TimelineResult policy_view(const TimelineCommandOptions& o, std::ostream
   view.policy_loaded = summary.policy_loaded;
   if (const auto& r = sink.report(); r && r->config) {
     view.settings = pipeline::retry_policy(*r->config);
-    view.timeline = r->timeline;
+    if (r->timeline) {
+      view.timeline = *r->timeline;
+    }
   }
   return view;
 }

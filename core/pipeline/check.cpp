@@ -60,16 +60,17 @@ bool looks_like_domain(const std::string& s) {
   return s[0] != '*';
 }
 
-simulate::Timeline add_timeline(const config::QueueConfig& c, TimelineCache& timelines, lua::Evaluation& ev,
-                                KeyLocator& locator, const std::string& policy_path) {
-  TimelineResult result = timelines.get(c);  // a copy: its findings are placed per queue
-  for (auto& d : result.findings) {
+std::shared_ptr<const simulate::Timeline> add_timeline(const config::QueueConfig& c, TimelineCache& timelines,
+                                                       lua::Evaluation& ev, KeyLocator& locator,
+                                                       const std::string& policy_path) {
+  const auto& shared = timelines.get(c);
+  for (auto d : shared.findings) {  // a copy: the findings are placed per queue
     // The built-in default has no make_queue_config call: point at the policy.
     d.location = ev.config_location.value_or(diag::Location{policy_path, 0, std::nullopt});
     locator.refine(d);
     ev.diagnostics.push_back(std::move(d));
   }
-  return std::move(result.timeline);
+  return shared.timeline;
 }
 
 // A tenant or campaign name that can stand in a queue name.

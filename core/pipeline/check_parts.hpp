@@ -98,7 +98,13 @@ class TimelineCache {
  public:
   explicit TimelineCache(simulate::TimelineOptions options) : m_options(std::move(options)) {}
 
-  const TimelineResult& get(const config::QueueConfig& c) {
+  // A queue's timeline, shared, and its findings (not yet located).
+  struct Shared {
+    std::shared_ptr<const simulate::Timeline> timeline;
+    std::vector<diag::Diagnostic> findings;
+  };
+
+  const Shared& get(const config::QueueConfig& c) {
     // Keyed by the keys the timeline and the rate preview read, the rest
     // left at their defaults: configs that differ elsewhere share it.
     config::QueueConfig key;
@@ -107,9 +113,13 @@ class TimelineCache {
     key.max_age = c.max_age;
     key.max_message_rate = c.max_message_rate;
     return m_entries.get(
-        key, [this](const config::QueueConfig& k) { return evaluate_timeline(k, m_options); },
-        [](const TimelineResult& r) {
-          return r.timeline.attempts.size() * sizeof(simulate::Attempt) +
+        key,
+        [this](const config::QueueConfig& k) {
+          TimelineResult r = evaluate_timeline(k, m_options);
+          return Shared{std::make_shared<const simulate::Timeline>(std::move(r.timeline)), std::move(r.findings)};
+        },
+        [](const Shared& r) {
+          return r.timeline->attempts.size() * sizeof(simulate::Attempt) +
                  r.findings.size() * (sizeof(diag::Diagnostic) + 256);
         });
   }
@@ -117,7 +127,7 @@ class TimelineCache {
  private:
   static constexpr std::size_t k_budget_bytes = 16u << 20;
   simulate::TimelineOptions m_options;
-  util::BoundedCache<config::QueueConfig, TimelineResult, config::QueueConfigHash> m_entries{k_budget_bytes};
+  util::BoundedCache<config::QueueConfig, Shared, config::QueueConfigHash> m_entries{k_budget_bytes};
 };
 
 // Remembers which queue names were seen, in 8 to 16 bytes each: a 64-bit

@@ -202,8 +202,25 @@ std::string xml_escape(std::string_view text) { return xml_entities(util::escape
 
 std::string xml_escape_lines(std::string_view text) { return xml_entities(util::escape_lines_for_terminal(text)); }
 
+namespace {
+
+bool displays_as_is(const std::string& name) {
+  return !name.empty() && name.find_first_of(" ,()") == std::string::npos &&
+         (util::is_printable_ascii(name) || util::escape_for_terminal(name) == name);
+}
+
+}  // namespace
+
+void append_queue_name(std::string& out, const std::string& name) {
+  if (displays_as_is(name)) {
+    out += name;
+  } else {
+    out += display_queue_name(name);
+  }
+}
+
 std::string display_queue_name(const std::string& name) {
-  if (!name.empty() && name.find_first_of(" ,()") == std::string::npos && util::escape_for_terminal(name) == name) {
+  if (displays_as_is(name)) {
     return name;
   }
   std::string out;

@@ -96,6 +96,8 @@ struct FindingGroup {
 // `domain`) or its queues file chooses the name, and a queue header like
 // `queue x.lua:1:1: error: fake` must not read as a finding.
 std::string display_queue_name(const std::string& name);
+// The same, appended to `out`.
+void append_queue_name(std::string& out, const std::string& name);
 
 // "" for no queue, "(queue gmail.com)", "(2 queues: gmail.com, yahoo.com)",
 // "(9 queues: gmail.com, outlook.com, yahoo.com, …)"; names escaped for

@@ -7,11 +7,14 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "core/report/findings.hpp"
 #include "core/report/report.hpp"
+#include "core/util/bounded_cache.hpp"
 
 namespace kumo::report {
 
@@ -73,11 +76,33 @@ std::string format_provenance_text(const std::vector<KeyOrigin>& provenance);
 std::string format_findings(const std::vector<diag::Diagnostic>& diagnostics, const RenderOptions& options);
 // "file:line: print: text" for what the policy printed.
 std::string format_log(const lua::LogLine& log);
+// The parts of a queue's text that many queues share, rendered once: the
+// handler's header, the text of each timeline (by the shared timeline; at
+// most k_max_timelines kept), and each config value's (bounded by bytes).
+// The output is the same with or without them.
+class QueueTextPieces {
+ public:
+  explicit QueueTextPieces(bool timeline_table) : m_timeline_table(timeline_table) {}
+  const std::string& handler_text(const lua::HandlerRef& h);
+  // The summary line and, with the table asked for, the indented table.
+  const std::string& timeline_text(const std::shared_ptr<const simulate::Timeline>& t);
+  const std::string& config_text(const config::QueueConfig& c);
+
+ private:
+  static constexpr std::size_t k_max_timelines = 4096;
+  static constexpr std::size_t k_config_budget_bytes = 8u << 20;
+  bool m_timeline_table;
+  std::optional<std::pair<lua::HandlerRef, std::string>> m_handler;
+  std::unordered_map<const simulate::Timeline*, std::pair<std::shared_ptr<const simulate::Timeline>, std::string>>
+      m_timelines;
+  util::BoundedCache<config::QueueConfig, std::string, config::QueueConfigHash> m_configs{k_config_budget_bytes};
+};
+
 // One queue: header, its findings, its retry summary, its normalized config
-// (unless options.config is false).
-// `config_text`, when given, is format_config_text(*r.config) computed earlier.
-std::string format_queue_text(const QueueReport& r, const RenderOptions& options,
-                              const std::string* config_text = nullptr);
+// (unless options.config is false), appended to `out`.
+void append_queue_text(std::string& out, const QueueReport& r, const RenderOptions& options, QueueTextPieces& pieces);
+// The same, as a string.
+std::string format_queue_text(const QueueReport& r, const RenderOptions& options);
 // The normalized config as indented JSON lines.
 std::string format_config_text(const config::QueueConfig& c);
 // "kumo-lint: 9 queues, 0 errors, 1 warning, 2 notes"; a run's total of

@@ -97,22 +97,10 @@ std::string indent(const std::string& text, const std::string& prefix) {
   return out;
 }
 
-// Queues that share a config (most do) share its rendering, keyed by the
-// config's value. The output is the same either way.
-class ConfigTextCache {
- public:
-  const std::string& get(const config::QueueConfig& c) {
-    return m_entries.get(c, format_config_text, [](const std::string& text) { return text.size(); });
-  }
-
- private:
-  static constexpr std::size_t k_budget_bytes = 8u << 20;
-  util::BoundedCache<config::QueueConfig, std::string, config::QueueConfigHash> m_entries{k_budget_bytes};
-};
-
 class TextSink : public ReportSink {
  public:
-  TextSink(std::ostream& out, std::ostream& err, RenderOptions options) : m_out(out), m_err(err), m_options(options) {}
+  TextSink(std::ostream& out, std::ostream& err, RenderOptions options)
+      : m_out(out), m_err(err), m_options(options), m_pieces(options.timeline_table) {}
 
   void begin(const std::string& policy_path) override { m_out << policy_header(policy_path, m_options, m_begun); }
 
@@ -131,8 +119,9 @@ class TextSink : public ReportSink {
     for (const auto& l : r.logs) {
       m_err << format_log(l);
     }
-    const bool shows_config = r.config && m_options.config;
-    m_out << format_queue_text(r, m_options, shows_config ? &m_configs.get(*r.config) : nullptr);
+    m_buffer.clear();
+    append_queue_text(m_buffer, r, m_options, m_pieces);
+    m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
   }
 
   void end(const Summary& s) override { m_out << format_summary(s); }
@@ -143,7 +132,8 @@ class TextSink : public ReportSink {
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  ConfigTextCache m_configs;
+  QueueTextPieces m_pieces;
+  std::string m_buffer;  // one queue's text, reused
   bool m_begun = false;
 };
 
@@ -264,10 +254,12 @@ std::string format_config_text(const config::QueueConfig& c) {
   return indent(util::escape_lines_for_terminal(break_finding_lookalikes(util::dump_json(config_json(c), 2))), "  ");
 }
 
-std::string format_queue_text(const QueueReport& r, const RenderOptions& options, const std::string* config_text) {
-  std::string out = "queue " + display_queue_name(r.queue) + ": ";
+void append_queue_text(std::string& out, const QueueReport& r, const RenderOptions& options, QueueTextPieces& pieces) {
+  out += "queue ";
+  append_queue_name(out, r.queue);
+  out += ": ";
   if (r.handler) {
-    out += "handler #" + std::to_string(r.handler->index) + " (" + location_prefix(r.handler->location) + ")";
+    out += pieces.handler_text(*r.handler);
   } else if (!r.evaluated) {
     out += "not evaluated";
   } else if (r.config) {
@@ -275,20 +267,54 @@ std::string format_queue_text(const QueueReport& r, const RenderOptions& options
   } else {
     out += "no config (kumod would fail to create this queue)";
   }
-  out += "\n" + format_findings(r.diagnostics, options);
+  out += '\n';
+  if (!r.diagnostics.empty()) {
+    out += format_findings(r.diagnostics, options);
+  }
   if (r.timeline) {
-    out += "  retries: " + timeline_summary(*r.timeline) + "\n";
-    if (options.timeline_table) {
-      out += indent(timeline_table(*r.timeline), "  ");
-    }
+    out += "  retries: ";
+    out += pieces.timeline_text(r.timeline);
   }
   if (r.config && options.config) {
-    out += config_text != nullptr ? *config_text : format_config_text(*r.config);
+    out += pieces.config_text(*r.config);
   }
   if (options.provenance) {
     out += format_provenance_text(r.provenance);
   }
+}
+
+std::string format_queue_text(const QueueReport& r, const RenderOptions& options) {
+  std::string out;
+  QueueTextPieces pieces(options.timeline_table);
+  append_queue_text(out, r, options, pieces);
   return out;
+}
+
+const std::string& QueueTextPieces::handler_text(const lua::HandlerRef& h) {
+  if (!m_handler || m_handler->first.index != h.index || !(m_handler->first.location == h.location)) {
+    m_handler.emplace(h, "handler #" + std::to_string(h.index) + " (" + location_prefix(h.location) + ")");
+  }
+  return m_handler->second;
+}
+
+const std::string& QueueTextPieces::timeline_text(const std::shared_ptr<const simulate::Timeline>& t) {
+  auto it = m_timelines.find(t.get());
+  if (it == m_timelines.end()) {
+    if (m_timelines.size() >= k_max_timelines) {
+      m_timelines.clear();
+    }
+    std::string text = timeline_summary(*t) + "\n";
+    if (m_timeline_table) {
+      text += indent(timeline_table(*t), "  ");
+    }
+    // The entry keeps the timeline alive, so its address names it alone.
+    it = m_timelines.emplace(t.get(), std::make_pair(t, std::move(text))).first;
+  }
+  return it->second.second;
+}
+
+const std::string& QueueTextPieces::config_text(const config::QueueConfig& c) {
+  return m_configs.get(c, format_config_text, [](const std::string& text) { return text.size(); });
 }
 
 std::string format_provenance_text(const std::vector<KeyOrigin>& provenance) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,10 +36,12 @@ struct QueueReport {
   std::string queue;      // exactly as given
   bool evaluated = true;  // false: the name was refused before any handler ran
   values::QueueName parts;
-  std::optional<config::QueueConfig> config;   // empty when KumoMTA would fail
-  std::optional<lua::HandlerRef> handler;      // empty for the built-in default
-  std::optional<simulate::Timeline> timeline;  // when there is a config
-  std::vector<diag::Diagnostic> diagnostics;   // sorted
+  std::optional<config::QueueConfig> config;  // empty when KumoMTA would fail
+  std::optional<lua::HandlerRef> handler;     // empty for the built-in default
+  // When there is a config; shared by every queue whose config has the same
+  // retry keys (the simulation is done once per distinct schedule).
+  std::shared_ptr<const simulate::Timeline> timeline;
+  std::vector<diag::Diagnostic> diagnostics;  // sorted
   std::vector<lua::LogLine> logs;
   std::vector<KeyOrigin> provenance;  // one per config key, in KumoMTA's key order; empty without a config
 };

@@ -166,13 +166,24 @@ std::string cut_text(std::string_view text, std::size_t max_bytes, std::size_t f
          (dropped == 1 ? " more byte)" : " more bytes)");
 }
 
-std::string escape_for_terminal(std::string_view text) {
-  // Most text is printable ASCII, which needs no escape: one scan, one copy.
-  bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+bool is_printable_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
     auto byte = static_cast<unsigned char>(c);
     return byte >= 0x20 && byte < 0x7f;
   });
-  if (plain) {
+}
+
+void append_for_terminal(std::string& out, std::string_view text) {
+  if (is_printable_ascii(text)) {
+    out.append(text);
+  } else {
+    out += escape_for_terminal(text);
+  }
+}
+
+std::string escape_for_terminal(std::string_view text) {
+  // Most text is printable ASCII, which needs no escape: one scan, one copy.
+  if (is_printable_ascii(text)) {
     return std::string(text);
   }
   std::string out;

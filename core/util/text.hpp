@@ -65,7 +65,12 @@ inline constexpr std::size_t k_min_cut_bytes = 40;
 // U+2029, and the bidirectional controls U+202A-U+202E and U+2066-U+2069
 // (Trojan-source reordering). Everything else, including a backslash, is
 // copied as it is.
+// True when every byte is printable ASCII (0x20 to 0x7e): text that every
+// escape here leaves as it is.
+bool is_printable_ascii(std::string_view text);
 std::string escape_for_terminal(std::string_view text);
+// The same, appended to `out` (printable ASCII without a copy of its own).
+void append_for_terminal(std::string& out, std::string_view text);
 
 // escape_for_terminal for each line of `text`, keeping its newlines: for
 // multi-line text whose line structure is kumo-lint's own (a rendered

@@ -86,13 +86,13 @@ TEST_CASE("TimelineCache: configs with the same retry settings share one timelin
   b.egress_pool = "pool-b";
   const auto* first = &cache.get(a);
   CHECK(&cache.get(b) == first);
-  CHECK(first->timeline.attempts.size() == kumo::pipeline::evaluate_timeline(a, {}).timeline.attempts.size());
+  CHECK(first->timeline->attempts.size() == kumo::pipeline::evaluate_timeline(a, {}).timeline.attempts.size());
   CHECK(first->findings.size() == 1);  // KumoMTA's default schedule: KQ203
   kumo::config::QueueConfig c = a;
   c.max_retry_interval = kumo::values::Duration{3600, 0};
   const auto& other = cache.get(c);
   CHECK(other.findings.empty());
-  CHECK(other.timeline.attempts.size() != first->timeline.attempts.size());
+  CHECK(other.timeline->attempts.size() != first->timeline->attempts.size());
 }
 
 TEST_CASE("KeyLocator: a finding with a key moves to where the key is written", "[check_parts]") {

@@ -15,7 +15,8 @@ QueueReport default_config_result() {
   QueueReport r;
   r.queue = "gmail.com";
   r.config = kumo::config::QueueConfig{};
-  r.timeline = kumo::simulate::simulate_retries(kumo::pipeline::retry_policy(*r.config));
+  r.timeline = std::make_shared<const kumo::simulate::Timeline>(
+      kumo::simulate::simulate_retries(kumo::pipeline::retry_policy(*r.config)));
   kumo::diag::Diagnostic d;
   d.code = "KQ203";
   r.diagnostics = {d, d};
