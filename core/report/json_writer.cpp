@@ -1,5 +1,6 @@
 #include "core/report/json_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/util/json.hpp"
@@ -77,14 +78,38 @@ void JsonWriter::begin_array() { open('['); }
 void JsonWriter::end_array() { close(']'); }
 
 void JsonWriter::key(std::string_view name) {
-  if (!m_empty.back()) {
-    m_out += ',';
-  }
+  const bool comma = !m_empty.back();
   m_empty.back() = false;
-  new_line();
-  append_json_string(m_out, name);
-  m_out += m_indent < 0 ? ":" : ": ";
   m_after_key = true;
+  if (!needs_no_escaping(name)) {
+    if (comma) {
+      m_out += ',';
+    }
+    new_line();
+    append_json_string(m_out, name);
+    m_out += m_indent < 0 ? ":" : ": ";
+    return;
+  }
+  // Most keys: one resize and plain copies (a member is written per key,
+  // some 80 per result).
+  const std::size_t pad = m_indent < 0 ? 0 : 1 + static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
+  const std::size_t start = m_out.size();
+  m_out.resize(start + (comma ? 1 : 0) + pad + name.size() + (m_indent < 0 ? 3 : 4));
+  char* p = m_out.data() + start;
+  if (comma) {
+    *p++ = ',';
+  }
+  if (pad > 0) {
+    *p++ = '\n';
+    p = std::fill_n(p, pad - 1, ' ');
+  }
+  *p++ = '"';
+  p = std::copy(name.begin(), name.end(), p);
+  *p++ = '"';
+  *p++ = ':';
+  if (m_indent >= 0) {
+    *p = ' ';
+  }
 }
 
 void JsonWriter::string(std::string_view text) {

@@ -41,6 +41,9 @@ class JsonWriter {
   void raw(std::string_view text);
   // `v` as value() would write it where the next value goes: cached by
   // callers and written with raw().
+  // An empty writer for text that goes where this one's next value goes
+  // (same indent and depth), to be written later with raw().
+  JsonWriter nested() const { return JsonWriter(m_indent, m_depth); }
   std::string nested_text(const nlohmann::json& v) const;
 
   // The text written so far; write_to() moves it to a stream and empties

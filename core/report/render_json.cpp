@@ -15,6 +15,8 @@ using nlohmann::json;
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
+void write_provenance(JsonWriter& w, const std::vector<KeyOrigin>& provenance);
+
 // Queues that share a config share its "config" and "timeline" text (the
 // timeline is a function of the config within one run): the sink lays them
 // out once per config value, where a result's members go, and writes the
@@ -35,9 +37,37 @@ class FragmentCache {
     return m_entries.get(*r.config, render, [](const Fragments& f) { return f.config.size() + f.timeline.size(); });
   }
 
+  // The "provenance" member's text: queues built by the same call with the
+  // same values share it (some 70 members each).
+  const std::string& provenance(const std::vector<KeyOrigin>& origins, const JsonWriter& writer) {
+    auto render = [&writer](const std::vector<KeyOrigin>& o) {
+      JsonWriter nested = writer.nested();
+      write_provenance(nested, o);
+      return nested.text();
+    };
+    return m_provenance.get(origins, render, [](const std::string& text) { return text.size(); });
+  }
+
  private:
+  struct OriginsHash {
+    std::size_t operator()(const std::vector<KeyOrigin>& origins) const {
+      std::size_t h = origins.size();
+      auto mix = [&h](std::size_t v) { h = h * 1'000'003 ^ v; };
+      for (const auto& o : origins) {
+        mix(std::hash<std::string>{}(o.key));
+        mix(static_cast<std::size_t>(o.from));
+        if (o.location) {
+          mix(std::hash<std::string>{}(o.location->file));
+          mix(static_cast<std::size_t>(o.location->line));
+          mix(static_cast<std::size_t>(o.location->column.value_or(-1)));
+        }
+      }
+      return h;
+    }
+  };
   static constexpr std::size_t k_budget_bytes = 16u << 20;
   util::BoundedCache<config::QueueConfig, Fragments, config::QueueConfigHash> m_entries{k_budget_bytes};
+  util::BoundedCache<std::vector<KeyOrigin>, std::string, OriginsHash> m_provenance{k_budget_bytes};
 };
 
 // A line number, column or handler index: null when unknown (not positive).
@@ -199,7 +229,11 @@ void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache,
     w.string(*jsonl_policy);
   }
   w.key("provenance");
-  write_provenance(w, r.provenance);
+  if (r.provenance.empty()) {
+    w.null();
+  } else {
+    w.raw(cache.provenance(r.provenance, w));
+  }
   w.key("queue");
   w.string(r.queue);
   w.key("routing_domain");

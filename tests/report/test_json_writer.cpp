@@ -101,3 +101,29 @@ TEST_CASE("json writer: a document written in pieces moves each piece to the str
   w.write_to(out);
   CHECK(out.str() == kumo::util::dump_json(json{"one", "two"}, 2));
 }
+
+TEST_CASE("json writer: keys that need escaping and keys that do not are laid out alike, at any depth",
+          "[json_writer]") {
+  // key() copies plain keys without escaping them; the rest go through
+  // nlohmann's escaping. Both must give dump_json's layout, commas and all.
+  const json value = {{"plain", {{"deeper", {{"x", 1}, {"tab\there", 2}}}, {"quote\"d", "v"}}},
+                      {"caf\xc3\xa9", {{"", nullptr}}},
+                      {"back\\slash", json::array()}};
+  CHECK(writer_layout(value, 2) == kumo::util::dump_json(value, 2));
+  CHECK(writer_layout(value, 4) == kumo::util::dump_json(value, 4));
+  CHECK(writer_layout(value, -1) == kumo::util::dump_json(value));
+}
+
+TEST_CASE("json writer: a nested writer's text is what the whole tree would hold there", "[json_writer]") {
+  const json inner = {{"k", {{"a", 1}, {"b", {true}}}}};
+  JsonWriter w(2);
+  w.begin_object();
+  w.key("first");
+  w.integer(1);
+  w.key("outer");
+  JsonWriter nested = w.nested();
+  nested.value(inner);
+  w.raw(nested.text());
+  w.end_object();
+  CHECK(w.text() == kumo::util::dump_json(json{{"first", 1}, {"outer", inner}}, 2));
+}
