@@ -20,6 +20,10 @@
 
 namespace kumo::cli {
 
+// Some 256 queues take about a millisecond: about what starting a worker
+// thread and loading the policy in it costs.
+constexpr std::size_t k_default_sequential_prefix = 256;
+
 std::size_t default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 CLI::App* add_check_command(CLI::App& app, CheckOptions& o) {
@@ -265,6 +269,9 @@ std::vector<PolicyCheck> prepare_checks(const CheckOptions& given, std::istream&
     r.provenance = o.explain_keys || format == report::Format::json || format == report::Format::jsonl;
     r.max_samples = o.max_samples;
     r.jobs = o.jobs ? static_cast<std::size_t>(*o.jobs) : default_jobs();
+    // Asked for: workers from the first queue. By default: only for runs
+    // long enough to repay a thread and a load per worker.
+    r.sequential_prefix = o.jobs ? 0 : k_default_sequential_prefix;
     checks.push_back(std::move(c));
   }
   return checks;

@@ -474,24 +474,6 @@ QueueSource queues_to_check(const CheckRequest& request, const Loaded& loaded,
                          std::move(data_names), request.max_samples);
 }
 
-// --jobs 1: everything on the calling thread.
-report::Summary run_sequential(const CheckRequest& request, RunCollector& run) {
-  QueueEvaluator evaluator(request);
-  Loaded loaded = evaluator.load();
-  run.policy(loaded);
-  if (!loaded.result.ok) {
-    return run.finish();
-  }
-  QueueSource next = queues_to_check(request, loaded, [&run] { return run.data_queues(); });
-  SeenNames seen;
-  while (std::optional<QueueInput> input = next()) {
-    if (not_seen_before(seen, *input)) {
-      run.queue(evaluator.evaluate(*input));
-    }
-  }
-  return run.finish();
-}
-
 // The worker threads of a parallel run, each with its own QueueEvaluator
 // (one Lua state per thread, as the limits' per-thread state expects). The
 // first loads the policy whose findings are reported; the others start
@@ -624,8 +606,47 @@ class Workers {
   std::vector<std::thread> m_threads;
 };
 
-// --jobs N: queues evaluated on up to N threads, results collected in
-// input order on the calling thread.
+// --jobs 1: everything on the calling thread. With more, the first
+// sequential_prefix queues too; then the workers take the rest (this
+// thread's evaluator's load findings are the ones reported).
+report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, std::size_t jobs) {
+  QueueEvaluator evaluator(request);
+  Loaded loaded = evaluator.load();
+  run.policy(loaded);
+  if (!loaded.result.ok) {
+    return run.finish();
+  }
+  std::optional<Workers> workers;
+  QueueSource next = queues_to_check(request, loaded, [&workers, &run] {
+    if (workers) {
+      workers->drain(run);
+    }
+    return run.data_queues();
+  });
+  SeenNames seen;
+  std::size_t on_this_thread = 0;
+  while (std::optional<QueueInput> input = next()) {
+    if (!not_seen_before(seen, *input)) {
+      continue;
+    }
+    if (!workers && (jobs <= 1 || on_this_thread < request.sequential_prefix)) {
+      run.queue(evaluator.evaluate(*input));
+      ++on_this_thread;
+      continue;
+    }
+    if (!workers) {
+      workers.emplace(request, jobs);
+    }
+    workers->submit(std::move(*input), run);
+  }
+  if (workers) {
+    workers->drain(run);
+  }
+  return run.finish();
+}
+
+// --jobs N: queues evaluated on up to N threads from the first, results
+// collected in input order on the calling thread.
 report::Summary run_parallel(const CheckRequest& request, RunCollector& run) {
   Workers workers(request, request.jobs);
   Loaded loaded = workers.load();
@@ -658,7 +679,10 @@ report::Summary run_check(const CheckRequest& request, report::ReportSink& sink)
   // reached, in input order: which those are depends on running them one
   // after the other, so a run with it stays on one thread.
   const bool parallel = request.jobs > 1 && !request.host.run_timeout_seconds;
-  return parallel ? run_parallel(request, run) : run_sequential(request, run);
+  if (parallel && request.sequential_prefix == 0) {
+    return run_parallel(request, run);
+  }
+  return run_with_prefix(request, run, parallel ? request.jobs : 1);
 }
 
 }  // namespace kumo::pipeline

@@ -53,6 +53,11 @@ struct CheckRequest {
   // input order all the same. 1 evaluates on the calling thread (diff and
   // test keep that), as does a run with a --run-timeout.
   std::size_t jobs = 1;
+  // With jobs > 1: this many queues are first evaluated on the calling
+  // thread, and the workers start only if more follow, so a short run
+  // (default samples, a few -q) pays for no thread and no second load.
+  // 0 starts the workers at once (an explicit --jobs does).
+  std::size_t sequential_prefix = 0;
 };
 
 // A config's retry timeline with its KQ2xx findings (key set, no location).

@@ -1,0 +1,99 @@
+// run_check's ways of spreading queues over threads (core/pipeline/check.cpp):
+// one thread, workers from the first queue, and the default of a prefix on
+// the calling thread with workers for the rest. The output is the same.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/pipeline/check.hpp"
+#include "core/report/render.hpp"
+
+namespace {
+
+// Stateless but for KQ913's detection of a global written by the handler,
+// reported once per line wherever the workers meet it; a third of the
+// queues fail conversion (KQ003).
+const char* const k_policy = R"(local kumo = require 'kumo'
+kumo.on('get_queue_config', function(domain, tenant)
+  last_domain = domain
+  if tenant == 'bad' then
+    return kumo.make_queue_config { max_age = 'soon' }
+  end
+  return kumo.make_queue_config { retry_interval = '20m', max_age = '1 day', egress_pool = tenant }
+end)
+)";
+
+// Prints on each Lua state's first call: how many states evaluated queues.
+const char* const k_printing_policy = R"(local kumo = require 'kumo'
+kumo.on('get_queue_config', function(domain)
+  if not seen then
+    seen = true
+    print('first call of this state')
+  end
+  return kumo.make_queue_config {}
+end)
+)";
+
+std::vector<std::string> queue_names() {
+  std::vector<std::string> names;
+  const char* const tenants[] = {"a", "b", "bad"};
+  for (int i = 0; i < 700; ++i) {
+    names.push_back(std::string(tenants[i % 3]) + "@d" + std::to_string(i % 40) + ".example.com");
+  }
+  names.push_back("a@d0.example.com");  // a repeat, skipped
+  names.push_back("not a queue");       // refused, reported
+  return names;
+}
+
+// The JSON and text a run writes with these thread settings.
+std::string checked(std::size_t jobs, std::size_t sequential_prefix, kumo::report::Format format,
+                    const char* policy = k_policy) {
+  kumo::pipeline::CheckRequest request;
+  request.policy_path = "policy.lua";
+  request.policy_source = policy;
+  request.jobs = jobs;
+  request.sequential_prefix = sequential_prefix;
+  auto names = queue_names();
+  std::size_t next = 0;
+  request.queues = [names, next]() mutable -> std::optional<kumo::pipeline::QueueInput> {
+    if (next == names.size()) {
+      return std::nullopt;
+    }
+    return kumo::pipeline::QueueInput{names[next++], std::nullopt};
+  };
+  std::ostringstream out;
+  std::ostringstream err;
+  auto sink = kumo::report::make_sink(format, out, err, kumo::report::RenderOptions{});
+  auto summary = kumo::pipeline::run_check(request, *sink);
+  sink->finish(summary);
+  return out.str() + err.str();
+}
+
+}  // namespace
+
+TEST_CASE("run_check: a prefix on the calling thread, then workers, gives what one thread gives", "[check_run][jobs]") {
+  for (auto format : {kumo::report::Format::text, kumo::report::Format::json}) {
+    const std::string one_thread = checked(1, 0, format);
+    CHECK(one_thread.find("KQ003") != std::string::npos);
+    CHECK(one_thread.find("KQ913") != std::string::npos);
+    CHECK(checked(3, 0, format) == one_thread);     // workers from the first queue
+    CHECK(checked(3, 10, format) == one_thread);    // ten queues here, the rest on workers
+    CHECK(checked(3, 5000, format) == one_thread);  // a run shorter than the prefix: no worker
+  }
+}
+
+TEST_CASE("run_check: workers start only once the prefix is done", "[check_run][jobs]") {
+  auto states = [](std::size_t prefix) {
+    std::string out = checked(3, prefix, kumo::report::Format::text, k_printing_policy);
+    std::size_t count = 0;
+    for (auto at = out.find("first call of this state"); at != std::string::npos;
+         at = out.find("first call of this state", at + 1)) {
+      ++count;
+    }
+    return count;
+  };
+  CHECK(states(5000) == 1);  // the calling thread's state alone
+  CHECK(states(10) >= 2);    // and at least one worker's
+}
