@@ -1,7 +1,7 @@
 #!/bin/sh
 # How kumo-lint's cost grows with the number of queues, against the same
 # handler in a bare lua5.4 loop (bench/bare_handler.lua): CPU time (user +
-# sys) and peak RSS per output format, the runs of each repetition
+# sys), wall time and peak RSS per output format, the runs of each repetition
 # interleaved (bare, then every format) so that a busy machine slows all of
 # them alike; medians of R repetitions. The policy is bench/policy_many.lua:
 # 60 distinct configs, a KQ203 finding on a third of the queues, every
@@ -20,12 +20,12 @@ trap 'rm -rf "$work"' EXIT
 awk -v n="$n" 'BEGIN { split("marketing alerts bulk", t, " ");
   for (i = 0; i < n; i++) printf "c%d:%s@d%d.example.com\n", i, t[i % 3 + 1], i % 20 }' > "$work/queues"
 
-# run NAME COMMAND...: appends "NAME cpu_seconds peak_kib" to $work/runs.
+# run NAME COMMAND...: appends "NAME cpu_seconds peak_kib wall_seconds" to $work/runs.
 run() {
   name=$1
   shift
-  /usr/bin/time -f "%U %S %M" -o "$work/time" "$@" > /dev/null 2>&1 || true
-  awk -v name="$name" '{ printf "%s %.3f %d\n", name, $1 + $2, $3 }' "$work/time" >> "$work/runs"
+  /usr/bin/time -f "%U %S %M %e" -o "$work/time" "$@" > /dev/null 2>&1 || true
+  awk -v name="$name" '{ printf "%s %.3f %d %.3f\n", name, $1 + $2, $3, $4 }' "$work/time" >> "$work/runs"
 }
 
 i=0
@@ -39,10 +39,14 @@ while [ "$i" -lt "$reps" ]; do
 done
 
 echo "queues: $n, repetitions: $reps (medians), $(nproc) cores, --jobs $jobs"
-printf '%-8s %10s %8s %12s\n' run "cpu s" "x bare" "peak RSS MiB"
+printf '%-8s %10s %8s %10s %12s\n' run "cpu s" "x bare" "wall s" "peak RSS MiB"
+# median FIELD NAME: the median of a column over NAME's repetitions.
+median() {
+  grep "^$2 " "$work/runs" | sort -k"$1" -n | awk -v reps="$reps" -v f="$1" 'NR == int((reps + 1) / 2) { print $f }'
+}
+bare=$(median 2 bare)
 for name in bare text quiet json jsonl sarif; do
-  grep "^$name " "$work/runs" | sort -k2 -n | awk -v reps="$reps" -v bare="$(grep '^bare ' "$work/runs" | sort -k2 -n |
-    awk -v reps="$reps" 'NR == int((reps + 1) / 2) { print $2 }')" '
-    NR == int((reps + 1) / 2) { cpu = $2 } { if ($3 > rss) rss = $3 }
-    END { printf "%-8s %10.2f %8.1f %12.1f\n", $1, cpu, (bare > 0 ? cpu / bare : 0), rss / 1024 }'
+  rss=$(grep "^$name " "$work/runs" | awk '{ if ($3 > m) m = $3 } END { print m }')
+  awk -v name="$name" -v cpu="$(median 2 "$name")" -v wall="$(median 4 "$name")" -v bare="$bare" -v rss="$rss" \
+    'BEGIN { printf "%-8s %10.2f %8.1f %10.2f %12.1f\n", name, cpu, (bare > 0 ? cpu / bare : 0), wall, rss / 1024 }'
 done
