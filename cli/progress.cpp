@@ -21,6 +21,15 @@ ProgressSink::ProgressSink(report::ReportSink& inner, std::ostream& err, Progres
 
 void ProgressSink::queue(const report::QueueReport& result) {
   m_inner.queue(result);
+  count_one();
+}
+
+void ProgressSink::rendered(const report::QueueReport& result, const std::string& text) {
+  m_inner.rendered(result, text);
+  count_one();
+}
+
+void ProgressSink::count_one() {
   ++m_done;
   if (m_style == ProgressStyle::none) {
     return;

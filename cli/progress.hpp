@@ -46,11 +46,15 @@ class ProgressSink : public report::ReportSink {
     m_inner.policy(diagnostics, logs);
   }
   void queue(const report::QueueReport& result) override;
+  std::unique_ptr<report::QueueRenderer> renderer() override { return m_inner.renderer(); }
+  void rendered(const report::QueueReport& result, const std::string& text) override;
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { m_inner.late(diagnostics); }
   void end(const report::Summary& summary) override { m_inner.end(summary); }
   void finish(const report::Summary& total) override;
 
  private:
+  void count_one();  // one more queue written: maybe show the line
+
   report::ReportSink& m_inner;
   std::ostream& m_err;
   ProgressStyle m_style;

@@ -270,6 +270,9 @@ struct HostNews {
 struct Evaluated {
   report::QueueReport report;
   std::optional<HostNews> news;
+  // Laid out by a worker's renderer (a result with no findings and no
+  // logs): the sink only writes it.
+  std::optional<std::string> rendered;
 };
 
 // What loading gave: the findings and logs reported for the policy.
@@ -384,9 +387,17 @@ class RunCollector {
     m_summary.policy_loaded = loaded.result.ok;
   }
 
+  // A renderer for a worker thread, when the sink's format has one.
+  std::unique_ptr<report::QueueRenderer> renderer() { return m_sink.renderer(); }
+
   void queue(Evaluated evaluated) {
     learn(evaluated.news);
     report::QueueReport& r = evaluated.report;
+    if (evaluated.rendered) {
+      ++m_summary.queues;  // no findings to filter or count
+      m_sink.rendered(r, *evaluated.rendered);
+      return;
+    }
     drop_repeated_shared_state(r.diagnostics);
     filter(r.diagnostics);
     if (r.evaluated) {
@@ -496,11 +507,13 @@ class Workers {
   Workers& operator=(const Workers&) = delete;
 
   // Starts the first worker and waits for its load.
-  Loaded load() {
+  Loaded load(RunCollector& run) {
     std::promise<Loaded> promise;
     std::future<Loaded> loaded = promise.get_future();
     m_pool.worker_starting();
-    m_threads.emplace_back([this, promise = std::move(promise)]() mutable { run_first(promise); });
+    m_threads.emplace_back([this, promise = std::move(promise), renderer = run.renderer()]() mutable {
+      run_first(promise, std::move(renderer));
+    });
     return loaded.get();
   }
 
@@ -545,7 +558,7 @@ class Workers {
     m_pool.submit(std::exchange(m_batch, {}));
     if (m_threads.size() < m_max_workers && m_pool.wants_worker()) {
       m_pool.worker_starting();
-      m_threads.emplace_back([this] { run_other(); });
+      m_threads.emplace_back([this, renderer = run.renderer()]() mutable { run_other(std::move(renderer)); });
     }
   }
 
@@ -555,7 +568,7 @@ class Workers {
     }
   }
 
-  void run_first(std::promise<Loaded>& promise) {
+  void run_first(std::promise<Loaded>& promise, std::unique_ptr<report::QueueRenderer> renderer) {
     std::optional<QueueEvaluator> evaluator;
     bool ok = false;
     try {
@@ -566,13 +579,13 @@ class Workers {
     } catch (...) {
       promise.set_exception(std::current_exception());
     }
-    work(evaluator, ok);
+    work(evaluator, ok, renderer.get());
   }
 
   // Another worker's load findings are the first's again; one whose load
   // fails (a timeout on a busy machine) takes no queues and the others
   // take them all.
-  void run_other() {
+  void run_other(std::unique_ptr<report::QueueRenderer> renderer) {
     std::optional<QueueEvaluator> evaluator;
     bool ok = false;
     try {
@@ -581,10 +594,19 @@ class Workers {
     } catch (...) {
       ok = false;
     }
-    work(evaluator, ok);
+    work(evaluator, ok, renderer.get());
   }
 
-  void work(std::optional<QueueEvaluator>& evaluator, bool loaded) {
+  // With a renderer, a result with no findings and no logs is laid out
+  // here; its policy text is cut first, as the collector would.
+  static void prerender(Evaluated& e, report::QueueRenderer* renderer) {
+    if (renderer != nullptr && e.report.diagnostics.empty() && e.report.logs.empty()) {
+      report::cut_policy_text(e.report);
+      e.rendered = renderer->render(e.report);
+    }
+  }
+
+  void work(std::optional<QueueEvaluator>& evaluator, bool loaded, report::QueueRenderer* renderer) {
     if (!loaded) {
       m_pool.gave_up();
       return;
@@ -596,6 +618,7 @@ class Workers {
         results.reserve(job->second.size());
         for (const auto& input : job->second) {
           results.push_back(evaluator->evaluate(input));
+          prerender(results.back(), renderer);
         }
         m_pool.deliver(job->first, std::move(results));
       } catch (...) {
@@ -656,7 +679,7 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
 // collected in input order on the calling thread.
 report::Summary run_parallel(const CheckRequest& request, RunCollector& run) {
   Workers workers(request, request.jobs);
-  Loaded loaded = workers.load();
+  Loaded loaded = workers.load(run);
   run.policy(loaded);
   if (!loaded.result.ok) {
     return run.finish();

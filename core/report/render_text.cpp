@@ -97,6 +97,21 @@ std::string indent(const std::string& text, const std::string& prefix) {
   return out;
 }
 
+class TextRenderer : public QueueRenderer {
+ public:
+  explicit TextRenderer(RenderOptions options) : m_options(options), m_pieces(options.timeline_table) {}
+
+  std::string render(const QueueReport& r) override {
+    std::string out;
+    append_queue_text(out, r, m_options, m_pieces);
+    return out;
+  }
+
+ private:
+  RenderOptions m_options;
+  QueueTextPieces m_pieces;
+};
+
 class TextSink : public ReportSink {
  public:
   TextSink(std::ostream& out, std::ostream& err, RenderOptions options)
@@ -122,6 +137,12 @@ class TextSink : public ReportSink {
     m_buffer.clear();
     append_queue_text(m_buffer, r, m_options, m_pieces);
     m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+  }
+
+  std::unique_ptr<QueueRenderer> renderer() override { return std::make_unique<TextRenderer>(m_options); }
+
+  void rendered(const QueueReport&, const std::string& text) override {
+    m_out.write(text.data(), static_cast<std::streamsize>(text.size()));
   }
 
   void end(const Summary& s) override { m_out << format_summary(s); }

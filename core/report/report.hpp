@@ -91,9 +91,30 @@ void cut_policy_text(std::vector<lua::LogLine>& logs);
 // Receives a run as it happens, so that a million queues stream through in
 // constant memory. Implementations render; they decide nothing. A run is
 // one or more policies, each from begin() to end(), then finish() once.
+// Lays out one result as its sink's queue() would write it, away from the
+// sink: on a worker thread (one renderer per thread, each with its own
+// caches), for a result with no findings and no logs, whose bytes depend
+// on nothing the sink learns in input order. The sink then only writes
+// them (ReportSink::rendered), so rendering scales with --jobs.
+class QueueRenderer {
+ public:
+  virtual ~QueueRenderer() = default;
+  virtual std::string render(const QueueReport& r) = 0;
+};
+
 class ReportSink {
  public:
   virtual ~ReportSink() = default;
+  // A renderer of this policy's results, or none when the format writes
+  // results only in order (the default). Asked on the sink's thread,
+  // between begin() and end().
+  virtual std::unique_ptr<QueueRenderer> renderer() { return nullptr; }
+  // A result `renderer()` laid out as `text`: written where queue(r) would
+  // write it.
+  virtual void rendered(const QueueReport& r, const std::string& text) {
+    (void)text;
+    queue(r);
+  }
   virtual void begin(const std::string& policy_path) = 0;
   // Findings and output from loading the policy (before any queue).
   virtual void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) = 0;

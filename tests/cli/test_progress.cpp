@@ -16,9 +16,16 @@ namespace {
 struct CountingSink : kumo::report::ReportSink {
   int queues = 0;
   int finished = 0;
+  int renderers_asked = 0;
   void begin(const std::string&) override {}
   void policy(const std::vector<kumo::diag::Diagnostic>&, const std::vector<kumo::lua::LogLine>&) override {}
   void queue(const kumo::report::QueueReport&) override { ++queues; }
+  void rendered(const kumo::report::QueueReport&, const std::string& text) override { written += text; }
+  std::unique_ptr<kumo::report::QueueRenderer> renderer() override {
+    ++renderers_asked;
+    return nullptr;
+  }
+  std::string written;
   void late(const std::vector<kumo::diag::Diagnostic>&) override {}
   void end(const kumo::report::Summary&) override {}
   void finish(const kumo::report::Summary&) override { ++finished; }
@@ -80,4 +87,19 @@ TEST_CASE("progress: streams other than the process's own get it only when --pro
   std::ostringstream out, err;
   CHECK(kumo::cli::progress_style(false, out, err) == ProgressStyle::none);
   CHECK(kumo::cli::progress_style(true, out, err) == ProgressStyle::logged);
+}
+
+TEST_CASE("progress: results laid out by a worker's renderer are passed on and counted", "[progress]") {
+  CountingSink inner;
+  double now = 100;
+  std::ostringstream err;
+  ProgressSink sink(inner, err, ProgressStyle::logged, [&now] { return now; });
+  CHECK(sink.renderer() == nullptr);
+  CHECK(inner.renderers_asked == 1);
+  now = 102;
+  sink.rendered(kumo::report::QueueReport{}, "queue a.com: laid out elsewhere\n");
+  sink.queue(kumo::report::QueueReport{});
+  CHECK(inner.written == "queue a.com: laid out elsewhere\n");
+  CHECK(inner.queues == 1);
+  CHECK(err.str() == "kumo-lint: 1 queue checked in 2.0s (1/s)\n");  // the rendered one was counted
 }
