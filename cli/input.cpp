@@ -1,5 +1,7 @@
 #include "cli/input.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -117,24 +119,61 @@ std::string read_policy_stdin(std::istream& in) {
 LineReader::LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string file)
     : m_owned(std::move(owned)), m_stream(stream), m_file(std::move(file)) {}
 
-std::optional<LineReader::Line> LineReader::next_line() {
+bool LineReader::fill() {
+  if (m_pos < m_end) {
+    return true;
+  }
+  m_pos = 0;
+  m_end = 0;
+  if (m_stopped) {
+    return false;
+  }
   std::streambuf* buffer = m_stream->rdbuf();
-  Line line;
-  int c = m_stopped ? std::char_traits<char>::eof() : buffer->sbumpc();
-  if (c == std::char_traits<char>::eof()) {
+  // in_avail() is what can be read without waiting; when it says nothing,
+  // one byte is waited for (the end of the input, or the next name).
+  std::streamsize ready = buffer->in_avail();
+  if (ready <= 0) {
+    int c = buffer->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      return false;
+    }
+    m_chunk[m_end++] = static_cast<char>(c);
+    ready = buffer->in_avail();
+  }
+  if (ready > 0) {
+    auto room = static_cast<std::streamsize>(m_chunk.size() - m_end);
+    m_end += static_cast<std::size_t>(buffer->sgetn(m_chunk.data() + m_end, std::min(ready, room)));
+  }
+  return m_end > 0;
+}
+
+std::optional<LineReader::Line> LineReader::next_line() {
+  if (!fill()) {
     return std::nullopt;
   }
   ++m_line_number;
+  Line line;
   std::size_t skipped = 0;
-  for (; c != std::char_traits<char>::eof() && c != '\n'; c = buffer->sbumpc()) {
-    if (line.text.size() < k_max_queue_line_bytes) {
-      line.text += static_cast<char>(c);
-    } else if (++skipped > k_max_skipped_bytes) {
-      line.endless = true;
-      m_stopped = true;
-      break;
-    } else {
+  while (fill()) {
+    const char* start = m_chunk.data() + m_pos;
+    const auto* end_of_line = static_cast<const char*>(std::memchr(start, '\n', m_end - m_pos));
+    const std::size_t n = end_of_line != nullptr ? static_cast<std::size_t>(end_of_line - start) : m_end - m_pos;
+    const std::size_t kept = std::min(n, k_max_queue_line_bytes - std::min(k_max_queue_line_bytes, line.text.size()));
+    line.text.append(start, kept);
+    if (n > kept) {
+      if (skipped + (n - kept) > k_max_skipped_bytes) {
+        line.endless = true;
+        m_stopped = true;
+        m_pos = m_end;
+        break;
+      }
+      skipped += n - kept;
       line.too_long = true;  // read on to the end of the line, keeping nothing
+    }
+    m_pos += n;
+    if (end_of_line != nullptr) {
+      ++m_pos;
+      break;
     }
   }
   line.too_long = line.too_long || line.endless;

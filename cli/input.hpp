@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kumo::cli {
 
@@ -65,12 +66,19 @@ class LineReader {
     bool endless = false;   // no end of line within k_max_skipped_bytes: reading stopped
   };
   std::optional<Line> next_line();
+  bool fill();  // false at the end of the input
 
   std::unique_ptr<std::istream> m_owned;
   std::istream* m_stream;
   std::string m_file;
   std::size_t m_line_number = 0;
   bool m_stopped = false;  // an endless line ended the input
+  // Bytes read and not yet taken: lines are cut out of them with memchr,
+  // not read a byte at a time. Only what the stream already holds is
+  // taken, so names piped in one at a time are checked as they come.
+  std::vector<char> m_chunk = std::vector<char>(64u << 10);
+  std::size_t m_pos = 0;
+  std::size_t m_end = 0;
 };
 
 // Throws UsageError when `path` (other than "-") is missing or not a regular file.

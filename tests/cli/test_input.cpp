@@ -76,3 +76,66 @@ TEST_CASE("queues file: line numbers count blank and comment lines", "[cli][inpu
   REQUIRE(inputs.size() == 2);
   CHECK(inputs[1].starts_with("problem: queues.txt:6: \"y@\" has no domain"));
 }
+
+namespace {
+
+// A stream that holds one byte at a time, like a pipe written slowly: the
+// reader must wait for bytes, never for a whole chunk.
+class OneByteAtATime : public std::streambuf {
+ public:
+  explicit OneByteAtATime(std::string text) : m_text(std::move(text)) {}
+
+ protected:
+  int_type underflow() override {
+    if (m_next == m_text.size()) {
+      return traits_type::eof();
+    }
+    m_byte = m_text[m_next++];
+    setg(&m_byte, &m_byte, &m_byte + 1);
+    return traits_type::to_int_type(m_byte);
+  }
+
+ private:
+  std::string m_text;
+  std::size_t m_next = 0;
+  char m_byte = 0;
+};
+
+}  // namespace
+
+TEST_CASE("queues file: lines across the read buffer's edges are read whole", "[cli][input]") {
+  std::string text;
+  std::vector<std::string> names;
+  for (int i = 0; i < 12000; ++i) {  // about 200 KiB: several 64 KiB reads
+    names.push_back("t" + std::to_string(i) + "@d" + std::to_string(i * 7) + ".example.com");
+    text += names.back() + (i % 2 == 0 ? "\n" : "  # a comment\n");
+  }
+  text += "last.example.com";  // no end of line
+  names.push_back("last.example.com");
+  CHECK(queue_inputs(text) == names);
+}
+
+TEST_CASE("queues file: the cap on a line's length holds wherever the line falls", "[cli][input]") {
+  const std::string at_cap(kumo::cli::k_max_queue_line_bytes, 'a');
+  auto inputs = queue_inputs("x.com\n" + at_cap + "\n" + at_cap + "a\ny.com\n");
+  REQUIRE(inputs.size() == 4);
+  CHECK(inputs[0] == "x.com");
+  CHECK(inputs[1].find("longer than") == std::string::npos);  // at the cap: read, then judged as a name
+  CHECK(inputs[2] ==
+        "problem: queues.txt:3: a line longer than 64 KiB is not a queue name (the rest of the line was skipped)");
+  CHECK(inputs[3] == "y.com");
+}
+
+TEST_CASE("queues file: a stream that holds one byte at a time gives the same names", "[cli][input]") {
+  const std::string text = "a.com\n\n# comment\nt@b.com  # note\nc:t@d.com!r.net";
+  auto buffer = std::make_unique<OneByteAtATime>(text);
+  auto stream = std::make_unique<std::istream>(buffer.get());
+  std::istream* raw = stream.get();
+  kumo::cli::LineReader reader(std::move(stream), raw, "queues.txt");
+  std::vector<std::string> names;
+  while (auto input = reader.next_queue()) {
+    names.push_back(input->name);
+  }
+  CHECK(names == queue_inputs(text));
+  CHECK(names == std::vector<std::string>{"a.com", "t@b.com", "c:t@d.com!r.net"});
+}
