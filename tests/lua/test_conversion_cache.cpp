@@ -23,7 +23,7 @@ namespace {
 // The encodings of the values `expressions` evaluate to, in one Lua state
 // (string hashes, and so the order of a table's entries, are per state);
 // "not plain" for a value that is not.
-std::vector<std::string> encodings(const std::vector<std::string>& expressions) {
+std::vector<std::string> plain_encodings(const std::vector<std::string>& expressions) {
   lua_State* L = luaL_newstate();
   luaL_openlibs(L);
   std::vector<std::string> out;
@@ -43,14 +43,14 @@ std::vector<std::string> encodings(const std::vector<std::string>& expressions) 
   return out;
 }
 
-std::string encoded(const std::string& expression) { return encodings({expression}).front(); }
+std::string plain_encoding(const std::string& expression) { return plain_encodings({expression}).front(); }
 
-bool same_encoding(const std::string& a, const std::string& b) {
-  auto both = encodings({a, b});
+bool same_plain_encoding(const std::string& a, const std::string& b) {
+  auto both = plain_encodings({a, b});
   return both[0] == both[1];
 }
 
-std::size_t charged(const std::string& expression) {
+std::size_t plain_charge(const std::string& expression) {
   lua_State* L = luaL_newstate();
   std::string out;
   std::size_t charge = 0;
@@ -61,7 +61,7 @@ std::size_t charged(const std::string& expression) {
   return charge;
 }
 
-HostOptions options_with(bool cache_conversions) {
+HostOptions cache_test_options(bool cache_conversions) {
   HostOptions o;
   o.max_instructions = 2'000'000;
   o.max_memory = std::size_t{16} << 20;
@@ -69,17 +69,18 @@ HostOptions options_with(bool cache_conversions) {
   return o;
 }
 
-const char* const k_queues[] = {"example.com",    "gmail.com",          "t1@example.com", "c:t2@example.com!r.net",
-                                "example.com",    "second.example.com", "gmail.com",      "bulk@example.net",
-                                "t1@example.com", "outlook.com",        "example.com"};
+const char* const k_cache_test_queues[] = {
+    "example.com",    "gmail.com",          "t1@example.com", "c:t2@example.com!r.net",
+    "example.com",    "second.example.com", "gmail.com",      "bulk@example.net",
+    "t1@example.com", "outlook.com",        "example.com"};
 
-// What a policy reports, loaded and evaluated for k_queues in one host.
-std::string evaluated(const std::filesystem::path& path, bool cache_conversions, std::size_t& hits) {
-  kumo::lua::PolicyHost host(options_with(cache_conversions));
+// What a policy reports, loaded and evaluated for k_cache_test_queues in one host.
+std::string evaluated_with_cache(const std::filesystem::path& path, bool cache_conversions, std::size_t& hits) {
+  kumo::lua::PolicyHost host(cache_test_options(cache_conversions));
   auto loaded = host.load(path.string(), read_file(path));
   std::string out = describe(loaded.diagnostics);
   if (loaded.ok) {
-    for (const char* name : k_queues) {
+    for (const char* name : k_cache_test_queues) {
       out += describe(host.evaluate(kumo::values::parse_queue_name(name)));
     }
   }
@@ -88,7 +89,7 @@ std::string evaluated(const std::filesystem::path& path, bool cache_conversions,
 }
 
 // The policies whose report does not depend on the wall clock.
-bool clock_free(const std::filesystem::path& policy) {
+bool clock_free_policy(const std::filesystem::path& policy) {
   auto args = policy;
   args.replace_extension(".args");
   std::string text = read_file(args);
@@ -99,44 +100,44 @@ bool clock_free(const std::filesystem::path& policy) {
 }  // namespace
 
 TEST_CASE("conversion cache: equal content encodes equal, any difference encodes differently", "[conversion_cache]") {
-  CHECK(same_encoding("{ a = 1, b = 'x' }", "{ a = 1, b = 'x' }"));
-  CHECK(same_encoding("{ a = { 'p', 'q' } }", "{ a = { 'p', 'q' } }"));
-  CHECK_FALSE(same_encoding("{ a = 1 }", "{ a = 1.0 }"));  // Lua 5.4 tells integers from floats; so does serde
-  CHECK_FALSE(same_encoding("{ a = 1 }", "{ a = '1' }"));
-  CHECK_FALSE(same_encoding("{ a = true }", "{ a = false }"));
-  CHECK_FALSE(same_encoding("{ a = 'x' }", "{ a = 'x', b = 'y' }"));
-  CHECK_FALSE(same_encoding("{ a = { 'p' } }", "{ a = { 'p', 'q' } }"));
-  CHECK_FALSE(same_encoding("{ ['a\\0b'] = 1 }", "{ ['a'] = 1 }"));  // lengths, not terminators
-  CHECK_FALSE(same_encoding("{ a = 'ab', b = '' }", "{ a = 'a', b = 'b' }"));
-  CHECK_FALSE(same_encoding("{ [1] = 'x' }", "{ ['1'] = 'x' }"));
-  CHECK_FALSE(same_encoding("{ a = {} }", "{ a = { {} } }"));
+  CHECK(same_plain_encoding("{ a = 1, b = 'x' }", "{ a = 1, b = 'x' }"));
+  CHECK(same_plain_encoding("{ a = { 'p', 'q' } }", "{ a = { 'p', 'q' } }"));
+  CHECK_FALSE(same_plain_encoding("{ a = 1 }", "{ a = 1.0 }"));  // Lua 5.4 tells integers from floats; so does serde
+  CHECK_FALSE(same_plain_encoding("{ a = 1 }", "{ a = '1' }"));
+  CHECK_FALSE(same_plain_encoding("{ a = true }", "{ a = false }"));
+  CHECK_FALSE(same_plain_encoding("{ a = 'x' }", "{ a = 'x', b = 'y' }"));
+  CHECK_FALSE(same_plain_encoding("{ a = { 'p' } }", "{ a = { 'p', 'q' } }"));
+  CHECK_FALSE(same_plain_encoding("{ ['a\\0b'] = 1 }", "{ ['a'] = 1 }"));  // lengths, not terminators
+  CHECK_FALSE(same_plain_encoding("{ a = 'ab', b = '' }", "{ a = 'a', b = 'b' }"));
+  CHECK_FALSE(same_plain_encoding("{ [1] = 'x' }", "{ ['1'] = 'x' }"));
+  CHECK_FALSE(same_plain_encoding("{ a = {} }", "{ a = { {} } }"));
 }
 
 TEST_CASE("conversion cache: what read_value treats specially is not plain", "[conversion_cache]") {
-  CHECK(encoded("setmetatable({}, {})") == "not plain");
-  CHECK(encoded("{ a = setmetatable({}, { __index = function() return 1 end }) }") == "not plain");
-  CHECK(encoded("{ f = print }") == "not plain");
-  CHECK(encoded("{ co = coroutine.create(print) }") == "not plain");
-  CHECK(encoded("{ a = io.stdout }") == "not plain");
-  CHECK(encoded("(function() local t = {} t.self = t return t end)()") == "not plain");  // cycles nest too deep
-  CHECK(encoded("{{{{{{{{{{}}}}}}}}}}") == "not plain");
-  CHECK(encoded("{ s = string.rep('x', 10000) }") == "not plain");  // keys stay small
-  CHECK(encoded("{{{{{{{{}}}}}}}}") != "not plain");
-  CHECK(encoded("'a string'") != "not plain");
+  CHECK(plain_encoding("setmetatable({}, {})") == "not plain");
+  CHECK(plain_encoding("{ a = setmetatable({}, { __index = function() return 1 end }) }") == "not plain");
+  CHECK(plain_encoding("{ f = print }") == "not plain");
+  CHECK(plain_encoding("{ co = coroutine.create(print) }") == "not plain");
+  CHECK(plain_encoding("{ a = io.stdout }") == "not plain");
+  CHECK(plain_encoding("(function() local t = {} t.self = t return t end)()") == "not plain");  // cycles nest too deep
+  CHECK(plain_encoding("{{{{{{{{{{}}}}}}}}}}") == "not plain");
+  CHECK(plain_encoding("{ s = string.rep('x', 10000) }") == "not plain");  // keys stay small
+  CHECK(plain_encoding("{{{{{{{{}}}}}}}}") != "not plain");
+  CHECK(plain_encoding("'a string'") != "not plain");
 }
 
 TEST_CASE("conversion cache: the charge is read_value's for the same value", "[conversion_cache]") {
   // Reader charges each table, each entry, and each string with its bytes.
-  const std::size_t table = charged("{}");
-  const std::size_t one_int = charged("{ [1] = 2 }");
+  const std::size_t table = plain_charge("{}");
+  const std::size_t one_int = plain_charge("{ [1] = 2 }");
   const std::size_t entry = one_int - table;
-  const std::size_t empty_string = charged("''");
+  const std::size_t empty_string = plain_charge("''");
   CHECK(table > 0);
   CHECK(entry > 0);
-  CHECK(charged("{ [1] = 2, [2] = 3 }") == table + 2 * entry);
-  CHECK(charged("'abc'") == empty_string + 3);
-  CHECK(charged("{ ab = 'xyz' }") == table + entry + 2 * empty_string + 5);
-  CHECK(charged("{ a = {} }") == 2 * table + entry + empty_string + 1);
+  CHECK(plain_charge("{ [1] = 2, [2] = 3 }") == table + 2 * entry);
+  CHECK(plain_charge("'abc'") == empty_string + 3);
+  CHECK(plain_charge("{ ab = 'xyz' }") == table + entry + 2 * empty_string + 5);
+  CHECK(plain_charge("{ a = {} }") == 2 * table + entry + empty_string + 1);
 }
 
 TEST_CASE("conversion cache: a hit is located at its own call and counted", "[conversion_cache]") {
@@ -187,7 +188,7 @@ TEST_CASE("conversion cache: --max-memory sees the same charges with the cache a
                              "  end\n"
                              "  return kumo.make_queue_config {}\nend)\n";
   auto run = [&](bool cache) {
-    HostOptions o = options_with(cache);
+    HostOptions o = cache_test_options(cache);
     o.max_memory = std::size_t{8} << 20;
     o.max_instructions = 50'000'000;
     LoadedPolicy p(policy, o);
@@ -210,7 +211,7 @@ TEST_CASE("conversion cache: every testdata policy reports the same with the cac
   for (const char* dir : {"ok", "bad", "hostile"}) {
     for (const auto& entry :
          std::filesystem::directory_iterator(std::filesystem::path(KUMO_LINT_SOURCE_DIR "/testdata/policies") / dir)) {
-      if (entry.path().extension() == ".lua" && clock_free(entry.path())) {
+      if (entry.path().extension() == ".lua" && clock_free_policy(entry.path())) {
         policies.push_back(entry.path());
       }
     }
@@ -222,7 +223,7 @@ TEST_CASE("conversion cache: every testdata policy reports the same with the cac
   std::size_t hits_off = 0;
   for (const auto& policy : policies) {
     INFO(policy.string());
-    CHECK(evaluated(policy, true, hits) == evaluated(policy, false, hits_off));
+    CHECK(evaluated_with_cache(policy, true, hits) == evaluated_with_cache(policy, false, hits_off));
   }
   CHECK(hits > 100);  // the cache answered: the comparison covers hits
   CHECK(hits_off == 0);

@@ -15,7 +15,7 @@ namespace {
 // Stateless but for KQ913's detection of a global written by the handler,
 // reported once per line wherever the workers meet it; a third of the
 // queues fail conversion (KQ003).
-const char* const k_policy = R"(local kumo = require 'kumo'
+const char* const k_check_run_policy = R"(local kumo = require 'kumo'
 kumo.on('get_queue_config', function(domain, tenant)
   last_domain = domain
   if tenant == 'bad' then
@@ -26,7 +26,7 @@ end)
 )";
 
 // Prints on each Lua state's first call: how many states evaluated queues.
-const char* const k_printing_policy = R"(local kumo = require 'kumo'
+const char* const k_state_printing_policy = R"(local kumo = require 'kumo'
 kumo.on('get_queue_config', function(domain)
   if not seen then
     seen = true
@@ -36,7 +36,7 @@ kumo.on('get_queue_config', function(domain)
 end)
 )";
 
-std::vector<std::string> queue_names() {
+std::vector<std::string> check_run_queue_names() {
   std::vector<std::string> names;
   const char* const tenants[] = {"a", "b", "bad"};
   for (int i = 0; i < 700; ++i) {
@@ -48,14 +48,14 @@ std::vector<std::string> queue_names() {
 }
 
 // The JSON and text a run writes with these thread settings.
-std::string checked(std::size_t jobs, std::size_t sequential_prefix, kumo::report::Format format,
-                    const char* policy = k_policy) {
+std::string checked_with_threads(std::size_t jobs, std::size_t sequential_prefix, kumo::report::Format format,
+                                 const char* policy = k_check_run_policy) {
   kumo::pipeline::CheckRequest request;
   request.policy_path = "policy.lua";
   request.policy_source = policy;
   request.jobs = jobs;
   request.sequential_prefix = sequential_prefix;
-  auto names = queue_names();
+  auto names = check_run_queue_names();
   std::size_t next = 0;
   request.queues = [names, next]() mutable -> std::optional<kumo::pipeline::QueueInput> {
     if (next == names.size()) {
@@ -75,18 +75,18 @@ std::string checked(std::size_t jobs, std::size_t sequential_prefix, kumo::repor
 
 TEST_CASE("run_check: a prefix on the calling thread, then workers, gives what one thread gives", "[check_run][jobs]") {
   for (auto format : {kumo::report::Format::text, kumo::report::Format::json}) {
-    const std::string one_thread = checked(1, 0, format);
+    const std::string one_thread = checked_with_threads(1, 0, format);
     CHECK(one_thread.find("KQ003") != std::string::npos);
     CHECK(one_thread.find("KQ913") != std::string::npos);
-    CHECK(checked(3, 0, format) == one_thread);     // workers from the first queue
-    CHECK(checked(3, 10, format) == one_thread);    // ten queues here, the rest on workers
-    CHECK(checked(3, 5000, format) == one_thread);  // a run shorter than the prefix: no worker
+    CHECK(checked_with_threads(3, 0, format) == one_thread);     // workers from the first queue
+    CHECK(checked_with_threads(3, 10, format) == one_thread);    // ten queues here, the rest on workers
+    CHECK(checked_with_threads(3, 5000, format) == one_thread);  // a run shorter than the prefix: no worker
   }
 }
 
 TEST_CASE("run_check: workers start only once the prefix is done", "[check_run][jobs]") {
   auto states = [](std::size_t prefix) {
-    std::string out = checked(3, prefix, kumo::report::Format::text, k_printing_policy);
+    std::string out = checked_with_threads(3, prefix, kumo::report::Format::text, k_state_printing_policy);
     std::size_t count = 0;
     for (auto at = out.find("first call of this state"); at != std::string::npos;
          at = out.find("first call of this state", at + 1)) {

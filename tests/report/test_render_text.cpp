@@ -14,14 +14,16 @@ using kumo::report::RenderOptions;
 
 namespace {
 
-std::shared_ptr<const kumo::simulate::Timeline> timeline_of(std::uint64_t retry_interval, std::uint64_t max_age) {
+std::shared_ptr<const kumo::simulate::Timeline> shared_timeline_of(std::uint64_t retry_interval,
+                                                                   std::uint64_t max_age) {
   kumo::simulate::RetryPolicy policy;
   policy.retry_interval = kumo::values::Duration{retry_interval, 0};
   policy.max_age = kumo::values::Duration{max_age, 0};
   return std::make_shared<const kumo::simulate::Timeline>(kumo::simulate::simulate_retries(policy));
 }
 
-QueueReport report_with(std::string queue, std::shared_ptr<const kumo::simulate::Timeline> timeline, int handler) {
+QueueReport report_for_pieces(std::string queue, std::shared_ptr<const kumo::simulate::Timeline> timeline,
+                              int handler) {
   QueueReport r;
   r.queue = std::move(queue);
   r.timeline = std::move(timeline);
@@ -37,12 +39,12 @@ TEST_CASE("text pieces: a queue's text is the same rendered alone or after other
   options.config = false;
   for (bool table : {false, true}) {
     options.timeline_table = table;
-    auto short_schedule = timeline_of(60, 3600);
-    auto long_schedule = timeline_of(600, 259200);
+    auto short_schedule = shared_timeline_of(60, 3600);
+    auto long_schedule = shared_timeline_of(600, 259200);
     const std::vector<QueueReport> reports = {
-        report_with("a.com", short_schedule, 1), report_with("b.com", long_schedule, 1),
-        report_with("c.com", short_schedule, 2), report_with("d.com", long_schedule, 2),
-        report_with("e.com", timeline_of(60, 3600), 1)};  // equal schedule, another object
+        report_for_pieces("a.com", short_schedule, 1), report_for_pieces("b.com", long_schedule, 1),
+        report_for_pieces("c.com", short_schedule, 2), report_for_pieces("d.com", long_schedule, 2),
+        report_for_pieces("e.com", shared_timeline_of(60, 3600), 1)};  // equal schedule, another object
     QueueTextPieces pieces(table);
     for (const auto& r : reports) {
       std::string shared;
@@ -51,7 +53,7 @@ TEST_CASE("text pieces: a queue's text is the same rendered alone or after other
       CHECK(shared == kumo::report::format_queue_text(r, options));
     }
     CHECK(kumo::report::format_queue_text(reports[0], options) !=
-          kumo::report::format_queue_text(report_with("a.com", long_schedule, 1), options));
+          kumo::report::format_queue_text(report_for_pieces("a.com", long_schedule, 1), options));
     CHECK(kumo::report::format_queue_text(reports[0], options).find("handler #1 (policy.lua:10)") != std::string::npos);
   }
 }
