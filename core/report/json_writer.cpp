@@ -171,9 +171,9 @@ void JsonWriter::raw(std::string_view text) {
 }
 
 std::string JsonWriter::nested_text(const nlohmann::json& v) const {
-  JsonWriter nested(m_indent, m_depth);
-  nested.value(v);
-  return std::move(nested.m_out);
+  JsonWriter writer = nested();
+  writer.value(v);
+  return std::move(writer.m_out);
 }
 
 void JsonWriter::write_to(std::ostream& out) {
