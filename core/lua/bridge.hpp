@@ -74,6 +74,40 @@ struct ConversionCache {
   std::string key;  // the table being looked up
 };
 
+// Egress pool and source resolutions, by name: kumod caches them too, and
+// a deterministic policy answers the same for every queue. Bounded by the
+// bytes they hold, not by a count: a policy that names a new pool for every
+// queue starts them over (and calls its handlers again) instead of growing.
+struct Resolutions {
+  static constexpr std::size_t k_max_bytes = std::size_t{4} << 20;
+  static constexpr std::size_t k_entry_overhead = 256;  // map node and name
+
+  std::map<std::string, std::vector<diag::Diagnostic>> pools;
+  std::map<std::string, std::optional<std::string>> source_errors;
+  // For a source whose make_egress_source call kumod rejects: that call's
+  // findings, located at the call.
+  std::map<std::string, std::vector<diag::Diagnostic>> source_findings;
+  std::size_t bytes = 0;
+
+  // Called before a lookup, so an entry found stays valid while in use.
+  void make_room() {
+    if (bytes > k_max_bytes) {
+      pools.clear();
+      source_errors.clear();
+      source_findings.clear();
+      bytes = 0;
+    }
+  }
+  // What an entry named `name` holding `findings` adds to `bytes`.
+  static std::size_t cost(const std::string& name, const std::vector<diag::Diagnostic>& findings) {
+    std::size_t total = k_entry_overhead + name.size();
+    for (const auto& d : findings) {
+      total += sizeof(diag::Diagnostic) + d.message.size() + d.detail.size() + d.location.file.size();
+    }
+    return total;
+  }
+};
+
 struct PolicyHost::State {
   State();  // in host.cpp, where Watchdog is complete
   ~State();
@@ -94,13 +128,7 @@ struct PolicyHost::State {
   std::optional<diag::Location> error_location;    // innermost Lua frame of the last error
   std::vector<ParamValue> last_params;             // of the last make_queue_config call (for a failed handler)
   std::vector<diag::Diagnostic> side_diagnostics;  // found outside any error path (e.g. duplicate kumo.on)
-  // Egress pool and source resolutions, by name: kumod caches them too, and
-  // a deterministic policy answers the same for every queue.
-  std::map<std::string, std::vector<diag::Diagnostic>> pool_findings;
-  std::map<std::string, std::optional<std::string>> source_errors;
-  // For a source whose make_egress_source call kumod rejects: that call's
-  // findings, located at the call.
-  std::map<std::string, std::vector<diag::Diagnostic>> source_findings;
+  Resolutions resolutions;
   std::vector<std::string> readable_roots;          // canonical directories/files the policy may read
   std::vector<std::string> lexical_roots;           // the same, absolute but unresolved (checked first)
   std::vector<std::string> module_dirs;             // require's search directories, fixed at start

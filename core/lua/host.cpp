@@ -827,8 +827,10 @@ std::optional<std::string> PolicyHost::resolve_source(const std::string& source)
   if (source == "unspecified") {
     return std::nullopt;
   }
-  auto cached = st.source_errors.find(source);
-  if (cached != st.source_errors.end()) {
+  Resolutions& known = st.resolutions;
+  known.make_room();
+  auto cached = known.source_errors.find(source);
+  if (cached != known.source_errors.end()) {
     return cached->second;
   }
   int base = 0;
@@ -838,10 +840,12 @@ std::optional<std::string> PolicyHost::resolve_source(const std::string& source)
   }
   lua_settop(st.L, base);
   if (source.size() <= k_max_cached_name) {
-    st.source_errors.emplace(source, error);
+    known.source_errors.emplace(source, error);
+    known.bytes += Resolutions::cost(source, {}) + (error ? error->size() : 0);
     const auto* findings = error ? conversion_findings(st, *error) : nullptr;
     if (findings) {
-      st.source_findings.emplace(source, *findings);
+      known.source_findings.emplace(source, *findings);
+      known.bytes += Resolutions::cost(source, *findings);
     }
   }
   return error;
@@ -849,8 +853,10 @@ std::optional<std::string> PolicyHost::resolve_source(const std::string& source)
 
 std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, const diag::Location& where) {
   State& st = *m_state;
-  auto cached = st.pool_findings.find(pool);
-  if (cached != st.pool_findings.end()) {
+  Resolutions& known = st.resolutions;
+  known.make_room();
+  auto cached = known.pools.find(pool);
+  if (cached != known.pools.end()) {
     auto out = cached->second;
     for (auto& d : out) {
       if (d.key == "egress_pool") {
@@ -879,8 +885,8 @@ std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, 
       if (auto source_error = resolve_source(entry.name)) {
         fail(Code::egress_source_unresolved,
              subject + "source \"" + entry.name + "\": " + *source_error + "; kumod cannot create this queue");
-        auto findings = st.source_findings.find(entry.name);
-        if (findings != st.source_findings.end()) {
+        auto findings = known.source_findings.find(entry.name);
+        if (findings != known.source_findings.end()) {
           out.insert(out.end(), findings->second.begin(), findings->second.end());
         }
       }
@@ -896,7 +902,8 @@ std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, 
   }
   lua_settop(st.L, base);
   if (pool.size() <= k_max_cached_name) {
-    st.pool_findings.emplace(pool, out);
+    known.pools.emplace(pool, out);
+    known.bytes += Resolutions::cost(pool, out);
   }
   return out;
 }

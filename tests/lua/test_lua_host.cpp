@@ -2,6 +2,8 @@
 // and the limits, driven through PolicyHost with small inline policies.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "core/config/serialize.hpp"
 #include "core/lua/host.hpp"
 #include "tests/support/loaded_policy.hpp"
@@ -241,4 +243,39 @@ TEST_CASE("a key holding a NUL byte is reported as the unknown key it is, not cu
   auto ev = p.host.evaluate(queue("x.com"));
   CHECK_FALSE(ev.config);
   CHECK(first_code(ev) == "KQ001");
+}
+
+TEST_CASE("egress pool resolutions are kept by name, within a byte budget", "[lua_host]") {
+  // The pool is the tenant, so every tenant names a pool of its own; the
+  // pool handler says when it runs, and fails with a long message.
+  LoadedPolicy p(k_kumo_prelude +
+                 "kumo.on('get_egress_pool', function(name) print('resolving ' .. name) "
+                 "error(string.rep('x', 3000)) end)\n"
+                 "kumo.on('get_queue_config', function(domain, tenant) "
+                 "return kumo.make_queue_config{egress_pool = tenant} end)\n");
+  REQUIRE(p.result.ok);
+  auto of_tenant = [&](const std::string& tenant) {
+    return p.host.evaluate(QueueName{std::nullopt, tenant, "example.com", std::nullopt});
+  };
+  auto resolved = [](const kumo::lua::Evaluation& ev) {
+    return std::any_of(ev.logs.begin(), ev.logs.end(),
+                       [](const auto& line) { return line.text.rfind("resolving ", 0) == 0; });
+  };
+  auto first = of_tenant("t0");
+  CHECK(resolved(first));
+  REQUIRE(first_code(first) == "KQ101");
+  auto again = of_tenant("t0");
+  CHECK_FALSE(resolved(again));  // kept
+  CHECK(again.diagnostics == first.diagnostics);
+
+  // Pools enough to pass the budget (each holds a 3 KB message and a 900
+  // byte name): the resolutions start over instead of growing with them.
+  const std::string padding(900, 'p');
+  for (int i = 1; i <= 1200; ++i) {
+    auto ev = of_tenant(padding + std::to_string(i));
+    REQUIRE(first_code(ev) == "KQ101");
+  }
+  auto after = of_tenant("t0");
+  CHECK(resolved(after));  // resolved again: the same findings
+  CHECK(after.diagnostics == first.diagnostics);
 }
