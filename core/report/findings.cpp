@@ -1,7 +1,9 @@
 #include "core/report/findings.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 
 #include "core/diag/codes.hpp"
 #include "core/util/text.hpp"
@@ -248,30 +250,157 @@ std::string queues_note(const FindingGroup& group) {
   return out + (group.queue_count > group.queues.size() ? ", …)" : ")");
 }
 
+void append_encoded(std::string& out, const diag::Diagnostic& d) {
+  util::put_text(out, d.code);
+  util::put_u64(out, static_cast<std::uint64_t>(d.severity));
+  util::put_text(out, d.message);
+  util::put_text(out, d.location.file);
+  util::put_u64(out, static_cast<std::uint64_t>(static_cast<std::int64_t>(d.location.line)));
+  util::put_u64(out, d.location.column ? 1 : 0);
+  util::put_u64(out, static_cast<std::uint64_t>(static_cast<std::int64_t>(d.location.column.value_or(0))));
+  for (const auto* text : {&d.queue, &d.key}) {
+    util::put_u64(out, text->has_value() ? 1 : 0);
+    util::put_text(out, text->value_or(""));
+  }
+  util::put_text(out, d.detail);
+  util::put_u64(out, (d.suppressed ? 1 : 0) | (d.baselined ? 2 : 0));
+}
+
+diag::Diagnostic decode_finding(util::ByteReader& in) {
+  diag::Diagnostic d;
+  d.code = in.text();
+  d.severity = static_cast<diag::Severity>(in.u64());
+  d.message = in.text();
+  d.location.file = in.text();
+  d.location.line = static_cast<int>(static_cast<std::int64_t>(in.u64()));
+  const bool has_column = in.u64() != 0;
+  const int column = static_cast<int>(static_cast<std::int64_t>(in.u64()));
+  if (has_column) {
+    d.location.column = column;
+  }
+  for (auto* text : {&d.queue, &d.key}) {
+    const bool has = in.u64() != 0;
+    std::string value = in.text();
+    if (has) {
+      *text = std::move(value);
+    }
+  }
+  d.detail = in.text();
+  const std::uint64_t flags = in.u64();
+  d.suppressed = (flags & 1) != 0;
+  d.baselined = (flags & 2) != 0;
+  return d;
+}
+
+namespace {
+
+// The fields FindingGroups::Key copies, in its order, by reference.
+auto group_fields(const diag::Diagnostic& d) {
+  return std::make_tuple(std::cref(d.location.file), d.location.line, std::cref(d.location.column), std::cref(d.code),
+                         std::cref(d.message), std::cref(d.detail), static_cast<int>(d.severity), d.queue.has_value());
+}
+
+bool same_group(const FindingGroup& a, const FindingGroup& b) {
+  return group_fields(a.finding) == group_fields(b.finding);
+}
+
+}  // namespace
+
+FindingGroups::Key FindingGroups::key_of(const diag::Diagnostic& d) { return Key(group_fields(d)); }
+
 void FindingGroups::add(const diag::Diagnostic& d) {
-  Key key{
-      d.location.file,    d.location.line, d.location.column, d.code, d.message, d.detail, static_cast<int>(d.severity),
-      d.queue.has_value()};
-  auto [it, inserted] = m_groups.try_emplace(std::move(key));
+  auto [it, inserted] = m_groups.try_emplace(key_of(d));
   FindingGroup& group = it->second;
   if (inserted) {
     group.finding = d;
+    // The key and the finding each copy the texts; map nodes and strings.
+    m_held += 768 + 2 * (d.location.file.size() + d.message.size() + d.detail.size() + d.code.size()) +
+              d.queue.value_or("").size() + d.key.value_or("").size();
   }
   if (d.queue) {
     ++group.queue_count;
     if (group.queues.size() < k_queues_listed) {
       group.queues.push_back(*d.queue);
+      m_held += d.queue->size() + 32;
     }
+  }
+  if (m_held > m_budget) {
+    spill();
   }
 }
 
-std::vector<FindingGroup> FindingGroups::sorted() const {
-  std::vector<FindingGroup> out;
-  out.reserve(m_groups.size());
-  for (const auto& [key, group] : m_groups) {
-    out.push_back(group);
+namespace {
+
+void append_group(std::string& out, const FindingGroup& group) {
+  std::string record;
+  append_encoded(record, group.finding);
+  util::put_u64(record, group.queue_count);
+  util::put_u64(record, group.queues.size());
+  for (const auto& q : group.queues) {
+    util::put_text(record, q);
   }
-  return out;
+  util::put_text(out, record);
+}
+
+FindingGroup decode_group(std::string_view record) {
+  util::ByteReader in(record);
+  FindingGroup group;
+  group.finding = decode_finding(in);
+  group.queue_count = static_cast<std::size_t>(in.u64());
+  const std::uint64_t listed = std::min<std::uint64_t>(in.u64(), k_queues_listed);
+  for (std::uint64_t i = 0; i < listed; ++i) {
+    group.queues.push_back(in.text());
+  }
+  return group;
+}
+
+}  // namespace
+
+void FindingGroups::spill() {
+  std::string run;
+  for (const auto& [key, group] : m_groups) {
+    append_group(run, group);
+  }
+  m_runs.add_run(std::move(run));
+  m_groups.clear();
+  m_held = 0;
+}
+
+void FindingGroups::drain(const std::function<void(const FindingGroup&)>& each) {
+  if (m_runs.empty()) {
+    for (const auto& [key, group] : m_groups) {
+      each(group);
+    }
+    m_groups.clear();
+    m_held = 0;
+    return;
+  }
+  spill();
+  // Runs come in the order findings were added: merging a group of a later
+  // run into an earlier one's keeps the first finding and the first queues.
+  std::optional<FindingGroup> pending;
+  m_runs.merge<FindingGroup>(
+      decode_group,
+      [](const FindingGroup& a, const FindingGroup& b) { return group_fields(a.finding) < group_fields(b.finding); },
+      [&](FindingGroup&& group) {
+        if (pending && same_group(*pending, group)) {
+          pending->queue_count += group.queue_count;
+          for (auto& q : group.queues) {
+            if (pending->queues.size() < k_queues_listed) {
+              pending->queues.push_back(std::move(q));
+            }
+          }
+          return;
+        }
+        if (pending) {
+          each(*pending);
+        }
+        pending = std::move(group);
+      });
+  if (pending) {
+    each(*pending);
+  }
+  m_runs = util::SortedRuns();
 }
 
 }  // namespace kumo::report

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "core/diag/diagnostic.hpp"
+#include "core/util/spill.hpp"
 
 namespace kumo::report {
 
@@ -110,19 +112,37 @@ std::string queues_note(const FindingGroup& group);
 // finding is in does not say which policy's run it came from.
 std::string policy_note(const std::string& policy_path, std::size_t policy_count);
 
+// A finding as bytes and back, exactly (util::put_text records): how
+// findings held for sorting are spilled to a temporary file.
+void append_encoded(std::string& out, const diag::Diagnostic& d);
+diag::Diagnostic decode_finding(util::ByteReader& in);
+
 // Merges findings that are the same finding of different queues: same
 // code, severity, file, line, column, message and kumod detail (the key
-// path is not compared: at one position it is the same key). Memory grows
-// with the distinct findings, not with the queues.
+// path is not compared: at one position it is the same key). Groups are
+// held in memory up to a budget, then spilled as a sorted run
+// (util::SortedRuns) and merged back by drain(): memory stays flat however
+// many distinct findings a run has.
 class FindingGroups {
  public:
+  static constexpr std::size_t k_default_budget = std::size_t{8} << 20;
+
+  explicit FindingGroups(std::size_t budget_bytes = k_default_budget) : m_budget(budget_bytes) {}
+
   void add(const diag::Diagnostic& d);
-  // Ordered by file, line, column, code, message (diag::diagnostic_less).
-  std::vector<FindingGroup> sorted() const;
+  // Every group, ordered by file, line, column, code, message
+  // (diag::diagnostic_less), then emptied.
+  void drain(const std::function<void(const FindingGroup&)>& each);
 
  private:
   using Key = std::tuple<std::string, int, std::optional<int>, std::string, std::string, std::string, int, bool>;
+  static Key key_of(const diag::Diagnostic& d);
+  void spill();
+
   std::map<Key, FindingGroup> m_groups;
+  std::size_t m_budget;
+  std::size_t m_held = 0;  // an estimate of the bytes m_groups holds
+  util::SortedRuns m_runs;
 };
 
 }  // namespace kumo::report

@@ -6,7 +6,8 @@
 // still names what was checked), files sorted by name; one <error> per
 // finding and queue, its message naming the queue.
 #include <algorithm>
-#include <map>
+#include <optional>
+#include <set>
 
 #include "core/report/render.hpp"
 
@@ -38,13 +39,45 @@ std::string error_xml(const diag::Diagnostic& d, const std::string& policy) {
          "\" source=\"kumo-lint." + xml_escape(d.code) + "\"/>\n";
 }
 
+// A finding as checkstyle holds it until the end: its file (as the
+// repository names it) and the note of the policy whose run found it.
+struct Held {
+  std::string file;
+  diag::Diagnostic finding;
+  std::string policy;
+};
+
+bool held_less(const Held& a, const Held& b) {
+  if (a.file != b.file) {
+    return a.file < b.file;
+  }
+  return diag::diagnostic_less(a.finding, b.finding);
+}
+
+void append_held(std::string& run, const Held& h) {
+  std::string record;
+  util::put_text(record, h.file);
+  append_encoded(record, h.finding);
+  util::put_text(record, h.policy);
+  util::put_text(run, record);
+}
+
+Held decode_held(std::string_view record) {
+  util::ByteReader in(record);
+  Held h;
+  h.file = in.text();
+  h.finding = decode_finding(in);
+  h.policy = in.text();
+  return h;
+}
+
 class CheckstyleSink : public ReportSink {
  public:
   CheckstyleSink(std::ostream& out, std::ostream& err, RenderOptions options)
       : m_out(out), m_err(err), m_options(std::move(options)) {}
 
   void begin(const std::string& policy_path) override {
-    m_files[artifact_path(policy_path, m_options.paths)];
+    m_policy_files.insert(artifact_path(policy_path, m_options.paths));
     m_policy = policy_note(policy_path, m_options.policy_count);
   }
 
@@ -58,17 +91,36 @@ class CheckstyleSink : public ReportSink {
 
   void end(const Summary&) override {}
 
-  // Files of every policy, each once (policies may share modules).
+  // Files of every policy, each once (policies may share modules), sorted
+  // by name; in each, its findings sorted, those at one place in run order.
   void finish(const Summary&) override {
     m_out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n";
-    for (auto& [file, findings] : m_files) {
-      std::stable_sort(findings.begin(), findings.end(),
-                       [](const Finding& a, const Finding& b) { return diag::diagnostic_less(a.first, b.first); });
-      m_out << "  <file name=\"" << xml_escape(file) << "\">\n";
-      for (const auto& [d, policy] : findings) {
-        m_out << error_xml(d, policy);
+    auto next_policy_file = m_policy_files.begin();
+    std::optional<std::string> open_file;
+    auto open = [&](const std::string& file) {
+      // Policy files without findings come in their place, empty.
+      for (; next_policy_file != m_policy_files.end() && *next_policy_file <= file; ++next_policy_file) {
+        if (*next_policy_file != file) {
+          m_out << "  <file name=\"" << xml_escape(*next_policy_file) << "\">\n  </file>\n";
+        }
       }
+      m_out << "  <file name=\"" << xml_escape(file) << "\">\n";
+      open_file = file;
+    };
+    each_sorted([&](Held&& h) {
+      if (open_file != h.file) {
+        if (open_file) {
+          m_out << "  </file>\n";
+        }
+        open(h.file);
+      }
+      m_out << error_xml(h.finding, h.policy);
+    });
+    if (open_file) {
       m_out << "  </file>\n";
+    }
+    for (; next_policy_file != m_policy_files.end(); ++next_policy_file) {
+      m_out << "  <file name=\"" << xml_escape(*next_policy_file) << "\">\n  </file>\n";
     }
     m_out << "</checkstyle>\n";
   }
@@ -80,17 +132,52 @@ class CheckstyleSink : public ReportSink {
     }
     for (const auto& d : diagnostics) {
       if (diag::is_active(d)) {
-        m_files[artifact_path(d.location.file, m_options.paths)].emplace_back(d, m_policy);
+        m_held.push_back(Held{artifact_path(d.location.file, m_options.paths), d, m_policy});
+        const Held& h = m_held.back();
+        m_held_bytes += 512 + h.file.size() + d.location.file.size() + d.message.size() + d.detail.size() +
+                        d.queue.value_or("").size() + d.key.value_or("").size() + h.policy.size();
+        if (m_held_bytes > k_budget) {
+          spill();
+        }
       }
     }
   }
 
+  // The findings held so far, sorted, as a run in the temporary file.
+  void spill() {
+    std::stable_sort(m_held.begin(), m_held.end(), held_less);
+    std::string run;
+    for (const auto& h : m_held) {
+      append_held(run, h);
+    }
+    m_runs.add_run(std::move(run));
+    m_held.clear();
+    m_held_bytes = 0;
+  }
+
+  // Every finding in output order: one stable sort of all of them.
+  template <typename Each>
+  void each_sorted(Each each) {
+    if (m_runs.empty()) {
+      std::stable_sort(m_held.begin(), m_held.end(), held_less);
+      for (auto& h : m_held) {
+        each(std::move(h));
+      }
+    } else {
+      spill();
+      m_runs.merge<Held>(decode_held, held_less, each);
+    }
+  }
+
+  static constexpr std::size_t k_budget = std::size_t{8} << 20;
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  using Finding = std::pair<diag::Diagnostic, std::string>;  // and its policy_note
-  std::map<std::string, std::vector<Finding>> m_files;       // sorted by name
-  std::string m_policy;                                      // the current policy's note
+  std::set<std::string> m_policy_files;  // as artifact paths: shown even without findings
+  std::string m_policy;                  // the current policy's note
+  std::vector<Held> m_held;              // findings not yet spilled, in run order
+  std::size_t m_held_bytes = 0;          // an estimate of what m_held holds
+  util::SortedRuns m_runs;
 };
 
 }  // namespace

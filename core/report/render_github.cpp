@@ -53,9 +53,7 @@ class GithubSink : public ReportSink {
   GithubSink(std::ostream& out, std::ostream& err, RenderOptions options)
       : m_out(out), m_err(err), m_options(std::move(options)) {}
 
-  void begin(const std::string& policy_path) override {
-    m_policies.push_back({policy_note(policy_path, m_options.policy_count), {}});
-  }
+  void begin(const std::string& policy_path) override { m_policy = policy_note(policy_path, m_options.policy_count); }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
     take(diagnostics, logs);
@@ -65,17 +63,13 @@ class GithubSink : public ReportSink {
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
 
-  void end(const Summary&) override {}
-
-  // Each policy's annotations, in run order, then the run's count.
-  void finish(const Summary& total) override {
-    for (const auto& [note, findings] : m_policies) {
-      for (const auto& group : findings.sorted()) {
-        m_out << workflow_command(group, note, m_options.paths);
-      }
-    }
-    m_out << format_summary(total);
+  // The policy's annotations, once all its queues are seen.
+  void end(const Summary&) override {
+    m_findings.drain(
+        [this](const FindingGroup& group) { m_out << workflow_command(group, m_policy, m_options.paths); });
   }
+
+  void finish(const Summary& total) override { m_out << format_summary(total); }
 
  private:
   void take(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) {
@@ -84,7 +78,7 @@ class GithubSink : public ReportSink {
     }
     for (const auto& d : diagnostics) {
       if (diag::is_active(d)) {
-        m_policies.back().second.add(d);
+        m_findings.add(d);
       }
     }
   }
@@ -92,8 +86,8 @@ class GithubSink : public ReportSink {
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  // Per policy: its policy_note and its findings.
-  std::vector<std::pair<std::string, FindingGroups>> m_policies;
+  std::string m_policy;  // the current policy's policy_note
+  FindingGroups m_findings;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/report/render.hpp"
+#include "core/util/spill.hpp"
 
 namespace kumo::report {
 
@@ -61,7 +62,9 @@ class JunitSink : public ReportSink {
  public:
   JunitSink(std::ostream& out, std::ostream& err, RenderOptions options) : m_out(out), m_err(err), m_options(options) {}
 
-  void begin(const std::string& policy_path) override { m_suites.push_back({policy_path, {}}); }
+  void begin(const std::string& policy_path) override {
+    m_suites.push_back({policy_path, m_cases.size(), m_cases.size(), 0, 0});
+  }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
     add(k_load_case, diagnostics, logs);
@@ -78,34 +81,32 @@ class JunitSink : public ReportSink {
 
   void end(const Summary&) override {}
 
-  // A testsuite per policy, inside one testsuites whose counts are the sums.
+  // A testsuite per policy, inside one testsuites whose counts are the sums:
+  // the counts come first, so the cases wait (within a memory budget, then
+  // in a temporary file) until every one is known.
   void finish(const Summary&) override {
     std::size_t tests = 0;
     std::size_t failures = 0;
-    std::string suites;
     for (const auto& suite : m_suites) {
-      std::size_t suite_failures = 0;
-      for (const auto& c : suite.cases) {
-        suite_failures += first_failing(c, m_options.fail_level) != nullptr ? 1 : 0;
-      }
-      suites += "  <testsuite name=\"" + xml_escape(suite.policy) + "\"" + counts(suite.cases.size(), suite_failures) +
-                " skipped=\"0\">\n";
-      for (const auto& c : suite.cases) {
-        suites += testcase_xml(suite.policy, c, m_options.fail_level);
-      }
-      suites += "  </testsuite>\n";
-      tests += suite.cases.size();
-      failures += suite_failures;
+      tests += suite.tests;
+      failures += suite.failures;
     }
     m_out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-          << "<testsuites name=\"kumo-lint\"" << counts(tests, failures) << ">\n"
-          << suites << "</testsuites>\n";
+          << "<testsuites name=\"kumo-lint\"" << counts(tests, failures) << ">\n";
+    for (const auto& suite : m_suites) {
+      m_out << "  <testsuite name=\"" << xml_escape(suite.policy) << "\"" << counts(suite.tests, suite.failures)
+            << " skipped=\"0\">\n";
+      m_cases.write_to(m_out, suite.begin, suite.end);
+      m_out << "  </testsuite>\n";
+    }
+    m_out << "</testsuites>\n";
   }
 
  private:
   struct Suite {
     std::string policy;
-    std::vector<TestCase> cases;
+    std::size_t begin, end;  // its testcases, in m_cases
+    std::size_t tests, failures;
   };
 
   static std::string counts(std::size_t tests, std::size_t failures) {
@@ -120,13 +121,19 @@ class JunitSink : public ReportSink {
     TestCase c{name, {}};
     std::copy_if(diagnostics.begin(), diagnostics.end(), std::back_inserter(c.findings),
                  [](const diag::Diagnostic& d) { return diag::is_active(d); });
-    m_suites.back().cases.push_back(std::move(c));
+    Suite& suite = m_suites.back();
+    ++suite.tests;
+    suite.failures += first_failing(c, m_options.fail_level) != nullptr ? 1 : 0;
+    m_cases.append(testcase_xml(suite.policy, c, m_options.fail_level));
+    suite.end = m_cases.size();
   }
 
+  static constexpr std::size_t k_budget = std::size_t{8} << 20;
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  std::vector<Suite> m_suites;  // one per policy, in run order
+  std::vector<Suite> m_suites;          // one per policy, in run order
+  util::SpillBuffer m_cases{k_budget};  // every suite's testcases, laid out
 };
 
 }  // namespace

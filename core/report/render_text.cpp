@@ -166,10 +166,7 @@ class QuietTextSink : public ReportSink {
   QuietTextSink(std::ostream& out, std::ostream& err, RenderOptions options)
       : m_out(out), m_err(err), m_options(options) {}
 
-  void begin(const std::string& policy_path) override {
-    m_out << policy_header(policy_path, m_options, m_begun);
-    m_findings = FindingGroups();
-  }
+  void begin(const std::string& policy_path) override { m_out << policy_header(policy_path, m_options, m_begun); }
 
   void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) override {
     take(diagnostics, logs);
@@ -180,9 +177,9 @@ class QuietTextSink : public ReportSink {
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { take(diagnostics, {}); }
 
   void end(const Summary& s) override {
-    for (const auto& group : m_findings.sorted()) {
+    m_findings.drain([this](const FindingGroup& group) {
       m_out << format_diagnostic(group.finding, m_options.color, queues_note(group));
-    }
+    });
     m_out << format_summary(s);
   }
 

@@ -103,7 +103,8 @@ TEST_CASE("findings: identical findings of several queues are one group naming t
   Diagnostic other = finding("gmail.com");
   other.message = "another message";
   groups.add(other);
-  const auto sorted = groups.sorted();
+  std::vector<kumo::report::FindingGroup> sorted;
+  groups.drain([&](const kumo::report::FindingGroup& g) { sorted.push_back(g); });
   REQUIRE(sorted.size() == 2);
   CHECK(sorted[1].queue_count == 5);
   CHECK(kumo::report::queues_note(sorted[1]) == "(5 queues: gmail.com, outlook.com, yahoo.com, …)");
@@ -182,4 +183,62 @@ TEST_CASE("format_named finds each format by its --format name and nothing else"
   }
   CHECK_FALSE(kumo::report::format_named("JSON").has_value());
   CHECK_FALSE(kumo::report::format_named("").has_value());
+}
+
+TEST_CASE("findings: a finding encoded for spilling decodes to the same finding", "[report][findings]") {
+  Diagnostic full = finding("a b");
+  full.detail = "kumod's own words";
+  full.suppressed = true;
+  Diagnostic bare;  // no column, queue or key; a negative line stays what it was
+  bare.code = "KQ001";
+  bare.severity = kumo::diag::Severity::info;
+  bare.message = std::string("with a \0 byte", 13);
+  bare.location = {"", -1, std::nullopt};
+  bare.baselined = true;
+  Diagnostic empty_texts = finding("");
+  empty_texts.key = "";
+  empty_texts.location.column = 0;
+  for (const Diagnostic& d : {full, bare, empty_texts}) {
+    std::string bytes;
+    kumo::report::append_encoded(bytes, d);
+    kumo::util::ByteReader in(bytes);
+    CHECK(kumo::report::decode_finding(in) == d);
+  }
+}
+
+TEST_CASE("findings: groups spilled past their budget drain as groups held in memory do", "[report][findings]") {
+  // Findings of 40 lines and 3 messages over 500 queues, in a scrambled
+  // order; with a budget of 0 every finding is a run of its own, with 20 KB
+  // a few dozen.
+  std::vector<Diagnostic> findings;
+  for (int i = 0; i < 500; ++i) {
+    Diagnostic d = finding("q" + std::to_string((i * 37) % 500) + ".example", 1 + (i * 7) % 40);
+    d.message = "message " + std::to_string(i % 3);
+    if (i % 11 == 0) {
+      d.queue.reset();  // a policy-level finding, a group of its own
+    }
+    findings.push_back(d);
+  }
+  auto drained = [&](std::size_t budget) {
+    kumo::report::FindingGroups groups(budget);
+    for (const auto& d : findings) {
+      groups.add(d);
+    }
+    std::vector<std::string> out;
+    groups.drain([&](const kumo::report::FindingGroup& g) {
+      out.push_back(g.finding.location.file + ":" + std::to_string(g.finding.location.line) + " " + g.finding.message +
+                    " " + g.finding.queue.value_or("-") + " " + kumo::report::queues_note(g));
+    });
+    return out;
+  };
+  const auto in_memory = drained(kumo::report::FindingGroups::k_default_budget);
+  CHECK(in_memory.size() > 100);
+  CHECK(drained(0) == in_memory);
+  CHECK(drained(20'000) == in_memory);
+  kumo::report::FindingGroups reused(0);
+  reused.add(findings[0]);
+  reused.drain([](const kumo::report::FindingGroup&) {});
+  std::size_t after = 0;
+  reused.drain([&](const kumo::report::FindingGroup&) { ++after; });
+  CHECK(after == 0);  // drained is empty
 }
