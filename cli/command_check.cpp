@@ -84,9 +84,11 @@ namespace {
 
 // The queues a run names (-q, then --queues-file), read afresh for each
 // policy; `stdin_queues` holds standard input's names when several policies
-// need them (it can be read once).
+// need them (it can be read once). `share` is set to tell how much of them
+// was read, for the progress line.
 std::optional<pipeline::QueueSource> queue_source(
-    const CheckOptions& o, std::istream& in, const std::shared_ptr<std::vector<pipeline::QueueInput>>& stdin_queues) {
+    const CheckOptions& o, std::istream& in, const std::shared_ptr<std::vector<pipeline::QueueInput>>& stdin_queues,
+    ShareRead& share) {
   if (o.queues.empty() && o.queues_file.empty()) {
     return std::nullopt;
   }
@@ -101,6 +103,12 @@ std::optional<pipeline::QueueSource> queue_source(
   } else if (!o.queues_file.empty()) {
     file = std::make_shared<LineReader>(open_queue_file(o.queues_file, in));
   }
+  share = [listed, index, file]() -> std::optional<double> {
+    if (file) {
+      return file->share_read();  // the -q names before it are read at once
+    }
+    return listed->empty() ? 1.0 : static_cast<double>(*index) / static_cast<double>(listed->size());
+  };
   return [listed, index, file]() -> std::optional<pipeline::QueueInput> {
     if (*index < listed->size()) {
       return (*listed)[(*index)++];
@@ -223,6 +231,7 @@ namespace {
 struct PolicyCheck {
   CheckOptions options;  // with its config file's settings
   pipeline::CheckRequest request;
+  ShareRead share_read;  // of its queue names, for the progress line; none for the default samples
 };
 
 // Standard input is one stream: it holds one policy or the queues file.
@@ -262,7 +271,7 @@ std::vector<PolicyCheck> prepare_checks(const CheckOptions& given, std::istream&
     r.policy_path = policy == "-" ? k_stdin_name : policy;
     r.policy_source = policy == "-" ? read_policy_stdin(in) : read_policy_file(policy);
     r.host = host_options(o.run);
-    r.queues = queue_source(o, in, stdin_queues);
+    r.queues = queue_source(o, in, stdin_queues, c.share_read);
     r.timeline = o.simulation.timeline_options();
     r.selection = code_selection(o);
     r.baseline = pipeline::Baseline::for_policy(baselines, r.policy_path, given.policies.size());
@@ -319,6 +328,7 @@ ExitCode run_check_command(const CheckOptions& given, std::istream& in, std::ost
   std::vector<report::Summary> summaries;
   ExitCode worst = ExitCode::ok;
   for (const auto& c : checks) {
+    progress.read_from(c.share_read);
     summaries.push_back(pipeline::run_check(c.request, progress));
     worst = std::max(worst, exit_code_of(summaries.back(), c.options));
   }

@@ -116,8 +116,18 @@ std::string read_policy_stdin(std::istream& in) {
   return checked_policy_text(read_capped_text(in, "policy file", k_stdin_name), k_stdin_name);
 }
 
-LineReader::LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string file)
-    : m_owned(std::move(owned)), m_stream(stream), m_file(std::move(file)) {}
+LineReader::LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string file,
+                       std::optional<std::uintmax_t> size)
+    : m_owned(std::move(owned)), m_stream(stream), m_file(std::move(file)), m_size(size) {}
+
+std::optional<double> LineReader::share_read() const {
+  if (!m_size) {
+    return std::nullopt;
+  }
+  const std::uintmax_t unread = m_end - m_pos;  // read into the chunk, not yet taken
+  const std::uintmax_t taken = m_taken - std::min(m_taken, unread);
+  return *m_size == 0 ? 1.0 : std::min(1.0, static_cast<double>(taken) / static_cast<double>(*m_size));
+}
 
 bool LineReader::fill() {
   if (m_pos < m_end) {
@@ -138,11 +148,14 @@ bool LineReader::fill() {
       return false;
     }
     m_chunk[m_end++] = static_cast<char>(c);
+    ++m_taken;
     ready = buffer->in_avail();
   }
   if (ready > 0) {
     auto room = static_cast<std::streamsize>(m_chunk.size() - m_end);
-    m_end += static_cast<std::size_t>(buffer->sgetn(m_chunk.data() + m_end, std::min(ready, room)));
+    const auto got = static_cast<std::size_t>(buffer->sgetn(m_chunk.data() + m_end, std::min(ready, room)));
+    m_end += got;
+    m_taken += got;
   }
   return m_end > 0;
 }
@@ -213,7 +226,10 @@ LineReader open_queue_file(const std::string& path, std::istream& stdin_stream) 
     throw UsageError("cannot read queues file " + path);
   }
   std::istream* raw = file.get();
-  return LineReader(std::move(file), raw, path);
+  std::error_code ignored;  // a size that cannot be had only hides the share in the progress line
+  const std::uintmax_t size = std::filesystem::file_size(path, ignored);
+  return LineReader(std::move(file), raw, path,
+                    size != static_cast<std::uintmax_t>(-1) ? std::optional(size) : std::nullopt);
 }
 
 }  // namespace kumo::cli

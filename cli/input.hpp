@@ -4,6 +4,7 @@
 
 #include "core/pipeline/check.hpp"
 
+#include <cstdint>
 #include <fstream>
 #include <istream>
 #include <memory>
@@ -56,8 +57,12 @@ std::optional<std::string> malformed_queue_name(const std::string& name);
 class LineReader {
  public:
   // `file` names the input in problems: its path, or "<stdin>".
-  LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string file);
+  // `size`: the input's length in bytes, when known (a regular file).
+  LineReader(std::unique_ptr<std::istream> owned, std::istream* stream, std::string file,
+             std::optional<std::uintmax_t> size = std::nullopt);
   std::optional<pipeline::QueueInput> next_queue();
+  // The share of the input taken so far (0 to 1), when its size is known.
+  std::optional<double> share_read() const;
 
  private:
   struct Line {
@@ -71,6 +76,8 @@ class LineReader {
   std::unique_ptr<std::istream> m_owned;
   std::istream* m_stream;
   std::string m_file;
+  std::optional<std::uintmax_t> m_size;
+  std::uintmax_t m_taken = 0;  // bytes read from the stream, so far
   std::size_t m_line_number = 0;
   bool m_stopped = false;  // an endless line ended the input
   // Bytes read and not yet taken: lines are cut out of them with memchr,

@@ -39,7 +39,7 @@ void ProgressSink::count_one() {
   if (now < k_quiet_start || (m_shown && now - m_last_shown < every)) {
     return;
   }
-  std::string line = report::progress_line(m_done, now);
+  std::string line = report::progress_line(m_done, now, m_share ? m_share() : std::nullopt);
   if (m_style == ProgressStyle::rewritten) {
     m_err << '\r' << line << "\x1b[K" << std::flush;  // \x1b[K: clear what a longer line left
   } else {

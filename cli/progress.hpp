@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "core/report/report.hpp"
@@ -33,6 +34,9 @@ inline ProgressStyle progress_style(bool forced, const std::ostream& out, const 
 
 // Seconds since some fixed point; tests pass a clock they move by hand.
 using SecondsClock = std::function<double()>;
+// The share (0 to 1) of the current policy's queue names read so far, when
+// it is known (a queues file that is a regular file, or -q names only).
+using ShareRead = std::function<std::optional<double>()>;
 SecondsClock steady_seconds();
 
 // Passes every call on to `inner`, counting the queues; past one second it
@@ -51,6 +55,9 @@ class ProgressSink : public report::ReportSink {
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { m_inner.late(diagnostics); }
   void end(const report::Summary& summary) override { m_inner.end(summary); }
   void finish(const report::Summary& total) override;
+  // Where the line's share of queue names read comes from, from now on
+  // (each policy reads its queue names afresh); none: not shown.
+  void read_from(ShareRead share) { m_share = std::move(share); }
 
  private:
   void count_one();  // one more queue written: maybe show the line
@@ -59,6 +66,7 @@ class ProgressSink : public report::ReportSink {
   std::ostream& m_err;
   ProgressStyle m_style;
   SecondsClock m_clock;
+  ShareRead m_share;
   double m_start;
   double m_last_shown = 0;
   std::size_t m_done = 0;

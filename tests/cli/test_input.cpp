@@ -139,3 +139,42 @@ TEST_CASE("queues file: a stream that holds one byte at a time gives the same na
   CHECK(names == queue_inputs(text));
   CHECK(names == std::vector<std::string>{"a.com", "t@b.com", "c:t@d.com!r.net"});
 }
+
+TEST_CASE("queues file: the share read counts the names taken, not the bytes buffered", "[cli][input]") {
+  // 4,000 names of 19 bytes, more than one 64 KiB read: if buffered
+  // bytes counted, so the share moves only as names are taken.
+  std::string text;
+  for (int i = 0; i < 4000; ++i) {
+    std::string name = "d" + std::to_string(100000 + i) + ".example.co";  // 18 bytes and '\n'
+    text += name + "\n";
+  }
+  auto stream = std::make_unique<std::istringstream>(text);
+  std::istream* raw = stream.get();
+  kumo::cli::LineReader reader(std::move(stream), raw, "queues.txt", text.size());
+  CHECK(reader.share_read() == Approx(0.0));
+  REQUIRE(reader.next_queue());
+  CHECK(reader.share_read() == Approx(1.0 / 4000));
+  for (int i = 1; i < 2000; ++i) {
+    REQUIRE(reader.next_queue());
+  }
+  CHECK(reader.share_read() == Approx(0.5));
+  while (reader.next_queue()) {
+  }
+  CHECK(reader.share_read() == Approx(1.0));
+
+  auto unsized = std::make_unique<std::istringstream>(text);  // standard input: no size
+  raw = unsized.get();
+  kumo::cli::LineReader from_stdin(std::move(unsized), raw, "<stdin>");
+  REQUIRE(from_stdin.next_queue());
+  CHECK_FALSE(from_stdin.share_read());
+}
+
+TEST_CASE("queues file: opened by path, its size is known", "[cli][input]") {
+  std::istringstream unused;
+  auto reader =
+      kumo::cli::open_queue_file(KUMO_LINT_SOURCE_DIR "/testdata/policies/bad/kq911_queues_file_lines.queues", unused);
+  CHECK(reader.share_read() == Approx(0.0));
+  while (reader.next_queue()) {
+  }
+  CHECK(reader.share_read() == Approx(1.0));
+}

@@ -51,6 +51,12 @@ TEST_CASE("progress: the line counts queues with thousands grouped and gives the
   CHECK(kumo::report::progress_line(12345, 3.1) == "kumo-lint: 12,345 queues checked in 3.1s (3,982/s)");
   CHECK(kumo::report::progress_line(1, 1.0) == "kumo-lint: 1 queue checked in 1.0s (1/s)");
   CHECK(kumo::report::progress_line(999, 0) == "kumo-lint: 999 queues checked in 0.0s");
+  CHECK(kumo::report::progress_line(12345, 3.1, 0.4199) ==
+        "kumo-lint: 12,345 queues checked in 3.1s (3,982/s), 41% of the queue names read");
+  CHECK(kumo::report::progress_line(10, 1.0, 0.9999) ==
+        "kumo-lint: 10 queues checked in 1.0s (10/s), 99% of the queue names read");  // never 100% too soon
+  CHECK(kumo::report::progress_line(10, 1.0, 1.0) ==
+        "kumo-lint: 10 queues checked in 1.0s (10/s), 100% of the queue names read");
   CHECK(kumo::report::progress_line(1000000, 250) == "kumo-lint: 1,000,000 queues checked in 250.0s (4,000/s)");
 }
 
@@ -102,4 +108,21 @@ TEST_CASE("progress: results laid out by a worker's renderer are passed on and c
   CHECK(inner.written == "queue a.com: laid out elsewhere\n");
   CHECK(inner.queues == 1);
   CHECK(err.str() == "kumo-lint: 1 queue checked in 2.0s (1/s)\n");  // the rendered one was counted
+}
+
+TEST_CASE("progress: the share of queue names read comes from the current policy's reader", "[progress]") {
+  CountingSink inner;
+  double now = 100;
+  std::ostringstream err;
+  ProgressSink sink(inner, err, ProgressStyle::logged, [&now] { return now; });
+  double share = 0.25;
+  sink.read_from([&share]() -> std::optional<double> { return share; });
+  now = 102;
+  sink.queue(kumo::report::QueueReport{});
+  sink.read_from(nullptr);  // a policy on its default samples: no share
+  now = 108;
+  sink.queue(kumo::report::QueueReport{});
+  CHECK(err.str() ==
+        "kumo-lint: 1 queue checked in 2.0s (1/s), 25% of the queue names read\n"
+        "kumo-lint: 2 queues checked in 8.0s (0/s)\n");
 }
