@@ -11,20 +11,6 @@
 
 namespace kumo::cli {
 
-namespace {
-
-void add_diff_format_option(CLI::App* cmd, std::string& format) {
-  std::vector<std::string> names;
-  std::string help = "Output format:";
-  for (const auto& f : report::diff_formats()) {
-    names.emplace_back(f.name);
-    help += std::string(names.size() == 1 ? " " : "; ") + std::string(f.name) + " (" + std::string(f.description) + ")";
-  }
-  cmd->add_option("-f,--format", format, help)->check(CLI::IsMember(names))->capture_default_str();
-}
-
-}  // namespace
-
 CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
   CLI::App* cmd = app.add_subcommand("diff",
                                      "Compare two policies (or a policy and an earlier `check --format json` output): "
@@ -36,7 +22,7 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
   cmd->add_option("-q,--queue", o.queues,
                   "A queue to compare (repeatable); by default the union of both sides' sample queues");
   cmd->add_option("--queues-file", o.queues_file, "A file of queue names, one per line; # comments; - for stdin");
-  add_diff_format_option(cmd, o.format);
+  add_table_format_option(cmd, o.format, report::diff_formats());
   add_policy_run_flags(cmd, o.run);
   add_numeric_option(cmd, "--max-samples", o.max_samples,
                      "Without -q or --queues-file: at most this many default sample queues per policy");

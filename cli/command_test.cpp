@@ -45,9 +45,7 @@ CLI::App* add_test_command(CLI::App& app, TestOptions& o) {
                                      "Check expectation files: what a policy must do for given queues (config "
                                      "keys, retry attempts, expiry, findings)");
   cmd->add_option("file", o.files, "An expectation file (TOML; docs/usage.md, \"test\"); one or more")->required();
-  cmd->add_option("-f,--format", o.format, "Output format: text (a line per failed expectation) or junit")
-      ->check(CLI::IsMember({"text", "junit"}))
-      ->capture_default_str();
+  add_table_format_option(cmd, o.format, report::expectation_formats());
   return cmd;
 }
 
@@ -64,7 +62,8 @@ ExitCode run_test_command(const TestOptions& o, std::ostream& out) {
   for (std::size_t i = 0; i < files.size(); ++i) {
     results.push_back(pipeline::run_expectations(requests[i], files[i].expectations, files[i].path));
   }
-  out << (o.format == "junit" ? report::render_expectations_junit(results) : report::render_expectations_text(results));
+  out << report::render_expectations(
+      results, report::expectation_format_named(o.format).value_or(report::ExpectationFormat::text));
   const report::ExpectationSummary s = report::summarize(results);
   return s.unloaded > 0 ? ExitCode::policy_error : s.failed > 0 ? ExitCode::findings : ExitCode::ok;
 }

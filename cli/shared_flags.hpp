@@ -74,6 +74,19 @@ enum class FormatChoice { check, timeline, explain };
 // --format NAME: the names and the help text come from report::formats().
 void add_format_option(CLI::App* cmd, std::string& format, FormatChoice choice);
 
+// --format NAME for a command with a table of its own (diff's, test's):
+// rows with a `name` and a `description`, the first the default.
+template <typename Table>
+void add_table_format_option(CLI::App* cmd, std::string& format, const Table& table) {
+  std::vector<std::string> names;
+  std::string help = "Output format:";
+  for (const auto& f : table) {
+    names.emplace_back(f.name);
+    help += std::string(names.size() == 1 ? " " : "; ") + std::string(f.name) + " (" + std::string(f.description) + ")";
+  }
+  cmd->add_option("-f,--format", format, help)->check(CLI::IsMember(names))->capture_default_str();
+}
+
 // --color auto|always|never.
 void add_color_option(CLI::App* cmd, std::string& color);
 

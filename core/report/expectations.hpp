@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kumo::report {
@@ -48,7 +49,23 @@ struct ExpectationSummary {
 
 ExpectationSummary summarize(const std::vector<ExpectationFileResult>& files);
 
+enum class ExpectationFormat { text, junit };
+
+struct ExpectationFormatInfo {
+  ExpectationFormat id;
+  std::string_view name;
+  std::string_view description;
+};
+
+// Every format `test` writes, declared once (its --format reads this).
+const std::vector<ExpectationFormatInfo>& expectation_formats();
+// The row of expectation_formats() called `name`; none for a name it does not have.
+std::optional<ExpectationFormat> expectation_format_named(std::string_view name);
+
 // --- Pure renderers ---
+
+// The results in `format`.
+std::string render_expectations(const std::vector<ExpectationFileResult>& files, ExpectationFormat format);
 
 // One line per failed expectation, "FILE:LINE: queue Q: KEY: expected X, got Y",
 // then "kumo-lint test: N files, M expectations, K failed".

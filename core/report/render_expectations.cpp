@@ -78,6 +78,31 @@ ExpectationSummary summarize(const std::vector<ExpectationFileResult>& files) {
   return s;
 }
 
+const std::vector<ExpectationFormatInfo>& expectation_formats() {
+  static const std::vector<ExpectationFormatInfo> table = {
+      {ExpectationFormat::text, "text", "a line per failed expectation, then the counts (default)"},
+      {ExpectationFormat::junit, "junit", "JUnit XML: a testsuite per file, a testcase per [[expect]] block"},
+  };
+  return table;
+}
+
+std::optional<ExpectationFormat> expectation_format_named(std::string_view name) {
+  for (const auto& f : expectation_formats()) {
+    if (f.name == name) {
+      return f.id;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string render_expectations(const std::vector<ExpectationFileResult>& files, ExpectationFormat format) {
+  switch (format) {
+    case ExpectationFormat::text: return render_expectations_text(files);
+    case ExpectationFormat::junit: return render_expectations_junit(files);
+  }
+  return render_expectations_text(files);
+}
+
 std::string render_expectations_text(const std::vector<ExpectationFileResult>& files) {
   std::string out;
   for (const auto& f : files) {

@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/report/expectations.hpp"
 #include "core/report/findings.hpp"
 #include "core/report/render.hpp"
+#include "core/report/render_diff.hpp"
 #include "tests/support/run_cli.hpp"
 
 using kumo::diag::Diagnostic;
@@ -174,6 +176,25 @@ TEST_CASE("each command's --format offers the formats whose row names it, and re
   }
   auto help = run_cli({"check", "--help"});
   CHECK(help.out.find("sarif (SARIF 2.1.0") != std::string::npos);
+}
+
+TEST_CASE("diff's and test's --format offer the rows of their own tables, and refuse the others", "[report][cli]") {
+  for (const auto& f : kumo::report::diff_formats()) {
+    INFO(f.name);
+    auto diff = run_cli({"diff", "testdata/diff/old.lua", "testdata/diff/new.lua", "--format", std::string(f.name)});
+    CHECK(diff.exit_code != 2);
+    CHECK(kumo::report::diff_format_named(f.name) == f.id);
+  }
+  for (const auto& f : kumo::report::expectation_formats()) {
+    INFO(f.name);
+    auto test = run_cli({"test", "testdata/expect/passing.toml", "--format", std::string(f.name)});
+    CHECK(test.exit_code == 0);
+    CHECK(kumo::report::expectation_format_named(f.name) == f.id);
+  }
+  CHECK(run_cli({"diff", "testdata/diff/old.lua", "testdata/diff/new.lua", "--format", "sarif"}).exit_code == 2);
+  CHECK(run_cli({"test", "testdata/expect/passing.toml", "--format", "json"}).exit_code == 2);
+  CHECK_FALSE(kumo::report::expectation_format_named("json"));
+  CHECK(run_cli({"test", "--help"}).out.find("junit (JUnit XML") != std::string::npos);
 }
 
 TEST_CASE("format_named finds each format by its --format name and nothing else", "[report]") {
