@@ -24,8 +24,8 @@ void ProgressSink::queue(const report::QueueReport& result) {
   count_one();
 }
 
-void ProgressSink::rendered(const report::QueueReport& result, const std::string& text) {
-  m_inner.rendered(result, text);
+void ProgressSink::rendered(const report::QueueReport& result, const report::RenderedQueue& laid_out) {
+  m_inner.rendered(result, laid_out);
   count_one();
 }
 

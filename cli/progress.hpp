@@ -51,7 +51,7 @@ class ProgressSink : public report::ReportSink {
   }
   void queue(const report::QueueReport& result) override;
   std::unique_ptr<report::QueueRenderer> renderer() override { return m_inner.renderer(); }
-  void rendered(const report::QueueReport& result, const std::string& text) override;
+  void rendered(const report::QueueReport& result, const report::RenderedQueue& laid_out) override;
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { m_inner.late(diagnostics); }
   void end(const report::Summary& summary) override { m_inner.end(summary); }
   void finish(const report::Summary& total) override;

@@ -270,9 +270,9 @@ struct HostNews {
 struct Evaluated {
   report::QueueReport report;
   std::optional<HostNews> news;
-  // Laid out by a worker's renderer (a result with no findings and no
-  // logs): the sink only writes it.
-  std::optional<std::string> rendered;
+  // Laid out by a worker's renderer, all but the findings: the sink
+  // writes it with them.
+  std::optional<report::RenderedQueue> rendered;
 };
 
 // What loading gave: the findings and logs reported for the policy.
@@ -393,11 +393,6 @@ class RunCollector {
   void queue(Evaluated evaluated) {
     learn(evaluated.news);
     report::QueueReport& r = evaluated.report;
-    if (evaluated.rendered) {
-      ++m_summary.queues;  // no findings to filter or count
-      m_sink.rendered(r, *evaluated.rendered);
-      return;
-    }
     drop_repeated_shared_state(r.diagnostics);
     filter(r.diagnostics);
     if (r.evaluated) {
@@ -405,6 +400,10 @@ class RunCollector {
     }
     count_findings(m_summary, r.diagnostics);
     ++m_summary.queues;
+    if (evaluated.rendered) {
+      m_sink.rendered(r, *evaluated.rendered);  // its text was cut where it was laid out
+      return;
+    }
     report::cut_policy_text(r);
     m_sink.queue(r);
   }
@@ -597,10 +596,10 @@ class Workers {
     work(evaluator, ok, renderer.get());
   }
 
-  // With a renderer, a result with no findings and no logs is laid out
-  // here; its policy text is cut first, as the collector would.
+  // With a renderer, a result is laid out here but for its findings; its
+  // policy text is cut first, as the collector would.
   static void prerender(Evaluated& e, report::QueueRenderer* renderer) {
-    if (renderer != nullptr && e.report.diagnostics.empty() && e.report.logs.empty()) {
+    if (renderer != nullptr) {
       report::cut_policy_text(e.report);
       e.rendered = renderer->render(e.report);
     }

@@ -101,6 +101,10 @@ class QueueTextPieces {
 // One queue: header, its findings, its retry summary, its normalized config
 // (unless options.config is false), appended to `out`.
 void append_queue_text(std::string& out, const QueueReport& r, const RenderOptions& options, QueueTextPieces& pieces);
+// Its two parts around the findings: the "queue NAME: ..." line, and the
+// rest (retry summary, config, provenance).
+void append_queue_head(std::string& out, const QueueReport& r, QueueTextPieces& pieces);
+void append_queue_body(std::string& out, const QueueReport& r, const RenderOptions& options, QueueTextPieces& pieces);
 // The same, as a string.
 std::string format_queue_text(const QueueReport& r, const RenderOptions& options);
 // The normalized config as indented JSON lines.

@@ -101,9 +101,11 @@ class TextRenderer : public QueueRenderer {
  public:
   explicit TextRenderer(RenderOptions options) : m_options(options), m_pieces(options.timeline_table) {}
 
-  std::string render(const QueueReport& r) override {
-    std::string out;
-    append_queue_text(out, r, m_options, m_pieces);
+  RenderedQueue render(const QueueReport& r) override {
+    RenderedQueue out;
+    append_queue_head(out.text, r, m_pieces);
+    out.findings_at = out.text.size();
+    append_queue_body(out.text, r, m_options, m_pieces);
     return out;
   }
 
@@ -141,8 +143,17 @@ class TextSink : public ReportSink {
 
   std::unique_ptr<QueueRenderer> renderer() override { return std::make_unique<TextRenderer>(m_options); }
 
-  void rendered(const QueueReport&, const std::string& text) override {
-    m_out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
+    for (const auto& l : r.logs) {
+      m_err << format_log(l);
+    }
+    const std::string& text = laid_out.text;
+    const std::size_t at = std::min(laid_out.findings_at, text.size());
+    m_out.write(text.data(), static_cast<std::streamsize>(at));
+    if (!r.diagnostics.empty()) {
+      m_out << format_findings(r.diagnostics, m_options);
+    }
+    m_out.write(text.data() + at, static_cast<std::streamsize>(text.size() - at));
   }
 
   void end(const Summary& s) override { m_out << format_summary(s); }
@@ -273,6 +284,14 @@ std::string format_config_text(const config::QueueConfig& c) {
 }
 
 void append_queue_text(std::string& out, const QueueReport& r, const RenderOptions& options, QueueTextPieces& pieces) {
+  append_queue_head(out, r, pieces);
+  if (!r.diagnostics.empty()) {
+    out += format_findings(r.diagnostics, options);
+  }
+  append_queue_body(out, r, options, pieces);
+}
+
+void append_queue_head(std::string& out, const QueueReport& r, QueueTextPieces& pieces) {
   out += "queue ";
   append_queue_name(out, r.queue);
   out += ": ";
@@ -286,9 +305,9 @@ void append_queue_text(std::string& out, const QueueReport& r, const RenderOptio
     out += "no config (kumod would fail to create this queue)";
   }
   out += '\n';
-  if (!r.diagnostics.empty()) {
-    out += format_findings(r.diagnostics, options);
-  }
+}
+
+void append_queue_body(std::string& out, const QueueReport& r, const RenderOptions& options, QueueTextPieces& pieces) {
   if (r.timeline) {
     out += "  retries: ";
     out += pieces.timeline_text(r.timeline);

@@ -91,15 +91,23 @@ void cut_policy_text(std::vector<lua::LogLine>& logs);
 // Receives a run as it happens, so that a million queues stream through in
 // constant memory. Implementations render; they decide nothing. A run is
 // one or more policies, each from begin() to end(), then finish() once.
+// A result laid out away from its sink, all but its findings: the sink
+// writes those at `findings_at`, once the run has filtered and counted
+// them in input order (suppressions, --select, KQ913 once per line).
+struct RenderedQueue {
+  std::string text;
+  std::size_t findings_at = 0;
+};
+
 // Lays out one result as its sink's queue() would write it, away from the
 // sink: on a worker thread (one renderer per thread, each with its own
-// caches), for a result with no findings and no logs, whose bytes depend
-// on nothing the sink learns in input order. The sink then only writes
-// them (ReportSink::rendered), so rendering scales with --jobs.
+// caches). What the layout shows besides the findings depends on nothing
+// the sink learns in input order, so the sink then only writes it
+// (ReportSink::rendered), and rendering scales with --jobs.
 class QueueRenderer {
  public:
   virtual ~QueueRenderer() = default;
-  virtual std::string render(const QueueReport& r) = 0;
+  virtual RenderedQueue render(const QueueReport& r) = 0;
 };
 
 class ReportSink {
@@ -109,10 +117,10 @@ class ReportSink {
   // results only in order (the default). Asked on the sink's thread,
   // between begin() and end().
   virtual std::unique_ptr<QueueRenderer> renderer() { return nullptr; }
-  // A result `renderer()` laid out as `text`: written where queue(r) would
-  // write it.
-  virtual void rendered(const QueueReport& r, const std::string& text) {
-    (void)text;
+  // A result `renderer()` laid out, its findings (r.diagnostics) now final:
+  // written where queue(r) would write it, as queue(r) would.
+  virtual void rendered(const QueueReport& r, const RenderedQueue& laid_out) {
+    (void)laid_out;
     queue(r);
   }
   virtual void begin(const std::string& policy_path) = 0;

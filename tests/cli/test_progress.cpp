@@ -20,7 +20,9 @@ struct CountingSink : kumo::report::ReportSink {
   void begin(const std::string&) override {}
   void policy(const std::vector<kumo::diag::Diagnostic>&, const std::vector<kumo::lua::LogLine>&) override {}
   void queue(const kumo::report::QueueReport&) override { ++queues; }
-  void rendered(const kumo::report::QueueReport&, const std::string& text) override { written += text; }
+  void rendered(const kumo::report::QueueReport&, const kumo::report::RenderedQueue& laid_out) override {
+    written += laid_out.text;
+  }
   std::unique_ptr<kumo::report::QueueRenderer> renderer() override {
     ++renderers_asked;
     return nullptr;
@@ -103,7 +105,7 @@ TEST_CASE("progress: results laid out by a worker's renderer are passed on and c
   CHECK(sink.renderer() == nullptr);
   CHECK(inner.renderers_asked == 1);
   now = 102;
-  sink.rendered(kumo::report::QueueReport{}, "queue a.com: laid out elsewhere\n");
+  sink.rendered(kumo::report::QueueReport{}, {"queue a.com: laid out elsewhere\n", 0});
   sink.queue(kumo::report::QueueReport{});
   CHECK(inner.written == "queue a.com: laid out elsewhere\n");
   CHECK(inner.queues == 1);

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <sstream>
 
 #include "core/report/render.hpp"
 #include "core/simulate/retry_timeline.hpp"
@@ -55,5 +56,45 @@ TEST_CASE("text pieces: a queue's text is the same rendered alone or after other
     CHECK(kumo::report::format_queue_text(reports[0], options) !=
           kumo::report::format_queue_text(report_for_pieces("a.com", long_schedule, 1), options));
     CHECK(kumo::report::format_queue_text(reports[0], options).find("handler #1 (policy.lua:10)") != std::string::npos);
+  }
+}
+
+TEST_CASE(
+    "text renderer: a result laid out on a worker, its findings and logs written by the sink, reads as "
+    "the sink's own",
+    "[report][render_text]") {
+  RenderOptions options;
+  options.timeline_table = true;
+  QueueReport with_findings = report_for_pieces("a.com", shared_timeline_of(60, 3600), 1);
+  kumo::diag::Diagnostic finding;
+  finding.code = "KQ203";
+  finding.severity = kumo::diag::Severity::warning;
+  finding.message = "last attempt at 1h";
+  finding.location = {"policy.lua", 4, 5};
+  with_findings.diagnostics = {finding, finding};
+  with_findings.diagnostics[1].message = "another";
+  with_findings.logs.push_back(kumo::lua::LogLine{{"policy.lua", 7, std::nullopt}, "info", "printed"});
+  QueueReport plain = report_for_pieces("b.com", shared_timeline_of(600, 259200), 2);
+  for (const QueueReport* r : {&with_findings, &plain}) {
+    INFO(r->queue);
+    std::ostringstream own_out, own_err, laid_out_out, laid_out_err;
+    auto own = kumo::report::make_sink(kumo::report::Format::text, own_out, own_err, options);
+    own->queue(*r);
+    auto sink = kumo::report::make_sink(kumo::report::Format::text, laid_out_out, laid_out_err, options);
+    auto renderer = sink->renderer();
+    REQUIRE(renderer);
+    // The worker lays it out with the findings it had; the sink writes the
+    // findings it is given then (here the first only, as after a filter).
+    QueueReport filtered = *r;
+    kumo::report::RenderedQueue laid_out = renderer->render(*r);
+    if (!filtered.diagnostics.empty()) {
+      filtered.diagnostics.pop_back();
+    }
+    sink->rendered(filtered, laid_out);
+    std::ostringstream expected_out, expected_err;
+    kumo::report::make_sink(kumo::report::Format::text, expected_out, expected_err, options)->queue(filtered);
+    CHECK(laid_out_out.str() == expected_out.str());
+    CHECK(laid_out_err.str() == expected_err.str());
+    CHECK((laid_out_out.str() != own_out.str() || r == &plain));
   }
 }
