@@ -60,6 +60,9 @@ struct RenderOptions {
   // Policies in the run: with more than one, every format says which
   // policy each result is for (a run of one looks as it always did).
   std::size_t policy_count = 1;
+  // --quiet, github, junit, checkstyle: what they hold in memory until the
+  // end, before the rest goes to a temporary file (util/spill.hpp).
+  std::size_t hold_bytes = FindingGroups::k_default_budget;
 };
 
 // --- Pure renderers ---

@@ -136,7 +136,7 @@ class CheckstyleSink : public ReportSink {
         const Held& h = m_held.back();
         m_held_bytes += 512 + h.file.size() + d.location.file.size() + d.message.size() + d.detail.size() +
                         d.queue.value_or("").size() + d.key.value_or("").size() + h.policy.size();
-        if (m_held_bytes > k_budget) {
+        if (m_held_bytes > m_options.hold_bytes) {
           spill();
         }
       }
@@ -169,7 +169,6 @@ class CheckstyleSink : public ReportSink {
     }
   }
 
-  static constexpr std::size_t k_budget = std::size_t{8} << 20;
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;

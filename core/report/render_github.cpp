@@ -87,7 +87,7 @@ class GithubSink : public ReportSink {
   std::ostream& m_err;
   RenderOptions m_options;
   std::string m_policy;  // the current policy's policy_note
-  FindingGroups m_findings;
+  FindingGroups m_findings{m_options.hold_bytes};
 };
 
 }  // namespace

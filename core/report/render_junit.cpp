@@ -128,12 +128,11 @@ class JunitSink : public ReportSink {
     suite.end = m_cases.size();
   }
 
-  static constexpr std::size_t k_budget = std::size_t{8} << 20;
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  std::vector<Suite> m_suites;          // one per policy, in run order
-  util::SpillBuffer m_cases{k_budget};  // every suite's testcases, laid out
+  std::vector<Suite> m_suites;                      // one per policy, in run order
+  util::SpillBuffer m_cases{m_options.hold_bytes};  // every suite's testcases, laid out
 };
 
 }  // namespace

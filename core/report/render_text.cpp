@@ -211,7 +211,7 @@ class QuietTextSink : public ReportSink {
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;
-  FindingGroups m_findings;
+  FindingGroups m_findings{m_options.hold_bytes};
   bool m_begun = false;
 };
 

@@ -49,7 +49,8 @@ std::vector<std::string> check_run_queue_names() {
 
 // The JSON and text a run writes with these thread settings.
 std::string checked_with_threads(std::size_t jobs, std::size_t sequential_prefix, kumo::report::Format format,
-                                 const char* policy = k_check_run_policy) {
+                                 const char* policy = k_check_run_policy,
+                                 const kumo::report::RenderOptions& options = {}) {
   kumo::pipeline::CheckRequest request;
   request.policy_path = "policy.lua";
   request.policy_source = policy;
@@ -65,7 +66,7 @@ std::string checked_with_threads(std::size_t jobs, std::size_t sequential_prefix
   };
   std::ostringstream out;
   std::ostringstream err;
-  auto sink = kumo::report::make_sink(format, out, err, kumo::report::RenderOptions{});
+  auto sink = kumo::report::make_sink(format, out, err, options);
   auto summary = kumo::pipeline::run_check(request, *sink);
   sink->finish(summary);
   return out.str() + err.str();
@@ -96,4 +97,23 @@ TEST_CASE("run_check: workers start only once the prefix is done", "[check_run][
   };
   CHECK(states(5000) == 1);  // the calling thread's state alone
   CHECK(states(10) >= 2);    // and at least one worker's
+}
+
+TEST_CASE("run_check: the formats that hold findings write the same when they spill to a file", "[check_run][spill]") {
+  // 702 queues whose findings repeat (KQ101 per pool, KQ003, KQ913): with
+  // nothing held in memory every finding goes to its own run in the
+  // temporary file, with 2,000 bytes a few dozen at a time.
+  using kumo::report::Format;
+  for (auto [format, quiet] : {std::pair{Format::text, true}, std::pair{Format::github, false},
+                               std::pair{Format::junit, false}, std::pair{Format::checkstyle, false}}) {
+    kumo::report::RenderOptions options;
+    options.quiet = quiet;
+    const std::string held = checked_with_threads(1, 0, format, k_check_run_policy, options);
+    INFO(static_cast<int>(format));
+    CHECK(held.find("KQ003") != std::string::npos);
+    for (std::size_t hold : {std::size_t{0}, std::size_t{2000}}) {
+      options.hold_bytes = hold;
+      CHECK(checked_with_threads(1, 0, format, k_check_run_policy, options) == held);
+    }
+  }
 }
