@@ -1,6 +1,7 @@
 #include "core/report/render.hpp"
 
 #include "core/config/serialize.hpp"
+#include "core/util/named_rows.hpp"
 #include "core/util/text.hpp"
 
 namespace kumo::report {
@@ -67,14 +68,7 @@ const std::vector<FormatInfo>& formats() {
   return table;
 }
 
-std::optional<Format> format_named(std::string_view name) {
-  for (const auto& f : formats()) {
-    if (f.name == name) {
-      return f.id;
-    }
-  }
-  return std::nullopt;
-}
+std::optional<Format> format_named(std::string_view name) { return util::id_named(formats(), name); }
 
 std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ostream& err, RenderOptions options) {
   switch (format) {

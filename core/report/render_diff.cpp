@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/util/json.hpp"
+#include "core/util/named_rows.hpp"
 #include "core/util/text.hpp"
 #include "core/values/duration.hpp"
 
@@ -26,14 +27,7 @@ const std::vector<DiffFormatInfo>& diff_formats() {
   return table;
 }
 
-std::optional<DiffFormat> diff_format_named(std::string_view name) {
-  for (const auto& f : diff_formats()) {
-    if (f.name == name) {
-      return f.id;
-    }
-  }
-  return std::nullopt;
-}
+std::optional<DiffFormat> diff_format_named(std::string_view name) { return util::id_named(diff_formats(), name); }
 
 namespace {
 

@@ -3,6 +3,7 @@
 // [[expect]] block). Pure: the same results give the same bytes.
 #include "core/report/expectations.hpp"
 #include "core/report/findings.hpp"
+#include "core/util/named_rows.hpp"
 #include "core/util/text.hpp"
 
 namespace kumo::report {
@@ -87,12 +88,7 @@ const std::vector<ExpectationFormatInfo>& expectation_formats() {
 }
 
 std::optional<ExpectationFormat> expectation_format_named(std::string_view name) {
-  for (const auto& f : expectation_formats()) {
-    if (f.name == name) {
-      return f.id;
-    }
-  }
-  return std::nullopt;
+  return util::id_named(expectation_formats(), name);
 }
 
 std::string render_expectations(const std::vector<ExpectationFileResult>& files, ExpectationFormat format) {

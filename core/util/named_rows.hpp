@@ -1,0 +1,21 @@
+// The lookup every declared-once table of named rows (formats, diff
+// formats, test formats) shares: the id of the row called `name`.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace kumo::util {
+
+// The `id` of the row of `table` whose `name` is `name`; none when no row is.
+template <typename Table>
+auto id_named(const Table& table, std::string_view name) -> std::optional<decltype(table.begin()->id)> {
+  for (const auto& row : table) {
+    if (row.name == name) {
+      return row.id;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace kumo::util
