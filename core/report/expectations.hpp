@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/util/named_rows.hpp"
+
 namespace kumo::report {
 
 // One expectation that did not hold: `key` of `queue`'s block at `line`.
@@ -51,11 +53,7 @@ ExpectationSummary summarize(const std::vector<ExpectationFileResult>& files);
 
 enum class ExpectationFormat { text, junit };
 
-struct ExpectationFormatInfo {
-  ExpectationFormat id;
-  std::string_view name;
-  std::string_view description;
-};
+using ExpectationFormatInfo = util::NamedRow<ExpectationFormat>;
 
 // Every format `test` writes, declared once (its --format reads this).
 const std::vector<ExpectationFormatInfo>& expectation_formats();

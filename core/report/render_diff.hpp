@@ -9,16 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/report/diff.hpp"
+#include "core/util/named_rows.hpp"
 
 namespace kumo::report {
 
 enum class DiffFormat { text, json, markdown };
 
-struct DiffFormatInfo {
-  DiffFormat id;
-  std::string_view name;
-  std::string_view description;
-};
+using DiffFormatInfo = util::NamedRow<DiffFormat>;
 
 // Every format `diff` writes, declared once (its --format reads this).
 const std::vector<DiffFormatInfo>& diff_formats();

@@ -133,9 +133,7 @@ class TextSink : public ReportSink {
   }
 
   void queue(const QueueReport& r) override {
-    for (const auto& l : r.logs) {
-      m_err << format_log(l);
-    }
+    write_logs(r);
     m_buffer.clear();
     append_queue_text(m_buffer, r, m_options, m_pieces);
     m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
@@ -144,9 +142,7 @@ class TextSink : public ReportSink {
   std::unique_ptr<QueueRenderer> renderer() override { return std::make_unique<TextRenderer>(m_options); }
 
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
-    for (const auto& l : r.logs) {
-      m_err << format_log(l);
-    }
+    write_logs(r);
     const std::string& text = laid_out.text;
     const std::size_t at = std::min(laid_out.findings_at, text.size());
     m_out.write(text.data(), static_cast<std::streamsize>(at));
@@ -161,6 +157,13 @@ class TextSink : public ReportSink {
   void finish(const Summary& total) override { m_out << run_summary(total, m_options); }
 
  private:
+  // What the policy printed for the queue: on stderr, before its text.
+  void write_logs(const QueueReport& r) {
+    for (const auto& l : r.logs) {
+      m_err << format_log(l);
+    }
+  }
+
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;

@@ -88,9 +88,6 @@ void cut_policy_text(QueueReport& r);
 void cut_policy_text(std::vector<diag::Diagnostic>& diagnostics);
 void cut_policy_text(std::vector<lua::LogLine>& logs);
 
-// Receives a run as it happens, so that a million queues stream through in
-// constant memory. Implementations render; they decide nothing. A run is
-// one or more policies, each from begin() to end(), then finish() once.
 // A result laid out away from its sink, all but its findings: the sink
 // writes those at `findings_at`, once the run has filtered and counted
 // them in input order (suppressions, --select, KQ913 once per line).
@@ -110,6 +107,9 @@ class QueueRenderer {
   virtual RenderedQueue render(const QueueReport& r) = 0;
 };
 
+// Receives a run as it happens, so that a million queues stream through in
+// constant memory. Implementations render; they decide nothing. A run is
+// one or more policies, each from begin() to end(), then finish() once.
 class ReportSink {
  public:
   virtual ~ReportSink() = default;
