@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -96,6 +97,41 @@ struct QueueConfig {
 // std::unordered_map.
 struct QueueConfigHash {
   std::size_t operator()(const QueueConfig& c) const;
+};
+
+// A converted config that many queues share: the conversion cache hands
+// out one per distinct make_queue_config table, and the caches keyed by
+// config (timelines, rendered text) compare it by address before value,
+// with its hash computed once. Immutable; empty when there is no config.
+class SharedConfig {
+ public:
+  SharedConfig() = default;
+  explicit SharedConfig(QueueConfig config)
+      : m_held(std::make_shared<const Held>(Held{QueueConfigHash{}(config), std::move(config)})) {}
+
+  explicit operator bool() const { return m_held != nullptr; }
+  const QueueConfig& operator*() const { return m_held->config; }
+  const QueueConfig* operator->() const { return &m_held->config; }
+  std::size_t hash() const { return m_held ? m_held->hash : 0; }
+
+  // Equal configs, whether or not they are the same object.
+  friend bool operator==(const SharedConfig& a, const SharedConfig& b) {
+    if (a.m_held == b.m_held) {
+      return true;
+    }
+    return a.m_held && b.m_held && a.m_held->hash == b.m_held->hash && a.m_held->config == b.m_held->config;
+  }
+
+ private:
+  struct Held {
+    std::size_t hash;
+    QueueConfig config;
+  };
+  std::shared_ptr<const Held> m_held;
+};
+
+struct SharedConfigHash {
+  std::size_t operator()(const SharedConfig& c) const { return c.hash(); }
 };
 
 // Variant names exactly as KumoMTA spells them.

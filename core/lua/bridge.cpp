@@ -156,7 +156,7 @@ class Reader {
  private:
   Value read_userdata(int index) {
     if (auto* obj = static_cast<ConfigObject*>(luaL_testudata(m_L, index, k_queue_config_mt))) {
-      Value v = value_from_json(config::to_kumo_json(obj->config));
+      Value v = value_from_json(config::to_kumo_json(*obj->config));
       v.object_type = "QueueConfig";
       return v;
     }

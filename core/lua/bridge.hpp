@@ -45,10 +45,10 @@ struct PendingError {
 
 // Objects returned by kumo.make_* and held as full userdata.
 struct ConfigObject {
-  config::QueueConfig config;
+  config::SharedConfig config;
   std::vector<diag::Diagnostic> findings;  // warnings; location filled
   diag::Location location;                 // the make_queue_config call
-  std::vector<ParamValue> params;          // its table's top-level keys
+  ParamList params;                        // its table's top-level keys
 };
 
 class Watchdog;
@@ -60,9 +60,9 @@ class Watchdog;
 // policy whose every table differs costs one lookup per call, never more.
 struct ConversionCache {
   struct Entry {
-    config::QueueConfig config;
+    config::SharedConfig config;
     std::vector<diag::Diagnostic> findings;  // located per call
-    std::vector<ParamValue> params;
+    ParamList params;
     std::size_t charge = 0;  // what reading the table charges to --max-memory
   };
   static constexpr std::size_t k_max_bytes = std::size_t{16} << 20;
@@ -126,7 +126,7 @@ struct PolicyHost::State {
   std::vector<ConversionFailure> failures;
   std::optional<PendingError> pending;
   std::optional<diag::Location> error_location;    // innermost Lua frame of the last error
-  std::vector<ParamValue> last_params;             // of the last make_queue_config call (for a failed handler)
+  ParamList last_params;                           // of the last make_queue_config call (for a failed handler)
   std::vector<diag::Diagnostic> side_diagnostics;  // found outside any error path (e.g. duplicate kumo.on)
   Resolutions resolutions;
   std::vector<std::string> readable_roots;          // canonical directories/files the policy may read

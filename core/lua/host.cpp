@@ -405,7 +405,7 @@ void rewind_host(PolicyHost::State& st, const HostMark& mark) {
   });
   st.side_diagnostics.erase(kept, st.side_diagnostics.end());
   st.next_object_id = mark.next_object_id;
-  st.last_params.clear();
+  st.last_params.reset();
 }
 
 // One attempt at the call below the message handler at base + 1: a fresh
@@ -731,7 +731,7 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
     push_optional(L, queue.campaign);
     push_optional(L, queue.routing_domain);
     st.current_event = "get_queue_config";
-    st.last_params.clear();
+    st.last_params.reset();
     CallResult r = protected_call(st, 4, Hooking::unhooked_while_short);
     st.current_event.reset();
     if (r.status != LUA_OK) {
@@ -757,7 +757,8 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
     lua_settop(L, r.base);
   }
   if (!answered) {
-    ev.config = config::QueueConfig{};
+    static const config::SharedConfig k_default_config{config::QueueConfig{}};
+    ev.config = k_default_config;
     diag::Location where = chain.empty() ? diag::Location{st.policy_path, 0, std::nullopt} : chain.back().location;
     ev.diagnostics.push_back(diag::make_diagnostic(
         Code::default_config,

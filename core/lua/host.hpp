@@ -74,15 +74,19 @@ struct ParamValue {
   friend bool operator==(const ParamValue&, const ParamValue&) = default;
 };
 
+// A make_queue_config call's keys, shared by every call with the same table
+// (the conversion cache's); null for none.
+using ParamList = std::shared_ptr<const std::vector<ParamValue>>;
+
 struct Evaluation {
-  std::optional<config::QueueConfig> config;      // empty when KumoMTA would fail
+  config::SharedConfig config;                    // empty when KumoMTA would fail
   std::optional<HandlerRef> handler;              // empty for the built-in default
   std::optional<diag::Location> config_location;  // the make_queue_config call that built it
   std::vector<diag::Diagnostic> diagnostics;      // queue field not yet set
   std::vector<LogLine> logs;
   // The answering make_queue_config call's keys (or, when the handler
   // failed, those of its last make_queue_config call), sorted by key.
-  std::vector<ParamValue> params;
+  ParamList params;
 };
 
 struct LoadResult {

@@ -147,7 +147,7 @@ int config_gc(lua_State* L) {
 int config_index(lua_State* L) {
   auto* obj = static_cast<ConfigObject*>(luaL_checkudata(L, 1, k_queue_config_mt));
   const char* key = luaL_checkstring(L, 2);
-  nlohmann::json j = config::to_kumo_json(obj->config);
+  nlohmann::json j = config::to_kumo_json(*obj->config);
   auto it = j.find(key);
   if (it == j.end()) {
     lua_pushnil(L);
@@ -160,7 +160,7 @@ int config_index(lua_State* L) {
 int config_pairs(lua_State* L) {
   auto* obj = static_cast<ConfigObject*>(luaL_checkudata(L, 1, k_queue_config_mt));
   lua_getglobal(L, "next");
-  push_json(L, config::to_kumo_json(obj->config));
+  push_json(L, config::to_kumo_json(*obj->config));
   lua_pushnil(L);
   return 3;
 }
@@ -192,14 +192,14 @@ std::optional<std::string> scalar_text(const Value& v) {
 
 // The table's top-level string keys (bounded like the table itself: a
 // QueueConfig has few keys, and unknown ones are kept for their findings).
-std::vector<ParamValue> param_values(const Value& params) {
-  std::vector<ParamValue> out;
+ParamList param_values(const Value& params) {
+  auto out = std::make_shared<std::vector<ParamValue>>();
   if (params.kind != Value::Kind::table) {
     return out;
   }
   for (const auto& e : params.table->entries) {
-    if (e.key.kind == Value::Kind::string && out.size() < 256 && e.key.string.size() <= diag::k_max_name_bytes) {
-      out.push_back({e.key.string, scalar_text(e.value)});
+    if (e.key.kind == Value::Kind::string && out->size() < 256 && e.key.string.size() <= diag::k_max_name_bytes) {
+      out->push_back({e.key.string, scalar_text(e.value)});
     }
   }
   return out;
@@ -239,7 +239,7 @@ const ConversionCache::Entry* cached_conversion(lua_State* L, HostMemory& memory
   return &it->second;
 }
 
-void remember_conversion(PolicyHost::State& st, const config::QueueConfig& config,
+void remember_conversion(PolicyHost::State& st, const config::SharedConfig& config,
                          const std::vector<diag::Diagnostic>& findings, std::size_t charge) {
   auto& cache = st.conversions;
   std::size_t cost = cache.key.size() * 2 + ConversionCache::k_entry_overhead;
@@ -269,8 +269,9 @@ int make_queue_config(lua_State* L) {
   if (!result.config) {
     raise_conversion_failure(L, result, params, where);
   }
-  remember_conversion(st, *result.config, result.findings, memory.charged());
-  push_config_object(L, {std::move(*result.config), locate(std::move(result.findings), where), where, st.last_params},
+  config::SharedConfig converted(std::move(*result.config));
+  remember_conversion(st, converted, result.findings, memory.charged());
+  push_config_object(L, {std::move(converted), locate(std::move(result.findings), where), where, st.last_params},
                      memory);
   return 1;
 }

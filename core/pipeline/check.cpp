@@ -60,7 +60,7 @@ bool looks_like_domain(const std::string& s) {
   return s[0] != '*';
 }
 
-std::shared_ptr<const simulate::Timeline> add_timeline(const config::QueueConfig& c, TimelineCache& timelines,
+std::shared_ptr<const simulate::Timeline> add_timeline(const config::SharedConfig& c, TimelineCache& timelines,
                                                        lua::Evaluation& ev, KeyLocator& locator,
                                                        const std::string& policy_path) {
   const auto& shared = timelines.get(c);
@@ -325,9 +325,10 @@ class QueueEvaluator {
       d.queue = r.queue;
     }
     if (ev.config) {
-      r.timeline = add_timeline(*ev.config, m_timelines, ev, m_locator, m_request.policy_path);
-      for (auto& d : ev.diagnostics) {
-        d.queue = r.queue;
+      const std::size_t before = ev.diagnostics.size();
+      r.timeline = add_timeline(ev.config, m_timelines, ev, m_locator, m_request.policy_path);
+      for (std::size_t i = before; i < ev.diagnostics.size(); ++i) {
+        ev.diagnostics[i].queue = r.queue;
       }
     }
     for (auto& d : ev.diagnostics) {

@@ -104,7 +104,22 @@ class TimelineCache {
     std::vector<diag::Diagnostic> findings;
   };
 
-  const Shared& get(const config::QueueConfig& c) {
+  // By the config object first (most queues share one: SharedConfig
+  // compares by address), then by the settings the simulation reads.
+  const Shared& get(const config::SharedConfig& c) {
+    return m_by_config.get(
+        c, [this](const config::SharedConfig& k) { return by_settings(*k); },
+        [](const Shared& r) { return k_held_config_bytes + findings_bytes(r); });
+  }
+
+ private:
+  static constexpr std::size_t k_budget_bytes = 16u << 20;
+  // What a key's config holds, roughly (its strings and lists).
+  static constexpr std::size_t k_held_config_bytes = sizeof(config::QueueConfig) + 512;
+
+  static std::size_t findings_bytes(const Shared& r) { return r.findings.size() * (sizeof(diag::Diagnostic) + 256); }
+
+  const Shared& by_settings(const config::QueueConfig& c) {
     // Keyed by the keys the timeline and the rate preview read, the rest
     // left at their defaults: configs that differ elsewhere share it.
     config::QueueConfig key;
@@ -118,16 +133,12 @@ class TimelineCache {
           TimelineResult r = evaluate_timeline(k, m_options);
           return Shared{std::make_shared<const simulate::Timeline>(std::move(r.timeline)), std::move(r.findings)};
         },
-        [](const Shared& r) {
-          return r.timeline->attempts.size() * sizeof(simulate::Attempt) +
-                 r.findings.size() * (sizeof(diag::Diagnostic) + 256);
-        });
+        [](const Shared& r) { return r.timeline->attempts.size() * sizeof(simulate::Attempt) + findings_bytes(r); });
   }
 
- private:
-  static constexpr std::size_t k_budget_bytes = 16u << 20;
   simulate::TimelineOptions m_options;
   util::BoundedCache<config::QueueConfig, Shared, config::QueueConfigHash> m_entries{k_budget_bytes};
+  util::BoundedCache<config::SharedConfig, Shared, config::SharedConfigHash> m_by_config{k_budget_bytes};
 };
 
 // Remembers which queue names were seen, in 8 to 16 bytes each: a 64-bit

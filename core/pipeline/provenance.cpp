@@ -159,6 +159,19 @@ std::optional<report::KeyOrigin> ValueTracer::trace(const lua::ParamValue& param
   return std::nullopt;
 }
 
+namespace {
+
+// The answering call's parameter named `key`, if it had one.
+const lua::ParamValue* param_named(const lua::Evaluation& ev, std::string_view key) {
+  if (!ev.params) {
+    return nullptr;
+  }
+  auto it = std::find_if(ev.params->begin(), ev.params->end(), [&](const auto& p) { return p.key == key; });
+  return it == ev.params->end() ? nullptr : &*it;
+}
+
+}  // namespace
+
 std::vector<report::KeyOrigin> ValueTracer::provenance(const lua::Evaluation& ev, const values::QueueName& queue) {
   using From = report::KeyOrigin::From;
   std::vector<report::KeyOrigin> out;
@@ -166,8 +179,8 @@ std::vector<report::KeyOrigin> ValueTracer::provenance(const lua::Evaluation& ev
     return out;
   }
   for (auto key : config::queue_config_keys()) {
-    auto param = std::find_if(ev.params.begin(), ev.params.end(), [&](const auto& p) { return p.key == key; });
-    if (!ev.config_location || param == ev.params.end()) {
+    const lua::ParamValue* param = param_named(ev, key);
+    if (!ev.config_location || param == nullptr) {
       out.push_back({std::string(key), From::kumo_default, std::nullopt});
     } else if (auto origin = trace(*param, *ev.config_location, queue)) {
       out.push_back(std::move(*origin));
@@ -183,8 +196,8 @@ void ValueTracer::place_at_origin(diag::Diagnostic& d, const lua::Evaluation& ev
     return;  // placed already, or nowhere to start from
   }
   std::string key = top_key(*d.key);
-  auto param = std::find_if(ev.params.begin(), ev.params.end(), [&](const auto& p) { return p.key == key; });
-  if (param == ev.params.end() || !param->scalar) {
+  const lua::ParamValue* param = param_named(ev, key);
+  if (param == nullptr || !param->scalar) {
     return;
   }
   std::optional<diag::Location> at = in_data_files(key, *param->scalar, queue);

@@ -89,7 +89,7 @@ class QueueTextPieces {
   const std::string& handler_text(const lua::HandlerRef& h);
   // The summary line and, with the table asked for, the indented table.
   const std::string& timeline_text(const std::shared_ptr<const simulate::Timeline>& t);
-  const std::string& config_text(const config::QueueConfig& c);
+  const std::string& config_text(const config::SharedConfig& c);
 
  private:
   static constexpr std::size_t k_max_timelines = 4096;
@@ -98,7 +98,7 @@ class QueueTextPieces {
   std::optional<std::pair<lua::HandlerRef, std::string>> m_handler;
   std::unordered_map<const simulate::Timeline*, std::pair<std::shared_ptr<const simulate::Timeline>, std::string>>
       m_timelines;
-  util::BoundedCache<config::QueueConfig, std::string, config::QueueConfigHash> m_configs{k_config_budget_bytes};
+  util::BoundedCache<config::SharedConfig, std::string, config::SharedConfigHash> m_configs{k_config_budget_bytes};
 };
 
 // One queue: header, its findings, its retry summary, its normalized config

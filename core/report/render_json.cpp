@@ -30,11 +30,12 @@ class FragmentCache {
 
   // `writer` is where the fragments go: inside a result, after its key.
   const Fragments& get(const QueueReport& r, const JsonWriter& writer) {
-    auto render = [&r, &writer](const config::QueueConfig& c) {
-      return Fragments{writer.nested_text(config_json(c)),
+    auto render = [&r, &writer](const config::SharedConfig& c) {
+      return Fragments{writer.nested_text(config_json(*c)),
                        r.timeline ? writer.nested_text(timeline_json(*r.timeline)) : "null"};
     };
-    return m_entries.get(*r.config, render, [](const Fragments& f) { return f.config.size() + f.timeline.size(); });
+    // A key keeps its config alive: counted as its text's size again.
+    return m_entries.get(r.config, render, [](const Fragments& f) { return 2 * f.config.size() + f.timeline.size(); });
   }
 
   // The "provenance" member's text: queues built by the same call with the
@@ -66,7 +67,7 @@ class FragmentCache {
     }
   };
   static constexpr std::size_t k_budget_bytes = 16u << 20;
-  util::BoundedCache<config::QueueConfig, Fragments, config::QueueConfigHash> m_entries{k_budget_bytes};
+  util::BoundedCache<config::SharedConfig, Fragments, config::SharedConfigHash> m_entries{k_budget_bytes};
   util::BoundedCache<std::vector<KeyOrigin>, std::string, OriginsHash> m_provenance{k_budget_bytes};
 };
 

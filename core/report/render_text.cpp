@@ -316,7 +316,7 @@ void append_queue_body(std::string& out, const QueueReport& r, const RenderOptio
     out += pieces.timeline_text(r.timeline);
   }
   if (r.config && options.config) {
-    out += pieces.config_text(*r.config);
+    out += pieces.config_text(r.config);
   }
   if (options.provenance) {
     out += format_provenance_text(r.provenance);
@@ -353,8 +353,12 @@ const std::string& QueueTextPieces::timeline_text(const std::shared_ptr<const si
   return it->second.second;
 }
 
-const std::string& QueueTextPieces::config_text(const config::QueueConfig& c) {
-  return m_configs.get(c, format_config_text, [](const std::string& text) { return text.size(); });
+// A key keeps its config alive: counted as its text's size again, about
+// what the config holds.
+const std::string& QueueTextPieces::config_text(const config::SharedConfig& c) {
+  return m_configs.get(
+      c, [](const config::SharedConfig& k) { return format_config_text(*k); },
+      [](const std::string& text) { return 2 * text.size(); });
 }
 
 std::string format_provenance_text(const std::vector<KeyOrigin>& provenance) {

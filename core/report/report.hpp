@@ -36,8 +36,8 @@ struct QueueReport {
   std::string queue;      // exactly as given
   bool evaluated = true;  // false: the name was refused before any handler ran
   values::QueueName parts;
-  std::optional<config::QueueConfig> config;  // empty when KumoMTA would fail
-  std::optional<lua::HandlerRef> handler;     // empty for the built-in default
+  config::SharedConfig config;             // empty when KumoMTA would fail
+  std::optional<lua::HandlerRef> handler;  // empty for the built-in default
   // When there is a config; shared by every queue whose config has the same
   // retry keys (the simulation is done once per distinct schedule).
   std::shared_ptr<const simulate::Timeline> timeline;

@@ -344,7 +344,8 @@ void check(const kumo::lua::Evaluation& ev, bool strict, std::string_view input)
   if (!ev.config && !has_error) {
     std::fprintf(stderr, "no config and no error diagnostic (%zu diagnostics)\n", ev.diagnostics.size());
   }
-  kumo::fuzz::require(ev.config.has_value() || has_error, "an empty config comes with an error diagnostic", input);
+  kumo::fuzz::require(static_cast<bool>(ev.config) || has_error, "an empty config comes with an error diagnostic",
+                      input);
   if (strict && ev.config && unexplained_error) {
     for (const auto& d : ev.diagnostics) {
       std::fprintf(stderr, "%s %s\n", d.code.c_str(), d.message.c_str());
@@ -442,7 +443,7 @@ int run_policy(const std::uint8_t* data, std::size_t size, std::string_view inpu
   for (int i = 0; i < n; ++i) {
     const auto ev = host.evaluate(kumo::values::parse_queue_name(queues[i]));
     ++st.evaluations;
-    st.configs += ev.config.has_value();
+    st.configs += static_cast<bool>(ev.config);
     debug_print(source, loaded, &ev);
     check(ev, false, input);
   }
@@ -493,7 +494,7 @@ int run(const std::uint8_t* data, std::size_t size) {
   ++st.loaded;
   const auto ev = host.evaluate(kumo::values::parse_queue_name("campaign:tenant@example.com"));
   ++st.evaluations;
-  st.configs += ev.config.has_value();
+  st.configs += static_cast<bool>(ev.config);
   debug_print(source, loaded, &ev);
   if (std::getenv("KUMO_FUZZ_DEBUG") != nullptr && !raw) {
     std::fprintf(stderr, "model: exact=%d raises=%d\n", m.exact, m.raises);
@@ -503,20 +504,21 @@ int run(const std::uint8_t* data, std::size_t size) {
     return 0;
   }
   if (m.raises) {
-    kumo::fuzz::require(!ev.config.has_value(), "a rejected nested config fails the handler", input);
+    kumo::fuzz::require(!static_cast<bool>(ev.config), "a rejected nested config fails the handler", input);
     return 0;
   }
   if (!m.exact) {
     return 0;
   }
   const auto expected = kumo::config::convert_queue_config(model);
-  if (expected.config.has_value() != ev.config.has_value() || (expected.config && !(*expected.config == *ev.config))) {
+  if (static_cast<bool>(expected.config) != static_cast<bool>(ev.config) ||
+      (expected.config && !(*expected.config == *ev.config))) {
     std::fprintf(
         stderr, "generated policy:\n%s\nmodel: %s\nhost:  %s\n", source.c_str(),
         expected.config ? kumo::config::to_kumo_json(*expected.config).dump().c_str() : expected.kumo_error.c_str(),
         ev.config ? kumo::config::to_kumo_json(*ev.config).dump().c_str() : "(no config)");
   }
-  kumo::fuzz::require(expected.config.has_value() == ev.config.has_value(),
+  kumo::fuzz::require(static_cast<bool>(expected.config) == static_cast<bool>(ev.config),
                       "the host accepts exactly what the model converts", input);
   kumo::fuzz::require(!expected.config || *expected.config == *ev.config, "the host's config equals the model's",
                       input);

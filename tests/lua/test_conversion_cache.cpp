@@ -166,8 +166,13 @@ TEST_CASE("conversion cache: a hit is located at its own call and counted", "[co
   CHECK(other_call.diagnostics[0].location.line == 3);
   CHECK(other_call.config_location->line == 3);
   CHECK(describe(again) == describe(first));
-  CHECK(again.params == first.params);
+  REQUIRE(again.params);
+  REQUIRE(first.params);
+  CHECK(*again.params == *first.params);
   CHECK(*again.config == *first.config);
+  // A hit hands out the config and keys the miss made, not copies.
+  CHECK(&*again.config == &*first.config);
+  CHECK(again.params == first.params);
 }
 
 TEST_CASE("conversion cache: a table changed between calls is converted again", "[conversion_cache]") {

@@ -79,20 +79,24 @@ TEST_CASE("sort_unique: by file, line and code, exact repeats dropped", "[check_
 }
 
 TEST_CASE("TimelineCache: configs with the same retry settings share one timeline", "[check_parts]") {
+  using kumo::config::SharedConfig;
   TimelineCache cache({});
   kumo::config::QueueConfig a;
   a.egress_pool = "pool-a";
   kumo::config::QueueConfig b = a;
   b.egress_pool = "pool-b";
-  const auto* first = &cache.get(a);
-  CHECK(&cache.get(b) == first);
-  CHECK(first->timeline->attempts.size() == kumo::pipeline::evaluate_timeline(a, {}).timeline.attempts.size());
-  CHECK(first->findings.size() == 1);  // KumoMTA's default schedule: KQ203
+  const SharedConfig shared_a(a);
+  const TimelineCache::Shared first = cache.get(shared_a);
+  CHECK(cache.get(SharedConfig(b)).timeline == first.timeline);
+  CHECK(cache.get(shared_a).timeline == first.timeline);         // the same object again
+  CHECK(cache.get(SharedConfig(a)).timeline == first.timeline);  // an equal one
+  CHECK(first.timeline->attempts.size() == kumo::pipeline::evaluate_timeline(a, {}).timeline.attempts.size());
+  CHECK(first.findings.size() == 1);  // KumoMTA's default schedule: KQ203
   kumo::config::QueueConfig c = a;
   c.max_retry_interval = kumo::values::Duration{3600, 0};
-  const auto& other = cache.get(c);
+  const TimelineCache::Shared other = cache.get(SharedConfig(c));
   CHECK(other.findings.empty());
-  CHECK(other.timeline->attempts.size() != first->timeline->attempts.size());
+  CHECK(other.timeline->attempts.size() != first.timeline->attempts.size());
 }
 
 TEST_CASE("KeyLocator: a finding with a key moves to where the key is written", "[check_parts]") {

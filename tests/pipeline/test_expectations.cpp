@@ -14,7 +14,7 @@ namespace {
 QueueReport default_config_result() {
   QueueReport r;
   r.queue = "gmail.com";
-  r.config = kumo::config::QueueConfig{};
+  r.config = kumo::config::SharedConfig(kumo::config::QueueConfig{});
   r.timeline = std::make_shared<const kumo::simulate::Timeline>(
       kumo::simulate::simulate_retries(kumo::pipeline::retry_policy(*r.config)));
   kumo::diag::Diagnostic d;

@@ -69,3 +69,29 @@ TEST_CASE("QueueConfigHash: equal configs hash alike, and each kind of field cou
   e.strategy = kumo::config::QueueStrategy::TimerWheel;
   CHECK(hash(a) != hash(e));
 }
+
+TEST_CASE("SharedConfig: equal by value whether or not the same object, hashed as its config", "[bounded_cache]") {
+  using kumo::config::SharedConfig;
+  kumo::config::QueueConfig a;
+  a.egress_pool = "pool";
+  const SharedConfig one(a);
+  const SharedConfig same = one;
+  const SharedConfig equal(a);
+  kumo::config::QueueConfig b = a;
+  b.egress_pool = "other";
+  const SharedConfig other(b);
+  CHECK(one == same);
+  CHECK(&*one == &*same);
+  CHECK(one == equal);
+  CHECK(&*one != &*equal);
+  CHECK_FALSE(one == other);
+  CHECK(one.hash() == kumo::config::QueueConfigHash{}(a));
+  CHECK(equal.hash() == one.hash());
+  CHECK(other.hash() != one.hash());
+  const SharedConfig none;
+  CHECK_FALSE(none);
+  CHECK(none == SharedConfig());
+  CHECK_FALSE(none == one);
+  CHECK_FALSE(one == none);
+  CHECK(one->egress_pool == "pool");
+}
