@@ -25,7 +25,7 @@ std::optional<diag::Location> current_location(lua_State* L) {
       continue;
     }
     std::string_view name(ar.source + 1, ar.srclen - 1);
-    if (name.size() <= k_max_path_bytes && files.count(std::string(name)) != 0) {
+    if (name.size() <= k_max_path_bytes && files.find(name) != files.end()) {
       return diag::Location{std::string(name), ar.currentline, std::nullopt};
     }
   }

@@ -120,7 +120,7 @@ struct PolicyHost::State {
   std::string policy_dir;   // for require and io.open
   std::map<std::string, std::vector<Handler>> handlers;
   std::size_t handler_count = 0;
-  std::optional<std::string> current_event;  // set while a handler runs
+  const std::string* current_event = nullptr;  // set while a handler runs (to a string that outlives the call)
   std::vector<LogLine> logs;
   std::size_t dropped_logs = 0;  // beyond k_max_log_lines, since logs was last taken
   std::vector<ConversionFailure> failures;
@@ -129,10 +129,11 @@ struct PolicyHost::State {
   ParamList last_params;                           // of the last make_queue_config call (for a failed handler)
   std::vector<diag::Diagnostic> side_diagnostics;  // found outside any error path (e.g. duplicate kumo.on)
   Resolutions resolutions;
-  std::vector<std::string> readable_roots;          // canonical directories/files the policy may read
-  std::vector<std::string> lexical_roots;           // the same, absolute but unresolved (checked first)
-  std::vector<std::string> module_dirs;             // require's search directories, fixed at start
-  std::map<std::string, std::string> source_files;  // chunk name (as shown) → resolved file, for files compiled
+  std::vector<std::string> readable_roots;  // canonical directories/files the policy may read
+  std::vector<std::string> lexical_roots;   // the same, absolute but unresolved (checked first)
+  std::vector<std::string> module_dirs;     // require's search directories, fixed at start
+  std::map<std::string, std::string, std::less<>>
+      source_files;  // chunk name (as shown) → resolved file, for files compiled
   std::uint64_t instructions = 0;
   std::chrono::steady_clock::time_point call_deadline;  // --timeout, from the start of the current call
   std::chrono::steady_clock::time_point run_deadline =  // --run-timeout, from the start of the run

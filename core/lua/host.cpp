@@ -730,10 +730,11 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
     push_optional(L, queue.tenant);
     push_optional(L, queue.campaign);
     push_optional(L, queue.routing_domain);
-    st.current_event = "get_queue_config";
+    static const std::string k_event = "get_queue_config";
+    st.current_event = &k_event;
     st.last_params.reset();
     CallResult r = protected_call(st, 4, Hooking::unhooked_while_short);
-    st.current_event.reset();
+    st.current_event = nullptr;
     if (r.status != LUA_OK) {
       ev.diagnostics = diagnose_failure(st, r, Code::handler_raised, "get_queue_config handler", chain[i].location);
       ev.params = std::move(st.last_params);
@@ -787,9 +788,9 @@ std::optional<std::string> PolicyHost::call_single(const std::string& event, con
   const Handler& h = it->second.front();
   lua_rawgeti(L, LUA_REGISTRYINDEX, h.ref);
   lua_pushlstring(L, arg.data(), arg.size());
-  st.current_event = event;
+  st.current_event = &event;
   CallResult r = protected_call(st, 1, Hooking::unhooked_while_short);
-  st.current_event.reset();
+  st.current_event = nullptr;
   base = r.base;
   if (r.status != LUA_OK) {
     diag::Location where = st.error_location.value_or(h.location);
