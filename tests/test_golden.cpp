@@ -285,6 +285,13 @@ TEST_CASE("golden: every bad and hostile case gives the same text with --jobs 2 
   check_dirs_jobs_identical(k_text_only_dirs, {{"--format", "text"}});
 }
 
+// Workers lay out JSON results too, the sink writing each one's findings
+// (filtered by suppression comments, --select and --baseline in the bad
+// cases) into the laid-out text.
+TEST_CASE("golden: every bad case gives the same JSON with --jobs 2 as with --jobs 1", "[golden][jobs]") {
+  check_dirs_jobs_identical({"testdata/policies/bad"}, {{"--format", "json"}});
+}
+
 TEST_CASE("golden: many queues, repeated and bad ones among them, give the same output on 4 threads as on one",
           "[golden][jobs]") {
   kumo::test::TempDir tmp;
@@ -307,7 +314,8 @@ TEST_CASE("golden: many queues, repeated and bad ones among them, give the same 
         auto extra = args_without_queues(case_args(policy));
         args.insert(args.end(), extra.begin(), extra.end());
         args.insert(args.end(), {"--queues-file", queues.string()});
-        check_jobs_identical(args, "4", {{"--format", "text"}, {"--format", "json"}, {"--format", "sarif"}});
+        check_jobs_identical(
+            args, "4", {{"--format", "text"}, {"--format", "json"}, {"--format", "jsonl"}, {"--format", "sarif"}});
       }
     }
   }

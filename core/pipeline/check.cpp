@@ -8,6 +8,7 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -270,9 +271,21 @@ struct HostNews {
 struct Evaluated {
   report::QueueReport report;
   std::optional<HostNews> news;
-  // Laid out by a worker's renderer, all but the findings: the sink
-  // writes it with them.
-  std::optional<report::RenderedQueue> rendered;
+  // Laid out by a worker's renderer, all but the findings (the sink
+  // writes it with them): where in its batch's text, as offsets.
+  struct LaidOut {
+    std::size_t begin = 0;
+    std::size_t findings_at = 0;  // from begin
+    std::size_t end = 0;
+  };
+  std::optional<LaidOut> laid_out;
+};
+
+// A worker's results for one batch of queues, and the text its renderer
+// laid them out in (one buffer for the batch).
+struct EvaluatedBatch {
+  std::vector<Evaluated> results;
+  std::string text;
 };
 
 // What loading gave: the findings and logs reported for the policy.
@@ -391,7 +404,8 @@ class RunCollector {
   // A renderer for a worker thread, when the sink's format has one.
   std::unique_ptr<report::QueueRenderer> renderer() { return m_sink.renderer(); }
 
-  void queue(Evaluated evaluated) {
+  // `batch_text`: what the result's laid_out offsets point into.
+  void queue(Evaluated evaluated, std::string_view batch_text = {}) {
     learn(evaluated.news);
     report::QueueReport& r = evaluated.report;
     drop_repeated_shared_state(r.diagnostics);
@@ -401,8 +415,9 @@ class RunCollector {
     }
     count_findings(m_summary, r.diagnostics);
     ++m_summary.queues;
-    if (evaluated.rendered) {
-      m_sink.rendered(r, *evaluated.rendered);  // its text was cut where it was laid out
+    if (const auto& at = evaluated.laid_out) {
+      // Its policy text was cut where it was laid out.
+      m_sink.rendered(r, {batch_text.substr(at->begin, at->end - at->begin), at->findings_at});
       return;
     }
     report::cut_policy_text(r);
@@ -521,9 +536,11 @@ class Workers {
   // collecting the oldest batch's results into `run` when the window is full.
   void submit(QueueInput input, RunCollector& run) {
     m_batch.push_back(std::move(input));
-    if (m_batch.size() == m_batch_size) {
+    if (m_batch.size() >= m_batch_size) {
       submit_batch(run);
-      m_batch_size = std::min(m_batch_size * 2, k_max_batch_size);
+      // Until a batch comes back, how big results are laid out is unknown:
+      // the window then holds small batches only.
+      m_batch_size = std::min(m_batch_size * 2, m_bytes_per_result == 0 ? 2 * k_first_batch_size : batch_limit());
     }
   }
 
@@ -547,6 +564,17 @@ class Workers {
   // Batches held per worker before the oldest is collected: room for a slow
   // batch at the head without idling the others, and a bounded memory.
   static constexpr std::size_t k_window_per_worker = 4;
+  // The laid-out text a batch should hold, about: JSON carries each
+  // queue's timeline (some 11 KB), text some 700 bytes. With the window,
+  // what is in flight stays near 8 MiB per worker whatever the format.
+  static constexpr std::size_t k_batch_bytes = 2u << 20;
+
+  // Batches no bigger than k_batch_bytes of text at the size results were
+  // laid out at so far, and never smaller than the first.
+  std::size_t batch_limit() const {
+    const std::size_t by_bytes = k_batch_bytes / std::max<std::size_t>(m_bytes_per_result, 1);
+    return std::clamp(by_bytes, k_first_batch_size, k_max_batch_size);
+  }
 
   void submit_batch(RunCollector& run) {
     if (m_batch.empty()) {
@@ -563,9 +591,35 @@ class Workers {
   }
 
   void collect_batch(RunCollector& run) {
-    for (auto& evaluated : m_pool.collect()) {
-      run.queue(std::move(evaluated));
+    EvaluatedBatch batch = m_pool.collect();
+    for (auto& evaluated : batch.results) {
+      run.queue(std::move(evaluated), batch.text);
     }
+    if (!batch.results.empty()) {
+      m_bytes_per_result = std::max<std::size_t>(batch.text.size() / batch.results.size(), 1);
+    }
+    give_back(std::move(batch.text));
+  }
+
+  // Batch text buffers go back to the workers, emptied but with their
+  // capacity: a buffer of megabytes allocated on one thread and freed on
+  // another was reset page by page (faults, regrowth) at every batch.
+  void give_back(std::string text) {
+    text.clear();
+    std::lock_guard lock(m_spare_mutex);
+    if (m_spare_texts.size() < m_pool.window()) {
+      m_spare_texts.push_back(std::move(text));
+    }
+  }
+
+  std::string spare_text() {
+    std::lock_guard lock(m_spare_mutex);
+    if (m_spare_texts.empty()) {
+      return {};
+    }
+    std::string text = std::move(m_spare_texts.back());
+    m_spare_texts.pop_back();
+    return text;
   }
 
   void run_first(std::promise<Loaded>& promise, std::unique_ptr<report::QueueRenderer> renderer) {
@@ -597,12 +651,14 @@ class Workers {
     work(evaluator, ok, renderer.get());
   }
 
-  // With a renderer, a result is laid out here but for its findings; its
-  // policy text is cut first, as the collector would.
-  static void prerender(Evaluated& e, report::QueueRenderer* renderer) {
+  // With a renderer, a result is laid out here but for its findings, at
+  // the end of `text`; its policy text is cut first, as the collector would.
+  static void prerender(Evaluated& e, report::QueueRenderer* renderer, std::string& text) {
     if (renderer != nullptr) {
       report::cut_policy_text(e.report);
-      e.rendered = renderer->render(e.report);
+      const std::size_t begin = text.size();
+      const std::size_t findings_at = renderer->render(e.report, text);
+      e.laid_out = Evaluated::LaidOut{begin, findings_at, text.size()};
     }
   }
 
@@ -614,13 +670,16 @@ class Workers {
     m_pool.started();
     while (auto job = m_pool.take()) {
       try {
-        std::vector<Evaluated> results;
-        results.reserve(job->second.size());
-        for (const auto& input : job->second) {
-          results.push_back(evaluator->evaluate(input));
-          prerender(results.back(), renderer);
+        EvaluatedBatch batch;
+        batch.results.reserve(job->second.size());
+        if (renderer != nullptr) {
+          batch.text = spare_text();
         }
-        m_pool.deliver(job->first, std::move(results));
+        for (const auto& input : job->second) {
+          batch.results.push_back(evaluator->evaluate(input));
+          prerender(batch.results.back(), renderer, batch.text);
+        }
+        m_pool.deliver(job->first, std::move(batch));
       } catch (...) {
         m_pool.fail(job->first, std::current_exception());
         return;  // the run ends when this result is collected
@@ -630,9 +689,12 @@ class Workers {
 
   const CheckRequest& m_request;
   std::size_t m_max_workers;
-  OrderedPool<std::vector<QueueInput>, std::vector<Evaluated>> m_pool;
+  OrderedPool<std::vector<QueueInput>, EvaluatedBatch> m_pool;
   std::vector<QueueInput> m_batch;
   std::size_t m_batch_size = k_first_batch_size;
+  std::size_t m_bytes_per_result = 0;  // in the last batch collected; 0 before the first
+  std::mutex m_spare_mutex;
+  std::vector<std::string> m_spare_texts;
   std::vector<std::thread> m_threads;
 };
 

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,8 @@ class JsonWriter {
   // breaks). `depth`: the level the first value sits at (its members one
   // deeper), for text that goes inside a document written elsewhere.
   explicit JsonWriter(int indent = -1, int depth = 0) : m_indent(indent), m_depth(depth) {}
+  // The same, writing on after `text` (a buffer other text was laid out in).
+  JsonWriter(int indent, int depth, std::string text) : m_out(std::move(text)), m_indent(indent), m_depth(depth) {}
 
   // Containers; a member's key comes first, through key().
   void begin_object();
@@ -44,12 +47,17 @@ class JsonWriter {
   // An empty writer for text that goes where this one's next value goes
   // (same indent and depth), to be written later with raw().
   JsonWriter nested() const { return JsonWriter(m_indent, m_depth); }
+  // The same, for a member's value inside the object written next.
+  JsonWriter nested_member() const { return JsonWriter(m_indent, m_depth + 1); }
   std::string nested_text(const nlohmann::json& v) const;
 
   // The text written so far; write_to() moves it to a stream and empties
   // the buffer (the layout state stays: a document is written in pieces).
   const std::string& text() const { return m_out; }
+  std::string take_text() { return std::exchange(m_out, {}); }
   void write_to(std::ostream& out);
+  // The level of the next value (what nested() starts from).
+  int depth() const { return m_depth; }
 
  private:
   void before_value();

@@ -200,9 +200,10 @@ void write_provenance(JsonWriter& w, const std::vector<KeyOrigin>& provenance) {
 
 // One result: queue_json(r)'s members in its sorted order; the config and
 // timeline from the cache. A jsonl line (`jsonl_policy` given) also has
-// "kind": "result" and "policy", in their sorted places.
-void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache,
-                  const std::string* jsonl_policy = nullptr) {
+// "kind": "result" and "policy", in their sorted places. With `findings_at`,
+// the "diagnostics" value is left out and its place in w.text() kept there.
+void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache, const std::string* jsonl_policy = nullptr,
+                  std::size_t* findings_at = nullptr) {
   w.begin_object();
   w.key("campaign");
   w.optional_string(r.parts.campaign);
@@ -214,7 +215,11 @@ void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache,
     w.null();
   }
   w.key("diagnostics");
-  write_diagnostics(w, r.diagnostics);
+  if (findings_at) {
+    *findings_at = w.text().size();
+  } else {
+    write_diagnostics(w, r.diagnostics);
+  }
   w.key("domain");
   w.string(r.parts.domain);
   w.key("handler");
@@ -260,6 +265,50 @@ json summary_json(const Summary& s, bool with_policies) {
     out["policies"] = s.policies;
   }
   return out;
+}
+
+// Lays out results on a worker thread (with --jobs) as a JSON sink would,
+// but for the findings: the sink writes those at findings_at, in a writer
+// one level into the result (write_laid_out).
+class JsonRenderer : public QueueRenderer {
+ public:
+  // `indent` and `depth` are the sink's where results go; `jsonl_policy`
+  // is set for jsonl lines.
+  JsonRenderer(int indent, int depth, std::optional<std::string> jsonl_policy)
+      : m_indent(indent), m_depth(depth), m_jsonl_policy(std::move(jsonl_policy)) {}
+
+  std::size_t render(const QueueReport& r, std::string& out) override {
+    const std::size_t start = out.size();
+    JsonWriter w(m_indent, m_depth, std::move(out));  // written on from the end of `out`
+    std::size_t findings_at = 0;
+    write_result(w, r, m_fragments, m_jsonl_policy ? &*m_jsonl_policy : nullptr, &findings_at);
+    if (m_jsonl_policy) {
+      w.raw("\n");
+    }
+    out = w.take_text();
+    return findings_at - start;
+  }
+
+ private:
+  int m_indent;
+  int m_depth;
+  std::optional<std::string> m_jsonl_policy;
+  FragmentCache m_fragments;
+};
+
+// A result a JsonRenderer laid out for `w`'s next value, its findings now
+// final, written to `out` after what `w` holds: the laid-out text goes
+// straight to the stream.
+void write_laid_out(JsonWriter& w, std::ostream& out, const QueueReport& r, const RenderedQueue& laid_out) {
+  const std::string_view text = laid_out.text;
+  const std::size_t at = std::min(laid_out.findings_at, text.size());
+  w.raw("");  // the separator before a value
+  w.write_to(out);
+  out.write(text.data(), static_cast<std::streamsize>(at));
+  JsonWriter findings = w.nested_member();
+  write_diagnostics(findings, r.diagnostics);
+  findings.write_to(out);
+  out.write(text.data() + at, static_cast<std::streamsize>(text.size() - at));
 }
 
 constexpr int k_json_format_version = 2;
@@ -309,6 +358,14 @@ class JsonSink : public ReportSink {
     m_writer.write_to(m_out);
   }
 
+  std::unique_ptr<QueueRenderer> renderer() override {
+    return std::make_unique<JsonRenderer>(k_indent, m_writer.depth(), std::nullopt);
+  }
+
+  void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
+    write_laid_out(m_writer, m_out, r, laid_out);
+  }
+
   void late(const std::vector<diag::Diagnostic>& diagnostics) override {
     m_diagnostics.insert(m_diagnostics.end(), diagnostics.begin(), diagnostics.end());
   }
@@ -346,7 +403,8 @@ class JsonSink : public ReportSink {
   std::ostream& m_out;
   const bool m_several;
   std::size_t m_policies = 0;
-  JsonWriter m_writer{2};
+  static constexpr int k_indent = 2;
+  JsonWriter m_writer{k_indent};
   FragmentCache m_fragments;
   std::vector<diag::Diagnostic> m_diagnostics;  // the policy's own: loading's and late()'s
   std::vector<lua::LogLine> m_logs;
@@ -385,6 +443,14 @@ class JsonlSink : public ReportSink {
     write_result(m_writer, r, m_fragments, &m_policy);
     m_writer.raw("\n");
     m_writer.write_to(m_out);
+  }
+
+  std::unique_ptr<QueueRenderer> renderer() override {
+    return std::make_unique<JsonRenderer>(-1, m_writer.depth(), m_policy);
+  }
+
+  void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
+    write_laid_out(m_writer, m_out, r, laid_out);  // the laid-out line ends with its "\n"
   }
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { m_late = diagnostics; }

@@ -101,12 +101,12 @@ class TextRenderer : public QueueRenderer {
  public:
   explicit TextRenderer(RenderOptions options) : m_options(options), m_pieces(options.timeline_table) {}
 
-  RenderedQueue render(const QueueReport& r) override {
-    RenderedQueue out;
-    append_queue_head(out.text, r, m_pieces);
-    out.findings_at = out.text.size();
-    append_queue_body(out.text, r, m_options, m_pieces);
-    return out;
+  std::size_t render(const QueueReport& r, std::string& out) override {
+    const std::size_t start = out.size();
+    append_queue_head(out, r, m_pieces);
+    const std::size_t findings_at = out.size() - start;
+    append_queue_body(out, r, m_options, m_pieces);
+    return findings_at;
   }
 
  private:
@@ -143,7 +143,7 @@ class TextSink : public ReportSink {
 
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
     write_logs(r);
-    const std::string& text = laid_out.text;
+    const std::string_view text = laid_out.text;
     const std::size_t at = std::min(laid_out.findings_at, text.size());
     m_out.write(text.data(), static_cast<std::streamsize>(at));
     if (!r.diagnostics.empty()) {

@@ -89,10 +89,11 @@ void cut_policy_text(std::vector<diag::Diagnostic>& diagnostics);
 void cut_policy_text(std::vector<lua::LogLine>& logs);
 
 // A result laid out away from its sink, all but its findings: the sink
-// writes those at `findings_at`, once the run has filtered and counted
-// them in input order (suppressions, --select, KQ913 once per line).
+// writes those at `findings_at` (an offset into `text`), once the run has
+// filtered and counted them in input order (suppressions, --select, KQ913
+// once per line). A view into the buffer its batch was laid out in.
 struct RenderedQueue {
-  std::string text;
+  std::string_view text;
   std::size_t findings_at = 0;
 };
 
@@ -104,7 +105,10 @@ struct RenderedQueue {
 class QueueRenderer {
  public:
   virtual ~QueueRenderer() = default;
-  virtual RenderedQueue render(const QueueReport& r) = 0;
+  // Appends the layout of `r` to `out` (a batch's results go into one
+  // buffer: no allocation per result, none freed on another thread);
+  // returns where its findings go, from the start of what it appended.
+  virtual std::size_t render(const QueueReport& r, std::string& out) = 0;
 };
 
 // Receives a run as it happens, so that a million queues stream through in

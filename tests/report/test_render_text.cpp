@@ -86,7 +86,10 @@ TEST_CASE(
     // The worker lays it out with the findings it had; the sink writes the
     // findings it is given then (here the first only, as after a filter).
     QueueReport filtered = *r;
-    kumo::report::RenderedQueue laid_out = renderer->render(*r);
+    std::string batch = "text of the results before it\n";
+    const std::size_t begin = batch.size();
+    const std::size_t findings_at = renderer->render(*r, batch);
+    const kumo::report::RenderedQueue laid_out{std::string_view(batch).substr(begin), findings_at};
     if (!filtered.diagnostics.empty()) {
       filtered.diagnostics.pop_back();
     }
@@ -96,5 +99,65 @@ TEST_CASE(
     CHECK(laid_out_out.str() == expected_out.str());
     CHECK(laid_out_err.str() == expected_err.str());
     CHECK((laid_out_out.str() != own_out.str() || r == &plain));
+  }
+}
+
+TEST_CASE(
+    "json and jsonl renderers: results laid out in one batch on a worker, their findings written by the sink, "
+    "make the sink's own document",
+    "[report][render_text]") {
+  using kumo::report::Format;
+  kumo::diag::Diagnostic finding;
+  finding.code = "KQ203";
+  finding.severity = kumo::diag::Severity::warning;
+  finding.message = "last attempt at 1h";
+  finding.location = {"policy.lua", 4, 5};
+  QueueReport with_findings = report_for_pieces("a.com", shared_timeline_of(60, 3600), 1);
+  with_findings.config = kumo::config::SharedConfig(kumo::config::QueueConfig{});
+  with_findings.diagnostics = {finding, finding};
+  with_findings.diagnostics[1].message = "another";
+  QueueReport plain = report_for_pieces("b.com", shared_timeline_of(600, 259200), 2);
+  plain.config = with_findings.config;
+  const std::vector<QueueReport> results = {with_findings, plain, with_findings};
+  for (Format format : {Format::json, Format::jsonl}) {
+    INFO(static_cast<int>(format));
+    // The sink's own, given the filtered findings (the last one dropped).
+    std::vector<QueueReport> filtered = results;
+    for (auto& r : filtered) {
+      if (!r.diagnostics.empty()) {
+        r.diagnostics.pop_back();
+      }
+    }
+    std::ostringstream expected_out, expected_err;
+    auto own = kumo::report::make_sink(format, expected_out, expected_err, RenderOptions{});
+    own->begin("policy.lua");
+    own->policy({}, {});
+    for (const auto& r : filtered) {
+      own->queue(r);
+    }
+    own->end({});
+    own->finish({});
+    // Laid out with the findings they had, all in one buffer.
+    std::ostringstream out, err;
+    auto sink = kumo::report::make_sink(format, out, err, RenderOptions{});
+    sink->begin("policy.lua");
+    sink->policy({}, {});
+    auto renderer = sink->renderer();
+    REQUIRE(renderer);
+    std::string batch;
+    std::vector<std::pair<std::size_t, std::size_t>> at;  // begin, findings_at
+    for (const auto& r : results) {
+      const std::size_t begin = batch.size();
+      at.emplace_back(begin, renderer->render(r, batch));
+    }
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const std::size_t end = i + 1 < results.size() ? at[i + 1].first : batch.size();
+      sink->rendered(filtered[i], {std::string_view(batch).substr(at[i].first, end - at[i].first), at[i].second});
+    }
+    sink->end({});
+    sink->finish({});
+    CHECK(out.str() == expected_out.str());
+    CHECK(out.str().find("another") == std::string::npos);
+    CHECK(out.str().find("last attempt at 1h") != std::string::npos);
   }
 }
