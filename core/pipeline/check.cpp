@@ -286,6 +286,7 @@ struct Evaluated {
 struct EvaluatedBatch {
   std::vector<Evaluated> results;
   std::string text;
+  std::size_t worker = 0;  // which made it (Workers gives it back there)
 };
 
 // What loading gave: the findings and logs reported for the policy.
@@ -404,8 +405,9 @@ class RunCollector {
   // A renderer for a worker thread, when the sink's format has one.
   std::unique_ptr<report::QueueRenderer> renderer() { return m_sink.renderer(); }
 
-  // `batch_text`: what the result's laid_out offsets point into.
-  void queue(Evaluated evaluated, std::string_view batch_text = {}) {
+  // `batch_text`: what the result's laid_out offsets point into. The
+  // result is changed in place, not kept: it is freed by its owner.
+  void queue(Evaluated& evaluated, std::string_view batch_text = {}) {
     learn(evaluated.news);
     report::QueueReport& r = evaluated.report;
     drop_repeated_shared_state(r.diagnostics);
@@ -527,7 +529,7 @@ class Workers {
     std::future<Loaded> loaded = promise.get_future();
     m_pool.worker_starting();
     m_threads.emplace_back([this, promise = std::move(promise), renderer = run.renderer()]() mutable {
-      run_first(promise, std::move(renderer));
+      run_first(promise, std::move(renderer), 0);
     });
     return loaded.get();
   }
@@ -565,9 +567,13 @@ class Workers {
   // batch at the head without idling the others, and a bounded memory.
   static constexpr std::size_t k_window_per_worker = 4;
   // The laid-out text a batch should hold, about: JSON carries each
-  // queue's timeline (some 11 KB), text some 700 bytes. With the window,
-  // what is in flight stays near 8 MiB per worker whatever the format.
-  static constexpr std::size_t k_batch_bytes = 2u << 20;
+  // queue's timeline (some 11 KB: batches of ~46), text some 700 bytes
+  // (512). With the window, what is in flight stays near 2 MiB of text per
+  // worker whatever the format. Measured at 1M JSON queues, --jobs 2: 2 MiB
+  // batches peaked at 101 MiB RSS, 512 KiB ones at 56-66, in the same time.
+  static constexpr std::size_t k_batch_bytes = 512u << 10;
+  // Collected batches held for their worker to free and reuse.
+  static constexpr std::size_t k_spares_per_worker = 1;
 
   // Batches no bigger than k_batch_bytes of text at the size results were
   // laid out at so far, and never smaller than the first.
@@ -586,43 +592,50 @@ class Workers {
     m_pool.submit(std::exchange(m_batch, {}));
     if (m_threads.size() < m_max_workers && m_pool.wants_worker()) {
       m_pool.worker_starting();
-      m_threads.emplace_back([this, renderer = run.renderer()]() mutable { run_other(std::move(renderer)); });
+      m_threads.emplace_back([this, renderer = run.renderer(), worker = m_threads.size()]() mutable {
+        run_other(std::move(renderer), worker);
+      });
     }
   }
 
   void collect_batch(RunCollector& run) {
     EvaluatedBatch batch = m_pool.collect();
     for (auto& evaluated : batch.results) {
-      run.queue(std::move(evaluated), batch.text);
+      run.queue(evaluated, batch.text);
     }
     if (!batch.results.empty()) {
       m_bytes_per_result = std::max<std::size_t>(batch.text.size() / batch.results.size(), 1);
     }
-    give_back(std::move(batch.text));
+    give_back(std::move(batch));
   }
 
-  // Batch text buffers go back to the workers, emptied but with their
-  // capacity: a buffer of megabytes allocated on one thread and freed on
-  // another was reset page by page (faults, regrowth) at every batch.
-  void give_back(std::string text) {
-    text.clear();
+  // A collected batch goes back to the worker that made it, which frees
+  // its results and reuses its text buffer's capacity. Freed here, on the
+  // collecting thread, every string of every result was a free across
+  // threads (the allocator's slow path: 12% of a JSON run's samples), and
+  // a text buffer of megabytes was reset page by page at every batch.
+  void give_back(EvaluatedBatch batch) {
     std::lock_guard lock(m_spare_mutex);
-    if (m_spare_texts.size() < m_pool.window()) {
-      m_spare_texts.push_back(std::move(text));
+    if (batch.worker >= m_spares.size()) {
+      m_spares.resize(batch.worker + 1);
     }
+    auto& spares = m_spares[batch.worker];
+    if (spares.size() < k_spares_per_worker) {
+      spares.push_back(std::move(batch));
+    }  // else freed here: a worker that has stopped taking batches
   }
 
-  std::string spare_text() {
+  EvaluatedBatch spare_batch(std::size_t worker) {
     std::lock_guard lock(m_spare_mutex);
-    if (m_spare_texts.empty()) {
+    if (worker >= m_spares.size() || m_spares[worker].empty()) {
       return {};
     }
-    std::string text = std::move(m_spare_texts.back());
-    m_spare_texts.pop_back();
-    return text;
+    EvaluatedBatch batch = std::move(m_spares[worker].back());
+    m_spares[worker].pop_back();
+    return batch;
   }
 
-  void run_first(std::promise<Loaded>& promise, std::unique_ptr<report::QueueRenderer> renderer) {
+  void run_first(std::promise<Loaded>& promise, std::unique_ptr<report::QueueRenderer> renderer, std::size_t worker) {
     std::optional<QueueEvaluator> evaluator;
     bool ok = false;
     try {
@@ -633,13 +646,13 @@ class Workers {
     } catch (...) {
       promise.set_exception(std::current_exception());
     }
-    work(evaluator, ok, renderer.get());
+    work(evaluator, ok, renderer.get(), worker);
   }
 
   // Another worker's load findings are the first's again; one whose load
   // fails (a timeout on a busy machine) takes no queues and the others
   // take them all.
-  void run_other(std::unique_ptr<report::QueueRenderer> renderer) {
+  void run_other(std::unique_ptr<report::QueueRenderer> renderer, std::size_t worker) {
     std::optional<QueueEvaluator> evaluator;
     bool ok = false;
     try {
@@ -648,7 +661,7 @@ class Workers {
     } catch (...) {
       ok = false;
     }
-    work(evaluator, ok, renderer.get());
+    work(evaluator, ok, renderer.get(), worker);
   }
 
   // With a renderer, a result is laid out here but for its findings, at
@@ -662,7 +675,8 @@ class Workers {
     }
   }
 
-  void work(std::optional<QueueEvaluator>& evaluator, bool loaded, report::QueueRenderer* renderer) {
+  void work(std::optional<QueueEvaluator>& evaluator, bool loaded, report::QueueRenderer* renderer,
+            std::size_t worker) {
     if (!loaded) {
       m_pool.gave_up();
       return;
@@ -670,11 +684,11 @@ class Workers {
     m_pool.started();
     while (auto job = m_pool.take()) {
       try {
-        EvaluatedBatch batch;
+        EvaluatedBatch batch = spare_batch(worker);  // the last one's results freed here, where they were made
+        batch.results.clear();
+        batch.text.clear();
+        batch.worker = worker;
         batch.results.reserve(job->second.size());
-        if (renderer != nullptr) {
-          batch.text = spare_text();
-        }
         for (const auto& input : job->second) {
           batch.results.push_back(evaluator->evaluate(input));
           prerender(batch.results.back(), renderer, batch.text);
@@ -694,7 +708,7 @@ class Workers {
   std::size_t m_batch_size = k_first_batch_size;
   std::size_t m_bytes_per_result = 0;  // in the last batch collected; 0 before the first
   std::mutex m_spare_mutex;
-  std::vector<std::string> m_spare_texts;
+  std::vector<std::vector<EvaluatedBatch>> m_spares;  // by worker
   std::vector<std::thread> m_threads;
 };
 
@@ -722,7 +736,8 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
       continue;
     }
     if (!workers && (jobs <= 1 || on_this_thread < request.sequential_prefix)) {
-      run.queue(evaluator.evaluate(*input));
+      Evaluated evaluated = evaluator.evaluate(*input);
+      run.queue(evaluated);
       ++on_this_thread;
       continue;
     }
