@@ -89,6 +89,7 @@ std::optional<diag::Location> ValueTracer::in_data_files(const std::string& key,
   if (candidates == nullptr) {
     return std::nullopt;
   }
+  m_traced_by_queue = true;
   std::optional<diag::Location> best;
   int best_fit = -1;
   for (const auto& c : *candidates) {
@@ -172,12 +173,24 @@ const lua::ParamValue* param_named(const lua::Evaluation& ev, std::string_view k
 
 }  // namespace
 
-std::vector<report::KeyOrigin> ValueTracer::provenance(const lua::Evaluation& ev, const values::QueueName& queue) {
+report::Provenance ValueTracer::provenance(const lua::Evaluation& ev, const values::QueueName& queue) {
   using From = report::KeyOrigin::From;
-  std::vector<report::KeyOrigin> out;
   if (!ev.config) {
-    return out;
+    return nullptr;
   }
+  // The same call with the same keys (a conversion cache hit hands out one
+  // list of keys) traces alike, unless a value matched a data file's,
+  // where the queue picks the section; what the policy has read is the
+  // same as when it was kept.
+  const std::size_t files_read = m_host.files_read_count();
+  if (ev.params && ev.config_location) {
+    auto it = m_memo.find(ev.params.get());
+    if (it != m_memo.end() && it->second.call == *ev.config_location && it->second.files_read == files_read) {
+      return it->second.origins;
+    }
+  }
+  m_traced_by_queue = false;
+  std::vector<report::KeyOrigin> out;
   for (auto key : config::queue_config_keys()) {
     const lua::ParamValue* param = param_named(ev, key);
     if (!ev.config_location || param == nullptr) {
@@ -188,7 +201,15 @@ std::vector<report::KeyOrigin> ValueTracer::provenance(const lua::Evaluation& ev
       out.push_back({std::string(key), From::computed, ev.config_location});
     }
   }
-  return out;
+  report::cut_policy_text(out);
+  auto origins = std::make_shared<const std::vector<report::KeyOrigin>>(std::move(out));
+  if (ev.params && ev.config_location && !m_traced_by_queue) {
+    if (m_memo.size() >= k_max_cached) {
+      m_memo.clear();
+    }
+    m_memo[ev.params.get()] = Memo{ev.params, *ev.config_location, files_read, origins};
+  }
+  return origins;
 }
 
 void ValueTracer::place_at_origin(diag::Diagnostic& d, const lua::Evaluation& ev, const values::QueueName& queue) {

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "core/lua/host.hpp"
@@ -39,8 +40,9 @@ class ValueTracer {
   std::optional<report::KeyOrigin> trace(const lua::ParamValue& param, const diag::Location& call,
                                          const values::QueueName& queue);
 
-  // One origin per key of a config, in KumoMTA's key order.
-  std::vector<report::KeyOrigin> provenance(const lua::Evaluation& ev, const values::QueueName& queue);
+  // One origin per key of a config, in KumoMTA's key order (its text cut
+  // as report::cut_policy_text would); null without a config.
+  report::Provenance provenance(const lua::Evaluation& ev, const values::QueueName& queue);
 
   // A finding made at the make_queue_config call about a key whose value
   // came from a literal elsewhere moves to that literal, its message saying
@@ -69,6 +71,17 @@ class ValueTracer {
   std::map<std::pair<std::string, std::string>, std::vector<DataCandidate>> m_data_index;
   std::map<std::tuple<std::string, std::string, std::string>, std::optional<diag::Location>> m_literal_cache;
   std::map<std::pair<std::string, int>, std::map<std::string, policy::KeyPosition>> m_call_keys;
+
+  // provenance() by the answering call's list of keys (held, so that its
+  // address stays its own), for lists traced without the queue.
+  struct Memo {
+    lua::ParamList params;
+    diag::Location call;
+    std::size_t files_read = 0;
+    report::Provenance origins;
+  };
+  std::unordered_map<const void*, Memo> m_memo;
+  bool m_traced_by_queue = false;  // set by in_data_files when the queue chose
 };
 
 }  // namespace kumo::pipeline

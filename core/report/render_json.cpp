@@ -235,10 +235,10 @@ void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache, con
     w.string(*jsonl_policy);
   }
   w.key("provenance");
-  if (r.provenance.empty()) {
+  if (!r.provenance || r.provenance->empty()) {
     w.null();
   } else {
-    w.raw(cache.provenance(r.provenance, w));
+    w.raw(cache.provenance(*r.provenance, w));
   }
   w.key("queue");
   w.string(r.queue);
@@ -564,7 +564,8 @@ json queue_json(const QueueReport& r, bool with_config, bool with_provenance) {
           {"timeline", r.timeline && with_config ? timeline_json(*r.timeline) : json(nullptr)},
           {"diagnostics", diagnostics},
           {"logs", logs},
-          {"provenance", with_provenance ? provenance_json(r.provenance) : json(nullptr)}};
+          {"provenance",
+           with_provenance ? provenance_json(r.provenance ? *r.provenance : std::vector<KeyOrigin>{}) : json(nullptr)}};
 }
 
 std::string timeline_document(const std::optional<simulate::RetryPolicy>& settings,

@@ -319,7 +319,7 @@ void append_queue_body(std::string& out, const QueueReport& r, const RenderOptio
     out += pieces.config_text(r.config);
   }
   if (options.provenance) {
-    out += format_provenance_text(r.provenance);
+    out += format_provenance_text(r.provenance ? *r.provenance : std::vector<KeyOrigin>{});
   }
 }
 

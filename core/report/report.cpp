@@ -59,7 +59,10 @@ void cut_policy_text(QueueReport& r) {
   }
   cut_policy_text(r.diagnostics);
   cut_policy_text(r.logs);
-  for (auto& o : r.provenance) {
+}
+
+void cut_policy_text(std::vector<KeyOrigin>& provenance) {
+  for (auto& o : provenance) {
     if (o.location) {
       diag::cut_policy_text(*o.location);
     }

@@ -29,6 +29,10 @@ struct KeyOrigin {
   friend bool operator==(const KeyOrigin&, const KeyOrigin&) = default;
 };
 
+// One origin per config key, in KumoMTA's key order; shared by the queues
+// whose keys were all set alike (pipeline::ValueTracer); null for none.
+using Provenance = std::shared_ptr<const std::vector<KeyOrigin>>;
+
 // "policy", "data", "computed", "default".
 const char* origin_name(KeyOrigin::From from);
 
@@ -43,7 +47,7 @@ struct QueueReport {
   std::shared_ptr<const simulate::Timeline> timeline;
   std::vector<diag::Diagnostic> diagnostics;  // sorted
   std::vector<lua::LogLine> logs;
-  std::vector<KeyOrigin> provenance;  // one per config key, in KumoMTA's key order; empty without a config
+  Provenance provenance;  // null without a config (or when not asked for); its text cut where it was made
 };
 
 // `timeline --spool-in AGE`: what kumod does at restart with a spooled
@@ -87,6 +91,7 @@ Summary combined(const std::vector<Summary>& each);
 void cut_policy_text(QueueReport& r);
 void cut_policy_text(std::vector<diag::Diagnostic>& diagnostics);
 void cut_policy_text(std::vector<lua::LogLine>& logs);
+void cut_policy_text(std::vector<KeyOrigin>& provenance);
 
 // A result laid out away from its sink, all but its findings: the sink
 // writes those at `findings_at` (an offset into `text`), once the run has

@@ -80,3 +80,29 @@ TEST_CASE("a finding in a data file names it as the policy did, and that file's 
   CHECK(suppressed.exit_code == 0);
   CHECK(suppressed.out.find("1 suppressed") != std::string::npos);
 }
+
+TEST_CASE("explain keys: queues given the same table trace its values to the data file section each one reads",
+          "[cli][world]") {
+  // Both queues pass a table with the same content, so make_queue_config
+  // answers the second from its cache with the same list of keys: where the
+  // value was written still depends on the queue, and is traced for each.
+  kumo::test::TempDir dir;
+  std::ofstream(dir.path / "queues.toml") << "[queue.'a.com']\nmax_age = '2d'\n[queue.'b.com']\nmax_age = '2d'\n";
+  std::ofstream(dir.path / "init.lua") << "local kumo = require 'kumo'\n"
+                                          "local DATA = kumo.toml_load('"
+                                       << (dir.path / "queues.toml").string()
+                                       << "')\n"
+                                          "kumo.on('get_queue_config', function(domain)\n"
+                                          "  return kumo.make_queue_config(DATA.queue[domain])\n"
+                                          "end)\n";
+  const std::string data = (dir.path / "queues.toml").string();
+  auto r = run_cli({"check", (dir.path / "init.lua").string(), "-q", "a.com", "-q", "b.com", "-q", "a.com",
+                    "--hide-config", "--explain-keys", "--color", "never"});
+  CHECK(r.exit_code == 0);
+  const auto a = r.out.find("queue a.com:");
+  const auto b = r.out.find("queue b.com:");
+  REQUIRE(a != std::string::npos);
+  REQUIRE(b != std::string::npos);
+  CHECK(r.out.find("max_age = data " + data + ":2:", a) < b);
+  CHECK(r.out.find("max_age = data " + data + ":4:", b) != std::string::npos);
+}
