@@ -32,6 +32,15 @@ std::optional<diag::Location> current_location(lua_State* L) {
   return std::nullopt;
 }
 
+ConfigObject* to_config_object(lua_State* L, int index) {
+  if (lua_type(L, index) != LUA_TUSERDATA || lua_getmetatable(L, index) == 0) {
+    return nullptr;
+  }
+  const bool ours = lua_topointer(L, -1) == state_of(L).queue_config_mt;
+  lua_pop(L, 1);
+  return ours ? static_cast<ConfigObject*>(lua_touserdata(L, index)) : nullptr;
+}
+
 void raise_pending(lua_State* L, diag::Code code, const std::string& message) {
   state_of(L).pending = PendingError{code, message};
   lua_pushstring(L, message.c_str());
@@ -155,7 +164,7 @@ class Reader {
 
  private:
   Value read_userdata(int index) {
-    if (auto* obj = static_cast<ConfigObject*>(luaL_testudata(m_L, index, k_queue_config_mt))) {
+    if (auto* obj = to_config_object(m_L, index)) {
       Value v = value_from_json(config::to_kumo_json(*obj->config));
       v.object_type = "QueueConfig";
       return v;

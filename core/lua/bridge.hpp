@@ -121,6 +121,11 @@ struct PolicyHost::State {
   std::map<std::string, std::vector<Handler>> handlers;
   std::size_t handler_count = 0;
   const std::string* current_event = nullptr;  // set while a handler runs (to a string that outlives the call)
+  // The queue config metatable by registry reference and by address: it is
+  // set and tested on every queue, where luaL_setmetatable/luaL_testudata
+  // would intern its name and look it up in the registry each time.
+  int queue_config_mt_ref = LUA_NOREF;
+  const void* queue_config_mt = nullptr;
   std::vector<LogLine> logs;
   std::size_t dropped_logs = 0;  // beyond k_max_log_lines, since logs was last taken
   std::vector<ConversionFailure> failures;
@@ -344,6 +349,10 @@ PendingError timeout_error(const PolicyHost::State& st);
 
 // Registry names of the metatables.
 inline constexpr char k_queue_config_mt[] = "kumo-lint.QueueConfig";
+
+// [-0, +0, -] The ConfigObject at `index`, or nullptr when it is anything
+// else (luaL_testudata for the queue config metatable, compared by address).
+ConfigObject* to_config_object(lua_State* L, int index);
 inline constexpr char k_egress_pool_mt[] = "kumo-lint.EgressPool";
 inline constexpr char k_egress_source_mt[] = "kumo-lint.EgressSource";
 inline constexpr char k_array_mt[] = "kumo-lint.array";

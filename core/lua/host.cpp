@@ -745,7 +745,7 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
       answered = true;
       int first = r.base + 2;
       HandlerRef ref{static_cast<int>(i + 1), chain[i].location};
-      if (auto* obj = static_cast<ConfigObject*>(luaL_testudata(L, first, k_queue_config_mt))) {
+      if (auto* obj = to_config_object(L, first)) {
         ev.config = obj->config;
         ev.handler = ref;
         ev.config_location = obj->location;

@@ -137,17 +137,28 @@ void hold_object_memory(lua_State* L, HostMemory& memory) {
   lua_setiuservalue(L, -2, 1);
 }
 
+// The ConfigObject a metamethod was called on (luaL_checkudata, but with
+// the metatable compared by address).
+ConfigObject& config_self(lua_State* L) {
+  ConfigObject* obj = to_config_object(L, 1);
+  if (obj == nullptr) {
+    luaL_typeerror(L, 1, k_queue_config_mt);
+  }
+  return *obj;
+}
+
 int config_gc(lua_State* L) {
+  ConfigObject& obj = config_self(L);
   release_object_memory(L);
-  static_cast<ConfigObject*>(luaL_checkudata(L, 1, k_queue_config_mt))->~ConfigObject();
+  obj.~ConfigObject();
   return 0;
 }
 
 // cfg.key reads back the serialized form, as in KumoMTA.
 int config_index(lua_State* L) {
-  auto* obj = static_cast<ConfigObject*>(luaL_checkudata(L, 1, k_queue_config_mt));
+  const ConfigObject& obj = config_self(L);
   const char* key = luaL_checkstring(L, 2);
-  nlohmann::json j = config::to_kumo_json(*obj->config);
+  nlohmann::json j = config::to_kumo_json(*obj.config);
   auto it = j.find(key);
   if (it == j.end()) {
     lua_pushnil(L);
@@ -158,9 +169,9 @@ int config_index(lua_State* L) {
 }
 
 int config_pairs(lua_State* L) {
-  auto* obj = static_cast<ConfigObject*>(luaL_checkudata(L, 1, k_queue_config_mt));
+  const ConfigObject& obj = config_self(L);
   lua_getglobal(L, "next");
-  push_json(L, config::to_kumo_json(*obj->config));
+  push_json(L, config::to_kumo_json(*obj.config));
   lua_pushnil(L);
   return 3;
 }
@@ -210,7 +221,8 @@ ParamList param_values(const Value& params) {
 void push_config_object(lua_State* L, ConfigObject object, HostMemory& memory) {
   auto* obj = static_cast<ConfigObject*>(lua_newuserdatauv(L, sizeof(ConfigObject), 1));
   new (obj) ConfigObject(std::move(object));
-  luaL_setmetatable(L, k_queue_config_mt);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, state_of(L).queue_config_mt_ref);
+  lua_setmetatable(L, -2);
   hold_object_memory(L, memory);
 }
 
@@ -680,7 +692,9 @@ void register_metatables(lua_State* L) {
                                      {nullptr, nullptr}};
   set_functions(L, config_methods);
   lock(L);
-  lua_pop(L, 1);
+  auto& st = state_of(L);
+  st.queue_config_mt = lua_topointer(L, -1);
+  st.queue_config_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   PoolObject::register_metatable(L);
   SourceObject::register_metatable(L);
   luaL_newmetatable(L, k_array_mt);

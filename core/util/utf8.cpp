@@ -1,5 +1,8 @@
 #include "core/util/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace kumo::util {
 
 namespace {
@@ -41,6 +44,22 @@ std::optional<Utf8Error> error_at(std::string_view text, std::size_t i) {
 
 }  // namespace
 
+std::size_t ascii_prefix_length(std::string_view text) {
+  constexpr std::uint64_t k_high_bits = 0x8080808080808080u;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    if ((word & k_high_bits) != 0) {
+      break;
+    }
+  }
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) {
+    ++i;
+  }
+  return i;
+}
+
 bool is_continuation_byte(unsigned char b) { return (b & 0xC0) == 0x80; }
 
 std::size_t utf8_length(unsigned char lead) {
@@ -60,7 +79,10 @@ std::size_t utf8_length(unsigned char lead) {
 }
 
 std::optional<Utf8Error> find_utf8_error(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); i += utf8_length(static_cast<unsigned char>(text[i]))) {
+  // ASCII is valid a word at a time: queue names, keys and most values are
+  // ASCII, and this runs on each of them per queue.
+  std::size_t start = ascii_prefix_length(text);
+  for (std::size_t i = start; i < text.size(); i += utf8_length(static_cast<unsigned char>(text[i]))) {
     if (auto e = error_at(text, i)) {
       return e;
     }

@@ -60,6 +60,9 @@ char32_t previous_char(std::string_view text, std::size_t& i);
 // Appends `c` encoded as UTF-8.
 void append_utf8(std::string& out, char32_t c);
 
+// How many bytes at the start of `text` are ASCII (below 0x80).
+std::size_t ascii_prefix_length(std::string_view text);
+
 // Bytes in the UTF-8 form of the character whose first byte is `lead`.
 std::size_t utf8_length(unsigned char lead);
 

@@ -203,3 +203,17 @@ TEST_CASE("with_thousands groups digits by three from the right", "[util][text]"
   CHECK(kumo::util::with_thousands(240000) == "240,000");
   CHECK(kumo::util::with_thousands(18446744073709551615u) == "18,446,744,073,709,551,615");
 }
+
+TEST_CASE("is_printable_ascii: every byte at every place around a word boundary", "[util][text]") {
+  CHECK(kumo::util::is_printable_ascii(""));
+  for (std::size_t length = 1; length <= 19; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        std::string text(length, '~');  // 0x7e, the last printable byte
+        text[at] = static_cast<char>(b);
+        INFO("length " << length << ", byte " << b << " at " << at);
+        CHECK(kumo::util::is_printable_ascii(text) == (b >= 0x20 && b < 0x7f));
+      }
+    }
+  }
+}

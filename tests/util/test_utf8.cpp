@@ -63,3 +63,29 @@ TEST_CASE("is_continuation_byte is 10xxxxxx", "[util][utf8]") {
   CHECK_FALSE(kumo::util::is_continuation_byte(0x7F));
   CHECK_FALSE(kumo::util::is_continuation_byte(0xC0));
 }
+
+TEST_CASE("ascii_prefix_length and find_utf8_error: every byte at every place around a word boundary", "[util][utf8]") {
+  using kumo::util::ascii_prefix_length;
+  using kumo::util::find_utf8_error;
+  for (std::size_t length = 1; length <= 19; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        std::string text(length, 'a');
+        text[at] = static_cast<char>(b);
+        INFO("length " << length << ", byte " << b << " at " << at);
+        CHECK(ascii_prefix_length(text) == (b < 0x80 ? length : at));
+        // A lone byte of 0x80 or more is never a whole character.
+        auto error = find_utf8_error(text);
+        CHECK(error.has_value() == (b >= 0x80));
+        if (error) {
+          CHECK(error->valid_up_to == at);
+        }
+      }
+    }
+  }
+  // A valid character past the first word: the word loop stops there and
+  // the rest is read one character at a time.
+  CHECK_FALSE(find_utf8_error("abcdefghij\u00e9klmnopqrstu\u65e5v").has_value());
+  CHECK(find_utf8_error("abcdefghij\u00e9klmnopqrstu\xE6\x97v")->valid_up_to == 23);
+  CHECK(ascii_prefix_length("") == 0);
+}
