@@ -206,9 +206,17 @@ std::string xml_escape_lines(std::string_view text) { return xml_entities(util::
 
 namespace {
 
+// Printable ASCII but for space, ',' and '(' ')' (which would read as the
+// end of the name in a list of queues), or non-ASCII text that the terminal
+// escaping leaves as it is.
 bool displays_as_is(const std::string& name) {
-  return !name.empty() && name.find_first_of(" ,()") == std::string::npos &&
-         (util::is_printable_ascii(name) || util::escape_for_terminal(name) == name);
+  bool plain = !name.empty();
+  for (char c : name) {  // one pass over the common case, vectorizable
+    auto byte = static_cast<unsigned char>(c);
+    plain &= byte > 0x20 && byte < 0x7f && byte != ',' && byte != '(' && byte != ')';
+  }
+  return plain ||
+         (!name.empty() && name.find_first_of(" ,()") == std::string::npos && util::escape_for_terminal(name) == name);
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+#include <charconv>
 #include <regex>
 #include <sstream>
 
@@ -35,14 +36,22 @@ std::string location_prefix(const diag::Location& l) {
   return out;
 }
 
+void append_number(std::string& out, long long value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
 // A finding's place as gcc writes it, which every CI problem matcher
 // expects: always a line (reported_line), the column when known.
-std::string finding_prefix(const diag::Location& l) {
-  std::string out = util::escape_for_terminal(l.file) + ":" + std::to_string(reported_line(l));
+void append_finding_prefix(std::string& out, const diag::Location& l) {
+  util::append_for_terminal(out, l.file);
+  out += ':';
+  append_number(out, reported_line(l));
   if (l.line > 0 && l.column) {
-    out += ":" + std::to_string(*l.column);
+    out += ':';
+    append_number(out, *l.column);
   }
-  return out;
 }
 
 // The kumod line under a finding is not a finding: a detail that quotes a
@@ -220,28 +229,53 @@ class QuietTextSink : public ReportSink {
 
 }  // namespace
 
-std::string format_diagnostic(const diag::Diagnostic& d, bool color, const std::string& note) {
-  std::string severity(gcc_severity(d.severity));
+// Appended in place: a finding is written on every queue that has one.
+void append_diagnostic(std::string& out, const diag::Diagnostic& d, bool color, std::string_view note) {
+  append_finding_prefix(out, d.location);
+  out += ": ";
   if (color) {
-    severity = severity_color(d.severity) + severity + "\x1b[0m";
+    out += severity_color(d.severity);
   }
-  std::string out = finding_prefix(d.location) + ": " + severity + ": " + util::escape_for_terminal(d.message) + " [" +
-                    d.code + "]" + (note.empty() ? "" : " " + note) + "\n";
+  out += gcc_severity(d.severity);
+  if (color) {
+    out += "\x1b[0m";
+  }
+  out += ": ";
+  util::append_for_terminal(out, d.message);
+  out += " [";
+  out += d.code;
+  out += ']';
+  if (!note.empty()) {
+    out += ' ';
+    out += note;
+  }
+  out += '\n';
   if (!d.detail.empty() && d.detail != d.message) {
-    out += "  kumod: " + continuation_line(util::escape_for_terminal(d.detail)) + "\n";
+    out += "  kumod: ";
+    out += continuation_line(util::escape_for_terminal(d.detail));
+    out += '\n';
   }
+}
+
+std::string format_diagnostic(const diag::Diagnostic& d, bool color, const std::string& note) {
+  std::string out;
+  append_diagnostic(out, d, color, note);
   return out;
+}
+
+void append_findings(std::string& out, const std::vector<diag::Diagnostic>& diagnostics, const RenderOptions& options) {
+  for (const auto& d : diagnostics) {
+    if (diag::is_active(d)) {
+      append_diagnostic(out, d, options.color, {});
+    } else if (options.show_suppressed) {
+      append_diagnostic(out, d, options.color, d.suppressed ? "(suppressed)" : "(baselined)");
+    }
+  }
 }
 
 std::string format_findings(const std::vector<diag::Diagnostic>& diagnostics, const RenderOptions& options) {
   std::string out;
-  for (const auto& d : diagnostics) {
-    if (diag::is_active(d)) {
-      out += format_diagnostic(d, options.color);
-    } else if (options.show_suppressed) {
-      out += format_diagnostic(d, options.color, d.suppressed ? "(suppressed)" : "(baselined)");
-    }
-  }
+  append_findings(out, diagnostics, options);
   return out;
 }
 
@@ -288,9 +322,7 @@ std::string format_config_text(const config::QueueConfig& c) {
 
 void append_queue_text(std::string& out, const QueueReport& r, const RenderOptions& options, QueueTextPieces& pieces) {
   append_queue_head(out, r, pieces);
-  if (!r.diagnostics.empty()) {
-    out += format_findings(r.diagnostics, options);
-  }
+  append_findings(out, r.diagnostics, options);
   append_queue_body(out, r, options, pieces);
 }
 

@@ -263,3 +263,27 @@ TEST_CASE("findings: groups spilled past their budget drain as groups held in me
   reused.drain([&](const kumo::report::FindingGroup&) { ++after; });
   CHECK(after == 0);  // drained is empty
 }
+
+TEST_CASE("display_queue_name: a name is shown as it is only when it reads as one name", "[report][findings]") {
+  using kumo::report::display_queue_name;
+  // Printable ASCII without space, ',', '(' or ')': as it is.
+  CHECK(display_queue_name("camp:tenant@example.com!mx.example.net") == "camp:tenant@example.com!mx.example.net");
+  CHECK(display_queue_name("a~b") == "a~b");
+  // Printable non-ASCII that terminal escaping keeps: as it is.
+  CHECK(display_queue_name("t\xc3\xa9nant@ex\xc3\xa4mple.com") == "t\xc3\xa9nant@ex\xc3\xa4mple.com");
+  // Anything that would read as the end of the name, or not print: quoted,
+  // escaped, and a space written \x20.
+  for (const std::string name : {"a b@example.com", "a,b@example.com", "(a)@example.com", "a\x7f@example.com",
+                                 "a\t@example.com", "a\xc3@example.com", "a\xe2\x80\xae@example.com", ""}) {
+    INFO(name);
+    const std::string shown = display_queue_name(name);
+    CHECK(shown.front() == '"');
+    CHECK(shown.back() == '"');
+    CHECK(shown.find(' ') == std::string::npos);
+    std::string appended = "queue ";
+    kumo::report::append_queue_name(appended, name);
+    CHECK(appended == "queue " + shown);
+  }
+  CHECK(display_queue_name("a b") == "\"a\\x20b\"");
+  CHECK(display_queue_name("a,b") == "\"a,b\"");
+}
