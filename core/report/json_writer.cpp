@@ -167,6 +167,11 @@ void JsonWriter::value(const nlohmann::json& v) {
 
 void JsonWriter::raw(std::string_view text) {
   before_value();
+  if (m_pass_through != nullptr && text.size() >= k_pass_through_bytes) {
+    write_to(*m_pass_through);
+    m_pass_through->write(text.data(), static_cast<std::streamsize>(text.size()));
+    return;
+  }
   m_out += text;
 }
 

@@ -56,6 +56,11 @@ class JsonWriter {
   const std::string& text() const { return m_out; }
   std::string take_text() { return std::exchange(m_out, {}); }
   void write_to(std::ostream& out);
+  // From now on, raw() text of k_pass_through_bytes or more goes straight
+  // to `out` (after what was written before it) instead of being copied into
+  // the buffer first: a cached timeline is about 8 KB, written per queue.
+  void pass_through(std::ostream* out) { m_pass_through = out; }
+  static constexpr std::size_t k_pass_through_bytes = 1024;
   // The level of the next value (what nested() starts from).
   int depth() const { return m_depth; }
 
@@ -70,6 +75,7 @@ class JsonWriter {
   int m_depth;
   std::vector<bool> m_empty;  // per open container: nothing written in it yet
   bool m_after_key = false;
+  std::ostream* m_pass_through = nullptr;
 };
 
 // `text` as a JSON string (quoted) the way dump_json escapes it: '"', '\\'

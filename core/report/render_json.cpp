@@ -325,7 +325,9 @@ constexpr int k_jsonl_format_version = 1;
 // Memory: the policy's own findings and logs, and the bounded fragment cache.
 class JsonSink : public ReportSink {
  public:
-  JsonSink(std::ostream& out, std::size_t policy_count) : m_out(out), m_several(policy_count > 1) {}
+  JsonSink(std::ostream& out, std::size_t policy_count) : m_out(out), m_several(policy_count > 1) {
+    m_writer.pass_through(&m_out);
+  }
 
   void begin(const std::string& policy_path) override {
     if (!m_several || m_policies == 0) {
@@ -420,7 +422,7 @@ class JsonSink : public ReportSink {
 // The run's summary has "policies" (how many were checked).
 class JsonlSink : public ReportSink {
  public:
-  explicit JsonlSink(std::ostream& out) : m_out(out) {}
+  explicit JsonlSink(std::ostream& out) : m_out(out) { m_writer.pass_through(&m_out); }
 
   void begin(const std::string& policy_path) override { m_policy = policy_path; }
 

@@ -127,3 +127,40 @@ TEST_CASE("json writer: a nested writer's text is what the whole tree would hold
   w.end_object();
   CHECK(w.text() == kumo::util::dump_json(json{{"first", 1}, {"outer", inner}}, 2));
 }
+
+TEST_CASE("json writer: raw text passed through to the stream keeps its place among the rest", "[json_writer]") {
+  // A large nested value (written with raw) between small members, twice:
+  // the bytes are the same whether the large text is copied into the
+  // buffer or written straight to the stream.
+  json big = json::array();
+  for (int i = 0; i < 200; ++i) {
+    big.push_back({{"attempt", i}, {"at", "10m"}});
+  }
+  auto write = [&](JsonWriter& w, std::ostream& out) {
+    w.begin_array();
+    for (int round = 0; round < 2; ++round) {
+      w.begin_object();
+      w.key("queue");
+      w.string("q" + std::to_string(round));
+      w.key("timeline");
+      const std::string text = w.nested_member().nested_text(big);
+      REQUIRE(text.size() >= JsonWriter::k_pass_through_bytes);
+      w.raw(text);
+      w.key("small");
+      w.raw("1");
+      w.end_object();
+      w.write_to(out);
+    }
+    w.end_array();
+    w.write_to(out);
+  };
+  std::ostringstream copied;
+  JsonWriter plain(2);
+  write(plain, copied);
+  std::ostringstream passed;
+  JsonWriter through(2);
+  through.pass_through(&passed);
+  write(through, passed);
+  CHECK(passed.str() == copied.str());
+  CHECK(json::parse(passed.str()).at(1).at("timeline") == big);
+}
