@@ -39,14 +39,20 @@ class FragmentCache {
   }
 
   // The "provenance" member's text: queues built by the same call with the
-  // same values share it (some 70 members each).
-  const std::string& provenance(const std::vector<KeyOrigin>& origins, const JsonWriter& writer) {
+  // same values share it (some 70 members each). Found first by the list's
+  // identity (the queues of one call site share one list), which spares
+  // hashing and comparing the whole list on every queue; then by its value.
+  const std::string& provenance(const Provenance& origins, const JsonWriter& writer) {
     auto render = [&writer](const std::vector<KeyOrigin>& o) {
       JsonWriter nested = writer.nested();
       write_provenance(nested, o);
       return nested.text();
     };
-    return m_provenance.get(origins, render, [](const std::string& text) { return text.size(); });
+    auto by_value = [&](const Provenance& p) {
+      return m_provenance.get(*p, render, [](const std::string& text) { return text.size(); });
+    };
+    // A key keeps its list alive: counted at about the size of its text.
+    return m_provenance_by_list.get(origins, by_value, [](const std::string& text) { return 2 * text.size(); });
   }
 
  private:
@@ -69,6 +75,7 @@ class FragmentCache {
   static constexpr std::size_t k_budget_bytes = 16u << 20;
   util::BoundedCache<config::SharedConfig, Fragments, config::SharedConfigHash> m_entries{k_budget_bytes};
   util::BoundedCache<std::vector<KeyOrigin>, std::string, OriginsHash> m_provenance{k_budget_bytes};
+  util::BoundedCache<Provenance, std::string, std::hash<Provenance>> m_provenance_by_list{k_budget_bytes};
 };
 
 // A line number, column or handler index: null when unknown (not positive).
@@ -238,7 +245,7 @@ void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache, con
   if (!r.provenance || r.provenance->empty()) {
     w.null();
   } else {
-    w.raw(cache.provenance(*r.provenance, w));
+    w.raw(cache.provenance(r.provenance, w));
   }
   w.key("queue");
   w.string(r.queue);
