@@ -62,16 +62,33 @@ std::string result_message(const diag::Diagnostic& d, const std::string& policy)
   return text;
 }
 
-json location_json(const diag::Location& l, const ArtifactPaths& paths) {
-  json physical = {{"artifactLocation", {{"uri", artifact_uri(l.file, paths)}}}};
+// [{"physicalLocation": {"artifactLocation": {"uri"}, "region": {...}}}],
+// keys in the sorted order the rest of the log has.
+void write_locations(JsonWriter& w, const diag::Location& l, const std::string& uri) {
+  w.begin_array();
+  w.begin_object();
+  w.key("physicalLocation");
+  w.begin_object();
+  w.key("artifactLocation");
+  w.begin_object();
+  w.key("uri");
+  w.string(uri);
+  w.end_object();
   // SARIF wants no empty region: a finding whose line is unknown names the file only.
   if (l.line > 0) {
-    physical["region"] = {{"startLine", l.line}};
+    w.key("region");
+    w.begin_object();
     if (l.column) {
-      physical["region"]["startColumn"] = *l.column;
+      w.key("startColumn");
+      w.integer(*l.column);
     }
+    w.key("startLine");
+    w.integer(l.line);
+    w.end_object();
   }
-  return json::array({{{"physicalLocation", physical}}});
+  w.end_object();
+  w.end_object();
+  w.end_array();
 }
 
 // Streams: each finding is written as it comes, in input order (per
@@ -189,42 +206,92 @@ class SarifSink : public ReportSink {
     return std::nullopt;
   }
 
+  // A finding's file as a SARIF artifact: its path (for the fingerprint)
+  // and URI. Findings come from a few files, and mapping a path takes
+  // std::filesystem's lexical work: remembered per file name.
+  struct Artifact {
+    std::string path;
+    std::string uri;
+  };
+  const Artifact& artifact(const std::string& file) {
+    static constexpr std::size_t k_max_artifacts = 256;
+    if (auto it = m_artifacts.find(file); it != m_artifacts.end()) {
+      return it->second;
+    }
+    if (m_artifacts.size() >= k_max_artifacts) {
+      m_artifacts.clear();
+    }
+    Artifact a{artifact_path(file, m_options.paths), artifact_uri(file, m_options.paths)};
+    return m_artifacts.emplace(file, std::move(a)).first->second;
+  }
+
+  // One result, written member by member (no tree per finding), its keys
+  // sorted as dump_json sorts an object's.
   void write_result(const diag::Diagnostic& d, Occurrences& occurrences) {
-    const std::string fingerprint = finding_fingerprint(d, artifact_path(d.location.file, m_options.paths));
+    const Artifact& where = artifact(d.location.file);
+    const std::string fingerprint = finding_fingerprint(d, where.path);
     const std::size_t occurrence = ++occurrences[fingerprint];
-    json result = {{"ruleId", d.code},
-                   {"level", sarif_level(d.severity)},
-                   {"message", {{"text", result_message(d, policy_note(m_policy, m_options.policy_count))}}},
-                   {"locations", location_json(d.location, m_options.paths)},
-                   {"partialFingerprints", {{"kumoLintFinding/v1", fingerprint + ":" + std::to_string(occurrence)}}}};
-    if (auto index = rule_index(d.code)) {
-      result["ruleIndex"] = *index;
+    const std::optional<std::size_t> index = rule_index(d.code);
+    JsonWriter& w = m_writer;
+    w.begin_object();
+    // With --baseline, every result says whether it was there before.
+    if (m_options.with_baseline) {
+      w.key("baselineState");
+      w.string(d.baselined ? "unchanged" : "new");
     }
-    json properties = json::object();
-    if (d.queue) {
-      properties["queue"] = *d.queue;
-    }
-    if (d.key && !d.key->empty()) {
-      properties["key"] = *d.key;
-    }
+    w.key("level");
+    w.string(sarif_level(d.severity));
+    w.key("locations");
+    write_locations(w, d.location, where.uri);
+    w.key("message");
+    w.begin_object();
+    w.key("text");
+    w.string(result_message(d, policy_note(m_policy, m_options.policy_count)));
+    w.end_object();
+    w.key("partialFingerprints");
+    w.begin_object();
+    w.key("kumoLintFinding/v1");
+    w.string(fingerprint + ":" + std::to_string(occurrence));
+    w.end_object();
     // Several policies may share a module or a data file: the result says
     // which policy's run it came from.
-    if (m_options.policy_count > 1) {
-      properties["policy"] = m_policy;
+    const bool has_key = d.key && !d.key->empty();
+    const bool has_policy = m_options.policy_count > 1;
+    if (d.queue || has_key || has_policy) {
+      w.key("properties");
+      w.begin_object();
+      if (has_key) {
+        w.key("key");
+        w.string(*d.key);
+      }
+      if (has_policy) {
+        w.key("policy");
+        w.string(m_policy);
+      }
+      if (d.queue) {
+        w.key("queue");
+        w.string(*d.queue);
+      }
+      w.end_object();
     }
-    if (!properties.empty()) {
-      result["properties"] = properties;
+    w.key("ruleId");
+    w.string(d.code);
+    if (index) {
+      w.key("ruleIndex");
+      w.integer(static_cast<std::int64_t>(*index));
     }
     // SARIF's own way to say a finding was accepted in the source: viewers
     // (GitHub code scanning among them) show it as dismissed, not open.
     if (d.suppressed) {
-      result["suppressions"] = json::array({{{"kind", "inSource"}}});
+      w.key("suppressions");
+      w.begin_array();
+      w.begin_object();
+      w.key("kind");
+      w.string("inSource");
+      w.end_object();
+      w.end_array();
     }
-    // With --baseline, every result says whether it was there before.
-    if (m_options.with_baseline) {
-      result["baselineState"] = d.baselined ? "unchanged" : "new";
-    }
-    m_writer.value(result);
+    w.end_object();
   }
 
   std::ostream& m_out;
@@ -232,9 +299,10 @@ class SarifSink : public ReportSink {
   RenderOptions m_options;
   JsonWriter m_writer{2};
   bool m_started = false;
-  std::string m_policy;                        // the current one's path
-  Occurrences m_policy_occurrences;            // the policies' own findings, across the run
-  std::vector<const diag::CodeInfo*> m_rules;  // in order of first use
+  std::string m_policy;                         // the current one's path
+  Occurrences m_policy_occurrences;             // the policies' own findings, across the run
+  std::vector<const diag::CodeInfo*> m_rules;   // in order of first use
+  std::map<std::string, Artifact> m_artifacts;  // per finding file name, a few
 };
 
 }  // namespace
