@@ -912,7 +912,9 @@ std::vector<diag::Diagnostic> PolicyHost::resolve_pool(const std::string& pool, 
 
 void PolicyHost::check_references(Evaluation& ev) {
   State& st = *m_state;
-  diag::Location where = ev.config_location.value_or(diag::Location{st.policy_path, 0, std::nullopt});
+  std::optional<diag::Location> fallback;  // built only when needed: a copy of a path per queue otherwise
+  const diag::Location& where =
+      ev.config_location ? *ev.config_location : fallback.emplace(diag::Location{st.policy_path, 0, std::nullopt});
   const auto& pool = ev.config->egress_pool;
   if (pool && *pool != "unspecified") {
     for (auto& d : resolve_pool(*pool, where)) {
