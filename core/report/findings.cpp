@@ -139,6 +139,17 @@ std::string artifact_uri(const std::string& file, const ArtifactPaths& paths) {
   return percent_encode_path(path);
 }
 
+const ArtifactNames::Names& ArtifactNames::of(const std::string& file) {
+  if (auto it = m_names.find(file); it != m_names.end()) {
+    return it->second;
+  }
+  if (m_names.size() >= k_max_names) {
+    m_names.clear();
+  }
+  Names names{artifact_path(file, m_paths), artifact_uri(file, m_paths)};
+  return m_names.emplace(file, std::move(names)).first->second;
+}
+
 int reported_line(const diag::Location& location) { return location.line > 0 ? location.line : 1; }
 
 std::string_view gcc_severity(diag::Severity s) { return s == diag::Severity::info ? "note" : diag::severity_name(s); }

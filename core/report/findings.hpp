@@ -48,6 +48,27 @@ std::string artifact_path(const std::string& file, const ArtifactPaths& paths);
 // (':' too, so that no segment reads as a scheme), absolute ones "file://...".
 std::string artifact_uri(const std::string& file, const ArtifactPaths& paths);
 
+// artifact_path and artifact_uri of findings' files, remembered per name
+// for a format that writes them per finding: findings come from a few
+// files, and mapping a name takes std::filesystem's lexical work. Holds at
+// most k_max_names (then starts over).
+class ArtifactNames {
+ public:
+  struct Names {
+    std::string path;
+    std::string uri;
+  };
+  static constexpr std::size_t k_max_names = 256;
+
+  explicit ArtifactNames(ArtifactPaths paths) : m_paths(std::move(paths)) {}
+  // Valid until the next call.
+  const Names& of(const std::string& file);
+
+ private:
+  ArtifactPaths m_paths;
+  std::map<std::string, Names, std::less<>> m_names;
+};
+
 // The line a line-oriented format shows: the finding's own, else 1. The
 // pipeline already places a finding at the call that produced its config
 // when it knows no better; a line of 0 is left only where nothing is known

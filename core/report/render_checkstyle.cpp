@@ -132,7 +132,7 @@ class CheckstyleSink : public ReportSink {
     }
     for (const auto& d : diagnostics) {
       if (diag::is_active(d)) {
-        m_held.push_back(Held{artifact_path(d.location.file, m_options.paths), d, m_policy});
+        m_held.push_back(Held{m_artifacts.of(d.location.file).path, d, m_policy});
         const Held& h = m_held.back();
         m_held_bytes += 512 + h.file.size() + d.location.file.size() + d.message.size() + d.detail.size() +
                         d.queue.value_or("").size() + d.key.value_or("").size() + h.policy.size();
@@ -173,9 +173,10 @@ class CheckstyleSink : public ReportSink {
   std::ostream& m_err;
   RenderOptions m_options;
   std::set<std::string> m_policy_files;  // as artifact paths: shown even without findings
-  std::string m_policy;                  // the current policy's note
-  std::vector<Held> m_held;              // findings not yet spilled, in run order
-  std::size_t m_held_bytes = 0;          // an estimate of what m_held holds
+  ArtifactNames m_artifacts{m_options.paths};
+  std::string m_policy;          // the current policy's note
+  std::vector<Held> m_held;      // findings not yet spilled, in run order
+  std::size_t m_held_bytes = 0;  // an estimate of what m_held holds
   util::SortedRuns m_runs;
 };
 

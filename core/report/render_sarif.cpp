@@ -206,29 +206,10 @@ class SarifSink : public ReportSink {
     return std::nullopt;
   }
 
-  // A finding's file as a SARIF artifact: its path (for the fingerprint)
-  // and URI. Findings come from a few files, and mapping a path takes
-  // std::filesystem's lexical work: remembered per file name.
-  struct Artifact {
-    std::string path;
-    std::string uri;
-  };
-  const Artifact& artifact(const std::string& file) {
-    static constexpr std::size_t k_max_artifacts = 256;
-    if (auto it = m_artifacts.find(file); it != m_artifacts.end()) {
-      return it->second;
-    }
-    if (m_artifacts.size() >= k_max_artifacts) {
-      m_artifacts.clear();
-    }
-    Artifact a{artifact_path(file, m_options.paths), artifact_uri(file, m_options.paths)};
-    return m_artifacts.emplace(file, std::move(a)).first->second;
-  }
-
   // One result, written member by member (no tree per finding), its keys
   // sorted as dump_json sorts an object's.
   void write_result(const diag::Diagnostic& d, Occurrences& occurrences) {
-    const Artifact& where = artifact(d.location.file);
+    const ArtifactNames::Names& where = m_artifacts.of(d.location.file);
     const std::string fingerprint = finding_fingerprint(d, where.path);
     const std::size_t occurrence = ++occurrences[fingerprint];
     const std::optional<std::size_t> index = rule_index(d.code);
@@ -299,10 +280,10 @@ class SarifSink : public ReportSink {
   RenderOptions m_options;
   JsonWriter m_writer{2};
   bool m_started = false;
-  std::string m_policy;                         // the current one's path
-  Occurrences m_policy_occurrences;             // the policies' own findings, across the run
-  std::vector<const diag::CodeInfo*> m_rules;   // in order of first use
-  std::map<std::string, Artifact> m_artifacts;  // per finding file name, a few
+  std::string m_policy;                        // the current one's path
+  Occurrences m_policy_occurrences;            // the policies' own findings, across the run
+  std::vector<const diag::CodeInfo*> m_rules;  // in order of first use
+  ArtifactNames m_artifacts{m_options.paths};
 };
 
 }  // namespace

@@ -287,3 +287,26 @@ TEST_CASE("display_queue_name: a name is shown as it is only when it reads as on
   CHECK(display_queue_name("a b") == "\"a\\x20b\"");
   CHECK(display_queue_name("a,b") == "\"a,b\"");
 }
+
+TEST_CASE("ArtifactNames: the same path and URI as artifact_path and artifact_uri, past its bound too",
+          "[report][findings]") {
+  ArtifactPaths paths;
+  paths.working_directory = "/repo";
+  paths.map_path = {{"/opt/kumomta/etc/policy", "deploy/policy"}};
+  kumo::report::ArtifactNames names(paths);
+  std::vector<std::string> files = {"./testdata/x.lua", "/repo/sub/../x.lua", "/opt/kumomta/etc/policy/queues.toml",
+                                    "/elsewhere/y.lua", "dir/a b:c.lua"};
+  for (std::size_t i = 0; i < kumo::report::ArtifactNames::k_max_names + 10; ++i) {
+    files.push_back("/repo/generated/f" + std::to_string(i) + ".lua");
+  }
+  for (int round = 0; round < 2; ++round) {  // the second round finds the first names again, or anew
+    for (const auto& file : files) {
+      INFO(file);
+      const auto& n = names.of(file);
+      CHECK(n.path == kumo::report::artifact_path(file, paths));
+      CHECK(n.uri == kumo::report::artifact_uri(file, paths));
+    }
+  }
+  CHECK(names.of("/repo/sub/../x.lua").path == "x.lua");
+  CHECK(names.of("/opt/kumomta/etc/policy/queues.toml").uri == "deploy/policy/queues.toml");
+}
