@@ -14,6 +14,7 @@
 #include "core/policy/lua_source.hpp"
 #include "core/report/report.hpp"
 #include "core/util/bounded_cache.hpp"
+#include "core/util/zeroed_words.hpp"
 
 namespace kumo::pipeline {
 
@@ -173,17 +174,17 @@ class SeenNames {
   }
 
   void grow() {
-    std::vector<std::uint64_t> old = std::move(m_slots);
-    m_slots.assign(old.empty() ? 64 : old.size() * 2, 0);
+    util::ZeroedWords old = std::move(m_slots);
+    m_slots = util::ZeroedWords(old.size() == 0 ? 64 : old.size() * 2);
     m_count = 0;
-    for (std::uint64_t f : old) {
-      if (f != 0) {
-        place(f);
+    for (std::size_t i = 0; i < old.size(); ++i) {
+      if (old[i] != 0) {
+        place(old[i]);
       }
     }
   }
 
-  std::vector<std::uint64_t> m_slots;
+  util::ZeroedWords m_slots;  // huge pages where the OS has them: read at random
   std::size_t m_count = 0;
 };
 
