@@ -284,7 +284,6 @@ class PlainEncoder {
   // [-0, +0, -] Leaves the stack as it was only when it returns true; the
   // caller restores it otherwise.
   bool encode(int index, int depth) {
-    index = lua_absindex(m_L, index);
     switch (lua_type(m_L, index)) {
       case LUA_TBOOLEAN: m_out += lua_toboolean(m_L, index) != 0 ? 'B' : 'b'; return true;
       case LUA_TNUMBER:
@@ -311,15 +310,17 @@ class PlainEncoder {
   static constexpr int k_max_plain_depth = 8;
   static constexpr std::size_t k_max_plain_bytes = 8192;
 
+  // The tag and the payload's bytes in one append (two per value).
   template <class T>
   void put_tagged(char tag, T payload) {
-    m_out += tag;
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &payload, sizeof(T));
-    m_out.append(bytes, sizeof(T));
+    char bytes[1 + sizeof(T)];
+    bytes[0] = tag;
+    std::memcpy(bytes + 1, &payload, sizeof(T));
+    m_out.append(bytes, sizeof bytes);
   }
 
   bool encode_table(int index, int depth) {
+    index = lua_absindex(m_L, index);  // the stack grows below it as entries are read
     if (depth > k_max_plain_depth || lua_getmetatable(m_L, index) != 0 || lua_checkstack(m_L, 3) == 0) {
       return false;  // a metatable pushed above is dropped by the caller's restore
     }
