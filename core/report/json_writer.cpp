@@ -48,24 +48,24 @@ void JsonWriter::before_value() {
     m_after_key = false;
     return;
   }
-  if (!m_empty.back()) {
+  if (m_empty.back() == 0) {
     m_out += ',';
   }
-  m_empty.back() = false;
+  m_empty.back() = 0;
   new_line();
 }
 
 void JsonWriter::open(char bracket) {
   before_value();
   m_out += bracket;
-  m_empty.push_back(true);
+  m_empty.push_back(1);
   ++m_depth;
 }
 
 // nlohmann writes an empty container as "{}" or "[]", on one line.
 void JsonWriter::close(char bracket) {
   --m_depth;
-  if (!m_empty.back()) {
+  if (m_empty.back() == 0) {
     new_line();
   }
   m_empty.pop_back();
@@ -78,8 +78,8 @@ void JsonWriter::begin_array() { open('['); }
 void JsonWriter::end_array() { close(']'); }
 
 void JsonWriter::key(std::string_view name) {
-  const bool comma = !m_empty.back();
-  m_empty.back() = false;
+  const bool comma = m_empty.back() == 0;
+  m_empty.back() = 0;
   m_after_key = true;
   if (!needs_no_escaping(name)) {
     if (comma) {

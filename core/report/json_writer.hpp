@@ -73,7 +73,7 @@ class JsonWriter {
   std::string m_out;
   int m_indent;
   int m_depth;
-  std::vector<bool> m_empty;  // per open container: nothing written in it yet
+  std::vector<char> m_empty;  // per open container: nothing written in it yet (bytes, not bits: read per key)
   bool m_after_key = false;
   std::ostream* m_pass_through = nullptr;
 };
