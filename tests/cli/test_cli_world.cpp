@@ -17,6 +17,26 @@ const std::string k_world = "testdata/fixtures/world.lua";
 // The first lines the policy printed (they go to stderr in text format).
 std::string printed(const kumo::test::CliResult& r) { return r.err.substr(0, r.err.find("kumo-lint:")); }
 
+// Writes `dir`/init.lua: it loads the TOML file `data_as_named` (the path
+// as the policy names it) into DATA and answers get_queue_config with
+// make_queue_config(`config_expression`) from function(`handler_args`).
+// Returns the policy's path.
+std::string write_policy_loading_toml(const kumo::test::TempDir& dir, const std::string& data_as_named,
+                                      const std::string& handler_args, const std::string& config_expression) {
+  std::ofstream(dir.path / "init.lua") << "local kumo = require 'kumo'\n"
+                                          "local DATA = kumo.toml_load('"
+                                       << data_as_named
+                                       << "')\n"
+                                          "kumo.on('get_queue_config', function("
+                                       << handler_args
+                                       << ")\n"
+                                          "  return kumo.make_queue_config("
+                                       << config_expression
+                                       << ")\n"
+                                          "end)\n";
+  return (dir.path / "init.lua").string();
+}
+
 }  // namespace
 
 TEST_CASE("installed paths and DNS: --map-path and --dns answer what a policy asks of its host", "[cli][world]") {
@@ -62,15 +82,8 @@ TEST_CASE("a finding in a data file names it as the policy did, and that file's 
   // The policy names its data file by a path with `.` and `..` in it: the
   // loader's own errors name it so, and so must findings traced to it.
   std::ofstream(dir.path / "etc/queues.toml") << "[gmail]\nretry_interval = '5 minuts'\n";
-  std::ofstream(dir.path / "init.lua") << "local kumo = require 'kumo'\n"
-                                          "local DATA = kumo.toml_load('"
-                                       << (dir.path / "etc/./../etc/queues.toml").string()
-                                       << "')\n"
-                                          "kumo.on('get_queue_config', function()\n"
-                                          "  return kumo.make_queue_config(DATA.gmail)\n"
-                                          "end)\n";
-  const std::string policy = (dir.path / "init.lua").string();
   const std::string named = (dir.path / "etc/./../etc/queues.toml").string();
+  const std::string policy = write_policy_loading_toml(dir, named, "", "DATA.gmail");
   auto r = run_cli({"check", policy, "-q", "gmail.com", "--hide-config", "--color", "never"});
   CHECK(r.exit_code == 1);
   CHECK(r.out.find(named + ":2:18: error: ") != std::string::npos);
@@ -88,16 +101,10 @@ TEST_CASE("explain keys: queues given the same table trace its values to the dat
   // value was written still depends on the queue, and is traced for each.
   kumo::test::TempDir dir;
   std::ofstream(dir.path / "queues.toml") << "[queue.'a.com']\nmax_age = '2d'\n[queue.'b.com']\nmax_age = '2d'\n";
-  std::ofstream(dir.path / "init.lua") << "local kumo = require 'kumo'\n"
-                                          "local DATA = kumo.toml_load('"
-                                       << (dir.path / "queues.toml").string()
-                                       << "')\n"
-                                          "kumo.on('get_queue_config', function(domain)\n"
-                                          "  return kumo.make_queue_config(DATA.queue[domain])\n"
-                                          "end)\n";
   const std::string data = (dir.path / "queues.toml").string();
-  auto r = run_cli({"check", (dir.path / "init.lua").string(), "-q", "a.com", "-q", "b.com", "-q", "a.com",
-                    "--hide-config", "--explain-keys", "--color", "never"});
+  const std::string policy = write_policy_loading_toml(dir, data, "domain", "DATA.queue[domain]");
+  auto r = run_cli({"check", policy, "-q", "a.com", "-q", "b.com", "-q", "a.com", "--hide-config", "--explain-keys",
+                    "--color", "never"});
   CHECK(r.exit_code == 0);
   const auto a = r.out.find("queue a.com:");
   const auto b = r.out.find("queue b.com:");
