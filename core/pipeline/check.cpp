@@ -272,11 +272,14 @@ struct Evaluated {
   report::QueueReport report;
   std::optional<HostNews> news;
   // Laid out by a worker's renderer, all but the findings (the sink
-  // writes it with them): where in its batch's text, as offsets.
+  // writes it with them): where in its batch's text, as offsets, and which
+  // of the batch's splices are its own.
   struct LaidOut {
     std::size_t begin = 0;
     std::size_t findings_at = 0;  // from begin
     std::size_t end = 0;
+    std::size_t first_splice = 0;
+    std::size_t end_splice = 0;
   };
   std::optional<LaidOut> laid_out;
 };
@@ -285,7 +288,7 @@ struct Evaluated {
 // laid them out in (one buffer for the batch).
 struct EvaluatedBatch {
   std::vector<Evaluated> results;
-  std::string text;
+  report::BatchText text;
   std::size_t worker = 0;  // which made it (Workers gives it back there)
 };
 
@@ -407,7 +410,7 @@ class RunCollector {
 
   // `batch_text`: what the result's laid_out offsets point into. The
   // result is changed in place, not kept: it is freed by its owner.
-  void queue(Evaluated& evaluated, std::string_view batch_text = {}) {
+  void queue(Evaluated& evaluated, const report::BatchText* batch_text = nullptr) {
     learn(evaluated.news);
     report::QueueReport& r = evaluated.report;
     drop_repeated_shared_state(r.diagnostics);
@@ -417,9 +420,11 @@ class RunCollector {
     }
     count_findings(m_summary, r.diagnostics);
     ++m_summary.queues;
-    if (const auto& at = evaluated.laid_out) {
+    if (const auto& at = evaluated.laid_out; at && batch_text) {
       // Its policy text was cut where it was laid out.
-      m_sink.rendered(r, {batch_text.substr(at->begin, at->end - at->begin), at->findings_at});
+      const std::span<const report::Splice> splices(batch_text->splices);
+      m_sink.rendered(r, {std::string_view(batch_text->text).substr(at->begin, at->end - at->begin), at->findings_at,
+                          splices.subspan(at->first_splice, at->end_splice - at->first_splice)});
       return;
     }
     report::cut_policy_text(r);
@@ -601,10 +606,10 @@ class Workers {
   void collect_batch(RunCollector& run) {
     EvaluatedBatch batch = m_pool.collect();
     for (auto& evaluated : batch.results) {
-      run.queue(evaluated, batch.text);
+      run.queue(evaluated, &batch.text);
     }
     if (!batch.results.empty()) {
-      m_bytes_per_result = std::max<std::size_t>(batch.text.size() / batch.results.size(), 1);
+      m_bytes_per_result = std::max<std::size_t>(batch.text.text.size() / batch.results.size(), 1);
     }
     give_back(std::move(batch));
   }
@@ -666,12 +671,13 @@ class Workers {
 
   // With a renderer, a result is laid out here but for its findings, at
   // the end of `text`; its policy text is cut first, as the collector would.
-  static void prerender(Evaluated& e, report::QueueRenderer* renderer, std::string& text) {
+  static void prerender(Evaluated& e, report::QueueRenderer* renderer, report::BatchText& text) {
     if (renderer != nullptr) {
       report::cut_policy_text(e.report);
-      const std::size_t begin = text.size();
+      const std::size_t begin = text.text.size();
+      const std::size_t first_splice = text.splices.size();
       const std::size_t findings_at = renderer->render(e.report, text);
-      e.laid_out = Evaluated::LaidOut{begin, findings_at, text.size()};
+      e.laid_out = Evaluated::LaidOut{begin, findings_at, text.text.size(), first_splice, text.splices.size()};
     }
   }
 

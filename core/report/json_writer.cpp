@@ -175,6 +175,20 @@ void JsonWriter::raw(std::string_view text) {
   m_out += text;
 }
 
+void JsonWriter::raw(const SharedText& text) {
+  if (text->size() < k_pass_through_bytes || (m_splices == nullptr && m_pass_through == nullptr)) {
+    raw(std::string_view(*text));
+    return;
+  }
+  before_value();
+  if (m_splices != nullptr) {
+    m_splices->push_back({m_out.size() - m_splice_base, text});
+    return;
+  }
+  write_to(*m_pass_through);
+  write_shared(*m_pass_through, text);
+}
+
 std::string JsonWriter::nested_text(const nlohmann::json& v) const {
   JsonWriter writer = nested();
   writer.value(v);

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/report/splice.hpp"
+
 namespace kumo::report {
 
 class JsonWriter {
@@ -42,6 +44,9 @@ class JsonWriter {
   void value(const nlohmann::json& v);
   // Text already laid out for this place (what nested_text gave).
   void raw(std::string_view text);
+  // The same, from a render cache: spliced, not copied, when splice_into()
+  // asked for it and the text is big enough.
+  void raw(const SharedText& text);
   // `v` as value() would write it where the next value goes: cached by
   // callers and written with raw().
   // An empty writer for text that goes where this one's next value goes
@@ -60,6 +65,13 @@ class JsonWriter {
   // to `out` (after what was written before it) instead of being copied into
   // the buffer first: a cached timeline is about 8 KB, written per queue.
   void pass_through(std::ostream* out) { m_pass_through = out; }
+  // From now on, shared raw() text of k_pass_through_bytes or more is not
+  // copied into the buffer but added to `splices`, at its offset in the
+  // buffer less `base` (a worker's renderer: the sink writes it later).
+  void splice_into(std::vector<Splice>* splices, std::size_t base) {
+    m_splices = splices;
+    m_splice_base = base;
+  }
   static constexpr std::size_t k_pass_through_bytes = 1024;
   // The level of the next value (what nested() starts from).
   int depth() const { return m_depth; }
@@ -76,6 +88,8 @@ class JsonWriter {
   std::vector<char> m_empty;  // per open container: nothing written in it yet (bytes, not bits: read per key)
   bool m_after_key = false;
   std::ostream* m_pass_through = nullptr;
+  std::vector<Splice>* m_splices = nullptr;
+  std::size_t m_splice_base = 0;
 };
 
 // `text` as a JSON string (quoted) the way dump_json escapes it: '"', '\\'

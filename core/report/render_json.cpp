@@ -24,38 +24,41 @@ void write_provenance(JsonWriter& w, const std::vector<KeyOrigin>& provenance);
 class FragmentCache {
  public:
   struct Fragments {
-    std::string config;
-    std::string timeline;
+    SharedText config;
+    SharedText timeline;
   };
 
   // `writer` is where the fragments go: inside a result, after its key.
   const Fragments& get(const QueueReport& r, const JsonWriter& writer) {
     auto render = [&r, &writer](const config::SharedConfig& c) {
-      return Fragments{writer.nested_text(config_json(*c)),
-                       r.timeline ? writer.nested_text(timeline_json(*r.timeline)) : "null"};
+      return Fragments{shared(writer.nested_text(config_json(*c))),
+                       shared(r.timeline ? writer.nested_text(timeline_json(*r.timeline)) : "null")};
     };
     // A key keeps its config alive: counted as its text's size again.
-    return m_entries.get(r.config, render, [](const Fragments& f) { return 2 * f.config.size() + f.timeline.size(); });
+    return m_entries.get(r.config, render,
+                         [](const Fragments& f) { return 2 * f.config->size() + f.timeline->size(); });
   }
 
   // The "provenance" member's text: queues built by the same call with the
   // same values share it (some 70 members each). Found first by the list's
   // identity (the queues of one call site share one list), which spares
   // hashing and comparing the whole list on every queue; then by its value.
-  const std::string& provenance(const Provenance& origins, const JsonWriter& writer) {
+  const SharedText& provenance(const Provenance& origins, const JsonWriter& writer) {
     auto render = [&writer](const std::vector<KeyOrigin>& o) {
       JsonWriter nested = writer.nested();
       write_provenance(nested, o);
-      return nested.text();
+      return shared(nested.take_text());
     };
     auto by_value = [&](const Provenance& p) {
-      return m_provenance.get(*p, render, [](const std::string& text) { return text.size(); });
+      return m_provenance.get(*p, render, [](const SharedText& text) { return text->size(); });
     };
     // A key keeps its list alive: counted at about the size of its text.
-    return m_provenance_by_list.get(origins, by_value, [](const std::string& text) { return 2 * text.size(); });
+    return m_provenance_by_list.get(origins, by_value, [](const SharedText& text) { return 2 * text->size(); });
   }
 
  private:
+  static SharedText shared(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
   struct OriginsHash {
     std::size_t operator()(const std::vector<KeyOrigin>& origins) const {
       std::size_t h = origins.size();
@@ -74,8 +77,8 @@ class FragmentCache {
   };
   static constexpr std::size_t k_budget_bytes = 16u << 20;
   util::BoundedCache<config::SharedConfig, Fragments, config::SharedConfigHash> m_entries{k_budget_bytes};
-  util::BoundedCache<std::vector<KeyOrigin>, std::string, OriginsHash> m_provenance{k_budget_bytes};
-  util::BoundedCache<Provenance, std::string, std::hash<Provenance>> m_provenance_by_list{k_budget_bytes};
+  util::BoundedCache<std::vector<KeyOrigin>, SharedText, OriginsHash> m_provenance{k_budget_bytes};
+  util::BoundedCache<Provenance, SharedText, std::hash<Provenance>> m_provenance_by_list{k_budget_bytes};
 };
 
 // A line number, column or handler index: null when unknown (not positive).
@@ -284,15 +287,16 @@ class JsonRenderer : public QueueRenderer {
   JsonRenderer(int indent, int depth, std::optional<std::string> jsonl_policy)
       : m_indent(indent), m_depth(depth), m_jsonl_policy(std::move(jsonl_policy)) {}
 
-  std::size_t render(const QueueReport& r, std::string& out) override {
-    const std::size_t start = out.size();
-    JsonWriter w(m_indent, m_depth, std::move(out));  // written on from the end of `out`
+  std::size_t render(const QueueReport& r, BatchText& out) override {
+    const std::size_t start = out.text.size();
+    JsonWriter w(m_indent, m_depth, std::move(out.text));  // written on from the end of `out`
+    w.splice_into(&out.splices, start);
     std::size_t findings_at = 0;
     write_result(w, r, m_fragments, m_jsonl_policy ? &*m_jsonl_policy : nullptr, &findings_at);
     if (m_jsonl_policy) {
       w.raw("\n");
     }
-    out = w.take_text();
+    out.text = w.take_text();
     return findings_at - start;
   }
 
@@ -304,18 +308,16 @@ class JsonRenderer : public QueueRenderer {
 };
 
 // A result a JsonRenderer laid out for `w`'s next value, its findings now
-// final, written to `out` after what `w` holds: the laid-out text goes
-// straight to the stream.
+// final, written to `out` after what `w` holds: the laid-out text and its
+// splices go straight to the stream.
 void write_laid_out(JsonWriter& w, std::ostream& out, const QueueReport& r, const RenderedQueue& laid_out) {
-  const std::string_view text = laid_out.text;
-  const std::size_t at = std::min(laid_out.findings_at, text.size());
   w.raw("");  // the separator before a value
   w.write_to(out);
-  out.write(text.data(), static_cast<std::streamsize>(at));
-  JsonWriter findings = w.nested_member();
-  write_diagnostics(findings, r.diagnostics);
-  findings.write_to(out);
-  out.write(text.data() + at, static_cast<std::streamsize>(text.size() - at));
+  write_rendered(out, laid_out, [&] {
+    JsonWriter findings = w.nested_member();
+    write_diagnostics(findings, r.diagnostics);
+    findings.write_to(out);
+  });
 }
 
 constexpr int k_json_format_version = 2;

@@ -110,11 +110,11 @@ class TextRenderer : public QueueRenderer {
  public:
   explicit TextRenderer(RenderOptions options) : m_options(options), m_pieces(options.timeline_table) {}
 
-  std::size_t render(const QueueReport& r, std::string& out) override {
-    const std::size_t start = out.size();
-    append_queue_head(out, r, m_pieces);
-    const std::size_t findings_at = out.size() - start;
-    append_queue_body(out, r, m_options, m_pieces);
+  std::size_t render(const QueueReport& r, BatchText& out) override {
+    const std::size_t start = out.text.size();
+    append_queue_head(out.text, r, m_pieces);
+    const std::size_t findings_at = out.text.size() - start;
+    append_queue_body(out.text, r, m_options, m_pieces);
     return findings_at;
   }
 
@@ -152,13 +152,13 @@ class TextSink : public ReportSink {
 
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
     write_logs(r);
-    const std::string_view text = laid_out.text;
-    const std::size_t at = std::min(laid_out.findings_at, text.size());
-    m_out.write(text.data(), static_cast<std::streamsize>(at));
-    if (!r.diagnostics.empty()) {
-      m_out << format_findings(r.diagnostics, m_options);
-    }
-    m_out.write(text.data() + at, static_cast<std::streamsize>(text.size() - at));
+    write_rendered(m_out, laid_out, [&] {
+      if (!r.diagnostics.empty()) {
+        m_buffer.clear();
+        append_findings(m_buffer, r.diagnostics, m_options);
+        m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+      }
+    });
   }
 
   void end(const Summary& s) override { m_out << format_summary(s); }
@@ -177,7 +177,7 @@ class TextSink : public ReportSink {
   std::ostream& m_err;
   RenderOptions m_options;
   QueueTextPieces m_pieces;
-  std::string m_buffer;  // one queue's text, reused
+  std::string m_buffer;  // one queue's text (or, laid out elsewhere, its findings), reused
   bool m_begun = false;
 };
 

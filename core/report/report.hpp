@@ -5,12 +5,15 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config/queue_config.hpp"
 #include "core/diag/diagnostic.hpp"
 #include "core/lua/host.hpp"
+#include "core/report/splice.hpp"
 #include "core/simulate/retry_timeline.hpp"
 #include "core/values/queue_name.hpp"
 
@@ -96,10 +99,13 @@ void cut_policy_text(std::vector<KeyOrigin>& provenance);
 // A result laid out away from its sink, all but its findings: the sink
 // writes those at `findings_at` (an offset into `text`), once the run has
 // filtered and counted them in input order (suppressions, --select, KQ913
-// once per line). A view into the buffer its batch was laid out in.
+// once per line). A view into the batch it was laid out in: its text and
+// the splices that go into it (offsets into `text`, ascending; one at
+// findings_at goes before the findings).
 struct RenderedQueue {
   std::string_view text;
   std::size_t findings_at = 0;
+  std::span<const Splice> splices;
 };
 
 // Lays out one result as its sink's queue() would write it, away from the
@@ -111,9 +117,10 @@ class QueueRenderer {
  public:
   virtual ~QueueRenderer() = default;
   // Appends the layout of `r` to `out` (a batch's results go into one
-  // buffer: no allocation per result, none freed on another thread);
-  // returns where its findings go, from the start of what it appended.
-  virtual std::size_t render(const QueueReport& r, std::string& out) = 0;
+  // buffer: no allocation per result, none freed on another thread), and
+  // the splices it refers to instead of copying, their offsets from the
+  // start of what it appended; returns where its findings go, from there too.
+  virtual std::size_t render(const QueueReport& r, BatchText& out) = 0;
 };
 
 // Receives a run as it happens, so that a million queues stream through in

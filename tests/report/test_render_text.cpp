@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <span>
 #include <sstream>
 
 #include "core/report/render.hpp"
@@ -86,10 +87,11 @@ TEST_CASE(
     // The worker lays it out with the findings it had; the sink writes the
     // findings it is given then (here the first only, as after a filter).
     QueueReport filtered = *r;
-    std::string batch = "text of the results before it\n";
-    const std::size_t begin = batch.size();
+    kumo::report::BatchText batch{"text of the results before it\n", {}};
+    const std::size_t begin = batch.text.size();
     const std::size_t findings_at = renderer->render(*r, batch);
-    const kumo::report::RenderedQueue laid_out{std::string_view(batch).substr(begin), findings_at};
+    CHECK(batch.splices.empty());
+    const kumo::report::RenderedQueue laid_out{std::string_view(batch.text).substr(begin), findings_at, {}};
     if (!filtered.diagnostics.empty()) {
       filtered.diagnostics.pop_back();
     }
@@ -112,7 +114,7 @@ TEST_CASE(
   finding.severity = kumo::diag::Severity::warning;
   finding.message = "last attempt at 1h";
   finding.location = {"policy.lua", 4, 5};
-  QueueReport with_findings = report_for_pieces("a.com", shared_timeline_of(60, 3600), 1);
+  QueueReport with_findings = report_for_pieces("a.com", shared_timeline_of(600, 259200), 1);
   with_findings.config = kumo::config::SharedConfig(kumo::config::QueueConfig{});
   with_findings.diagnostics = {finding, finding};
   with_findings.diagnostics[1].message = "another";
@@ -144,15 +146,30 @@ TEST_CASE(
     sink->policy({}, {});
     auto renderer = sink->renderer();
     REQUIRE(renderer);
-    std::string batch;
-    std::vector<std::pair<std::size_t, std::size_t>> at;  // begin, findings_at
+    kumo::report::BatchText batch;
+    struct At {
+      std::size_t begin, findings_at, first_splice;
+    };
+    std::vector<At> at;
     for (const auto& r : results) {
-      const std::size_t begin = batch.size();
-      at.emplace_back(begin, renderer->render(r, batch));
+      const At here{batch.text.size(), 0, batch.splices.size()};
+      at.push_back(here);
+      at.back().findings_at = renderer->render(r, batch);
     }
+    // The timelines (over 1 KiB) are spliced, not copied: once per result,
+    // after its findings, and held by the batch after the renderer's cache is gone.
+    REQUIRE(batch.splices.size() == results.size());
+    CHECK(batch.text.find("\"attempts\"") == std::string::npos);
+    renderer.reset();
     for (std::size_t i = 0; i < results.size(); ++i) {
-      const std::size_t end = i + 1 < results.size() ? at[i + 1].first : batch.size();
-      sink->rendered(filtered[i], {std::string_view(batch).substr(at[i].first, end - at[i].first), at[i].second});
+      const bool last = i + 1 == results.size();
+      const std::size_t end = last ? batch.text.size() : at[i + 1].begin;
+      const std::size_t end_splice = last ? batch.splices.size() : at[i + 1].first_splice;
+      CHECK(batch.splices[at[i].first_splice].at > at[i].findings_at);
+      const std::span<const kumo::report::Splice> splices(batch.splices);
+      sink->rendered(filtered[i],
+                     {std::string_view(batch.text).substr(at[i].begin, end - at[i].begin), at[i].findings_at,
+                      splices.subspan(at[i].first_splice, end_splice - at[i].first_splice)});
     }
     sink->end({});
     sink->finish({});
@@ -160,4 +177,24 @@ TEST_CASE(
     CHECK(out.str().find("another") == std::string::npos);
     CHECK(out.str().find("last attempt at 1h") != std::string::npos);
   }
+}
+
+TEST_CASE("write_rendered: a laid-out result's splices go at their offsets, one at findings_at before the findings",
+          "[report][render_text]") {
+  auto text = [](std::string s) { return std::make_shared<const std::string>(std::move(s)); };
+  const std::string laid_out_text = "abcdef";
+  auto written = [&](std::vector<kumo::report::Splice> splices, std::size_t findings_at) {
+    std::ostringstream out;
+    const kumo::report::RenderedQueue q{laid_out_text, findings_at, splices};
+    kumo::report::write_rendered(out, q, [&out] { out << "[F]"; });
+    return out.str();
+  };
+  CHECK(written({}, 3) == "abc[F]def");
+  CHECK(written({{0, text("<0>")}}, 3) == "<0>abc[F]def");
+  CHECK(written({{3, text("<3>")}}, 3) == "abc<3>[F]def");
+  CHECK(written({{1, text("<1>")}, {1, text("<1b>")}, {4, text("<4>")}, {6, text("<6>")}}, 3) ==
+        "a<1><1b>bc[F]d<4>ef<6>");
+  // Offsets past the text (never laid out so) go at its end, as the findings do.
+  CHECK(written({{2, text("<2>")}, {9, text("<9>")}}, 9) == "ab<2>cdef<9>[F]");
+  CHECK(written({{9, text("<9>")}}, 0) == "[F]abcdef<9>");
 }

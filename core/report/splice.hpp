@@ -1,0 +1,41 @@
+// Text a renderer on a worker thread (check --jobs) did not copy into its
+// batch but refers to: a piece of a render cache, such as a config's JSON
+// timeline (some 8 KB, the same for every queue with that config). Copying
+// it into the batch and then again into the output was most of a parallel
+// JSON run's time; the sink writes it from the cache's own string instead.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kumo::report {
+
+// A render cache's text, shared: the cache may drop its entry while a batch
+// that refers to it is still in flight.
+using SharedText = std::shared_ptr<const std::string>;
+
+// `text` written to `out`: lent, not copied, when `out` writes to a
+// util::GatherOutput (kumo-lint's stdout when it is not a terminal).
+void write_shared(std::ostream& out, const SharedText& text);
+
+struct Splice {
+  std::size_t at = 0;  // where the text goes, from the start of its result's laid-out text
+  SharedText text;
+};
+
+// What a worker lays a batch of results out in: their text, one buffer for
+// the batch, and the pieces spliced into it, in order.
+struct BatchText {
+  std::string text;
+  std::vector<Splice> splices;
+
+  void clear() {
+    text.clear();
+    splices.clear();
+  }
+};
+
+}  // namespace kumo::report

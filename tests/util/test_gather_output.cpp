@@ -1,0 +1,153 @@
+// util::GatherOutput: kumo-lint's stdout when it is not a terminal. Text
+// written and text lent come out in the order given, whole, however the
+// pieces fall around its buffer and its limit of pieces per writev.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <ostream>
+#include <sstream>
+#include <string>
+
+#include "core/report/splice.hpp"
+#include "core/util/gather_output.hpp"
+
+using kumo::util::GatherOutput;
+
+namespace {
+
+// A temporary file, removed when done; what was written to it, read back.
+class ScratchFile {
+ public:
+  ScratchFile() {
+    const char* dir = std::getenv("TMPDIR");
+    m_path = std::string(dir && *dir ? dir : "/tmp") + "/kumo-lint-gather-XXXXXX";
+    m_fd = mkstemp(m_path.data());
+    REQUIRE(m_fd >= 0);
+  }
+  ~ScratchFile() {
+    close(m_fd);
+    unlink(m_path.c_str());
+  }
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+
+  int fd() const { return m_fd; }
+  std::string contents() const {
+    std::string text;
+    char chunk[65536];
+    ssize_t n = 0;
+    off_t at = 0;
+    while ((n = pread(m_fd, chunk, sizeof chunk, at)) > 0) {
+      text.append(chunk, static_cast<std::size_t>(n));
+      at += n;
+    }
+    return text;
+  }
+
+ private:
+  std::string m_path;
+  int m_fd = -1;
+};
+
+std::shared_ptr<const std::string> shared_text(std::string s) {
+  return std::make_shared<const std::string>(std::move(s));
+}
+
+}  // namespace
+
+TEST_CASE("GatherOutput: written and lent text comes out in order, across its buffer and its pieces per write",
+          "[util]") {
+  ScratchFile file;
+  std::string expected;
+  {
+    GatherOutput gather(file.fd());
+    std::ostream out(&gather);
+    // Small writes between lent texts, more lent texts than one writev takes.
+    for (std::size_t i = 0; i < 3 * GatherOutput::k_max_pieces; ++i) {
+      const std::string own = "w" + std::to_string(i) + ",";
+      out << own;
+      expected += own;
+      if (i % 3 != 2) {
+        auto lent = shared_text(std::string(i % 7 + 1, static_cast<char>('a' + i % 26)));
+        expected += *lent;
+        gather.lend(std::move(lent));  // the caller's copy gone: the output holds it
+      }
+    }
+    // Writes that fill the buffer past its end, one character at a time too.
+    const std::string block(GatherOutput::k_buffer_bytes / 3 + 11, 'x');
+    for (int i = 0; i < 4; ++i) {
+      out << block;
+      out.put('|');
+      expected += block + "|";
+    }
+    // One write bigger than the buffer, between lent texts.
+    gather.lend(shared_text("<before>"));
+    const std::string huge(2 * GatherOutput::k_buffer_bytes + 5, 'h');
+    out.write(huge.data(), static_cast<std::streamsize>(huge.size()));
+    gather.lend(shared_text("<after>"));
+    gather.lend(shared_text(""));  // nothing
+    out << "end\n";
+    expected += "<before>" + huge + "<after>end\n";
+    out.flush();
+    CHECK(out.good());
+    CHECK(gather.ok());
+    CHECK(file.contents() == expected);
+    out << "after the flush";
+    expected += "after the flush";
+  }  // the rest written when it goes
+  CHECK(file.contents() == expected);
+}
+
+TEST_CASE("GatherOutput: lent text is held until it is written, then let go", "[util]") {
+  ScratchFile file;
+  GatherOutput gather(file.fd());
+  std::ostream out(&gather);
+  auto text = shared_text(std::string(3000, 't'));
+  out << "[";
+  gather.lend(text);
+  out << "]";
+  CHECK(text.use_count() == 2);
+  CHECK(file.contents().empty());
+  out.flush();
+  CHECK(text.use_count() == 1);
+  CHECK(file.contents() == "[" + *text + "]");
+}
+
+TEST_CASE("GatherOutput: a descriptor that cannot be written fails the stream, without a crash", "[util]") {
+  ScratchFile file;
+  const int read_only = open("/dev/null", O_RDONLY);
+  REQUIRE(read_only >= 0);
+  {
+    GatherOutput gather(read_only);
+    std::ostream out(&gather);
+    out << "lost";
+    gather.lend(shared_text(std::string(2000, 'l')));
+    out.flush();
+    CHECK_FALSE(gather.ok());
+    CHECK(out.bad());
+    const std::string big(GatherOutput::k_buffer_bytes + 1, 'b');
+    out.clear();
+    out.write(big.data(), static_cast<std::streamsize>(big.size()));
+    CHECK(out.bad());
+  }
+  close(read_only);
+}
+
+TEST_CASE("write_shared: lends to a GatherOutput, copies into any other stream", "[util][report]") {
+  auto text = shared_text(std::string(1500, 's'));
+  std::ostringstream copied;
+  kumo::report::write_shared(copied, text);
+  CHECK(copied.str() == *text);
+  CHECK(text.use_count() == 1);
+  ScratchFile file;
+  GatherOutput gather(file.fd());
+  std::ostream out(&gather);
+  kumo::report::write_shared(out, text);
+  CHECK(text.use_count() == 2);  // lent, not copied
+  out.flush();
+  CHECK(file.contents() == *text);
+}
