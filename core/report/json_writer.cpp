@@ -4,26 +4,12 @@
 #include <charconv>
 
 #include "core/util/json.hpp"
+#include "core/util/text.hpp"
 
 namespace kumo::report {
 
-namespace {
-
-// Printable ASCII but '"' and '\\': written as it is, by nlohmann too.
-bool needs_no_escaping(std::string_view text) {
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7f || c == '"' || c == '\\') {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view text) {
-  if (needs_no_escaping(text)) {
+  if (util::is_json_plain(text)) {
     out += '"';
     out += text;
     out += '"';
@@ -77,21 +63,26 @@ void JsonWriter::end_object() { close('}'); }
 void JsonWriter::begin_array() { open('['); }
 void JsonWriter::end_array() { close(']'); }
 
-void JsonWriter::key(std::string_view name) {
+void JsonWriter::any_key(std::string_view name) {
+  if (util::is_json_plain(name)) {
+    plain_key(name);
+    return;
+  }
+  if (m_empty.back() == 0) {
+    m_out += ',';
+  }
+  m_empty.back() = 0;
+  m_after_key = true;
+  new_line();
+  append_json_string(m_out, name);
+  m_out += m_indent < 0 ? ":" : ": ";
+}
+
+// One resize and plain copies: a member is written per key, some 20 per result.
+void JsonWriter::plain_key(std::string_view name) {
   const bool comma = m_empty.back() == 0;
   m_empty.back() = 0;
   m_after_key = true;
-  if (!needs_no_escaping(name)) {
-    if (comma) {
-      m_out += ',';
-    }
-    new_line();
-    append_json_string(m_out, name);
-    m_out += m_indent < 0 ? ":" : ": ";
-    return;
-  }
-  // Most keys: one resize and plain copies (a member is written per key,
-  // some 80 per result).
   const std::size_t pad = m_indent < 0 ? 0 : 1 + static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
   const std::size_t start = m_out.size();
   m_out.resize(start + (comma ? 1 : 0) + pad + name.size() + (m_indent < 0 ? 3 : 4));
@@ -146,7 +137,7 @@ void JsonWriter::value(const nlohmann::json& v) {
   if (v.is_object()) {
     begin_object();
     for (const auto& item : v.items()) {
-      key(item.key());
+      any_key(item.key());
       value(item.value());
     }
     end_object();

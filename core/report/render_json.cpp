@@ -189,7 +189,7 @@ void write_provenance(JsonWriter& w, const std::vector<KeyOrigin>& provenance) {
   std::sort(sorted.begin(), sorted.end(), [](const KeyOrigin* a, const KeyOrigin* b) { return a->key < b->key; });
   w.begin_object();
   for (const KeyOrigin* o : sorted) {
-    w.key(o->key);
+    w.any_key(o->key);
     w.begin_object();
     w.key("column");
     write_position(w, o->location ? o->location->column : std::nullopt);

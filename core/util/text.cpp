@@ -168,31 +168,59 @@ std::string cut_text(std::string_view text, std::size_t max_bytes, std::size_t f
          (dropped == 1 ? " more byte)" : " more bytes)");
 }
 
-bool is_printable_ascii(std::string_view text) {
-  // Eight bytes at a time: queue names, keys and values are asked about on
-  // every queue and nearly always pass. A word passes when no byte has its
-  // high bit set, none is below 0x20 and none is 0x7f (the zero-byte tests
-  // of Hacker's Delight, exact about whether any byte matches).
-  constexpr std::uint64_t k_ones = 0x0101010101010101u;
-  constexpr std::uint64_t k_highs = 0x8080808080808080u;
+namespace {
+
+// Eight bytes at a time: queue names, keys and values are asked about on
+// every queue and nearly always pass. The zero-byte tests of Hacker's
+// Delight, exact about whether any byte matches.
+constexpr std::uint64_t k_ones = 0x0101010101010101u;
+constexpr std::uint64_t k_highs = 0x8080808080808080u;
+
+// The high bit of each byte of `w` that is zero, and only those.
+constexpr std::uint64_t zero_bytes(std::uint64_t w) { return (w - k_ones) & ~w & k_highs; }
+
+// Whether any byte of `w` is outside printable ASCII: its high bit set,
+// below 0x20, or 0x7f.
+constexpr bool unprintable_in(std::uint64_t w) {
+  const std::uint64_t below_space = (w - k_ones * 0x20) & ~w & k_highs;
+  return ((w & k_highs) | below_space | zero_bytes(w ^ (k_ones * 0x7f))) != 0;
+}
+
+// `passes_word` for each whole word, `passes_byte` for the bytes after them.
+template <typename Word, typename Byte>
+bool all_pass(std::string_view text, Word passes_word, Byte passes_byte) {
   std::size_t i = 0;
   for (; i + 8 <= text.size(); i += 8) {
     std::uint64_t w = 0;
     std::memcpy(&w, text.data() + i, 8);
-    const std::uint64_t below_space = (w - k_ones * 0x20) & ~w & k_highs;
-    const std::uint64_t x = w ^ (k_ones * 0x7f);
-    const std::uint64_t is_del = (x - k_ones) & ~x & k_highs;
-    if (((w & k_highs) | below_space | is_del) != 0) {
+    if (!passes_word(w)) {
       return false;
     }
   }
   for (; i < text.size(); ++i) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte >= 0x7f) {
+    if (!passes_byte(static_cast<unsigned char>(text[i]))) {
       return false;
     }
   }
   return true;
+}
+
+constexpr bool printable_byte(unsigned char byte) { return byte >= 0x20 && byte < 0x7f; }
+
+}  // namespace
+
+bool is_printable_ascii(std::string_view text) {
+  return all_pass(
+      text, [](std::uint64_t w) { return !unprintable_in(w); }, printable_byte);
+}
+
+bool is_json_plain(std::string_view text) {
+  return all_pass(
+      text,
+      [](std::uint64_t w) {
+        return !unprintable_in(w) && (zero_bytes(w ^ (k_ones * '"')) | zero_bytes(w ^ (k_ones * '\\'))) == 0;
+      },
+      [](unsigned char byte) { return printable_byte(byte) && byte != '"' && byte != '\\'; });
 }
 
 void append_for_terminal(std::string& out, std::string_view text) {

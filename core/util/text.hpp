@@ -71,6 +71,9 @@ bool is_printable_ascii(std::string_view text);
 std::string escape_for_terminal(std::string_view text);
 // The same, appended to `out` (printable ASCII without a copy of its own).
 void append_for_terminal(std::string& out, std::string_view text);
+// Printable ASCII with neither '"' nor '\\': text a JSON string holds as it
+// is (nlohmann escapes nothing else in it).
+bool is_json_plain(std::string_view text);
 
 // escape_for_terminal for each line of `text`, keeping its newlines: for
 // multi-line text whose line structure is kumo-lint's own (a rendered

@@ -104,8 +104,9 @@ TEST_CASE("json writer: a document written in pieces moves each piece to the str
 
 TEST_CASE("json writer: keys that need escaping and keys that do not are laid out alike, at any depth",
           "[json_writer]") {
-  // key() copies plain keys without escaping them; the rest go through
-  // nlohmann's escaping. Both must give dump_json's layout, commas and all.
+  // any_key() (what value() writes an object's keys with) copies plain
+  // keys without escaping them; the rest go through nlohmann's escaping. Both must give dump_json's layout, commas and
+  // all.
   const json value = {{"plain", {{"deeper", {{"x", 1}, {"tab\there", 2}}}, {"quote\"d", "v"}}},
                       {"caf\xc3\xa9", {{"", nullptr}}},
                       {"back\\slash", json::array()}};

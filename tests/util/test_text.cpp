@@ -217,3 +217,18 @@ TEST_CASE("is_printable_ascii: every byte at every place around a word boundary"
     }
   }
 }
+
+TEST_CASE("is_json_plain: every byte at every place around a word boundary", "[util][text]") {
+  CHECK(kumo::util::is_json_plain(""));
+  for (std::size_t length = 1; length <= 19; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        // '!' and '#' sit on either side of '"', '[' and ']' of '\\'.
+        std::string text(length, "!#[]"[at % 4]);
+        text[at] = static_cast<char>(b);
+        INFO("length " << length << ", byte " << b << " at " << at);
+        CHECK(kumo::util::is_json_plain(text) == (b >= 0x20 && b < 0x7f && b != '"' && b != '\\'));
+      }
+    }
+  }
+}
