@@ -272,6 +272,9 @@ std::vector<PolicyCheck> prepare_checks(const CheckOptions& given, std::istream&
     r.policy_source = policy == "-" ? read_policy_stdin(in) : read_policy_file(policy);
     r.host = host_options(o.run);
     r.queues = queue_source(o, in, stdin_queues, c.share_read);
+    // Standard input streamed line by line may be typed or piped as it
+    // comes: a result must not wait for the next line.
+    r.read_ahead = r.queues && (o.queues_file != "-" || stdin_queues);
     r.timeline = o.simulation.timeline_options();
     r.selection = code_selection(o);
     r.baseline = pipeline::Baseline::for_policy(baselines, r.policy_path, given.policies.size());

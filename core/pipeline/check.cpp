@@ -494,7 +494,63 @@ class RunCollector {
 
 // Queue names already handed out are skipped (SeenNames); a bad input line
 // is always reported.
-bool not_seen_before(SeenNames& seen, const QueueInput& input) { return input.problem || seen.insert(input.name); }
+// The queues of a source that were not seen before. With `read_ahead`,
+// the next queue is read while this one runs and its slot in the table of
+// names seen fetched from memory meanwhile (a cache miss per queue, at a
+// million names: 5% of a text run's samples). Only for queues given (and
+// read from a file): the default samples ask for the data files' queues
+// once the policy's have all run, which reading ahead would ask too soon.
+class DistinctQueues {
+ public:
+  DistinctQueues(QueueSource source, bool read_ahead) : m_source(std::move(source)), m_read_ahead(read_ahead) {}
+
+  std::optional<QueueInput> next() {
+    while (std::optional<QueueInput> input = read()) {
+      if (input->problem || m_seen.insert(m_fingerprint)) {
+        return input;
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  // The next input, its fingerprint in m_fingerprint.
+  std::optional<QueueInput> read() {
+    if (!m_read_ahead) {
+      std::optional<QueueInput> input = m_source();
+      if (input) {
+        m_fingerprint = SeenNames::fingerprint(input->name);
+      }
+      return input;
+    }
+    if (!m_started) {
+      m_started = true;
+      take_ahead();
+    }
+    std::optional<QueueInput> input = std::exchange(m_ahead, std::nullopt);
+    m_fingerprint = m_ahead_fingerprint;
+    if (input) {
+      take_ahead();
+    }
+    return input;
+  }
+
+  void take_ahead() {
+    m_ahead = m_source();
+    if (m_ahead) {
+      m_ahead_fingerprint = SeenNames::fingerprint(m_ahead->name);
+      m_seen.prefetch(m_ahead_fingerprint);
+    }
+  }
+
+  QueueSource m_source;
+  bool m_read_ahead;
+  bool m_started = false;
+  SeenNames m_seen;
+  std::optional<QueueInput> m_ahead;
+  std::uint64_t m_fingerprint = 0;
+  std::uint64_t m_ahead_fingerprint = 0;
+};
 
 // The queues given, or the default samples: those read from the policy's
 // text, then the data files' (`data_names`, asked once the first have run).
@@ -735,12 +791,9 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
     }
     return run.data_queues();
   });
-  SeenNames seen;
+  DistinctQueues distinct(std::move(next), request.queues && request.read_ahead);
   std::size_t on_this_thread = 0;
-  while (std::optional<QueueInput> input = next()) {
-    if (!not_seen_before(seen, *input)) {
-      continue;
-    }
+  while (std::optional<QueueInput> input = distinct.next()) {
     if (!workers && (jobs <= 1 || on_this_thread < request.sequential_prefix)) {
       Evaluated evaluated = evaluator.evaluate(*input);
       run.queue(evaluated);
@@ -773,11 +826,9 @@ report::Summary run_parallel(const CheckRequest& request, RunCollector& run) {
     workers.drain(run);
     return run.data_queues();
   });
-  SeenNames seen;
-  while (std::optional<QueueInput> input = next()) {
-    if (not_seen_before(seen, *input)) {
-      workers.submit(std::move(*input), run);
-    }
+  DistinctQueues distinct(std::move(next), request.queues && request.read_ahead);
+  while (std::optional<QueueInput> input = distinct.next()) {
+    workers.submit(std::move(*input), run);
   }
   workers.drain(run);
   return run.finish();

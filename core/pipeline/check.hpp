@@ -39,6 +39,10 @@ struct CheckRequest {
   // Empty: use the default sample queues (built-in plus domain-like string
   // literals of the policy).
   std::optional<QueueSource> queues;
+  // `queues` may be read one queue ahead of the one running (a file, not a
+  // stream whose next line may come later), so that the next name's slot
+  // in the table of names seen is fetched while this queue runs.
+  bool read_ahead = false;
   simulate::TimelineOptions timeline;  // how each queue's retry timeline is simulated
   // Fill QueueReport::provenance (JSON output, --explain-keys): it reads
   // the policy's tokens and data files per queue, so only when shown.

@@ -23,6 +23,7 @@ class ZeroedWords {
 
   std::uint64_t& operator[](std::size_t i) { return m_words[i]; }
   std::uint64_t operator[](std::size_t i) const { return m_words[i]; }
+  const std::uint64_t* data() const { return m_words; }
   std::size_t size() const { return m_count; }
 
  private:

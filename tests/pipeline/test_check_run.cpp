@@ -50,10 +50,11 @@ std::vector<std::string> check_run_queue_names() {
 // The JSON and text a run writes with these thread settings.
 std::string checked_with_threads(std::size_t jobs, std::size_t sequential_prefix, kumo::report::Format format,
                                  const char* policy = k_check_run_policy,
-                                 const kumo::report::RenderOptions& options = {}) {
+                                 const kumo::report::RenderOptions& options = {}, bool read_ahead = false) {
   kumo::pipeline::CheckRequest request;
   request.policy_path = "policy.lua";
   request.policy_source = policy;
+  request.read_ahead = read_ahead;
   request.jobs = jobs;
   request.sequential_prefix = sequential_prefix;
   auto names = check_run_queue_names();
@@ -82,6 +83,60 @@ TEST_CASE("run_check: a prefix on the calling thread, then workers, gives what o
     CHECK(checked_with_threads(3, 0, format) == one_thread);     // workers from the first queue
     CHECK(checked_with_threads(3, 10, format) == one_thread);    // ten queues here, the rest on workers
     CHECK(checked_with_threads(3, 5000, format) == one_thread);  // a run shorter than the prefix: no worker
+    // Queues read one ahead (with the repeat skipped the same way).
+    for (std::size_t jobs : {1, 3}) {
+      CHECK(checked_with_threads(jobs, 10, format, k_check_run_policy, {}, true) == one_thread);
+    }
+  }
+}
+
+namespace {
+
+// Notes how many queue names had been read when each result came.
+class ReadsAtResult : public kumo::report::ReportSink {
+ public:
+  explicit ReadsAtResult(const std::size_t& reads) : m_reads(reads) {}
+  std::vector<std::size_t> reads_at_result;
+
+  void begin(const std::string&) override {}
+  void policy(const std::vector<kumo::diag::Diagnostic>&, const std::vector<kumo::lua::LogLine>&) override {}
+  void queue(const kumo::report::QueueReport&) override { reads_at_result.push_back(m_reads); }
+  void late(const std::vector<kumo::diag::Diagnostic>&) override {}
+  void end(const kumo::report::Summary&) override {}
+  void finish(const kumo::report::Summary&) override {}
+
+ private:
+  const std::size_t& m_reads;
+};
+
+}  // namespace
+
+TEST_CASE("run_check: queue names are read one ahead of the queue running only when the request allows it",
+          "[check_run]") {
+  // Standard input may be typed line by line: a result must not wait for
+  // the next line. A file is read one ahead.
+  for (bool read_ahead : {false, true}) {
+    INFO("read_ahead " << read_ahead);
+    kumo::pipeline::CheckRequest request;
+    request.policy_path = "policy.lua";
+    request.policy_source = k_check_run_policy;
+    request.read_ahead = read_ahead;
+    const std::vector<std::string> names = {"a@one.example.com", "a@one.example.com", "b@two.example.com",
+                                            "a@three.example.com"};
+    std::size_t reads = 0;
+    request.queues = [&names, &reads]() -> std::optional<kumo::pipeline::QueueInput> {
+      ++reads;
+      if (reads > names.size()) {
+        return std::nullopt;
+      }
+      return kumo::pipeline::QueueInput{names[reads - 1], std::nullopt};
+    };
+    ReadsAtResult sink(reads);
+    kumo::pipeline::run_check(request, sink);
+    // The repeat of the first is skipped: results for names 1, 3 and 4.
+    const std::vector<std::size_t> expected =
+        read_ahead ? std::vector<std::size_t>{2, 4, 5} : std::vector<std::size_t>{1, 3, 4};
+    CHECK(sink.reads_at_result == expected);
   }
 }
 
