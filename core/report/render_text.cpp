@@ -25,21 +25,23 @@ const char* severity_color(diag::Severity s) {
 // Every string that came from the policy, its files or the command line is
 // passed through util::escape_for_terminal before it is put into a line:
 // it cannot move the cursor, recolor, end the line or forge another one.
-std::string location_prefix(const diag::Location& l) {
-  std::string out = util::escape_for_terminal(l.file);
-  if (l.line > 0) {
-    out += ":" + std::to_string(l.line);
-    if (l.column) {
-      out += ":" + std::to_string(*l.column);
-    }
-  }
-  return out;
-}
-
 void append_number(std::string& out, long long value) {
   char digits[24];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
   out.append(digits, end);
+}
+
+std::string location_prefix(const diag::Location& l) {
+  std::string out = util::escape_for_terminal(l.file);
+  if (l.line > 0) {
+    out += ':';
+    append_number(out, l.line);
+    if (l.column) {
+      out += ':';
+      append_number(out, *l.column);
+    }
+  }
+  return out;
 }
 
 // A finding's place as gcc writes it, which every CI problem matcher
