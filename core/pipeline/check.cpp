@@ -504,52 +504,54 @@ class DistinctQueues {
  public:
   DistinctQueues(QueueSource source, bool read_ahead) : m_source(std::move(source)), m_read_ahead(read_ahead) {}
 
-  std::optional<QueueInput> next() {
-    while (std::optional<QueueInput> input = read()) {
-      if (input->problem || m_seen.insert(m_fingerprint)) {
+  // The next queue not seen before, null after the last: valid until the
+  // next call (the caller may move from it). Inputs are read into two
+  // slots in turn, not moved from one to the next.
+  QueueInput* next() {
+    while (QueueInput* input = read()) {
+      if (input->problem || m_seen.insert(m_fingerprint[m_current])) {
         return input;
       }
     }
-    return std::nullopt;
+    return nullptr;
   }
 
  private:
-  // The next input, its fingerprint in m_fingerprint.
-  std::optional<QueueInput> read() {
+  // The next input, in m_slot[m_current].
+  QueueInput* read() {
     if (!m_read_ahead) {
-      std::optional<QueueInput> input = m_source();
-      if (input) {
-        m_fingerprint = SeenNames::fingerprint(input->name);
-      }
-      return input;
+      return fill(m_current);
     }
     if (!m_started) {
       m_started = true;
-      take_ahead();
+      fill(m_current ^ 1);
     }
-    std::optional<QueueInput> input = std::exchange(m_ahead, std::nullopt);
-    m_fingerprint = m_ahead_fingerprint;
-    if (input) {
-      take_ahead();
+    m_current ^= 1;
+    if (!m_slot[m_current]) {
+      return nullptr;
     }
-    return input;
+    fill(m_current ^ 1);
+    return &*m_slot[m_current];
   }
 
-  void take_ahead() {
-    m_ahead = m_source();
-    if (m_ahead) {
-      m_ahead_fingerprint = SeenNames::fingerprint(m_ahead->name);
-      m_seen.prefetch(m_ahead_fingerprint);
+  // Reads the source into `slot`, its slot in the table fetched meanwhile.
+  QueueInput* fill(std::size_t slot) {
+    m_slot[slot] = m_source();
+    if (!m_slot[slot]) {
+      return nullptr;
     }
+    m_fingerprint[slot] = SeenNames::fingerprint(m_slot[slot]->name);
+    m_seen.prefetch(m_fingerprint[slot]);
+    return &*m_slot[slot];
   }
 
   QueueSource m_source;
   bool m_read_ahead;
   bool m_started = false;
   SeenNames m_seen;
-  std::optional<QueueInput> m_ahead;
-  std::uint64_t m_fingerprint = 0;
-  std::uint64_t m_ahead_fingerprint = 0;
+  std::optional<QueueInput> m_slot[2];
+  std::uint64_t m_fingerprint[2] = {0, 0};
+  std::size_t m_current = 0;
 };
 
 // The queues given, or the default samples: those read from the policy's
@@ -793,7 +795,7 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
   });
   DistinctQueues distinct(std::move(next), request.queues && request.read_ahead);
   std::size_t on_this_thread = 0;
-  while (std::optional<QueueInput> input = distinct.next()) {
+  while (QueueInput* input = distinct.next()) {
     if (!workers && (jobs <= 1 || on_this_thread < request.sequential_prefix)) {
       Evaluated evaluated = evaluator.evaluate(*input);
       run.queue(evaluated);
@@ -827,7 +829,7 @@ report::Summary run_parallel(const CheckRequest& request, RunCollector& run) {
     return run.data_queues();
   });
   DistinctQueues distinct(std::move(next), request.queues && request.read_ahead);
-  while (std::optional<QueueInput> input = distinct.next()) {
+  while (QueueInput* input = distinct.next()) {
     workers.submit(std::move(*input), run);
   }
   workers.drain(run);
