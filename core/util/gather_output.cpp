@@ -1,5 +1,6 @@
 #include "core/util/gather_output.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -86,6 +87,14 @@ bool GatherOutput::write_all(iovec* pieces, std::size_t count) {
     const ssize_t written = ::writev(m_fd, pieces, static_cast<int>(std::min(count, k_max_pieces)));
     if (written < 0 && errno == EINTR) {
       continue;
+    }
+    if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // A descriptor its reader made non-blocking (stdio gives up here and
+      // loses the output): wait until it takes more.
+      pollfd ready{m_fd, POLLOUT, 0};
+      if (::poll(&ready, 1, -1) >= 0 || errno == EINTR) {
+        continue;
+      }
     }
     if (written <= 0) {  // an error, or no progress on pieces that are never empty
       m_failed = true;

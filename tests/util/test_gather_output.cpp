@@ -6,11 +6,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "core/report/splice.hpp"
 #include "core/util/gather_output.hpp"
@@ -150,4 +152,40 @@ TEST_CASE("write_shared: lends to a GatherOutput, copies into any other stream",
   CHECK(text.use_count() == 2);  // lent, not copied
   out.flush();
   CHECK(file.contents() == *text);
+}
+
+TEST_CASE("GatherOutput: a non-blocking pipe whose reader is slow still gets every byte", "[util]") {
+  // A reader (a parent process) may set the pipe non-blocking: a write to
+  // a full pipe then fails with EAGAIN, where stdio drops the output.
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  REQUIRE(fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK) == 0);
+  std::string received;
+  std::thread reader([&received, in = fds[0]] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the pipe fill first
+    char chunk[4096];
+    ssize_t n = 0;
+    while ((n = read(in, chunk, sizeof chunk)) > 0) {
+      received.append(chunk, static_cast<std::size_t>(n));
+    }
+  });
+  std::string expected;
+  {
+    GatherOutput gather(fds[1]);
+    std::ostream out(&gather);
+    for (int i = 0; i < 200; ++i) {  // some 1.4 MB, the pipe holds 64 KiB
+      out << "line " << i << "\n";
+      expected += "line " + std::to_string(i) + "\n";
+      auto lent = shared_text(std::string(7000, static_cast<char>('a' + i % 26)));
+      expected += *lent;
+      gather.lend(std::move(lent));
+    }
+    out.flush();
+    CHECK(gather.ok());
+  }
+  close(fds[1]);
+  reader.join();
+  close(fds[0]);
+  CHECK(received.size() == expected.size());
+  CHECK(received == expected);
 }
