@@ -492,9 +492,8 @@ class RunCollector {
   std::set<std::pair<std::string, int>> m_shared_state_reported;
 };
 
-// Queue names already handed out are skipped (SeenNames); a bad input line
-// is always reported.
-// The queues of a source that were not seen before. With `read_ahead`,
+// The queues of a source that were not seen before (SeenNames); a bad
+// input line is always handed out, to be reported. With `read_ahead`,
 // the next queue is read while this one runs and its slot in the table of
 // names seen fetched from memory meanwhile (a cache miss per queue, at a
 // million names: 5% of a text run's samples). Only for queues given (and
@@ -629,11 +628,13 @@ class Workers {
   // Batches held per worker before the oldest is collected: room for a slow
   // batch at the head without idling the others, and a bounded memory.
   static constexpr std::size_t k_window_per_worker = 4;
-  // The laid-out text a batch should hold, about: JSON carries each
-  // queue's timeline (some 11 KB: batches of ~46), text some 700 bytes
-  // (512). With the window, what is in flight stays near 2 MiB of text per
-  // worker whatever the format. Measured at 1M JSON queues, --jobs 2: 2 MiB
-  // batches peaked at 101 MiB RSS, 512 KiB ones at 56-66, in the same time.
+  // The laid-out text a batch should hold, about: text some 700 bytes per
+  // queue, JSON some 1.6 KB (its timeline and provenance, 9 KB more, are
+  // spliced in from the renderer's cache, not copied): batches of 512 and
+  // about 320. With the window, what is in flight stays near 2 MiB of text
+  // per worker whatever the format. Measured at 1M JSON queues, --jobs 2,
+  // when JSON's timelines were copied into the batch: 2 MiB batches peaked
+  // at 101 MiB RSS, 512 KiB ones at 56-66, in the same time.
   static constexpr std::size_t k_batch_bytes = 512u << 10;
   // Collected batches held for their worker to free and reuse.
   static constexpr std::size_t k_spares_per_worker = 1;

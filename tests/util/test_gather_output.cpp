@@ -13,8 +13,11 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "core/report/render.hpp"
 #include "core/report/splice.hpp"
+#include "core/simulate/retry_timeline.hpp"
 #include "core/util/gather_output.hpp"
 
 using kumo::util::GatherOutput;
@@ -188,4 +191,43 @@ TEST_CASE("GatherOutput: a non-blocking pipe whose reader is slow still gets eve
   close(fds[0]);
   CHECK(received.size() == expected.size());
   CHECK(received == expected);
+}
+
+TEST_CASE("json and jsonl sinks: lending their cached text to a GatherOutput writes the bytes a string stream gets",
+          "[util][report]") {
+  kumo::simulate::RetryPolicy policy;
+  policy.retry_interval = kumo::values::Duration{600, 0};
+  policy.max_age = kumo::values::Duration{259200, 0};
+  auto timeline = std::make_shared<const kumo::simulate::Timeline>(kumo::simulate::simulate_retries(policy));
+  const kumo::config::SharedConfig config(kumo::config::QueueConfig{});
+  std::vector<kumo::report::QueueReport> results(3);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    results[i].queue = "q" + std::to_string(i) + "@example.com";
+    results[i].parts.domain = "example.com";
+    results[i].config = config;  // one config: its timeline (over 1 KiB) cached once, lent three times
+    results[i].timeline = timeline;
+  }
+  for (auto format : {kumo::report::Format::json, kumo::report::Format::jsonl}) {
+    INFO(static_cast<int>(format));
+    auto write_all = [&](std::ostream& out) {
+      std::ostringstream err;
+      auto sink = kumo::report::make_sink(format, out, err, {});
+      sink->begin("policy.lua");
+      sink->policy({}, {});
+      for (const auto& r : results) {
+        sink->queue(r);
+      }
+      sink->end({});
+      sink->finish({});
+      out.flush();
+    };
+    std::ostringstream copied;
+    write_all(copied);
+    ScratchFile file;
+    GatherOutput gather(file.fd());
+    std::ostream lent(&gather);
+    write_all(lent);
+    CHECK(file.contents() == copied.str());
+    CHECK(copied.str().find("\"attempts\"") != std::string::npos);
+  }
 }
