@@ -41,8 +41,25 @@ if [ "${2:-}" = --deb ]; then
     echo "$contents" | grep -q " \./usr/$f\$" || fail "the .deb lacks /usr/$f"
   done
   depends=$(dpkg-deb -f "$deb" Depends)
-  for p in liblua5.4-0 libyaml-0-2 libpcre2-8-0 libstdc++6 libc6; do
+  # The packages of what the binary links: Lua's and the C++ runtime's only
+  # when they are not linked into it (KUMO_LINT_STATIC_RUNTIME, the default).
+  needed=$(readelf -d "$build/cli/kumo-lint" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+  linked="libyaml-0-2 libpcre2-8-0 libc6"
+  not_linked=""
+  for pair in liblua5.4-c++:liblua5.4-0 libstdc++:libstdc++6; do
+    if echo "$needed" | grep -q "^${pair%%:*}"; then
+      linked="$linked ${pair#*:}"
+    else
+      not_linked="$not_linked ${pair#*:}"
+    fi
+  done
+  for p in $linked; do
     echo "$depends" | grep -q "\(^\|, \)$p\( \|,\|\$\)" || fail "the .deb does not depend on $p: $depends"
+  done
+  for p in $not_linked; do
+    if echo "$depends" | grep -q "\(^\|, \)$p\( \|,\|\$\)"; then
+      fail "the .deb depends on $p, which the binary does not link: $depends"
+    fi
   done
   [ "$(dpkg-deb -f "$deb" Section)" = devel ] || fail "the .deb's section is not devel"
   echo "install_test: $(basename "$deb"): every file, Depends: $depends"
