@@ -83,13 +83,12 @@ const std::vector<ValueTracer::DataCandidate>* ValueTracer::data_candidates(cons
   return it == m_data_index.end() ? nullptr : &it->second;
 }
 
-std::optional<diag::Location> ValueTracer::in_data_files(const std::string& key, const std::string& value,
-                                                         const values::QueueName& queue) {
+ValueTracer::DataMatch ValueTracer::in_data_files(const std::string& key, const std::string& value,
+                                                  const values::QueueName& queue) {
   const auto* candidates = data_candidates(key, value);
   if (candidates == nullptr) {
-    return std::nullopt;
+    return {};
   }
-  m_traced_by_queue = true;
   std::optional<diag::Location> best;
   int best_fit = -1;
   for (const auto& c : *candidates) {
@@ -99,7 +98,7 @@ std::optional<diag::Location> ValueTracer::in_data_files(const std::string& key,
       best = c.location;
     }
   }
-  return best;
+  return {best, true};
 }
 
 std::optional<diag::Location> ValueTracer::in_sources(const std::string& key, const std::string& value,
@@ -139,25 +138,27 @@ const std::map<std::string, policy::KeyPosition>& ValueTracer::call_keys(const d
   return it->second;
 }
 
-std::optional<report::KeyOrigin> ValueTracer::trace(const lua::ParamValue& param, const diag::Location& call,
-                                                    const values::QueueName& queue) {
+ValueTracer::Traced ValueTracer::trace(const lua::ParamValue& param, const diag::Location& call,
+                                       const values::QueueName& queue) {
   using From = report::KeyOrigin::From;
   if (call.line > 0) {
     const auto& keys = call_keys(call);
     if (auto it = keys.find(param.key); it != keys.end()) {
-      return report::KeyOrigin{param.key, From::policy, diag::Location{call.file, it->second.line, it->second.column}};
+      return {
+          report::KeyOrigin{param.key, From::policy, diag::Location{call.file, it->second.line, it->second.column}}};
     }
   }
   if (!param.scalar) {
-    return std::nullopt;
+    return {};
   }
-  if (auto at = in_data_files(param.key, *param.scalar, queue)) {
-    return report::KeyOrigin{param.key, From::data, at};
+  const DataMatch data = in_data_files(param.key, *param.scalar, queue);
+  if (data.at) {
+    return {report::KeyOrigin{param.key, From::data, data.at}, true};
   }
   if (auto at = in_sources(param.key, *param.scalar, call)) {
-    return report::KeyOrigin{param.key, From::policy, at};
+    return {report::KeyOrigin{param.key, From::policy, at}, data.by_queue};
   }
-  return std::nullopt;
+  return {std::nullopt, data.by_queue};
 }
 
 namespace {
@@ -189,21 +190,25 @@ report::Provenance ValueTracer::provenance(const lua::Evaluation& ev, const valu
       return it->second.origins;
     }
   }
-  m_traced_by_queue = false;
+  bool by_queue = false;
   std::vector<report::KeyOrigin> out;
   for (auto key : config::queue_config_keys()) {
     const lua::ParamValue* param = param_named(ev, key);
     if (!ev.config_location || param == nullptr) {
       out.push_back({std::string(key), From::kumo_default, std::nullopt});
-    } else if (auto origin = trace(*param, *ev.config_location, queue)) {
-      out.push_back(std::move(*origin));
+      continue;
+    }
+    Traced traced = trace(*param, *ev.config_location, queue);
+    by_queue = by_queue || traced.by_queue;
+    if (traced.origin) {
+      out.push_back(std::move(*traced.origin));
     } else {
       out.push_back({std::string(key), From::computed, ev.config_location});
     }
   }
   report::cut_policy_text(out);
   auto origins = std::make_shared<const std::vector<report::KeyOrigin>>(std::move(out));
-  if (ev.params && ev.config_location && !m_traced_by_queue) {
+  if (ev.params && ev.config_location && !by_queue) {
     if (m_memo.size() >= k_max_cached) {
       m_memo.clear();
     }
@@ -221,7 +226,7 @@ void ValueTracer::place_at_origin(diag::Diagnostic& d, const lua::Evaluation& ev
   if (param == nullptr || !param->scalar) {
     return;
   }
-  std::optional<diag::Location> at = in_data_files(key, *param->scalar, queue);
+  std::optional<diag::Location> at = in_data_files(key, *param->scalar, queue).at;
   if (!at) {
     at = in_sources(key, *param->scalar, d.location);
   }

@@ -36,9 +36,14 @@ class ValueTracer {
   ValueTracer(const lua::PolicyHost& host, std::string policy_path, TokensOf tokens_of);
 
   // Where the value of `param` (a key of the table make_queue_config got
-  // at `call`) was written, or nullopt when nothing literal matches it.
-  std::optional<report::KeyOrigin> trace(const lua::ParamValue& param, const diag::Location& call,
-                                         const values::QueueName& queue);
+  // at `call`) was written, or no origin when nothing literal matches it;
+  // `by_queue` when a data file holds the value, where the queue picks the
+  // section (another queue given the same table may trace it elsewhere).
+  struct Traced {
+    std::optional<report::KeyOrigin> origin;
+    bool by_queue = false;
+  };
+  Traced trace(const lua::ParamValue& param, const diag::Location& call, const values::QueueName& queue);
 
   // One origin per key of a config, in KumoMTA's key order (its text cut
   // as report::cut_policy_text would); null without a config.
@@ -50,8 +55,13 @@ class ValueTracer {
   void place_at_origin(diag::Diagnostic& d, const lua::Evaluation& ev, const values::QueueName& queue);
 
  private:
-  std::optional<diag::Location> in_data_files(const std::string& key, const std::string& value,
-                                              const values::QueueName& queue);
+  // The line of the data-file section holding `value` for `key` that fits
+  // the queue best, if one does; `by_queue` when any data file holds it.
+  struct DataMatch {
+    std::optional<diag::Location> at;
+    bool by_queue = false;
+  };
+  DataMatch in_data_files(const std::string& key, const std::string& value, const values::QueueName& queue);
   std::optional<diag::Location> in_sources(const std::string& key, const std::string& value,
                                            const diag::Location& call);
 
@@ -81,7 +91,6 @@ class ValueTracer {
     report::Provenance origins;
   };
   std::unordered_map<const void*, Memo> m_memo;
-  bool m_traced_by_queue = false;  // set by in_data_files when the queue chose
 };
 
 }  // namespace kumo::pipeline
