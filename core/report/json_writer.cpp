@@ -158,11 +158,6 @@ void JsonWriter::value(const nlohmann::json& v) {
 
 void JsonWriter::raw(std::string_view text) {
   before_value();
-  if (m_pass_through != nullptr && text.size() >= k_pass_through_bytes) {
-    write_to(*m_pass_through);
-    m_pass_through->write(text.data(), static_cast<std::streamsize>(text.size()));
-    return;
-  }
   m_out += text;
 }
 
@@ -177,7 +172,7 @@ void JsonWriter::raw(const SharedText& text) {
     return;
   }
   write_to(*m_pass_through);
-  write_shared(*m_pass_through, text);
+  m_shared_out->write(text);
 }
 
 std::string JsonWriter::nested_text(const nlohmann::json& v) const {

@@ -82,10 +82,17 @@ class JsonWriter {
   const std::string& text() const { return m_out; }
   std::string take_text() { return std::exchange(m_out, {}); }
   void write_to(std::ostream& out);
-  // From now on, raw() text of k_pass_through_bytes or more goes straight
-  // to `out` (after what was written before it) instead of being copied into
-  // the buffer first: a cached timeline is about 8 KB, written per queue.
-  void pass_through(std::ostream* out) { m_pass_through = out; }
+  // From now on, shared raw() text of k_pass_through_bytes or more goes
+  // straight to `out` (after what was written before it; lent when `out`
+  // can take it, SharedTextOut) instead of being copied into the buffer
+  // first: a cached timeline is about 8 KB, written per queue.
+  void pass_through(std::ostream* out) {
+    m_pass_through = out;
+    m_shared_out.reset();
+    if (out != nullptr) {
+      m_shared_out.emplace(*out);
+    }
+  }
   // From now on, shared raw() text of k_pass_through_bytes or more is not
   // copied into the buffer but added to `splices`, at its offset in the
   // buffer less `base` (a worker's renderer: the sink writes it later).
@@ -110,6 +117,7 @@ class JsonWriter {
   std::vector<char> m_empty;  // per open container: nothing written in it yet (bytes, not bits: read per key)
   bool m_after_key = false;
   std::ostream* m_pass_through = nullptr;
+  std::optional<SharedTextOut> m_shared_out;  // m_pass_through's, found once
   std::vector<Splice>* m_splices = nullptr;
   std::size_t m_splice_base = 0;
 };

@@ -84,8 +84,8 @@ std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ost
   return make_text_sink(out, err, options);
 }
 
-void write_rendered_range(std::ostream& out, const RenderedQueue& laid_out, std::size_t from, std::size_t to,
-                          std::size_t& next) {
+void write_rendered_range(std::ostream& out, const SharedTextOut* shared, const RenderedQueue& laid_out,
+                          std::size_t from, std::size_t to, std::size_t& next) {
   const std::string_view text = laid_out.text;
   for (; next < laid_out.splices.size(); ++next) {
     const Splice& splice = laid_out.splices[next];
@@ -94,7 +94,7 @@ void write_rendered_range(std::ostream& out, const RenderedQueue& laid_out, std:
       break;
     }
     out.write(text.data() + from, static_cast<std::streamsize>(at - from));
-    write_shared(out, splice.text);
+    shared->write(splice.text);
     from = at;
   }
   out.write(text.data() + from, static_cast<std::streamsize>(to - from));

@@ -218,19 +218,23 @@ nlohmann::json queue_json(const QueueReport& r, bool with_config = true, bool wi
 std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ostream& err, RenderOptions options);
 
 // A result a worker laid out (ReportSink::rendered), written by its sink:
-// text[from, to) with the splices that go there, `next` the first splice
-// not written yet (moved past those written). A splice past the text's end
-// goes at its end.
-void write_rendered_range(std::ostream& out, const RenderedQueue& laid_out, std::size_t from, std::size_t to,
-                          std::size_t& next);
+// text[from, to) with the splices that go there (through `shared`, given
+// whenever it has splices), `next` the first splice not written yet (moved
+// past those written). A splice past the text's end goes at its end.
+void write_rendered_range(std::ostream& out, const SharedTextOut* shared, const RenderedQueue& laid_out,
+                          std::size_t from, std::size_t to, std::size_t& next);
 // All of it, with what `write_findings()` writes at findings_at.
 template <typename WriteFindings>
 void write_rendered(std::ostream& out, const RenderedQueue& laid_out, WriteFindings&& write_findings) {
   const std::size_t at = std::min(laid_out.findings_at, laid_out.text.size());
   std::size_t next = 0;
-  write_rendered_range(out, laid_out, 0, at, next);
+  std::optional<SharedTextOut> shared;  // text results have no splices: no stream asked
+  if (!laid_out.splices.empty()) {
+    shared.emplace(out);
+  }
+  write_rendered_range(out, shared ? &*shared : nullptr, laid_out, 0, at, next);
   write_findings();
-  write_rendered_range(out, laid_out, at, laid_out.text.size(), next);
+  write_rendered_range(out, shared ? &*shared : nullptr, laid_out, at, laid_out.text.size(), next);
 }
 
 }  // namespace kumo::report

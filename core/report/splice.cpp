@@ -4,12 +4,17 @@
 
 namespace kumo::report {
 
-void write_shared(std::ostream& out, const SharedText& text) {
-  if (auto* gather = dynamic_cast<util::GatherOutput*>(out.rdbuf())) {
-    gather->lend(text);
+SharedTextOut::SharedTextOut(std::ostream& out)
+    : m_out(&out), m_lend_to(dynamic_cast<util::GatherOutput*>(out.rdbuf())) {}
+
+void SharedTextOut::write(const SharedText& text) const {
+  if (m_lend_to != nullptr) {
+    m_lend_to->lend(text);
     return;
   }
-  out.write(text->data(), static_cast<std::streamsize>(text->size()));
+  m_out->write(text->data(), static_cast<std::streamsize>(text->size()));
 }
+
+void write_shared(std::ostream& out, const SharedText& text) { SharedTextOut(out).write(text); }
 
 }  // namespace kumo::report

@@ -11,14 +11,31 @@
 #include <string>
 #include <vector>
 
+namespace kumo::util {
+class GatherOutput;
+}
+
 namespace kumo::report {
 
 // A render cache's text, shared: the cache may drop its entry while a batch
 // that refers to it is still in flight.
 using SharedText = std::shared_ptr<const std::string>;
 
-// `text` written to `out`: lent, not copied, when `out` writes to a
-// util::GatherOutput (kumo-lint's stdout when it is not a terminal).
+// Shared text written to a stream: lent, not copied, when the stream
+// writes to a util::GatherOutput (kumo-lint's stdout when it is not a
+// terminal), copied into any other. Which of the two is found once, when
+// it is made, not for every text (a result writes two).
+class SharedTextOut {
+ public:
+  explicit SharedTextOut(std::ostream& out);
+  void write(const SharedText& text) const;
+
+ private:
+  std::ostream* m_out;
+  util::GatherOutput* m_lend_to;
+};
+
+// `text` written to `out` once, as SharedTextOut writes it.
 void write_shared(std::ostream& out, const SharedText& text);
 
 struct Splice {

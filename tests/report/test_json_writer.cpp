@@ -3,6 +3,7 @@
 // since the goldens and every saved document were written by it.
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <sstream>
 
 #include "core/report/json_writer.hpp"
@@ -144,8 +145,8 @@ TEST_CASE("json writer: raw text passed through to the stream keeps its place am
       w.key("queue");
       w.string("q" + std::to_string(round));
       w.key("timeline");
-      const std::string text = w.nested_member().nested_text(big);
-      REQUIRE(text.size() >= JsonWriter::k_pass_through_bytes);
+      const kumo::report::SharedText text = std::make_shared<const std::string>(w.nested_member().nested_text(big));
+      REQUIRE(text->size() >= JsonWriter::k_pass_through_bytes);
       w.raw(text);
       w.key("small");
       w.raw("1");
