@@ -16,8 +16,8 @@ PolicyHost::State& state_of(lua_State* L) { return **static_cast<PolicyHost::Sta
 // policy's to choose (load(s, "@src/app.c") would make findings point at
 // any file, and CI problem matchers would believe them): a frame of a
 // chunk not read from a file is passed over for the frame that called it.
-std::optional<diag::Location> current_location(lua_State* L) {
-  const auto& files = state_of(L).source_files;
+std::optional<SourceLine> current_line(lua_State* L) {
+  auto& st = state_of(L);
   lua_Debug ar;
   for (int level = 0; lua_getstack(L, level, &ar) != 0; ++level) {
     lua_getinfo(L, "Sl", &ar);
@@ -25,20 +25,42 @@ std::optional<diag::Location> current_location(lua_State* L) {
       continue;
     }
     std::string_view name(ar.source + 1, ar.srclen - 1);
-    if (name.size() <= k_max_path_bytes && files.find(name) != files.end()) {
-      return diag::Location{std::string(name), ar.currentline, std::nullopt};
+    // Most calls come from the file the last one came from.
+    if (st.last_source != nullptr && *st.last_source == name) {
+      return SourceLine{st.last_source, ar.currentline};
+    }
+    if (name.size() > k_max_path_bytes) {
+      continue;
+    }
+    if (auto it = st.source_files.find(name); it != st.source_files.end()) {
+      st.last_source = &it->first;
+      return SourceLine{st.last_source, ar.currentline};
     }
   }
   return std::nullopt;
 }
 
-ConfigObject* to_config_object(lua_State* L, int index) {
+std::optional<diag::Location> current_location(lua_State* L) {
+  if (auto here = current_line(L)) {
+    return diag::Location{*here->file, here->line, std::nullopt};
+  }
+  return std::nullopt;
+}
+
+const ConfigObject* to_config_object(lua_State* L, int index) {
   if (lua_type(L, index) != LUA_TUSERDATA || lua_getmetatable(L, index) == 0) {
     return nullptr;
   }
-  const bool ours = lua_topointer(L, -1) == state_of(L).queue_config_mt;
+  const void* mt = lua_topointer(L, -1);
   lua_pop(L, 1);
-  return ours ? static_cast<ConfigObject*>(lua_touserdata(L, index)) : nullptr;
+  const auto& st = state_of(L);
+  if (mt == st.queue_config_mt) {
+    return static_cast<const ConfigObject*>(lua_touserdata(L, index));
+  }
+  if (mt == st.shared_config_mt) {
+    return *static_cast<const ConfigObject* const*>(lua_touserdata(L, index));
+  }
+  return nullptr;
 }
 
 void raise_pending(lua_State* L, diag::Code code, const std::string& message) {

@@ -64,14 +64,21 @@ struct ConversionCache {
     std::vector<diag::Diagnostic> findings;  // located per call
     ParamList params;
     std::size_t charge = 0;  // what reading the table charges to --max-memory
+    // The config object made of this table at each call site (findings
+    // located there), shared by every object returned there: such an object
+    // is a pointer with no __gc, which the collector frees as it frees a
+    // string. At most k_max_sites per entry; other sites get their own.
+    std::vector<std::unique_ptr<const ConfigObject>> sites;
   };
   static constexpr std::size_t k_max_bytes = std::size_t{16} << 20;
   static constexpr std::size_t k_entry_overhead = 2048;  // the config and its findings, roughly
+  static constexpr std::size_t k_max_sites = 8;
 
   std::unordered_map<std::string, Entry> entries;
   std::size_t bytes = 0;
   std::size_t hits = 0;
-  std::string key;  // the table being looked up
+  std::size_t shared_sites = 0;  // config objects made to be shared (Entry::sites)
+  std::string key;               // the table being looked up
 };
 
 // Egress pool and source resolutions, by name: kumod caches them too, and
@@ -118,7 +125,7 @@ struct PolicyHost::State {
   lua_State* L = nullptr;
   std::string policy_path;  // as displayed
   std::string policy_dir;   // for require and io.open
-  std::map<std::string, std::vector<Handler>> handlers;
+  std::map<std::string, std::vector<Handler>, std::less<>> handlers;
   std::size_t handler_count = 0;
   const std::string* current_event = nullptr;  // set while a handler runs (to a string that outlives the call)
   // The queue config metatable by registry reference and by address: it is
@@ -126,6 +133,10 @@ struct PolicyHost::State {
   // would intern its name and look it up in the registry each time.
   int queue_config_mt_ref = LUA_NOREF;
   const void* queue_config_mt = nullptr;
+  // The same for objects that point at a config object the conversion
+  // cache owns (ConversionCache::Entry::sites): no __gc.
+  int shared_config_mt_ref = LUA_NOREF;
+  const void* shared_config_mt = nullptr;
   std::vector<LogLine> logs;
   std::size_t dropped_logs = 0;  // beyond k_max_log_lines, since logs was last taken
   std::vector<ConversionFailure> failures;
@@ -138,7 +149,8 @@ struct PolicyHost::State {
   std::vector<std::string> lexical_roots;   // the same, absolute but unresolved (checked first)
   std::vector<std::string> module_dirs;     // require's search directories, fixed at start
   std::map<std::string, std::string, std::less<>>
-      source_files;  // chunk name (as shown) → resolved file, for files compiled
+      source_files;                          // chunk name (as shown) → resolved file, for files compiled
+  const std::string* last_source = nullptr;  // the key of source_files current_line found last
   std::uint64_t instructions = 0;
   std::chrono::steady_clock::time_point call_deadline;  // --timeout, from the start of the current call
   std::chrono::steady_clock::time_point run_deadline =  // --run-timeout, from the start of the run
@@ -198,7 +210,16 @@ inline constexpr std::size_t k_max_data_positions = 200'000;
 // The State a lua_State belongs to (stored in its extra space).
 PolicyHost::State& state_of(lua_State* L);
 
-// The innermost Lua-code location on the call stack of L, if any.
+// A line of a file the sandbox compiled; `file` is the host's own copy of
+// its name (State::source_files), valid as long as the host.
+struct SourceLine {
+  const std::string* file;
+  int line;
+};
+
+// The innermost Lua-code line on the call stack of L, if any.
+std::optional<SourceLine> current_line(lua_State* L);
+// The same as a location.
 std::optional<diag::Location> current_location(lua_State* L);
 
 // [-0, +0, e] Copies the value at `index` into plain C++. Tables are
@@ -352,7 +373,7 @@ inline constexpr char k_queue_config_mt[] = "kumo-lint.QueueConfig";
 
 // [-0, +0, -] The ConfigObject at `index`, or nullptr when it is anything
 // else (luaL_testudata for the queue config metatable, compared by address).
-ConfigObject* to_config_object(lua_State* L, int index);
+const ConfigObject* to_config_object(lua_State* L, int index);
 inline constexpr char k_egress_pool_mt[] = "kumo-lint.EgressPool";
 inline constexpr char k_egress_source_mt[] = "kumo-lint.EgressSource";
 inline constexpr char k_array_mt[] = "kumo-lint.array";

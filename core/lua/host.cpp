@@ -668,6 +668,8 @@ std::size_t PolicyHost::counted_reruns() const { return m_state->counted_reruns;
 
 std::size_t PolicyHost::cached_conversions() const { return m_state->conversions.hits; }
 
+std::size_t PolicyHost::shared_config_objects() const { return m_state->conversions.shared_sites; }
+
 std::vector<std::string> PolicyHost::event_names() const {
   std::vector<std::string> out;
   for (const auto& [name, list] : m_state->handlers) {
@@ -721,7 +723,7 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
   st.side_diagnostics.clear();
   Evaluation ev;
   static const std::vector<Handler> k_no_handlers;
-  auto registered = st.handlers.find("get_queue_config");
+  auto registered = st.handlers.find(std::string_view("get_queue_config"));
   const auto& chain = registered == st.handlers.end() ? k_no_handlers : registered->second;
   bool answered = false;
   for (std::size_t i = 0; i < chain.size() && !answered; ++i) {

@@ -161,6 +161,9 @@ class PolicyHost {
   // How many make_queue_config calls were answered from the conversion
   // cache (HostOptions::cache_conversions).
   std::size_t cached_conversions() const;
+  // How many config objects the conversion cache made to be shared by every
+  // object returned for the same table at the same line (one per site).
+  std::size_t shared_config_objects() const;
 
   struct State;
 

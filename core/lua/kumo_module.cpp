@@ -139,18 +139,23 @@ void hold_object_memory(lua_State* L, HostMemory& memory) {
 
 // The ConfigObject a metamethod was called on (luaL_checkudata, but with
 // the metatable compared by address).
-ConfigObject& config_self(lua_State* L) {
-  ConfigObject* obj = to_config_object(L, 1);
+const ConfigObject& config_self(lua_State* L) {
+  const ConfigObject* obj = to_config_object(L, 1);
   if (obj == nullptr) {
     luaL_typeerror(L, 1, k_queue_config_mt);
   }
   return *obj;
 }
 
+// Only an object that owns its ConfigObject has this metamethod; one that
+// points at a shared one (push_shared_config_object) has none.
 int config_gc(lua_State* L) {
-  ConfigObject& obj = config_self(L);
+  if (lua_getmetatable(L, 1) == 0 || lua_topointer(L, -1) != state_of(L).queue_config_mt) {
+    return luaL_typeerror(L, 1, k_queue_config_mt);
+  }
+  lua_pop(L, 1);
   release_object_memory(L);
-  obj.~ConfigObject();
+  static_cast<ConfigObject*>(lua_touserdata(L, 1))->~ConfigObject();
   return 0;
 }
 
@@ -226,9 +231,54 @@ void push_config_object(lua_State* L, ConfigObject object, HostMemory& memory) {
   hold_object_memory(L, memory);
 }
 
+// An object pointing at a config object the conversion cache owns: it holds
+// no memory of its own beyond the pointer, so it has no __gc.
+void push_shared_config_object(lua_State* L, const ConfigObject& object) {
+  auto* slot = static_cast<const ConfigObject**>(lua_newuserdatauv(L, sizeof(const ConfigObject*), 0));
+  *slot = &object;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, state_of(L).shared_config_mt_ref);
+  lua_setmetatable(L, -2);
+}
+
+diag::Location location_of(const SourceLine& line) { return diag::Location{*line.file, line.line, std::nullopt}; }
+
+// The config object `entry` makes at `here`, made once per call site (up
+// to ConversionCache::k_max_sites, within the cache's bytes); null past that.
+const ConfigObject* shared_config_object(ConversionCache& cache, ConversionCache::Entry& entry,
+                                         const SourceLine& here) {
+  for (const auto& site : entry.sites) {
+    if (site->location.line == here.line && site->location.file == *here.file) {
+      return site.get();
+    }
+  }
+  std::size_t cost = sizeof(ConfigObject) + here.file->size();
+  for (const auto& d : entry.findings) {
+    cost += sizeof(diag::Diagnostic) + d.message.size() + d.detail.size() + here.file->size();
+  }
+  if (entry.sites.size() >= ConversionCache::k_max_sites || cache.bytes + cost > ConversionCache::k_max_bytes) {
+    return nullptr;
+  }
+  cache.bytes += cost;
+  diag::Location where = location_of(here);
+  entry.sites.push_back(std::make_unique<const ConfigObject>(
+      ConfigObject{entry.config, locate(entry.findings, where), where, entry.params}));
+  ++cache.shared_sites;
+  return entry.sites.back().get();
+}
+
+// Pushes the config object `entry` makes at `here`: shared when it can be.
+void push_converted(lua_State* L, ConversionCache::Entry& entry, const SourceLine& here, HostMemory& memory) {
+  if (const ConfigObject* shared = shared_config_object(state_of(L).conversions, entry, here)) {
+    push_shared_config_object(L, *shared);
+    return;
+  }
+  diag::Location where = location_of(here);
+  push_config_object(L, {entry.config, locate(entry.findings, where), where, entry.params}, memory);
+}
+
 // The cached conversion of the table at 1, if its content was converted
 // before; charges what reading it would, so --max-memory sees no difference.
-const ConversionCache::Entry* cached_conversion(lua_State* L, HostMemory& memory, HostMemory& reserve) {
+ConversionCache::Entry* cached_conversion(lua_State* L, HostMemory& memory, HostMemory& reserve) {
   auto& st = state_of(L);
   auto& cache = st.conversions;
   if (!st.options.cache_conversions) {
@@ -251,16 +301,19 @@ const ConversionCache::Entry* cached_conversion(lua_State* L, HostMemory& memory
   return &it->second;
 }
 
-void remember_conversion(PolicyHost::State& st, const config::SharedConfig& config,
-                         const std::vector<diag::Diagnostic>& findings, std::size_t charge) {
+// The new cache entry, or null when the table was not plain or the cache is full.
+ConversionCache::Entry* remember_conversion(PolicyHost::State& st, config::SharedConfig config,
+                                            std::vector<diag::Diagnostic> findings, std::size_t charge) {
   auto& cache = st.conversions;
   std::size_t cost = cache.key.size() * 2 + ConversionCache::k_entry_overhead;
   if (cache.key.empty() || cache.bytes + cost > ConversionCache::k_max_bytes) {
-    return;
+    return nullptr;
   }
   cache.bytes += cost;
-  cache.entries.emplace(std::move(cache.key), ConversionCache::Entry{config, findings, st.last_params, charge});
+  auto [it, added] = cache.entries.emplace(
+      std::move(cache.key), ConversionCache::Entry{std::move(config), std::move(findings), st.last_params, charge, {}});
   cache.key.clear();
+  return &it->second;
 }
 
 int make_queue_config(lua_State* L) {
@@ -268,10 +321,10 @@ int make_queue_config(lua_State* L) {
   HostMemory memory(L);
   HostMemory reserve(L);
   auto& st = state_of(L);
-  auto where = current_location(L).value_or(diag::Location{st.policy_path, 0, std::nullopt});
-  if (const auto* hit = cached_conversion(L, memory, reserve)) {
+  const SourceLine here = current_line(L).value_or(SourceLine{&st.policy_path, 0});
+  if (auto* hit = cached_conversion(L, memory, reserve)) {
     st.last_params = hit->params;
-    push_config_object(L, {hit->config, locate(hit->findings, where), where, hit->params}, memory);
+    push_converted(L, *hit, here, memory);
     return 1;
   }
   Value params = read_value(L, 1, memory);
@@ -279,10 +332,14 @@ int make_queue_config(lua_State* L) {
   config::ConversionResult result = config::convert_queue_config(params);
   st.last_params = param_values(params);
   if (!result.config) {
-    raise_conversion_failure(L, result, params, where);
+    raise_conversion_failure(L, result, params, location_of(here));
   }
   config::SharedConfig converted(std::move(*result.config));
-  remember_conversion(st, converted, result.findings, memory.charged());
+  if (auto* entry = remember_conversion(st, converted, result.findings, memory.charged())) {
+    push_converted(L, *entry, here, memory);
+    return 1;
+  }
+  diag::Location where = location_of(here);
   push_config_object(L, {std::move(converted), locate(std::move(result.findings), where), where, st.last_params},
                      memory);
   return 1;
@@ -695,6 +752,15 @@ void register_metatables(lua_State* L) {
   auto& st = state_of(L);
   st.queue_config_mt = lua_topointer(L, -1);
   st.queue_config_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  // The shared objects' metatable: the same but for __gc, and the same
+  // name in type errors (it is not registered under it).
+  lua_createtable(L, 0, 5);
+  set_functions(L, config_methods + 1);
+  lua_pushstring(L, k_queue_config_mt);
+  lua_setfield(L, -2, "__name");
+  lock(L);
+  st.shared_config_mt = lua_topointer(L, -1);
+  st.shared_config_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   PoolObject::register_metatable(L);
   SourceObject::register_metatable(L);
   luaL_newmetatable(L, k_array_mt);

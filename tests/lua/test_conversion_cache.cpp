@@ -173,6 +173,69 @@ TEST_CASE("conversion cache: a hit is located at its own call and counted", "[co
   // A hit hands out the config and keys the miss made, not copies.
   CHECK(&*again.config == &*first.config);
   CHECK(again.params == first.params);
+  // One shared config object per call site of the table, made on its first
+  // call there (line 2's miss, line 3's first hit), reused after.
+  CHECK(p.host.shared_config_objects() == 2);
+  CHECK(describe(p.host.evaluate(queue("b.com"))) == describe(other_call));
+  CHECK(p.host.shared_config_objects() == 2);
+}
+
+TEST_CASE("conversion cache: a shared config object reads back as an owned one does", "[conversion_cache]") {
+  // The same table twice at one line (a shared object, then the same one
+  // again) and once with a metatable (not plain: owned). Each must
+  // index, iterate, print, hide its metatable and convert inside another
+  // table the same way; the handler raises if one differs.
+  LoadedPolicy p(k_kumo_prelude +
+                 "local function make(meta) return kumo.make_queue_config(setmetatable({ max_age = '1d', "
+                 "retry_interval = '5m' }, meta)) end\n"
+                 "local function shape(cfg)\n"
+                 "  local keys = {}\n"
+                 "  for k, v in pairs(cfg) do keys[#keys + 1] = k end\n"
+                 "  table.sort(keys)\n"
+                 "  return table.concat(keys, ',') .. '|' .. tostring(cfg.max_age) .. '|' .. tostring(cfg) .. '|' .. "
+                 "tostring(getmetatable(cfg)) .. '|' .. type(cfg)\n"
+                 "end\n"
+                 "kumo.on('get_queue_config', function(d)\n"
+                 "  local a, b = make(nil), make(nil)\n"
+                 "  local owned = make({})\n"
+                 "  assert(shape(a) == shape(b), shape(b))\n"
+                 "  assert(shape(a) == shape(owned), shape(a) .. ' vs ' .. shape(owned))\n"
+                 "  return a\n"
+                 "end)\n");
+  REQUIRE(p.result.ok);
+  auto ev = p.host.evaluate(queue("a.com"));
+  INFO(describe(ev));
+  CHECK(ev.config);
+  CHECK(ev.diagnostics.empty());
+  CHECK(p.host.shared_config_objects() == 1);
+  CHECK(p.host.cached_conversions() == 1);
+}
+
+TEST_CASE("conversion cache: past a few call sites a table's objects are owned, and all are located at their own call",
+          "[conversion_cache]") {
+  // Ten call sites of one table with a finding (KQ303): the first eight
+  // sites get a shared object, the last two their own.
+  std::string source = k_kumo_prelude + "local F = {}\n";
+  for (int i = 0; i < 10; ++i) {
+    source +=
+        "F[" + std::to_string(i) + "] = function() return kumo.make_queue_config { max_message_rate = '2000/s' } end\n";
+  }
+  source += "kumo.on('get_queue_config', function(d) return F[tonumber(d:match('^(%d+)'))]() end)\n";
+  LoadedPolicy p(source);
+  REQUIRE(p.result.ok);
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 10; ++i) {
+      auto ev = p.host.evaluate(queue(std::to_string(i) + ".example"));
+      INFO(describe(ev));
+      REQUIRE(ev.diagnostics.size() == 1);
+      CHECK(ev.diagnostics[0].code == "KQ303");
+      CHECK(ev.diagnostics[0].location.line == 3 + i);
+      REQUIRE(ev.config_location);
+      CHECK(ev.config_location->line == 3 + i);
+    }
+  }
+  CHECK(p.host.shared_config_objects() == kumo::lua::ConversionCache::k_max_sites);
+  CHECK(p.host.cached_conversions() == 19);
 }
 
 TEST_CASE("conversion cache: a table changed between calls is converted again", "[conversion_cache]") {
@@ -190,8 +253,9 @@ TEST_CASE("conversion cache: a table changed between calls is converted again", 
 }
 
 TEST_CASE("conversion cache: --max-memory sees the same charges with the cache as without", "[conversion_cache]") {
-  // Configs kept alive hold their charge: the policy keeps one per call
-  // until the limit stops it, on the same call either way.
+  // Configs kept alive hold memory (an owned one its charge, a shared one
+  // its userdata): the policy keeps one per call until the limit stops it,
+  // in the same call either way.
   const std::string policy = k_kumo_prelude +
                              "KEPT = {}\n"
                              "kumo.on('get_queue_config', function(d)\n"
