@@ -88,7 +88,7 @@ std::string read_capped_text(std::istream& in, const std::string& what, const st
 // holding a space ("foo bar baz" is three words, not a domain).
 std::optional<std::string> malformed_queue_name(const std::string& name) {
   static constexpr std::string_view k_form = "[campaign:][tenant@]domain[!routing_domain]";
-  const values::QueueName q = values::parse_queue_name(name);
+  const values::QueueNameView q = values::parse_queue_name_view(name);
   if (has_blank(q.domain) || (q.routing_domain && has_blank(*q.routing_domain))) {
     return util::quoted(name) + " is not one queue name: its domain has a space; write one queue per line as " +
            std::string(k_form) + ", any comment after \" #\"";
@@ -163,12 +163,15 @@ bool LineReader::fill() {
   return m_end > 0;
 }
 
-std::optional<LineReader::Line> LineReader::next_line() {
+bool LineReader::next_line() {
   if (!fill()) {
-    return std::nullopt;
+    return false;
   }
   ++m_line_number;
-  Line line;
+  Line& line = m_line;
+  line.text.clear();
+  line.too_long = false;
+  line.endless = false;
   std::size_t skipped = 0;
   while (fill()) {
     const char* start = m_chunk.data() + m_pos;
@@ -193,11 +196,12 @@ std::optional<LineReader::Line> LineReader::next_line() {
     }
   }
   line.too_long = line.too_long || line.endless;
-  return line;
+  return true;
 }
 
 std::optional<pipeline::QueueInput> LineReader::next_queue() {
-  while (std::optional<Line> line = next_line()) {
+  while (next_line()) {
+    const Line* line = &m_line;
     const diag::Location where{m_file, static_cast<int>(m_line_number), std::nullopt};
     if (line->too_long) {
       return pipeline::QueueInput{

@@ -70,7 +70,9 @@ class LineReader {
     bool too_long = false;  // the rest was skipped
     bool endless = false;   // no end of line within k_max_skipped_bytes: reading stopped
   };
-  std::optional<Line> next_line();
+  // Reads the next line into m_line (its buffer kept from line to line);
+  // false at the end of the input.
+  bool next_line();
   bool fill();  // false at the end of the input
 
   std::unique_ptr<std::istream> m_owned;
@@ -86,6 +88,7 @@ class LineReader {
   std::vector<char> m_chunk = std::vector<char>(64u << 10);
   std::size_t m_pos = 0;
   std::size_t m_end = 0;
+  Line m_line;
 };
 
 // Throws UsageError when `path` (other than "-") is missing or not a regular file.

@@ -746,10 +746,9 @@ Evaluation PolicyHost::evaluate(const values::QueueName& queue) {
     if (r.nresults > 0) {
       answered = true;
       int first = r.base + 2;
-      HandlerRef ref{static_cast<int>(i + 1), chain[i].location};
       if (auto* obj = to_config_object(L, first)) {
         ev.config = obj->config;
-        ev.handler = ref;
+        ev.handler = HandlerRef{static_cast<int>(i + 1), chain[i].location};
         ev.config_location = obj->location;
         ev.diagnostics = obj->findings;
         ev.params = obj->params;

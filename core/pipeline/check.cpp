@@ -355,7 +355,7 @@ class QueueEvaluator {
       r.provenance = m_tracer.provenance(ev, r.parts);
     }
     r.config = std::move(ev.config);
-    r.handler = ev.handler;
+    r.handler = std::move(ev.handler);
     r.diagnostics = std::move(ev.diagnostics);
     r.logs = std::move(ev.logs);
     return {std::move(r), news()};

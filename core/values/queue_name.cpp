@@ -3,39 +3,41 @@
 #include "core/values/queue_name.hpp"
 
 namespace kumo::values {
+QueueNameView parse_queue_name_view(std::string_view name) {
+  QueueNameView out;
+  std::string_view domain_part = name;
+  if (const auto at = name.find('@'); at != std::string_view::npos) {
+    const std::string_view prefix = name.substr(0, at);
+    if (const auto colon = prefix.find(':'); colon != std::string_view::npos) {
+      out.campaign = prefix.substr(0, colon);
+      out.tenant = prefix.substr(colon + 1);
+    } else {
+      out.tenant = prefix;
+    }
+    domain_part = name.substr(at + 1);
+  }
+  // "domain!routing_domain": the first '!' splits; later ones stay in the
+  // routing domain.
+  if (const auto bang = domain_part.find('!'); bang != std::string_view::npos) {
+    out.domain = domain_part.substr(0, bang);
+    out.routing_domain = domain_part.substr(bang + 1);
+  } else {
+    out.domain = domain_part;
+  }
+  return out;
+}
+
 namespace {
 
-// "domain!routing_domain": the first '!' splits; later ones stay in the
-// routing domain.
-void split_routing_domain(std::string_view domain_part, QueueName& out) {
-  const auto bang = domain_part.find('!');
-  if (bang == std::string_view::npos) {
-    out.domain = std::string(domain_part);
-    return;
-  }
-  out.domain = std::string(domain_part.substr(0, bang));
-  out.routing_domain = std::string(domain_part.substr(bang + 1));
+std::optional<std::string> owned(const std::optional<std::string_view>& part) {
+  return part ? std::optional<std::string>(*part) : std::nullopt;
 }
 
 }  // namespace
 
 QueueName parse_queue_name(std::string_view name) {
-  QueueName out;
-  const auto at = name.find('@');
-  if (at == std::string_view::npos) {
-    split_routing_domain(name, out);
-    return out;
-  }
-  const std::string_view prefix = name.substr(0, at);
-  const auto colon = prefix.find(':');
-  if (colon == std::string_view::npos) {
-    out.tenant = std::string(prefix);
-  } else {
-    out.campaign = std::string(prefix.substr(0, colon));
-    out.tenant = std::string(prefix.substr(colon + 1));
-  }
-  split_routing_domain(name.substr(at + 1), out);
-  return out;
+  const QueueNameView v = parse_queue_name_view(name);
+  return QueueName{owned(v.campaign), owned(v.tenant), std::string(v.domain), owned(v.routing_domain)};
 }
 
 std::string format_queue_name(const QueueName& q) {

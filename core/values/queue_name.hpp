@@ -17,11 +17,21 @@ struct QueueName {
   friend bool operator==(const QueueName&, const QueueName&) = default;
 };
 
+// The same, as views into the name it was parsed from.
+struct QueueNameView {
+  std::optional<std::string_view> campaign;
+  std::optional<std::string_view> tenant;
+  std::string_view domain;
+  std::optional<std::string_view> routing_domain;
+};
+
 // --- Interface ---
 
 // Parses exactly as QueueNameComponents::parse: first '@', then the first ':'
 // of the prefix, then the first '!' of the domain part. Never fails.
 QueueName parse_queue_name(std::string_view name);
+// The same without copying (for a check that keeps nothing).
+QueueNameView parse_queue_name_view(std::string_view name);
 
 // Formats as KumoMTA does when the `queue` meta is unset; parse(format(q))
 // gives q back for names KumoMTA itself would produce.

@@ -61,6 +61,24 @@ TEST_CASE("parse_queue_name splits like QueueNameComponents::parse", "[queue_nam
   }
 }
 
+TEST_CASE("parse_queue_name_view splits the same, as views into the name", "[queue_name]") {
+  for (const auto& row : k_rows) {
+    const std::string name = row.name;
+    INFO(name);
+    const kumo::values::QueueNameView view = kumo::values::parse_queue_name_view(name);
+    auto inside = [&name](std::string_view part) {
+      return part.data() >= name.data() && part.data() + part.size() <= name.data() + name.size();
+    };
+    auto same = [&inside](const std::optional<std::string_view>& part, const Opt& expected) {
+      return part.has_value() == expected.has_value() && (!part || (*part == *expected && inside(*part)));
+    };
+    CHECK(same(view.campaign, row.parsed.campaign));
+    CHECK(same(view.tenant, row.parsed.tenant));
+    CHECK(same(view.domain, row.parsed.domain));
+    CHECK(same(view.routing_domain, row.parsed.routing_domain));
+  }
+}
+
 TEST_CASE("format_queue_name writes KumoMTA's four shapes", "[queue_name]") {
   CHECK(format_queue_name({"c", "t", "domain", std::nullopt}) == "c:t@domain");
   CHECK(format_queue_name({"c", std::nullopt, "domain", std::nullopt}) == "c:@domain");
