@@ -26,8 +26,8 @@ std::string_view trimmed(std::string_view text) {
 // The line before its comment: a '#' that begins it or follows a space or
 // tab starts one; a '#' inside a word ("a#b") is kept.
 std::string_view without_comment(std::string_view line) {
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+  for (std::size_t i = line.find('#'); i != std::string_view::npos; i = line.find('#', i + 1)) {
+    if (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t') {
       return line.substr(0, i);
     }
   }

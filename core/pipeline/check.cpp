@@ -81,6 +81,9 @@ bool usable_name_part(const std::string& s) {
 
 // Why KumoMTA could never have this queue name, if so.
 std::optional<std::string> queue_name_problem(const std::string& name) {
+  if (util::is_printable_ascii(name)) {
+    return std::nullopt;  // most names: one pass, a word at a time
+  }
   if (!util::is_valid_utf8(name)) {
     return "queue name " + util::quoted(name) + " is not valid UTF-8; it was not evaluated";
   }

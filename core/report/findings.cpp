@@ -221,13 +221,11 @@ namespace {
 // end of the name in a list of queues), or non-ASCII text that the terminal
 // escaping leaves as it is.
 bool displays_as_is(const std::string& name) {
-  bool plain = !name.empty();
-  for (char c : name) {  // one pass over the common case, vectorizable
-    auto byte = static_cast<unsigned char>(c);
-    plain &= byte > 0x20 && byte < 0x7f && byte != ',' && byte != '(' && byte != ')';
+  if (name.empty()) {
+    return false;
   }
-  return plain ||
-         (!name.empty() && name.find_first_of(" ,()") == std::string::npos && util::escape_for_terminal(name) == name);
+  return util::is_list_item_plain(name) ||
+         (name.find_first_of(" ,()") == std::string::npos && util::escape_for_terminal(name) == name);
 }
 
 }  // namespace

@@ -170,57 +170,50 @@ std::string cut_text(std::string_view text, std::size_t max_bytes, std::size_t f
 
 namespace {
 
-// Eight bytes at a time: queue names, keys and values are asked about on
-// every queue and nearly always pass. The zero-byte tests of Hacker's
-// Delight, exact about whether any byte matches.
-constexpr std::uint64_t k_ones = 0x0101010101010101u;
-constexpr std::uint64_t k_highs = 0x8080808080808080u;
+// Sixteen bytes at a time: queue names, keys and values are asked about on
+// every queue and nearly always pass. GCC's vector extension, so each test
+// is a few SSE2 instructions on x86-64 and plain code elsewhere.
+using Bytes16 = unsigned char __attribute__((vector_size(16)));
 
-// The high bit of each byte of `w` that is zero, and only those.
-constexpr std::uint64_t zero_bytes(std::uint64_t w) { return (w - k_ones) & ~w & k_highs; }
+// The bytes of `v` that are not printable ASCII (0x20 to 0x7e), as 0xff.
+Bytes16 unprintable(Bytes16 v) { return (v < 0x20) | (v > 0x7e); }
 
-// Whether any byte of `w` is outside printable ASCII: its high bit set,
-// below 0x20, or 0x7f.
-constexpr bool unprintable_in(std::uint64_t w) {
-  const std::uint64_t below_space = (w - k_ones * 0x20) & ~w & k_highs;
-  return ((w & k_highs) | below_space | zero_bytes(w ^ (k_ones * 0x7f))) != 0;
+bool any_set(Bytes16 v) {
+  std::uint64_t halves[2];
+  std::memcpy(halves, &v, sizeof halves);
+  return (halves[0] | halves[1]) != 0;
 }
 
-// `passes_word` for each whole word, `passes_byte` for the bytes after them.
-template <typename Word, typename Byte>
-bool all_pass(std::string_view text, Word passes_word, Byte passes_byte) {
+// Whether `bad` marks no byte of `text`: 16 bytes at a time, the last ones
+// filled up with 'A' (which no test here marks).
+template <typename Bad>
+bool all_pass(std::string_view text, Bad bad) {
   std::size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, text.data() + i, 8);
-    if (!passes_word(w)) {
+  for (; i + 16 <= text.size(); i += 16) {
+    Bytes16 v;
+    std::memcpy(&v, text.data() + i, 16);
+    if (any_set(bad(v))) {
       return false;
     }
   }
-  for (; i < text.size(); ++i) {
-    if (!passes_byte(static_cast<unsigned char>(text[i]))) {
-      return false;
-    }
+  if (i == text.size()) {
+    return true;
   }
-  return true;
+  Bytes16 v = {'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'};
+  std::memcpy(&v, text.data() + i, text.size() - i);
+  return !any_set(bad(v));
 }
-
-constexpr bool printable_byte(unsigned char byte) { return byte >= 0x20 && byte < 0x7f; }
 
 }  // namespace
 
-bool is_printable_ascii(std::string_view text) {
-  return all_pass(
-      text, [](std::uint64_t w) { return !unprintable_in(w); }, printable_byte);
+bool is_printable_ascii(std::string_view text) { return all_pass(text, unprintable); }
+
+bool is_list_item_plain(std::string_view text) {
+  return all_pass(text, [](Bytes16 v) { return unprintable(v) | (v == ' ') | (v == ',') | (v == '(') | (v == ')'); });
 }
 
 bool is_json_plain(std::string_view text) {
-  return all_pass(
-      text,
-      [](std::uint64_t w) {
-        return !unprintable_in(w) && (zero_bytes(w ^ (k_ones * '"')) | zero_bytes(w ^ (k_ones * '\\'))) == 0;
-      },
-      [](unsigned char byte) { return printable_byte(byte) && byte != '"' && byte != '\\'; });
+  return all_pass(text, [](Bytes16 v) { return unprintable(v) | (v == '"') | (v == '\\'); });
 }
 
 void append_for_terminal(std::string& out, std::string_view text) {

@@ -68,6 +68,9 @@ inline constexpr std::size_t k_min_cut_bytes = 40;
 // True when every byte is printable ASCII (0x20 to 0x7e): text that every
 // escape here leaves as it is.
 bool is_printable_ascii(std::string_view text);
+// The same, and holding no space, ',', '(' or ')': text that reads as one
+// item of a list written "(a, b, c)".
+bool is_list_item_plain(std::string_view text);
 std::string escape_for_terminal(std::string_view text);
 // The same, appended to `out` (printable ASCII without a copy of its own).
 void append_for_terminal(std::string& out, std::string_view text);

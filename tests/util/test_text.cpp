@@ -218,6 +218,23 @@ TEST_CASE("is_printable_ascii: every byte at every place around a word boundary"
   }
 }
 
+TEST_CASE("is_list_item_plain: every byte at every place around a word boundary", "[util][text]") {
+  CHECK(kumo::util::is_list_item_plain(""));
+  const std::string_view excluded = " ,()";
+  for (std::size_t length = 1; length <= 19; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        // Neighbours of the excluded bytes ('!' of ' ', '+' and '-' of ',', '\'' and '*' of '(' ')').
+        std::string text(length, "!+-'*"[at % 5]);
+        text[at] = static_cast<char>(b);
+        INFO("length " << length << ", byte " << b << " at " << at);
+        const bool expected = b >= 0x20 && b < 0x7f && excluded.find(static_cast<char>(b)) == std::string_view::npos;
+        CHECK(kumo::util::is_list_item_plain(text) == expected);
+      }
+    }
+  }
+}
+
 TEST_CASE("is_json_plain: every byte at every place around a word boundary", "[util][text]") {
   CHECK(kumo::util::is_json_plain(""));
   for (std::size_t length = 1; length <= 19; ++length) {
