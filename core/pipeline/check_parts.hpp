@@ -46,14 +46,21 @@ class KeyLocator {
     if (!d.key || d.key->empty() || d.location.line <= 0 || d.location.column) {
       return;  // a finding placed already (in a data file) keeps its place
     }
-    const auto& tokens = tokens_of(d.location.file);
-    auto cache_key = d.location.file + ":" + std::to_string(d.location.line);
-    auto it = m_keys.find(cache_key);
-    if (it == m_keys.end()) {
-      auto keys = policy::constructor_keys(tokens, d.location.line, "make_queue_config");
-      it = m_keys.emplace(cache_key, std::move(keys)).first;
+    // Findings come in runs from one make_queue_config call: the last
+    // call's keys are at hand without building the map's key.
+    if (m_last_keys == nullptr || m_last_line != d.location.line || m_last_file != d.location.file) {
+      const auto& tokens = tokens_of(d.location.file);
+      auto cache_key = d.location.file + ":" + std::to_string(d.location.line);
+      auto it = m_keys.find(cache_key);
+      if (it == m_keys.end()) {
+        auto keys = policy::constructor_keys(tokens, d.location.line, "make_queue_config");
+        it = m_keys.emplace(cache_key, std::move(keys)).first;
+      }
+      m_last_keys = &it->second;  // map nodes stay where they are
+      m_last_file = d.location.file;
+      m_last_line = d.location.line;
     }
-    if (auto pos = policy::find_key(it->second, *d.key)) {
+    if (auto pos = policy::find_key(*m_last_keys, *d.key)) {
       d.location.line = pos->line;
       d.location.column = pos->column;
     }
@@ -90,6 +97,9 @@ class KeyLocator {
   std::size_t m_held = 0;
   std::map<std::string, std::vector<policy::Token>> m_tokens;
   std::map<std::string, std::map<std::string, policy::KeyPosition>> m_keys;
+  const std::map<std::string, policy::KeyPosition>* m_last_keys = nullptr;  // m_keys' entry for:
+  std::string m_last_file;
+  int m_last_line = 0;
 };
 
 // The retry timeline of a config, and its findings located at the keys.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "core/util/json.hpp"
 #include "core/util/text.hpp"
@@ -78,29 +79,52 @@ void JsonWriter::any_key(std::string_view name) {
   m_out += m_indent < 0 ? ":" : ": ";
 }
 
-// One resize and plain copies: a member is written per key, some 20 per result.
+namespace {
+
+// What goes before a member's key: its comma, then its line's indentation
+// (cut from here), built on the stack and appended in one go.
+constexpr std::size_t k_max_pad = 64;
+constexpr std::string_view k_lead = ",\n                                                                ";
+static_assert(k_lead.size() == 2 + k_max_pad);
+constexpr std::size_t k_max_inline_key = 64;
+
+}  // namespace
+
+// Some 20 members per result: one append each, of bytes laid out here.
 void JsonWriter::plain_key(std::string_view name) {
   const bool comma = m_empty.back() == 0;
   m_empty.back() = 0;
   m_after_key = true;
-  const std::size_t pad = m_indent < 0 ? 0 : 1 + static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
-  const std::size_t start = m_out.size();
-  m_out.resize(start + (comma ? 1 : 0) + pad + name.size() + (m_indent < 0 ? 3 : 4));
-  char* p = m_out.data() + start;
-  if (comma) {
-    *p++ = ',';
+  const std::size_t pad = m_indent < 0 ? 0 : static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
+  if (pad > k_max_pad || name.size() > k_max_inline_key) {
+    if (comma) {
+      m_out += ',';
+    }
+    new_line();
+    m_out += '"';
+    m_out += name;
+    m_out += m_indent < 0 ? "\":" : "\": ";
+    return;
   }
-  if (pad > 0) {
-    *p++ = '\n';
-    p = std::fill_n(p, pad - 1, ' ');
+  char bytes[2 + k_max_pad + 4 + k_max_inline_key];
+  char* p = bytes;
+  if (m_indent >= 0 || comma) {
+    // ",\n" and the indentation, or its tail; just "," without indentation.
+    const std::size_t from = comma ? 0 : 1;
+    const std::size_t count = m_indent < 0 ? 1 : 2 + pad - from;
+    std::memcpy(p, k_lead.data() + from, count);
+    p += count;
   }
   *p++ = '"';
-  p = std::copy(name.begin(), name.end(), p);
+  for (char c : name) {
+    *p++ = c;
+  }
   *p++ = '"';
   *p++ = ':';
   if (m_indent >= 0) {
-    *p = ' ';
+    *p++ = ' ';
   }
+  m_out.append(bytes, static_cast<std::size_t>(p - bytes));
 }
 
 void JsonWriter::string(std::string_view text) {

@@ -61,6 +61,19 @@ TEST_CASE("json writer: a tree is laid out as dump_json lays it out, indented an
         kumo::util::dump_json(json::array({json::object(), json::array({json::array()})}), 2));
 }
 
+TEST_CASE("json writer: deep members and long keys are laid out as dump_json lays them out", "[json_writer]") {
+  // Members are laid out on the stack up to 64 columns of indentation and
+  // 64-byte keys; past either, the long way. Both sides of each limit.
+  json deep = {{"leaf", 1}, {std::string(64, 'k'), 2}, {std::string(65, 'l'), 3}};
+  for (int level = 0; level < 40; ++level) {
+    deep = {{"level" + std::to_string(level), deep}, {"after", level}};
+  }
+  CHECK(writer_layout(deep, 2) == kumo::util::dump_json(deep, 2));
+  CHECK(writer_layout(deep, 4) == kumo::util::dump_json(deep, 4));
+  CHECK(writer_layout(deep, -1) == kumo::util::dump_json(deep));
+  CHECK(writer_layout(deep, 0) == kumo::util::dump_json(deep, 0));
+}
+
 TEST_CASE("json writer: values written one at a time nest like a tree", "[json_writer]") {
   JsonWriter w(2);
   w.begin_object();
