@@ -202,21 +202,27 @@ bool LineReader::next_line() {
 std::optional<pipeline::QueueInput> LineReader::next_queue() {
   while (next_line()) {
     const Line* line = &m_line;
-    const diag::Location where{m_file, static_cast<int>(m_line_number), std::nullopt};
+    auto here = [this] { return diag::Location{m_file, static_cast<int>(m_line_number), std::nullopt}; };
     if (line->too_long) {
       return pipeline::QueueInput{
           line->text,
           "a line longer than " + std::to_string(k_max_queue_line_bytes >> 10) + " KiB is not a queue name " +
               (line->endless ? "(no end of line within 1 MiB more: the rest of the input was not read)"
                              : "(the rest of the line was skipped)"),
-          where};
+          here()};
     }
     std::string name(trimmed(without_comment(line->text)));
     if (name.empty()) {
       continue;
     }
     std::optional<std::string> problem = malformed_queue_name(name);
-    return pipeline::QueueInput{std::move(name), std::move(problem), where};
+    // Where the line is, for a name that can be reported: a problem here,
+    // or one evaluation finds (text that is not printable ASCII).
+    std::optional<diag::Location> source;
+    if (problem || !util::is_printable_ascii(name)) {
+      source = here();
+    }
+    return pipeline::QueueInput{std::move(name), std::move(problem), std::move(source)};
   }
   return std::nullopt;
 }

@@ -23,7 +23,9 @@ struct QueueInput {
   std::string name;
   std::optional<std::string> problem;  // set: report KQ911 with this text, do not evaluate
   // Where the name was read (a queues-file line): KQ911 is placed there.
-  // Unset for -q names and default samples ("queue names").
+  // Set only for a name that can be reported (it has a problem, or is not
+  // printable ASCII, which the evaluation checks); unset for -q names and
+  // default samples ("queue names").
   std::optional<diag::Location> source;
 };
 
