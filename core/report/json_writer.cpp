@@ -1,6 +1,7 @@
 #include "core/report/json_writer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -82,10 +83,18 @@ void JsonWriter::any_key(std::string_view name) {
 namespace {
 
 // What goes before a member's key: its comma, then its line's indentation
-// (cut from here), built on the stack and appended in one go.
+// (cut from here), built on the stack and appended in one go. Copied 16
+// bytes at a time, so the spaces run on past the longest cut.
 constexpr std::size_t k_max_pad = 64;
-constexpr std::string_view k_lead = ",\n                                                                ";
-static_assert(k_lead.size() == 2 + k_max_pad);
+constexpr std::size_t k_block = 16;
+constexpr std::size_t k_lead_bytes = 2 + k_max_pad + k_block;
+constexpr std::array<char, k_lead_bytes> k_lead = [] {
+  std::array<char, k_lead_bytes> lead{};
+  lead.fill(' ');
+  lead[0] = ',';
+  lead[1] = '\n';
+  return lead;
+}();
 constexpr std::size_t k_max_inline_key = 64;
 
 }  // namespace
@@ -106,13 +115,15 @@ void JsonWriter::plain_key(std::string_view name) {
     m_out += m_indent < 0 ? "\":" : "\": ";
     return;
   }
-  char bytes[2 + k_max_pad + 4 + k_max_inline_key];
+  char bytes[2 + k_max_pad + k_block + 4 + k_max_inline_key];
   char* p = bytes;
   if (m_indent >= 0 || comma) {
     // ",\n" and the indentation, or its tail; just "," without indentation.
     const std::size_t from = comma ? 0 : 1;
     const std::size_t count = m_indent < 0 ? 1 : 2 + pad - from;
-    std::memcpy(p, k_lead.data() + from, count);
+    for (std::size_t i = 0; i < count; i += k_block) {
+      std::memcpy(p + i, k_lead.data() + from + i, k_block);  // a fixed size: two moves, no call
+    }
     p += count;
   }
   *p++ = '"';
