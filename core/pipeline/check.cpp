@@ -536,14 +536,17 @@ class DistinctQueues {
     return &*m_slot[m_current];
   }
 
-  // Reads the source into `slot`, its slot in the table fetched meanwhile.
+  // Reads the source into `slot`; reading ahead, its slot in the table is
+  // fetched while the queue before it runs.
   QueueInput* fill(std::size_t slot) {
     m_slot[slot] = m_source();
     if (!m_slot[slot]) {
       return nullptr;
     }
     m_fingerprint[slot] = SeenNames::fingerprint(m_slot[slot]->name);
-    m_seen.prefetch(m_fingerprint[slot]);
+    if (m_read_ahead) {
+      m_seen.prefetch(m_fingerprint[slot]);  // read now, looked up a queue later
+    }
     return &*m_slot[slot];
   }
 

@@ -78,9 +78,8 @@ void append_diagnostic(std::string& out, const diag::Diagnostic& d, bool color, 
 // "  set by:" and one line per config key: "    max_age = data etc/queues.toml:12:11".
 std::string format_provenance_text(const std::vector<KeyOrigin>& provenance);
 // format_diagnostic for each active finding (with options.show_suppressed,
-// also the suppressed and baselined ones, noted "(suppressed)", "(baselined)").
-std::string format_findings(const std::vector<diag::Diagnostic>& diagnostics, const RenderOptions& options);
-// The same, appended to `out`.
+// also the suppressed and baselined ones, noted "(suppressed)", "(baselined)"),
+// appended to `out`.
 void append_findings(std::string& out, const std::vector<diag::Diagnostic>& diagnostics, const RenderOptions& options);
 // "file:line: print: text" for what the policy printed.
 std::string format_log(const lua::LogLine& log);

@@ -136,12 +136,10 @@ class TextSink : public ReportSink {
     for (const auto& l : logs) {
       m_err << format_log(l);
     }
-    m_out << format_findings(diagnostics, m_options);
+    write_findings(diagnostics);
   }
 
-  void late(const std::vector<diag::Diagnostic>& diagnostics) override {
-    m_out << format_findings(diagnostics, m_options);
-  }
+  void late(const std::vector<diag::Diagnostic>& diagnostics) override { write_findings(diagnostics); }
 
   void queue(const QueueReport& r) override {
     write_logs(r);
@@ -154,13 +152,7 @@ class TextSink : public ReportSink {
 
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
     write_logs(r);
-    write_rendered(m_out, laid_out, [&] {
-      if (!r.diagnostics.empty()) {
-        m_buffer.clear();
-        append_findings(m_buffer, r.diagnostics, m_options);
-        m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
-      }
-    });
+    write_rendered(m_out, laid_out, [&] { write_findings(r.diagnostics); });
   }
 
   void end(const Summary& s) override { m_out << format_summary(s); }
@@ -168,6 +160,16 @@ class TextSink : public ReportSink {
   void finish(const Summary& total) override { m_out << run_summary(total, m_options); }
 
  private:
+  // Findings laid out in the sink's buffer, then written: no string per call.
+  void write_findings(const std::vector<diag::Diagnostic>& diagnostics) {
+    if (diagnostics.empty()) {
+      return;
+    }
+    m_buffer.clear();
+    append_findings(m_buffer, diagnostics, m_options);
+    m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+  }
+
   // What the policy printed for the queue: on stderr, before its text.
   void write_logs(const QueueReport& r) {
     for (const auto& l : r.logs) {
@@ -273,12 +275,6 @@ void append_findings(std::string& out, const std::vector<diag::Diagnostic>& diag
       append_diagnostic(out, d, options.color, d.suppressed ? "(suppressed)" : "(baselined)");
     }
   }
-}
-
-std::string format_findings(const std::vector<diag::Diagnostic>& diagnostics, const RenderOptions& options) {
-  std::string out;
-  append_findings(out, diagnostics, options);
-  return out;
 }
 
 std::string format_log(const lua::LogLine& log) {
