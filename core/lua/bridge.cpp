@@ -299,7 +299,7 @@ Value value_from_json(const nlohmann::json& j) {
 // not plain: the caller reads it the long way.
 class PlainEncoder {
  public:
-  PlainEncoder(lua_State* L, std::string& out) : m_L(L), m_out(out) {}
+  PlainEncoder(lua_State* L, PlainBuffer& out) : m_L(L), m_out(out) {}
 
   std::size_t charge() const { return m_charge; }
 
@@ -307,21 +307,25 @@ class PlainEncoder {
   // caller restores it otherwise.
   bool encode(int index, int depth) {
     switch (lua_type(m_L, index)) {
-      case LUA_TBOOLEAN: m_out += lua_toboolean(m_L, index) != 0 ? 'B' : 'b'; return true;
+      case LUA_TBOOLEAN: return put_tag(lua_toboolean(m_L, index) != 0 ? 'B' : 'b');
       case LUA_TNUMBER:
         if (lua_isinteger(m_L, index)) {
-          put_tagged('i', lua_tointeger(m_L, index));
-        } else {
-          put_tagged('f', lua_tonumber(m_L, index));
+          return put_tagged('i', lua_tointeger(m_L, index));
         }
-        return true;
+        return put_tagged('f', lua_tonumber(m_L, index));
       case LUA_TSTRING: {
         std::size_t len = 0;
         const char* s = lua_tolstring(m_L, index, &len);
         m_charge += k_value_bytes + len;
-        put_tagged('s', len);
-        m_out.append(s, len);
-        return m_out.size() <= k_max_plain_bytes;
+        char* p = m_out.reserve(1 + sizeof len + len);
+        if (p == nullptr) {
+          return false;
+        }
+        *p = 's';
+        std::memcpy(p + 1, &len, sizeof len);
+        std::memcpy(p + 1 + sizeof len, s, len);
+        m_out.commit(1 + sizeof len + len);
+        return true;
       }
       case LUA_TTABLE: return encode_table(index, depth);
       default: return false;
@@ -330,15 +334,28 @@ class PlainEncoder {
 
  private:
   static constexpr int k_max_plain_depth = 8;
-  static constexpr std::size_t k_max_plain_bytes = 8192;
 
-  // The tag and the payload's bytes in one append (two per value).
+  bool put_tag(char tag) {
+    char* p = m_out.reserve(1);
+    if (p == nullptr) {
+      return false;
+    }
+    *p = tag;
+    m_out.commit(1);
+    return true;
+  }
+
+  // The tag and the payload's bytes, written in place.
   template <class T>
-  void put_tagged(char tag, T payload) {
-    char bytes[1 + sizeof(T)];
-    bytes[0] = tag;
-    std::memcpy(bytes + 1, &payload, sizeof(T));
-    m_out.append(bytes, sizeof bytes);
+  bool put_tagged(char tag, T payload) {
+    char* p = m_out.reserve(1 + sizeof(T));
+    if (p == nullptr) {
+      return false;
+    }
+    *p = tag;
+    std::memcpy(p + 1, &payload, sizeof(T));
+    m_out.commit(1 + sizeof(T));
+    return true;
   }
 
   bool encode_table(int index, int depth) {
@@ -347,7 +364,9 @@ class PlainEncoder {
       return false;  // a metatable pushed above is dropped by the caller's restore
     }
     m_charge += k_table_bytes;
-    put_tagged('T', static_cast<std::int64_t>(lua_rawlen(m_L, index)));
+    if (!put_tagged('T', static_cast<std::int64_t>(lua_rawlen(m_L, index)))) {
+      return false;
+    }
     lua_pushnil(m_L);
     while (lua_next(m_L, index) != 0) {
       m_charge += k_entry_bytes;
@@ -356,12 +375,11 @@ class PlainEncoder {
       }
       lua_pop(m_L, 1);
     }
-    m_out += 'e';
-    return true;
+    return put_tag('e');
   }
 
   lua_State* m_L;
-  std::string& m_out;
+  PlainBuffer& m_out;
   std::size_t m_charge = 0;
 };
 
@@ -369,15 +387,23 @@ class PlainEncoder {
 
 Value read_value(lua_State* L, int index, HostMemory& memory) { return Reader(L, memory).read(index, 0); }
 
-std::optional<std::size_t> encode_plain_value(lua_State* L, int index, std::string& out) {
+std::optional<std::size_t> encode_plain_value(lua_State* L, int index, PlainBuffer& out) {
   out.clear();
   int top = lua_gettop(L);
   PlainEncoder encoder(L, out);
   if (!encoder.encode(index, 0)) {
     lua_settop(L, top);
+    out.clear();
     return std::nullopt;
   }
   return encoder.charge();
+}
+
+std::optional<std::size_t> encode_plain_value(lua_State* L, int index, std::string& out) {
+  PlainBuffer buffer;
+  auto charge = encode_plain_value(L, index, buffer);
+  out.assign(buffer.view());
+  return charge;
 }
 
 Value read_value(lua_State* L, int index) {

@@ -53,6 +53,25 @@ struct ConfigObject {
 
 class Watchdog;
 
+// The bytes encode_plain_value writes: a buffer of fixed size, kept from
+// call to call, written through a pointer (no per-piece append).
+class PlainBuffer {
+ public:
+  static constexpr std::size_t k_max_bytes = 8192;
+  PlainBuffer() : m_bytes(new char[k_max_bytes]) {}
+  std::string_view view() const { return {m_bytes.get(), m_size}; }
+  void clear() { m_size = 0; }
+  bool empty() const { return m_size == 0; }
+  std::size_t size() const { return m_size; }
+  // Room for `n` more bytes, or null (nothing is written then).
+  char* reserve(std::size_t n) { return n <= k_max_bytes - m_size ? m_bytes.get() + m_size : nullptr; }
+  void commit(std::size_t n) { m_size += n; }
+
+ private:
+  std::unique_ptr<char[]> m_bytes;
+  std::size_t m_size = 0;
+};
+
 // What kumo.make_queue_config made of a table, by the table's exact content
 // (encode_plain_value): converting is a pure function of the table, and a
 // policy builds the same few tables for many queues. Only accepted tables
@@ -74,11 +93,16 @@ struct ConversionCache {
   static constexpr std::size_t k_entry_overhead = 2048;  // the config and its findings, roughly
   static constexpr std::size_t k_max_sites = 8;
 
-  std::unordered_map<std::string, Entry> entries;
+  // Keys found by the bytes of the table being looked up, not a copy.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view bytes) const { return std::hash<std::string_view>{}(bytes); }
+  };
+  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries;
   std::size_t bytes = 0;
   std::size_t hits = 0;
   std::size_t shared_sites = 0;  // config objects made to be shared (Entry::sites)
-  std::string key;               // the table being looked up
+  PlainBuffer key;               // the table being looked up
 };
 
 // Egress pool and source resolutions, by name: kumod caches them too, and
@@ -233,8 +257,11 @@ Value read_value(lua_State* L, int index, HostMemory& memory);
 // [-0, +0, -] Writes the exact content of a plain value (booleans, numbers,
 // strings, and tables of them without metatables, nested a few levels) to
 // `out` and returns what read_value would charge for copying it; nullopt
-// when the value is not plain. Equal bytes mean equal values, so the bytes
+// when the value is not plain (or its bytes would pass
+// PlainBuffer::k_max_bytes). Equal bytes mean equal values, so the bytes
 // key caches of what a value converts to.
+std::optional<std::size_t> encode_plain_value(lua_State* L, int index, PlainBuffer& out);
+// The same, into a string (for tests).
 std::optional<std::size_t> encode_plain_value(lua_State* L, int index, std::string& out);
 
 // [-0, +1, m] Pushes JSON as Lua: null → kumo's null sentinel, arrays →

@@ -291,7 +291,7 @@ ConversionCache::Entry* cached_conversion(lua_State* L, HostMemory& memory, Host
     cache.key.clear();
     return nullptr;
   }
-  auto it = cache.entries.find(cache.key);
+  auto it = cache.entries.find(cache.key.view());
   if (it == cache.entries.end()) {
     return nullptr;
   }
@@ -310,8 +310,9 @@ ConversionCache::Entry* remember_conversion(PolicyHost::State& st, config::Share
     return nullptr;
   }
   cache.bytes += cost;
-  auto [it, added] = cache.entries.emplace(
-      std::move(cache.key), ConversionCache::Entry{std::move(config), std::move(findings), st.last_params, charge, {}});
+  auto [it, added] =
+      cache.entries.emplace(std::string(cache.key.view()),
+                            ConversionCache::Entry{std::move(config), std::move(findings), st.last_params, charge, {}});
   cache.key.clear();
   return &it->second;
 }

@@ -129,6 +129,10 @@ TEST_CASE("conversion cache: what read_value treats specially is not plain", "[c
   CHECK(plain_encoding("(function() local t = {} t.self = t return t end)()") == "not plain");  // cycles nest too deep
   CHECK(plain_encoding("{{{{{{{{{{}}}}}}}}}}") == "not plain");
   CHECK(plain_encoding("{ s = string.rep('x', 10000) }") == "not plain");  // keys stay small
+  // Every byte counts toward the 8 KiB: 18 per entry of a list (its index
+  // and its integer, 9 each), so 450 fit and 460 do not.
+  CHECK(plain_encoding("(function() local t = {} for i = 1, 450 do t[i] = i end return t end)()") != "not plain");
+  CHECK(plain_encoding("(function() local t = {} for i = 1, 460 do t[i] = i end return t end)()") == "not plain");
   CHECK(plain_encoding("{{{{{{{{}}}}}}}}") != "not plain");
   CHECK(plain_encoding("'a string'") != "not plain");
 }
