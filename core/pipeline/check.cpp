@@ -328,7 +328,8 @@ class QueueEvaluator {
 
   // Runs one queue; its findings located, not yet suppressed, sorted or counted.
   Evaluated evaluate(const QueueInput& input) {
-    report::QueueReport r;
+    Evaluated out;  // built in place: a report is some 400 bytes of strings and vectors
+    report::QueueReport& r = out.report;
     r.queue = input.name;
     r.parts = values::parse_queue_name(input.name);
     if (auto problem = input.problem ? input.problem : queue_name_problem(input.name)) {
@@ -337,7 +338,8 @@ class QueueEvaluator {
       d.queue = r.queue;
       r.evaluated = false;
       r.diagnostics.push_back(std::move(d));
-      return {std::move(r), news()};
+      out.news = news();
+      return out;
     }
     lua::Evaluation ev = m_host.evaluate(r.parts);
     for (auto& d : ev.diagnostics) {
@@ -361,7 +363,8 @@ class QueueEvaluator {
     r.handler = std::move(ev.handler);
     r.diagnostics = std::move(ev.diagnostics);
     r.logs = std::move(ev.logs);
-    return {std::move(r), news()};
+    out.news = news();
+    return out;
   }
 
  private:
