@@ -1,6 +1,7 @@
 #include "core/report/render.hpp"
 
 #include "core/config/serialize.hpp"
+#include "core/util/gather_output.hpp"
 #include "core/util/named_rows.hpp"
 #include "core/util/text.hpp"
 
@@ -93,11 +94,11 @@ void write_rendered_range(std::ostream& out, const SharedTextOut* shared, const 
     if (at > to) {
       break;
     }
-    out.write(text.data() + from, static_cast<std::streamsize>(at - from));
+    util::write_text(out, text.substr(from, at - from));
     shared->write(splice.text);
     from = at;
   }
-  out.write(text.data() + from, static_cast<std::streamsize>(to - from));
+  util::write_text(out, text.substr(from, to - from));
 }
 
 }  // namespace kumo::report

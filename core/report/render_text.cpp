@@ -6,6 +6,7 @@
 #include "core/report/findings.hpp"
 #include "core/report/render.hpp"
 #include "core/util/bounded_cache.hpp"
+#include "core/util/gather_output.hpp"
 #include "core/util/json.hpp"
 #include "core/util/text.hpp"
 
@@ -145,7 +146,7 @@ class TextSink : public ReportSink {
     write_logs(r);
     m_buffer.clear();
     append_queue_text(m_buffer, r, m_options, m_pieces);
-    m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+    util::write_text(m_out, m_buffer);
   }
 
   std::unique_ptr<QueueRenderer> renderer() override { return std::make_unique<TextRenderer>(m_options); }
@@ -167,7 +168,7 @@ class TextSink : public ReportSink {
     }
     m_buffer.clear();
     append_findings(m_buffer, diagnostics, m_options);
-    m_out.write(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+    util::write_text(m_out, m_buffer);
   }
 
   // What the policy printed for the queue: on stderr, before its text.

@@ -12,7 +12,7 @@ void SharedTextOut::write(const SharedText& text) const {
     m_lend_to->lend(text);
     return;
   }
-  m_out->write(text->data(), static_cast<std::streamsize>(text->size()));
+  util::write_text(*m_out, *text);
 }
 
 void write_shared(std::ostream& out, const SharedText& text) { SharedTextOut(out).write(text); }

@@ -114,4 +114,14 @@ bool GatherOutput::write_all(iovec* pieces, std::size_t count) {
   return true;
 }
 
+void write_text(std::ostream& out, std::string_view text) {
+  if (text.empty() || !out.good()) {
+    return;
+  }
+  const auto n = static_cast<std::streamsize>(text.size());
+  if (out.rdbuf()->sputn(text.data(), n) != n) {
+    out.setstate(std::ios::badbit);
+  }
+}
+
 }  // namespace kumo::util

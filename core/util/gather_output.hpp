@@ -12,8 +12,10 @@
 
 #include <cstddef>
 #include <memory>
+#include <ostream>
 #include <streambuf>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kumo::util {
@@ -57,5 +59,10 @@ class GatherOutput final : public std::streambuf {
   std::vector<std::shared_ptr<const std::string>> m_lent;
   bool m_failed = false;
 };
+
+// `text` written to `out` as out.write() writes it, without the sentry
+// write() builds per call (which costs more than a short write does): nothing
+// is written to a stream that has failed, and a short write fails it.
+void write_text(std::ostream& out, std::string_view text);
 
 }  // namespace kumo::util

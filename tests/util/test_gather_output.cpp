@@ -231,3 +231,43 @@ TEST_CASE("json and jsonl sinks: lending their cached text to a GatherOutput wri
     CHECK(copied.str().find("\"attempts\"") != std::string::npos);
   }
 }
+
+namespace {
+
+// Takes at most `room` bytes in all, then refuses.
+class ShortBuffer : public std::streambuf {
+ public:
+  explicit ShortBuffer(std::size_t room) : m_room(room) {}
+  std::string taken;
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    const auto k = std::min(static_cast<std::size_t>(n), m_room - taken.size());
+    taken.append(s, k);
+    return static_cast<std::streamsize>(k);
+  }
+  int_type overflow(int_type) override { return traits_type::eof(); }
+
+ private:
+  std::size_t m_room;
+};
+
+}  // namespace
+
+TEST_CASE("write_text: writes as ostream::write does, fails on a short write, writes nothing after", "[util]") {
+  std::ostringstream whole;
+  kumo::util::write_text(whole, "abc");
+  kumo::util::write_text(whole, "");
+  kumo::util::write_text(whole, "de");
+  CHECK(whole.str() == "abcde");
+  CHECK(whole.good());
+
+  ShortBuffer buffer(4);
+  std::ostream out(&buffer);
+  kumo::util::write_text(out, "abc");
+  CHECK(out.good());
+  kumo::util::write_text(out, "def");  // one byte fits
+  CHECK(out.bad());
+  kumo::util::write_text(out, "g");  // a failed stream takes nothing more
+  CHECK(buffer.taken == "abcd");
+}
