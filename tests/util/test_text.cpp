@@ -204,48 +204,49 @@ TEST_CASE("with_thousands groups digits by three from the right", "[util][text]"
   CHECK(kumo::util::with_thousands(18446744073709551615u) == "18,446,744,073,709,551,615");
 }
 
-TEST_CASE("is_printable_ascii: every byte at every place around a word boundary", "[util][text]") {
-  CHECK(kumo::util::is_printable_ascii(""));
-  for (std::size_t length = 1; length <= 19; ++length) {
+namespace {
+
+// `test` against `expected` for every byte value at every place of texts of
+// 1 to 34 bytes (two of the 16-byte blocks the tests read, and a tail),
+// the other bytes taken from `fillers` by place (bytes next to the ones
+// that fail, so a test that reads a neighbour by mistake shows).
+template <typename Test, typename Expected>
+void check_every_byte_at_every_place(Test test, Expected expected, std::string_view fillers) {
+  CHECK(test(""));
+  for (std::size_t length = 1; length <= 34; ++length) {
     for (std::size_t at = 0; at < length; ++at) {
+      std::string text(length, fillers[at % fillers.size()]);
       for (int b = 0; b < 256; ++b) {
-        std::string text(length, '~');  // 0x7e, the last printable byte
         text[at] = static_cast<char>(b);
-        INFO("length " << length << ", byte " << b << " at " << at);
-        CHECK(kumo::util::is_printable_ascii(text) == (b >= 0x20 && b < 0x7f));
+        if (test(text) != expected(b)) {
+          FAIL_CHECK("length " << length << ", byte " << b << " at " << at);
+        }
       }
     }
   }
 }
 
-TEST_CASE("is_list_item_plain: every byte at every place around a word boundary", "[util][text]") {
-  CHECK(kumo::util::is_list_item_plain(""));
+}  // namespace
+
+TEST_CASE("is_printable_ascii: every byte at every place around a block boundary", "[util][text]") {
+  // '~' (0x7e) is the last printable byte.
+  check_every_byte_at_every_place(
+      kumo::util::is_printable_ascii, [](int b) { return b >= 0x20 && b < 0x7f; }, "~");
+}
+
+TEST_CASE("is_list_item_plain: every byte at every place around a block boundary", "[util][text]") {
   const std::string_view excluded = " ,()";
-  for (std::size_t length = 1; length <= 19; ++length) {
-    for (std::size_t at = 0; at < length; ++at) {
-      for (int b = 0; b < 256; ++b) {
-        // Neighbours of the excluded bytes ('!' of ' ', '+' and '-' of ',', '\'' and '*' of '(' ')').
-        std::string text(length, "!+-'*"[at % 5]);
-        text[at] = static_cast<char>(b);
-        INFO("length " << length << ", byte " << b << " at " << at);
-        const bool expected = b >= 0x20 && b < 0x7f && excluded.find(static_cast<char>(b)) == std::string_view::npos;
-        CHECK(kumo::util::is_list_item_plain(text) == expected);
-      }
-    }
-  }
+  // Neighbours of the excluded bytes: '!' of ' ', '+' and '-' of ',', '\'' and '*' of '(' ')'.
+  check_every_byte_at_every_place(
+      kumo::util::is_list_item_plain,
+      [excluded](int b) {
+        return b >= 0x20 && b < 0x7f && excluded.find(static_cast<char>(b)) == std::string_view::npos;
+      },
+      "!+-'*");
 }
 
-TEST_CASE("is_json_plain: every byte at every place around a word boundary", "[util][text]") {
-  CHECK(kumo::util::is_json_plain(""));
-  for (std::size_t length = 1; length <= 19; ++length) {
-    for (std::size_t at = 0; at < length; ++at) {
-      for (int b = 0; b < 256; ++b) {
-        // '!' and '#' sit on either side of '"', '[' and ']' of '\\'.
-        std::string text(length, "!#[]"[at % 4]);
-        text[at] = static_cast<char>(b);
-        INFO("length " << length << ", byte " << b << " at " << at);
-        CHECK(kumo::util::is_json_plain(text) == (b >= 0x20 && b < 0x7f && b != '"' && b != '\\'));
-      }
-    }
-  }
+TEST_CASE("is_json_plain: every byte at every place around a block boundary", "[util][text]") {
+  // '!' and '#' sit on either side of '"', '[' and ']' of '\\'.
+  check_every_byte_at_every_place(
+      kumo::util::is_json_plain, [](int b) { return b >= 0x20 && b < 0x7f && b != '"' && b != '\\'; }, "!#[]");
 }
