@@ -96,29 +96,28 @@ constexpr std::array<char, k_lead_bytes> k_lead = [] {
   return lead;
 }();
 constexpr std::size_t k_max_inline_key = 64;
+// What lay_out_key writes at most (it copies the indentation in whole blocks).
+constexpr std::size_t k_max_key_layout = k_lead_bytes + 4 + k_max_inline_key;
+// A string member's value laid out with its key, at most; longer ones the long way.
+constexpr std::size_t k_max_inline_value = 256;
 
 }  // namespace
 
-// Some 20 members per result: one append each, of bytes laid out here.
-void JsonWriter::plain_key(std::string_view name) {
+bool JsonWriter::key_fits(std::string_view name) const {
+  const std::size_t pad = m_indent < 0 ? 0 : static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
+  return pad <= k_max_pad && name.size() <= k_max_inline_key;
+}
+
+bool JsonWriter::take_comma() {
   const bool comma = m_empty.back() == 0;
   m_empty.back() = 0;
-  m_after_key = true;
-  const std::size_t pad = m_indent < 0 ? 0 : static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
-  if (pad > k_max_pad || name.size() > k_max_inline_key) {
-    if (comma) {
-      m_out += ',';
-    }
-    new_line();
-    m_out += '"';
-    m_out += name;
-    m_out += m_indent < 0 ? "\":" : "\": ";
-    return;
-  }
-  char bytes[2 + k_max_pad + k_block + 4 + k_max_inline_key];
-  char* p = bytes;
+  return comma;
+}
+
+char* JsonWriter::lay_out_key(char* p, std::string_view name, bool comma) const {
   if (m_indent >= 0 || comma) {
     // ",\n" and the indentation, or its tail; just "," without indentation.
+    const std::size_t pad = m_indent < 0 ? 0 : static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
     const std::size_t from = comma ? 0 : 1;
     const std::size_t count = m_indent < 0 ? 1 : 2 + pad - from;
     for (std::size_t i = 0; i < count; i += k_block) {
@@ -135,7 +134,74 @@ void JsonWriter::plain_key(std::string_view name) {
   if (m_indent >= 0) {
     *p++ = ' ';
   }
+  return p;
+}
+
+// Some 20 members per result: one append each, of bytes laid out here.
+void JsonWriter::plain_key(std::string_view name) {
+  if (!key_fits(name)) {
+    if (take_comma()) {
+      m_out += ',';
+    }
+    m_after_key = true;
+    new_line();
+    m_out += '"';
+    m_out += name;
+    m_out += m_indent < 0 ? "\":" : "\": ";
+    return;
+  }
+  char bytes[k_max_key_layout];
+  const bool comma = take_comma();
+  m_after_key = true;
+  char* end = lay_out_key(bytes, name, comma);
+  m_out.append(bytes, static_cast<std::size_t>(end - bytes));
+}
+
+void JsonWriter::member(LiteralKey name, std::string_view value) {
+  if (value.size() > k_max_inline_value || !key_fits(name.text()) || !util::is_json_plain(value)) {
+    key(name);
+    string(value);
+    return;
+  }
+  char bytes[k_max_key_layout + 2 + k_max_inline_value];
+  char* p = lay_out_key(bytes, name.text(), take_comma());
+  *p++ = '"';
+  std::memcpy(p, value.data(), value.size());
+  p += value.size();
+  *p++ = '"';
   m_out.append(bytes, static_cast<std::size_t>(p - bytes));
+}
+
+void JsonWriter::member(LiteralKey name, std::int64_t value) {
+  if (!key_fits(name.text())) {
+    key(name);
+    integer(value);
+    return;
+  }
+  char bytes[k_max_key_layout + 24];
+  char* p = lay_out_key(bytes, name.text(), take_comma());
+  p = std::to_chars(p, bytes + sizeof bytes, value).ptr;
+  m_out.append(bytes, static_cast<std::size_t>(p - bytes));
+}
+
+void JsonWriter::null_member(LiteralKey name) {
+  if (!key_fits(name.text())) {
+    key(name);
+    null();
+    return;
+  }
+  char bytes[k_max_key_layout + 4];
+  char* p = lay_out_key(bytes, name.text(), take_comma());
+  std::memcpy(p, "null", 4);
+  m_out.append(bytes, static_cast<std::size_t>(p + 4 - bytes));
+}
+
+void JsonWriter::optional_member(LiteralKey name, const std::optional<std::string>& value) {
+  if (value) {
+    member(name, std::string_view(*value));
+  } else {
+    null_member(name);
+  }
 }
 
 void JsonWriter::string(std::string_view text) {

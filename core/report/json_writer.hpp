@@ -52,6 +52,13 @@ class JsonWriter {
   void begin_array();
   void end_array();
   void key(LiteralKey name) { plain_key(name.text()); }
+  // A member with its value, laid out in one go when both are short and
+  // need no escaping (most of a result's): key() and then the value else.
+  void member(LiteralKey name, std::string_view value);
+  void member(LiteralKey name, std::int64_t value);
+  void null_member(LiteralKey name);
+  // The string, or null.
+  void optional_member(LiteralKey name, const std::optional<std::string>& value);
   // A key from elsewhere (a config's, a policy's), escaped as it needs.
   void any_key(std::string_view name);
 
@@ -106,6 +113,13 @@ class JsonWriter {
 
  private:
   void plain_key(std::string_view name);
+  // Whether a member's key can be laid out on the stack (lay_out_key).
+  bool key_fits(std::string_view name) const;
+  // Whether the member being written follows another (it needs a comma).
+  bool take_comma();
+  // Writes at `p` what goes before a member's value: a comma if `comma`,
+  // the line's indentation, the quoted key and its colon. Returns the end.
+  char* lay_out_key(char* p, std::string_view name, bool comma) const;
   void before_value();
   void open(char bracket);
   void close(char bracket);

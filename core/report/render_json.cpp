@@ -90,6 +90,15 @@ void write_position(JsonWriter& w, std::optional<int> n) {
   }
 }
 
+// The same as a member.
+void write_position_member(JsonWriter& w, LiteralKey name, std::optional<int> n) {
+  if (n && *n > 0) {
+    w.member(name, std::int64_t{*n});
+  } else {
+    w.null_member(name);
+  }
+}
+
 // diagnostic_json(d), written directly (keys in nlohmann's sorted order).
 void write_diagnostic(JsonWriter& w, const diag::Diagnostic& d) {
   w.begin_object();
@@ -97,36 +106,27 @@ void write_diagnostic(JsonWriter& w, const diag::Diagnostic& d) {
     w.key("baselined");
     w.boolean(true);
   }
-  w.key("code");
-  w.string(d.code);
-  w.key("column");
+  w.member("code", d.code);
   if (d.location.column) {
-    w.integer(*d.location.column);
+    w.member("column", std::int64_t{*d.location.column});
   } else {
-    w.null();
+    w.null_member("column");
   }
-  w.key("detail");
   if (d.detail.empty()) {
-    w.null();
+    w.null_member("detail");
   } else {
-    w.string(d.detail);
+    w.member("detail", d.detail);
   }
-  w.key("file");
-  w.string(d.location.file);
-  w.key("key");
+  w.member("file", d.location.file);
   if (d.key && !d.key->empty()) {
-    w.string(*d.key);
+    w.member("key", *d.key);
   } else {
-    w.null();
+    w.null_member("key");
   }
-  w.key("line");
-  write_position(w, d.location.line);
-  w.key("message");
-  w.string(d.message);
-  w.key("queue");
-  w.optional_string(d.queue);
-  w.key("severity");
-  w.string(diag::severity_name(d.severity));
+  write_position_member(w, "line", d.location.line);
+  w.member("message", d.message);
+  w.optional_member("queue", d.queue);
+  w.member("severity", diag::severity_name(d.severity));
   if (d.suppressed) {
     w.key("suppressed");
     w.boolean(true);
@@ -147,14 +147,10 @@ void write_logs(JsonWriter& w, const std::vector<lua::LogLine>& logs) {
   w.begin_array();
   for (const auto& l : logs) {
     w.begin_object();
-    w.key("file");
-    w.string(l.location.file);
-    w.key("level");
-    w.string(l.level);
-    w.key("line");
-    write_position(w, l.location.line);
-    w.key("text");
-    w.string(l.text);
+    w.member("file", l.location.file);
+    w.member("level", l.level);
+    write_position_member(w, "line", l.location.line);
+    w.member("text", l.text);
     w.end_object();
   }
   w.end_array();
@@ -166,12 +162,9 @@ void write_handler(JsonWriter& w, const std::optional<lua::HandlerRef>& handler)
     return;
   }
   w.begin_object();
-  w.key("file");
-  w.string(handler->location.file);
-  w.key("index");
-  w.integer(handler->index);
-  w.key("line");
-  w.integer(handler->location.line);
+  w.member("file", handler->location.file);
+  w.member("index", std::int64_t{handler->index});
+  w.member("line", std::int64_t{handler->location.line});
   w.end_object();
 }
 
@@ -215,8 +208,7 @@ void write_provenance(JsonWriter& w, const std::vector<KeyOrigin>& provenance) {
 void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache, const std::string* jsonl_policy = nullptr,
                   std::size_t* findings_at = nullptr) {
   w.begin_object();
-  w.key("campaign");
-  w.optional_string(r.parts.campaign);
+  w.optional_member("campaign", r.parts.campaign);
   w.key("config");
   const FragmentCache::Fragments* fragments = r.config ? &cache.get(r, w) : nullptr;
   if (fragments) {
@@ -230,8 +222,7 @@ void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache, con
   } else {
     write_diagnostics(w, r.diagnostics);
   }
-  w.key("domain");
-  w.string(r.parts.domain);
+  w.member("domain", r.parts.domain);
   w.key("handler");
   write_handler(w, r.handler);
   if (jsonl_policy) {
@@ -250,12 +241,9 @@ void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache, con
   } else {
     w.raw(cache.provenance(r.provenance, w));
   }
-  w.key("queue");
-  w.string(r.queue);
-  w.key("routing_domain");
-  w.optional_string(r.parts.routing_domain);
-  w.key("tenant");
-  w.optional_string(r.parts.tenant);
+  w.member("queue", r.queue);
+  w.optional_member("routing_domain", r.parts.routing_domain);
+  w.optional_member("tenant", r.parts.tenant);
   w.key("timeline");
   if (fragments) {
     w.raw(fragments->timeline);

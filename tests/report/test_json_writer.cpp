@@ -74,6 +74,60 @@ TEST_CASE("json writer: deep members and long keys are laid out as dump_json lay
   CHECK(writer_layout(deep, 0) == kumo::util::dump_json(deep, 0));
 }
 
+TEST_CASE("json writer: members written in one go are laid out as key and value are", "[json_writer]") {
+  // Short plain strings, integers and nulls take the one-append path; a
+  // string to escape, one past 256 bytes, and anything past 64 columns of
+  // indentation take key() and the value's own writer.
+  const std::string long_text(257, 'x');
+  const std::string edge_text(256, 'y');
+  auto members = [&](JsonWriter& w, bool one_go) {
+    w.begin_object();
+    for (const std::string& text : {std::string("plain"), std::string(""), std::string("quote \" inside"),
+                                    std::string("tab\there"), long_text, edge_text}) {
+      if (one_go) {
+        w.member("s", text);
+      } else {
+        w.key("s");
+        w.string(text);
+      }
+    }
+    for (std::int64_t n : {std::int64_t{0}, std::int64_t{-7}, std::int64_t{9223372036854775807}}) {
+      if (one_go) {
+        w.member("n", n);
+      } else {
+        w.key("n");
+        w.integer(n);
+      }
+    }
+    if (one_go) {
+      w.null_member("z");
+      w.optional_member("o", std::nullopt);
+      w.optional_member("o", std::string("set"));
+    } else {
+      w.key("z");
+      w.null();
+      w.key("o");
+      w.optional_string(std::nullopt);
+      w.key("o");
+      w.optional_string(std::string("set"));
+    }
+    w.end_object();
+  };
+  for (int indent : {-1, 0, 2, 4}) {
+    for (int depth : {0, 1, 15, 16, 40}) {
+      INFO("indent " << indent << ", depth " << depth);
+      JsonWriter one_go(indent, depth);
+      JsonWriter piece_by_piece(indent, depth);
+      members(one_go, true);
+      members(piece_by_piece, false);
+      CHECK(one_go.text() == piece_by_piece.text());
+    }
+  }
+  JsonWriter w(2);
+  members(w, true);
+  CHECK(json::parse(w.text()).size() == 4);  // valid JSON (repeated keys: the parse keeps one of each)
+}
+
 TEST_CASE("json writer: values written one at a time nest like a tree", "[json_writer]") {
   JsonWriter w(2);
   w.begin_object();
