@@ -114,7 +114,7 @@ bool JsonWriter::take_comma() {
   return comma;
 }
 
-char* JsonWriter::lay_out_key(char* p, std::string_view name, bool comma) const {
+inline char* JsonWriter::lay_out_key(char* p, std::string_view name, bool comma) const {
   if (m_indent >= 0 || comma) {
     // ",\n" and the indentation, or its tail; just "," without indentation.
     const std::size_t pad = m_indent < 0 ? 0 : static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);

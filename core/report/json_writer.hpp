@@ -119,7 +119,7 @@ class JsonWriter {
   bool take_comma();
   // Writes at `p` what goes before a member's value: a comma if `comma`,
   // the line's indentation, the quoted key and its colon. Returns the end.
-  char* lay_out_key(char* p, std::string_view name, bool comma) const;
+  [[gnu::always_inline]] char* lay_out_key(char* p, std::string_view name, bool comma) const;
   void before_value();
   void open(char bracket);
   void close(char bracket);
