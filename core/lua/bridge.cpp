@@ -42,7 +42,7 @@ std::optional<SourceLine> current_line(lua_State* L) {
 
 std::optional<diag::Location> current_location(lua_State* L) {
   if (auto here = current_line(L)) {
-    return diag::Location{*here->file, here->line, std::nullopt};
+    return location_of(*here);
   }
   return std::nullopt;
 }

@@ -105,6 +105,15 @@ struct ConversionCache {
   PlainBuffer key;               // the table being looked up
 };
 
+// Roughly the memory `findings` hold (what the caches below count).
+inline std::size_t held_bytes(const std::vector<diag::Diagnostic>& findings) {
+  std::size_t total = 0;
+  for (const auto& d : findings) {
+    total += sizeof(diag::Diagnostic) + d.message.size() + d.detail.size() + d.location.file.size();
+  }
+  return total;
+}
+
 // Egress pool and source resolutions, by name: kumod caches them too, and
 // a deterministic policy answers the same for every queue. Bounded by the
 // bytes they hold, not by a count: a policy that names a new pool for every
@@ -131,11 +140,7 @@ struct Resolutions {
   }
   // What an entry named `name` holding `findings` adds to `bytes`.
   static std::size_t cost(const std::string& name, const std::vector<diag::Diagnostic>& findings) {
-    std::size_t total = k_entry_overhead + name.size();
-    for (const auto& d : findings) {
-      total += sizeof(diag::Diagnostic) + d.message.size() + d.detail.size() + d.location.file.size();
-    }
-    return total;
+    return k_entry_overhead + name.size() + held_bytes(findings);
   }
 };
 
@@ -245,6 +250,10 @@ struct SourceLine {
 std::optional<SourceLine> current_line(lua_State* L);
 // The same as a location.
 std::optional<diag::Location> current_location(lua_State* L);
+// A source line as a location (no column).
+inline diag::Location location_of(const SourceLine& line) {
+  return diag::Location{*line.file, line.line, std::nullopt};
+}
 
 // [-0, +0, e] Copies the value at `index` into plain C++. Tables are
 // classified once here; recursion and functions are kept as kinds for the

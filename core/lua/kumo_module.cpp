@@ -240,8 +240,6 @@ void push_shared_config_object(lua_State* L, const ConfigObject& object) {
   lua_setmetatable(L, -2);
 }
 
-diag::Location location_of(const SourceLine& line) { return diag::Location{*line.file, line.line, std::nullopt}; }
-
 // The config object `entry` makes at `here`, made once per call site (up
 // to ConversionCache::k_max_sites, within the cache's bytes); null past that.
 const ConfigObject* shared_config_object(ConversionCache& cache, ConversionCache::Entry& entry,
@@ -251,10 +249,8 @@ const ConfigObject* shared_config_object(ConversionCache& cache, ConversionCache
       return site.get();
     }
   }
-  std::size_t cost = sizeof(ConfigObject) + here.file->size();
-  for (const auto& d : entry.findings) {
-    cost += sizeof(diag::Diagnostic) + d.message.size() + d.detail.size() + here.file->size();
-  }
+  const std::size_t cost = sizeof(ConfigObject) + here.file->size() * (1 + entry.findings.size()) +
+                           held_bytes(entry.findings);  // its findings' copies, located here
   if (entry.sites.size() >= ConversionCache::k_max_sites || cache.bytes + cost > ConversionCache::k_max_bytes) {
     return nullptr;
   }

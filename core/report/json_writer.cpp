@@ -27,7 +27,7 @@ void JsonWriter::new_line() {
     return;
   }
   m_out += '\n';
-  m_out.append(static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth), ' ');
+  m_out.append(indent_width(), ' ');
 }
 
 // Separates an array's elements (an object's members are separated by key()).
@@ -104,8 +104,7 @@ constexpr std::size_t k_max_inline_value = 256;
 }  // namespace
 
 bool JsonWriter::key_fits(std::string_view name) const {
-  const std::size_t pad = m_indent < 0 ? 0 : static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
-  return pad <= k_max_pad && name.size() <= k_max_inline_key;
+  return indent_width() <= k_max_pad && name.size() <= k_max_inline_key;
 }
 
 bool JsonWriter::take_comma() {
@@ -117,7 +116,7 @@ bool JsonWriter::take_comma() {
 inline char* JsonWriter::lay_out_key(char* p, std::string_view name, bool comma) const {
   if (m_indent >= 0 || comma) {
     // ",\n" and the indentation, or its tail; just "," without indentation.
-    const std::size_t pad = m_indent < 0 ? 0 : static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
+    const std::size_t pad = indent_width();
     const std::size_t from = comma ? 0 : 1;
     const std::size_t count = m_indent < 0 ? 1 : 2 + pad - from;
     for (std::size_t i = 0; i < count; i += k_block) {

@@ -113,6 +113,10 @@ class JsonWriter {
 
  private:
   void plain_key(std::string_view name);
+  // Spaces before a value on its own line at the current depth (none compact).
+  std::size_t indent_width() const {
+    return m_indent < 0 ? 0 : static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth);
+  }
   // Whether a member's key can be laid out on the stack (lay_out_key).
   bool key_fits(std::string_view name) const;
   // Whether the member being written follows another (it needs a comma).

@@ -82,15 +82,6 @@ class FragmentCache {
 };
 
 // A line number, column or handler index: null when unknown (not positive).
-void write_position(JsonWriter& w, std::optional<int> n) {
-  if (n && *n > 0) {
-    w.integer(*n);
-  } else {
-    w.null();
-  }
-}
-
-// The same as a member.
 void write_position_member(JsonWriter& w, LiteralKey name, std::optional<int> n) {
   if (n && *n > 0) {
     w.member(name, std::int64_t{*n});
@@ -184,18 +175,14 @@ void write_provenance(JsonWriter& w, const std::vector<KeyOrigin>& provenance) {
   for (const KeyOrigin* o : sorted) {
     w.any_key(o->key);
     w.begin_object();
-    w.key("column");
-    write_position(w, o->location ? o->location->column : std::nullopt);
-    w.key("file");
+    write_position_member(w, "column", o->location ? o->location->column : std::nullopt);
     if (o->location) {
-      w.string(o->location->file);
+      w.member("file", o->location->file);
     } else {
-      w.null();
+      w.null_member("file");
     }
-    w.key("from");
-    w.string(origin_name(o->from));
-    w.key("line");
-    write_position(w, o->location ? std::optional<int>(o->location->line) : std::nullopt);
+    w.member("from", origin_name(o->from));
+    write_position_member(w, "line", o->location ? std::optional<int>(o->location->line) : std::nullopt);
     w.end_object();
   }
   w.end_object();

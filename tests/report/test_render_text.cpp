@@ -9,6 +9,7 @@
 
 #include "core/report/render.hpp"
 #include "core/simulate/retry_timeline.hpp"
+#include "tests/support/sink_run.hpp"
 
 using kumo::report::QueueReport;
 using kumo::report::QueueTextPieces;
@@ -132,13 +133,7 @@ TEST_CASE(
     }
     std::ostringstream expected_out, expected_err;
     auto own = kumo::report::make_sink(format, expected_out, expected_err, RenderOptions{});
-    own->begin("policy.lua");
-    own->policy({}, {});
-    for (const auto& r : filtered) {
-      own->queue(r);
-    }
-    own->end({});
-    own->finish({});
+    kumo::test::run_sink(*own, filtered);
     // Laid out with the findings they had, all in one buffer.
     std::ostringstream out, err;
     auto sink = kumo::report::make_sink(format, out, err, RenderOptions{});

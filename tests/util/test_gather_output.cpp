@@ -19,6 +19,7 @@
 #include "core/report/splice.hpp"
 #include "core/simulate/retry_timeline.hpp"
 #include "core/util/gather_output.hpp"
+#include "tests/support/sink_run.hpp"
 
 using kumo::util::GatherOutput;
 
@@ -212,13 +213,7 @@ TEST_CASE("json and jsonl sinks: lending their cached text to a GatherOutput wri
     auto write_all = [&](std::ostream& out) {
       std::ostringstream err;
       auto sink = kumo::report::make_sink(format, out, err, {});
-      sink->begin("policy.lua");
-      sink->policy({}, {});
-      for (const auto& r : results) {
-        sink->queue(r);
-      }
-      sink->end({});
-      sink->finish({});
+      kumo::test::run_sink(*sink, results);
       out.flush();
     };
     std::ostringstream copied;
