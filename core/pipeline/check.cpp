@@ -326,9 +326,10 @@ class QueueEvaluator {
     return loaded;
   }
 
-  // Runs one queue; its findings located, not yet suppressed, sorted or counted.
-  Evaluated evaluate(const QueueInput& input) {
-    Evaluated out;  // built in place: a report is some 400 bytes of strings and vectors
+  // Runs one queue into `out`, a new Evaluated where the result is kept (a
+  // report is some 400 bytes of strings and vectors: built in place, not
+  // moved); its findings located, not yet suppressed, sorted or counted.
+  void evaluate(const QueueInput& input, Evaluated& out) {
     report::QueueReport& r = out.report;
     r.queue = input.name;
     r.parts = values::parse_queue_name(input.name);
@@ -339,7 +340,7 @@ class QueueEvaluator {
       r.evaluated = false;
       r.diagnostics.push_back(std::move(d));
       out.news = news();
-      return out;
+      return;
     }
     lua::Evaluation ev = m_host.evaluate(r.parts);
     for (auto& d : ev.diagnostics) {
@@ -364,7 +365,6 @@ class QueueEvaluator {
     r.diagnostics = std::move(ev.diagnostics);
     r.logs = std::move(ev.logs);
     out.news = news();
-    return out;
   }
 
  private:
@@ -645,8 +645,11 @@ class Workers {
   // when JSON's timelines were copied into the batch: 2 MiB batches peaked
   // at 101 MiB RSS, 512 KiB ones at 56-66, in the same time.
   static constexpr std::size_t k_batch_bytes = 512u << 10;
-  // Collected batches held for their worker to free and reuse.
-  static constexpr std::size_t k_spares_per_worker = 1;
+  // Collected batches held for their worker to free and reuse, as many as
+  // it can have in flight: with fewer, a worker whose batches were all
+  // still out started a new one, whose text grew by copying (at 200k JSON
+  // queues, --jobs 2: a third of batches, 580 instructions a queue).
+  static constexpr std::size_t k_spares_per_worker = k_window_per_worker;
 
   // Batches no bigger than k_batch_bytes of text at the size results were
   // laid out at so far, and never smaller than the first.
@@ -764,7 +767,7 @@ class Workers {
         batch.worker = worker;
         batch.results.reserve(job->second.size());
         for (const auto& input : job->second) {
-          batch.results.push_back(evaluator->evaluate(input));
+          evaluator->evaluate(input, batch.results.emplace_back());
           prerender(batch.results.back(), renderer, batch.text);
         }
         m_pool.deliver(job->first, std::move(batch));
@@ -807,7 +810,8 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
   std::size_t on_this_thread = 0;
   while (QueueInput* input = distinct.next()) {
     if (!workers && (jobs <= 1 || on_this_thread < request.sequential_prefix)) {
-      Evaluated evaluated = evaluator.evaluate(*input);
+      Evaluated evaluated;
+      evaluator.evaluate(*input, evaluated);
       run.queue(evaluated);
       ++on_this_thread;
       continue;

@@ -108,6 +108,11 @@ class JsonWriter {
     m_splice_base = base;
   }
   static constexpr std::size_t k_pass_through_bytes = 1024;
+  // How `out` takes shared text, when it is the pass-through stream (found
+  // once, when it was set); null otherwise.
+  const SharedTextOut* shared_out_for(const std::ostream& out) const {
+    return m_pass_through == &out && m_shared_out ? &*m_shared_out : nullptr;
+  }
   // The level of the next value (what nested() starts from).
   int depth() const { return m_depth; }
 

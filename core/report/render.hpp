@@ -222,18 +222,21 @@ std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ost
 // past those written). A splice past the text's end goes at its end.
 void write_rendered_range(std::ostream& out, const SharedTextOut* shared, const RenderedQueue& laid_out,
                           std::size_t from, std::size_t to, std::size_t& next);
-// All of it, with what `write_findings()` writes at findings_at.
+// All of it, with what `write_findings()` writes at findings_at. `shared`:
+// how `out` takes shared text, when the sink found it once (else found
+// here, for a result with splices: a dynamic_cast per result).
 template <typename WriteFindings>
-void write_rendered(std::ostream& out, const RenderedQueue& laid_out, WriteFindings&& write_findings) {
+void write_rendered(std::ostream& out, const SharedTextOut* shared, const RenderedQueue& laid_out,
+                    WriteFindings&& write_findings) {
   const std::size_t at = std::min(laid_out.findings_at, laid_out.text.size());
   std::size_t next = 0;
-  std::optional<SharedTextOut> shared;  // text results have no splices: no stream asked
-  if (!laid_out.splices.empty()) {
-    shared.emplace(out);
+  std::optional<SharedTextOut> found;  // text results have no splices: no stream asked
+  if (shared == nullptr && !laid_out.splices.empty()) {
+    shared = &found.emplace(out);
   }
-  write_rendered_range(out, shared ? &*shared : nullptr, laid_out, 0, at, next);
+  write_rendered_range(out, shared, laid_out, 0, at, next);
   write_findings();
-  write_rendered_range(out, shared ? &*shared : nullptr, laid_out, at, laid_out.text.size(), next);
+  write_rendered_range(out, shared, laid_out, at, laid_out.text.size(), next);
 }
 
 }  // namespace kumo::report

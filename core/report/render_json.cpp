@@ -288,7 +288,7 @@ class JsonRenderer : public QueueRenderer {
 void write_laid_out(JsonWriter& w, std::ostream& out, const QueueReport& r, const RenderedQueue& laid_out) {
   w.raw("");  // the separator before a value
   w.write_to(out);
-  write_rendered(out, laid_out, [&] {
+  write_rendered(out, w.shared_out_for(out), laid_out, [&] {
     JsonWriter findings = w.nested_member();
     write_diagnostics(findings, r.diagnostics);
     findings.write_to(out);

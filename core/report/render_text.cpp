@@ -153,7 +153,7 @@ class TextSink : public ReportSink {
 
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
     write_logs(r);
-    write_rendered(m_out, laid_out, [&] { write_findings(r.diagnostics); });
+    write_rendered(m_out, nullptr, laid_out, [&] { write_findings(r.diagnostics); });
   }
 
   void end(const Summary& s) override { m_out << format_summary(s); }

@@ -233,3 +233,15 @@ TEST_CASE("json writer: raw text passed through to the stream keeps its place am
   CHECK(passed.str() == copied.str());
   CHECK(json::parse(passed.str()).at(1).at("timeline") == big);
 }
+
+TEST_CASE("JsonWriter: how a stream takes shared text is given for the pass-through stream only", "[json_writer]") {
+  std::ostringstream passed;
+  std::ostringstream other;
+  JsonWriter w(2);
+  CHECK(w.shared_out_for(passed) == nullptr);  // none set
+  w.pass_through(&passed);
+  CHECK(w.shared_out_for(passed) != nullptr);
+  CHECK(w.shared_out_for(other) == nullptr);
+  w.pass_through(nullptr);
+  CHECK(w.shared_out_for(passed) == nullptr);
+}

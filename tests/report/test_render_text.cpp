@@ -181,7 +181,7 @@ TEST_CASE("write_rendered: a laid-out result's splices go at their offsets, one 
   auto written = [&](std::vector<kumo::report::Splice> splices, std::size_t findings_at) {
     std::ostringstream out;
     const kumo::report::RenderedQueue q{laid_out_text, findings_at, splices};
-    kumo::report::write_rendered(out, q, [&out] { out << "[F]"; });
+    kumo::report::write_rendered(out, nullptr, q, [&out] { out << "[F]"; });
     return out.str();
   };
   CHECK(written({}, 3) == "abc[F]def");
