@@ -789,6 +789,51 @@ class Workers {
   std::vector<std::thread> m_threads;
 };
 
+// Results evaluated on the calling thread, collected a few at a time: a
+// queue's path through the handler, the conversion and the timeline is
+// more code than the CPU's instruction cache holds, and so is the run-wide
+// path (filters, counts, rendering, writing). Alternating the two per queue
+// evicted each by the other; K evaluations, then K collections, keep each
+// cached while it repeats (callgrind's cache model, 30k queues: instruction
+// cache misses 16.6M -> 10.0M in text, 20.0M -> 10.7M in JSON). Only when
+// the queues can be read ahead: a streamed queue's result is written before
+// the next line is read, as before.
+class HeldResults {
+ public:
+  explicit HeldResults(bool hold) : m_limit(hold ? k_results_held : 1) {
+    m_held.reserve(m_limit);
+    m_collecting.reserve(m_limit);
+  }
+
+  // Evaluates `input`; collects what is held into `run` once full.
+  void evaluate(QueueEvaluator& evaluator, const QueueInput& input, RunCollector& run) {
+    try {
+      evaluator.evaluate(input, m_held.emplace_back());
+    } catch (...) {
+      m_held.pop_back();  // not a result
+      throw;
+    }
+    if (m_held.size() >= m_limit) {
+      collect(run);
+    }
+  }
+
+  // Everything held, into `run`, in input order; none of it again if the
+  // sink fails part way (then the run ends).
+  void collect(RunCollector& run) {
+    std::swap(m_held, m_collecting);
+    for (auto& evaluated : m_collecting) {
+      run.queue(evaluated);
+    }
+    m_collecting.clear();
+  }
+
+ private:
+  std::size_t m_limit;  // k_results_held: 64 measured no better
+  std::vector<Evaluated> m_held;
+  std::vector<Evaluated> m_collecting;  // swapped with m_held: both keep their room
+};
+
 // --jobs 1: everything on the calling thread. With more, the first
 // sequential_prefix queues too; then the workers take the rest (this
 // thread's evaluator's load findings are the ones reported).
@@ -799,28 +844,38 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
   if (!loaded.result.ok) {
     return run.finish();
   }
+  const bool read_ahead = request.queues && request.read_ahead;
+  HeldResults held(read_ahead);
   std::optional<Workers> workers;
-  QueueSource next = queues_to_check(request, loaded, [&workers, &run] {
+  QueueSource next = queues_to_check(request, loaded, [&workers, &held, &run] {
+    held.collect(run);
     if (workers) {
       workers->drain(run);
     }
     return run.data_queues();
   });
-  DistinctQueues distinct(std::move(next), request.queues && request.read_ahead);
+  DistinctQueues distinct(std::move(next), read_ahead);
   std::size_t on_this_thread = 0;
-  while (QueueInput* input = distinct.next()) {
-    if (!workers && (jobs <= 1 || on_this_thread < request.sequential_prefix)) {
-      Evaluated evaluated;
-      evaluator.evaluate(*input, evaluated);
-      run.queue(evaluated);
-      ++on_this_thread;
-      continue;
+  try {
+    while (QueueInput* input = distinct.next()) {
+      if (!workers && (jobs <= 1 || on_this_thread < request.sequential_prefix)) {
+        held.evaluate(evaluator, *input, run);
+        ++on_this_thread;
+        continue;
+      }
+      if (!workers) {
+        held.collect(run);  // before any worker's result
+        workers.emplace(request, jobs);
+      }
+      workers->submit(std::move(*input), run);
     }
-    if (!workers) {
-      workers.emplace(request, jobs);
-    }
-    workers->submit(std::move(*input), run);
+  } catch (...) {
+    // A failure ends the run (a queue source or an evaluation that throws):
+    // the results before it are written first, as without holding.
+    held.collect(run);
+    throw;
   }
+  held.collect(run);
   if (workers) {
     workers->drain(run);
   }

@@ -34,6 +34,10 @@ using QueueSource = std::function<std::optional<QueueInput>()>;
 
 inline constexpr std::size_t k_default_max_samples = 1000;
 
+// With CheckRequest::read_ahead, how many results the calling thread
+// evaluates before it hands them to the sink (see HeldResults).
+inline constexpr std::size_t k_results_held = 16;
+
 struct CheckRequest {
   std::string policy_path;    // as the user gave it: used in every location
   std::string policy_source;  // its text
@@ -43,7 +47,9 @@ struct CheckRequest {
   std::optional<QueueSource> queues;
   // `queues` may be read one queue ahead of the one running (a file, not a
   // stream whose next line may come later), so that the next name's slot
-  // in the table of names seen is fetched while this queue runs.
+  // in the table of names seen is fetched while this queue runs; results
+  // evaluated on the calling thread are then handed to the sink
+  // k_results_held at a time (the last ones when the queues end).
   bool read_ahead = false;
   simulate::TimelineOptions timeline;  // how each queue's retry timeline is simulated
   // Fill QueueReport::provenance (JSON output, --explain-keys): it reads

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -111,18 +112,28 @@ class ReadsAtResult : public kumo::report::ReportSink {
 
 }  // namespace
 
-TEST_CASE("run_check: queue names are read one ahead of the queue running only when the request allows it",
-          "[check_run]") {
+TEST_CASE(
+    "run_check: queue names are read one ahead, and results handed over in groups, only when the request allows it",
+    "[check_run]") {
   // Standard input may be typed line by line: a result must not wait for
-  // the next line. A file is read one ahead.
+  // the next line. A file is read one ahead, and the calling thread's
+  // results reach the sink k_results_held at a time.
+  constexpr std::size_t held = kumo::pipeline::k_results_held;
+  // A repeat of the first name (skipped), then enough names for two full
+  // groups and a part of one.
+  std::vector<std::string> names = {"a@one.example.com", "a@one.example.com"};
+  for (std::size_t i = 0; i < 2 * held + 3; ++i) {
+    names.push_back("t@d" + std::to_string(i) + ".example.com");
+  }
+  // Result j (from 1) is the name on line 1 for j = 1, on line j + 1 after.
+  auto line_of = [](std::size_t j) { return j == 1 ? j : j + 1; };
+  const std::size_t results = names.size() - 1;
   for (bool read_ahead : {false, true}) {
     INFO("read_ahead " << read_ahead);
     kumo::pipeline::CheckRequest request;
     request.policy_path = "policy.lua";
     request.policy_source = k_check_run_policy;
     request.read_ahead = read_ahead;
-    const std::vector<std::string> names = {"a@one.example.com", "a@one.example.com", "b@two.example.com",
-                                            "a@three.example.com"};
     std::size_t reads = 0;
     request.queues = [&names, &reads]() -> std::optional<kumo::pipeline::QueueInput> {
       ++reads;
@@ -133,10 +144,43 @@ TEST_CASE("run_check: queue names are read one ahead of the queue running only w
     };
     ReadsAtResult sink(reads);
     kumo::pipeline::run_check(request, sink);
-    // The repeat of the first is skipped: results for names 1, 3 and 4.
-    const std::vector<std::size_t> expected =
-        read_ahead ? std::vector<std::size_t>{2, 4, 5} : std::vector<std::size_t>{1, 3, 4};
+    std::vector<std::size_t> expected;
+    for (std::size_t j = 1; j <= results; ++j) {
+      if (!read_ahead) {
+        expected.push_back(line_of(j));  // right after its own line
+        continue;
+      }
+      // A full group goes when its last was evaluated, the line after it
+      // read; the rest once the end was read (one read past the last line).
+      const std::size_t group_end = (j + held - 1) / held * held;
+      expected.push_back(group_end <= results ? line_of(group_end) + 1 : names.size() + 1);
+    }
+    REQUIRE(expected.size() == 2 * held + 4);
+    CHECK(expected[0] == (read_ahead ? held + 2 : 1));
     CHECK(sink.reads_at_result == expected);
+  }
+}
+
+TEST_CASE("run_check: results held for the sink are handed over when the queue source fails", "[check_run]") {
+  // Line 5 cannot be read: the run ends with the failure, but the three
+  // results evaluated before it (held, not yet a group) still reach the sink.
+  for (bool read_ahead : {false, true}) {
+    INFO("read_ahead " << read_ahead);
+    kumo::pipeline::CheckRequest request;
+    request.policy_path = "policy.lua";
+    request.policy_source = k_check_run_policy;
+    request.read_ahead = read_ahead;
+    std::size_t reads = 0;
+    request.queues = [&reads]() -> std::optional<kumo::pipeline::QueueInput> {
+      if (++reads == 5) {
+        throw std::runtime_error("cannot read line 5");
+      }
+      return kumo::pipeline::QueueInput{"t@d" + std::to_string(reads) + ".example.com", std::nullopt};
+    };
+    ReadsAtResult sink(reads);
+    CHECK_THROWS_WITH(kumo::pipeline::run_check(request, sink), "cannot read line 5");
+    // Read one ahead, line 4 was read with line 5, and never evaluated.
+    CHECK(sink.reads_at_result.size() == (read_ahead ? 3u : 4u));
   }
 }
 
