@@ -766,9 +766,16 @@ class Workers {
         batch.text.clear();
         batch.worker = worker;
         batch.results.reserve(job->second.size());
-        for (const auto& input : job->second) {
-          evaluator->evaluate(input, batch.results.emplace_back());
-          prerender(batch.results.back(), renderer, batch.text);
+        // k_results_held evaluated, then laid out: as HeldResults does, so
+        // that each path's code stays in the instruction cache.
+        for (std::size_t from = 0; from < job->second.size(); from += k_results_held) {
+          const std::size_t to = std::min(from + k_results_held, job->second.size());
+          for (std::size_t i = from; i < to; ++i) {
+            evaluator->evaluate(job->second[i], batch.results.emplace_back());
+          }
+          for (std::size_t i = from; i < to; ++i) {
+            prerender(batch.results[i], renderer, batch.text);
+          }
         }
         m_pool.deliver(job->first, std::move(batch));
       } catch (...) {
