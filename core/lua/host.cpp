@@ -538,11 +538,11 @@ std::vector<diag::Diagnostic> diagnose_failure(PolicyHost::State& st, const Call
   }
   if (st.fatal || r.status == LUA_ERRMEM) {
     // At the handler, never at a line inside it: where the limit is reached
-    // depends on when Lua's collector ran, which depends on the order of
-    // objects in its lists, which Lua's per-process hash seed changes (a
-    // policy near the limit both in Lua's allocations and in the host's
-    // charges reached it at either, run to run); and Lua's own memory
-    // error, raised by its allocator, runs no message handler to say where.
+    // depends on when Lua's collector last ran, which varies between runs
+    // (with the process's addresses: a policy near the limit both in Lua's
+    // allocations and in the host's charges reached it at either, run to
+    // run); and Lua's own memory error, raised by its allocator, runs no
+    // message handler to say where.
     return {diag::make_diagnostic(Code::memory_limit, what + " " + memory_limit_error(st).message, fallback)};
   }
   if (st.pending) {
