@@ -74,6 +74,15 @@ std::string checked_with_threads(std::size_t jobs, std::size_t sequential_prefix
   return out.str() + err.str();
 }
 
+// k_check_run_policy with its queues given by the test, read ahead or not.
+kumo::pipeline::CheckRequest check_run_request(bool read_ahead) {
+  kumo::pipeline::CheckRequest request;
+  request.policy_path = "policy.lua";
+  request.policy_source = k_check_run_policy;
+  request.read_ahead = read_ahead;
+  return request;
+}
+
 }  // namespace
 
 TEST_CASE("run_check: a prefix on the calling thread, then workers, gives what one thread gives", "[check_run][jobs]") {
@@ -130,10 +139,7 @@ TEST_CASE(
   const std::size_t results = names.size() - 1;
   for (bool read_ahead : {false, true}) {
     INFO("read_ahead " << read_ahead);
-    kumo::pipeline::CheckRequest request;
-    request.policy_path = "policy.lua";
-    request.policy_source = k_check_run_policy;
-    request.read_ahead = read_ahead;
+    kumo::pipeline::CheckRequest request = check_run_request(read_ahead);
     std::size_t reads = 0;
     request.queues = [&names, &reads]() -> std::optional<kumo::pipeline::QueueInput> {
       ++reads;
@@ -166,10 +172,7 @@ TEST_CASE("run_check: results held for the sink are handed over when the queue s
   // results evaluated before it (held, not yet a group) still reach the sink.
   for (bool read_ahead : {false, true}) {
     INFO("read_ahead " << read_ahead);
-    kumo::pipeline::CheckRequest request;
-    request.policy_path = "policy.lua";
-    request.policy_source = k_check_run_policy;
-    request.read_ahead = read_ahead;
+    kumo::pipeline::CheckRequest request = check_run_request(read_ahead);
     std::size_t reads = 0;
     request.queues = [&reads]() -> std::optional<kumo::pipeline::QueueInput> {
       if (++reads == 5) {
