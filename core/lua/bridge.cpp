@@ -399,13 +399,6 @@ std::optional<std::size_t> encode_plain_value(lua_State* L, int index, PlainBuff
   return encoder.charge();
 }
 
-std::optional<std::size_t> encode_plain_value(lua_State* L, int index, std::string& out) {
-  PlainBuffer buffer;
-  auto charge = encode_plain_value(L, index, buffer);
-  out.assign(buffer.view());
-  return charge;
-}
-
 Value read_value(lua_State* L, int index) {
   HostMemory memory(L);
   return read_value(L, index, memory);

@@ -270,8 +270,6 @@ Value read_value(lua_State* L, int index, HostMemory& memory);
 // PlainBuffer::k_max_bytes). Equal bytes mean equal values, so the bytes
 // key caches of what a value converts to.
 std::optional<std::size_t> encode_plain_value(lua_State* L, int index, PlainBuffer& out);
-// The same, into a string (for tests).
-std::optional<std::size_t> encode_plain_value(lua_State* L, int index, std::string& out);
 
 // [-0, +1, m] Pushes JSON as Lua: null → kumo's null sentinel, arrays →
 // tables carrying the array mark.

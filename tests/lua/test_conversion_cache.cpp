@@ -31,9 +31,8 @@ std::vector<std::string> plain_encodings(const std::vector<std::string>& express
     std::string bytes = "no value";
     if (luaL_dostring(L, ("return " + expression).c_str()) == LUA_OK) {
       int top = lua_gettop(L);
-      if (!kumo::lua::encode_plain_value(L, -1, bytes)) {
-        bytes = "not plain";
-      }
+      kumo::lua::PlainBuffer buffer;
+      bytes = kumo::lua::encode_plain_value(L, -1, buffer) ? std::string(buffer.view()) : "not plain";
       CHECK(lua_gettop(L) == top);  // the stack is as it was, plain or not
       lua_settop(L, 0);
     }
@@ -52,7 +51,7 @@ bool same_plain_encoding(const std::string& a, const std::string& b) {
 
 std::size_t plain_charge(const std::string& expression) {
   lua_State* L = luaL_newstate();
-  std::string out;
+  kumo::lua::PlainBuffer out;
   std::size_t charge = 0;
   if (luaL_dostring(L, ("return " + expression).c_str()) == LUA_OK) {
     charge = kumo::lua::encode_plain_value(L, -1, out).value_or(0);
