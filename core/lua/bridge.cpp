@@ -317,15 +317,7 @@ class PlainEncoder {
         std::size_t len = 0;
         const char* s = lua_tolstring(m_L, index, &len);
         m_charge += k_value_bytes + len;
-        char* p = m_out.reserve(1 + sizeof len + len);
-        if (p == nullptr) {
-          return false;
-        }
-        *p = 's';
-        std::memcpy(p + 1, &len, sizeof len);
-        std::memcpy(p + 1 + sizeof len, s, len);
-        m_out.commit(1 + sizeof len + len);
-        return true;
+        return put_tagged('s', len, std::string_view(s, len));
       }
       case LUA_TTABLE: return encode_table(index, depth);
       default: return false;
@@ -335,27 +327,29 @@ class PlainEncoder {
  private:
   static constexpr int k_max_plain_depth = 8;
 
-  bool put_tag(char tag) {
-    char* p = m_out.reserve(1);
+  // The tag, `size` bytes of `payload`, then `tail` (a string's bytes),
+  // written in place; false when they would pass the buffer's end.
+  bool put(char tag, const void* payload, std::size_t size, std::string_view tail) {
+    char* p = m_out.reserve(1 + size + tail.size());
     if (p == nullptr) {
       return false;
     }
     *p = tag;
-    m_out.commit(1);
+    if (size > 0) {
+      std::memcpy(p + 1, payload, size);
+    }
+    if (!tail.empty()) {  // memcpy from a null pointer is undefined, even for no bytes
+      std::memcpy(p + 1 + size, tail.data(), tail.size());
+    }
+    m_out.commit(1 + size + tail.size());
     return true;
   }
 
-  // The tag and the payload's bytes, written in place.
+  bool put_tag(char tag) { return put(tag, nullptr, 0, {}); }
+
   template <class T>
-  bool put_tagged(char tag, T payload) {
-    char* p = m_out.reserve(1 + sizeof(T));
-    if (p == nullptr) {
-      return false;
-    }
-    *p = tag;
-    std::memcpy(p + 1, &payload, sizeof(T));
-    m_out.commit(1 + sizeof(T));
-    return true;
+  bool put_tagged(char tag, T payload, std::string_view tail = {}) {
+    return put(tag, &payload, sizeof(T), tail);
   }
 
   bool encode_table(int index, int depth) {
