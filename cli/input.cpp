@@ -127,8 +127,7 @@ std::optional<double> LineReader::share_read() const {
   if (!m_size) {
     return std::nullopt;
   }
-  const std::uintmax_t unread = m_end - m_pos;  // read into the chunk, not yet taken
-  const std::uintmax_t taken = m_taken - std::min(m_taken, unread);
+  const std::uintmax_t taken = m_lines_taken->load(std::memory_order_relaxed);
   return *m_size == 0 ? 1.0 : std::min(1.0, static_cast<double>(taken) / static_cast<double>(*m_size));
 }
 
@@ -200,6 +199,13 @@ bool LineReader::next_line() {
 }
 
 std::optional<pipeline::QueueInput> LineReader::next_queue() {
+  std::optional<pipeline::QueueInput> queue = read_queue();
+  const std::uintmax_t unread = m_end - m_pos;  // read into the chunk, not yet taken
+  m_lines_taken->store(m_taken - std::min(m_taken, unread), std::memory_order_relaxed);
+  return queue;
+}
+
+std::optional<pipeline::QueueInput> LineReader::read_queue() {
   while (next_line()) {
     const Line* line = &m_line;
     auto here = [this] { return diag::Location{m_file, static_cast<int>(m_line_number), std::nullopt}; };

@@ -4,6 +4,7 @@
 
 #include "core/pipeline/check.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <fstream>
 #include <istream>
@@ -62,6 +63,8 @@ class LineReader {
              std::optional<std::uintmax_t> size = std::nullopt);
   std::optional<pipeline::QueueInput> next_queue();
   // The share of the input taken so far (0 to 1), when its size is known.
+  // Safe to ask from another thread than the one reading (with --jobs, the
+  // progress line is written by whichever thread collects a result).
   std::optional<double> share_read() const;
 
  private:
@@ -74,12 +77,16 @@ class LineReader {
   // false at the end of the input.
   bool next_line();
   bool fill();  // false at the end of the input
+  std::optional<pipeline::QueueInput> read_queue();
 
   std::unique_ptr<std::istream> m_owned;
   std::istream* m_stream;
   std::string m_file;
   std::optional<std::uintmax_t> m_size;
   std::uintmax_t m_taken = 0;  // bytes read from the stream, so far
+  // Bytes taken as lines, as of the last next_queue(): what share_read()
+  // tells, written by the reading thread alone (boxed: LineReader moves).
+  std::unique_ptr<std::atomic<std::uintmax_t>> m_lines_taken = std::make_unique<std::atomic<std::uintmax_t>>(0);
   std::size_t m_line_number = 0;
   bool m_stopped = false;  // an endless line ended the input
   // Bytes read and not yet taken: lines are cut out of them with memchr,

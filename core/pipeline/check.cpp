@@ -3,6 +3,7 @@
 #include "core/config/convert.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -579,10 +580,22 @@ QueueSource queues_to_check(const CheckRequest& request, const Loaded& loaded,
 // after it, one at a time while queues wait that no idle worker would take
 // (a run of a few queues loads the policy a few times, not --jobs times),
 // and each loads the policy once for itself.
+//
+// Results are collected into `run` in input order by whichever thread
+// finds the oldest batch ready and the collecting lock free: mostly the
+// worker that just made it, while its results and text are still in its
+// core's cache (collected on the calling thread, every result's text was
+// read on another core than wrote it: at 1M JSON queues two jobs took
+// 1.25x the time of two processes given half the queues each). The calling
+// thread reads queues and collects only when the window is full or at the
+// end. The collecting lock keeps the run's steps one at a time and in
+// input order; the first failure (an evaluation's, or the run's own) is
+// kept there, so nothing after it is written, and the calling thread
+// throws it.
 class Workers {
  public:
-  Workers(const CheckRequest& request, std::size_t max_workers)
-      : m_request(request), m_max_workers(max_workers), m_pool(max_workers * k_window_per_worker) {}
+  Workers(const CheckRequest& request, std::size_t max_workers, RunCollector& run)
+      : m_request(request), m_max_workers(max_workers), m_run(run), m_pool(max_workers * k_window_per_worker) {}
 
   ~Workers() {
     m_pool.close();
@@ -595,33 +608,33 @@ class Workers {
   Workers& operator=(const Workers&) = delete;
 
   // Starts the first worker and waits for its load.
-  Loaded load(RunCollector& run) {
+  Loaded load() {
     std::promise<Loaded> promise;
     std::future<Loaded> loaded = promise.get_future();
     m_pool.worker_starting();
-    m_threads.emplace_back([this, promise = std::move(promise), renderer = run.renderer()]() mutable {
+    m_threads.emplace_back([this, promise = std::move(promise), renderer = m_run.renderer()]() mutable {
       run_first(promise, std::move(renderer), 0);
     });
     return loaded.get();
   }
 
   // Hands a queue to the workers in a batch of m_batch_size, first
-  // collecting the oldest batch's results into `run` when the window is full.
-  void submit(QueueInput input, RunCollector& run) {
+  // collecting the oldest batch's results when the window is full.
+  void submit(QueueInput input) {
     m_batch.push_back(std::move(input));
     if (m_batch.size() >= m_batch_size) {
-      submit_batch(run);
+      submit_batch();
       // Until a batch comes back, how big results are laid out is unknown:
       // the window then holds small batches only.
-      m_batch_size = std::min(m_batch_size * 2, m_bytes_per_result == 0 ? 2 * k_first_batch_size : batch_limit());
+      const std::size_t bytes_per_result = m_bytes_per_result.load(std::memory_order_relaxed);
+      m_batch_size = std::min(m_batch_size * 2, bytes_per_result == 0 ? 2 * k_first_batch_size : batch_limit());
     }
   }
 
-  // Collects every result still due into `run`.
-  void drain(RunCollector& run) {
-    submit_batch(run);
-    while (m_pool.in_flight() > 0) {
-      collect_batch(run);
+  // Collects every result still due; throws the run's failure, if any.
+  void drain() {
+    submit_batch();
+    while (collect_next(1)) {
     }
   }
 
@@ -654,33 +667,81 @@ class Workers {
   // Batches no bigger than k_batch_bytes of text at the size results were
   // laid out at so far, and never smaller than the first.
   std::size_t batch_limit() const {
-    const std::size_t by_bytes = k_batch_bytes / std::max<std::size_t>(m_bytes_per_result, 1);
+    const std::size_t by_bytes =
+        k_batch_bytes / std::max<std::size_t>(m_bytes_per_result.load(std::memory_order_relaxed), 1);
     return std::clamp(by_bytes, k_first_batch_size, k_max_batch_size);
   }
 
-  void submit_batch(RunCollector& run) {
+  void submit_batch() {
     if (m_batch.empty()) {
       return;
     }
-    if (m_pool.in_flight() == m_pool.window()) {
-      collect_batch(run);
-    }
+    collect_next(m_pool.window());
     m_pool.submit(std::exchange(m_batch, {}));
     if (m_threads.size() < m_max_workers && m_pool.wants_worker()) {
+      std::unique_ptr<report::QueueRenderer> renderer;
+      {
+        std::lock_guard lock(m_collect_mutex);  // the sink is in use by whoever collects
+        renderer = m_run.renderer();
+      }
       m_pool.worker_starting();
-      m_threads.emplace_back([this, renderer = run.renderer(), worker = m_threads.size()]() mutable {
+      m_threads.emplace_back([this, renderer = std::move(renderer), worker = m_threads.size()]() mutable {
         run_other(std::move(renderer), worker);
       });
     }
   }
 
-  void collect_batch(RunCollector& run) {
-    EvaluatedBatch batch = m_pool.collect();
+  // On the calling thread: while at least `in_flight` batches are out,
+  // waits until the oldest is ready or a worker has collected it, and
+  // collects it if no worker did. Whether this thread collected one;
+  // throws the run's failure, once there is one.
+  bool collect_next(std::size_t in_flight) {
+    while (true) {
+      m_pool.wait_until_ready(in_flight);
+      std::lock_guard lock(m_collect_mutex);  // a worker collecting holds it
+      if (m_collect_error) {
+        std::rethrow_exception(m_collect_error);
+      }
+      if (m_pool.in_flight() < in_flight) {
+        return false;
+      }
+      try {
+        if (std::optional<EvaluatedBatch> batch = m_pool.try_collect()) {
+          collect(std::move(*batch));
+          return true;
+        }
+      } catch (...) {
+        m_collect_error = std::current_exception();
+        throw;
+      }
+    }
+  }
+
+  // On a worker, after it delivered: collects every batch ready in order,
+  // unless another thread is collecting (which then finds them) or the run
+  // has failed. A failure is kept for the calling thread to throw.
+  void collect_ready() {
+    std::unique_lock lock(m_collect_mutex, std::try_to_lock);
+    if (!lock.owns_lock() || m_collect_error) {
+      return;
+    }
+    try {
+      while (std::optional<EvaluatedBatch> batch = m_pool.try_collect()) {
+        collect(std::move(*batch));
+      }
+    } catch (...) {
+      m_collect_error = std::current_exception();
+    }
+  }
+
+  // m_collect_mutex held.
+  void collect(EvaluatedBatch batch) {
     for (auto& evaluated : batch.results) {
-      run.queue(evaluated, &batch.text);
+      m_run.queue(evaluated, &batch.text);
     }
     if (!batch.results.empty()) {
-      m_bytes_per_result = std::max<std::size_t>(batch.text.text.size() / batch.results.size(), 1);
+      m_bytes_per_result.store(std::max<std::size_t>(batch.text.text.size() / batch.results.size(), 1),
+                               std::memory_order_relaxed);
     }
     give_back(std::move(batch));
   }
@@ -778,6 +839,7 @@ class Workers {
           }
         }
         m_pool.deliver(job->first, std::move(batch));
+        collect_ready();
       } catch (...) {
         m_pool.fail(job->first, std::current_exception());
         return;  // the run ends when this result is collected
@@ -787,10 +849,13 @@ class Workers {
 
   const CheckRequest& m_request;
   std::size_t m_max_workers;
+  RunCollector& m_run;  // used under m_collect_mutex once a worker runs
+  std::mutex m_collect_mutex;
+  std::exception_ptr m_collect_error;  // the run's first failure; m_collect_mutex
   OrderedPool<std::vector<QueueInput>, EvaluatedBatch> m_pool;
   std::vector<QueueInput> m_batch;
   std::size_t m_batch_size = k_first_batch_size;
-  std::size_t m_bytes_per_result = 0;  // in the last batch collected; 0 before the first
+  std::atomic<std::size_t> m_bytes_per_result = 0;  // in the last batch collected; 0 before the first
   std::mutex m_spare_mutex;
   std::vector<std::vector<EvaluatedBatch>> m_spares;  // by worker
   std::vector<std::thread> m_threads;
@@ -857,7 +922,7 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
   QueueSource next = queues_to_check(request, loaded, [&workers, &held, &run] {
     held.collect(run);
     if (workers) {
-      workers->drain(run);
+      workers->drain();
     }
     return run.data_queues();
   });
@@ -872,19 +937,25 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
       }
       if (!workers) {
         held.collect(run);  // before any worker's result
-        workers.emplace(request, jobs);
+        workers.emplace(request, jobs, run);
       }
-      workers->submit(std::move(*input), run);
+      workers->submit(std::move(*input));
     }
   } catch (...) {
     // A failure ends the run (a queue source or an evaluation that throws):
-    // the results before it are written first, as without holding.
+    // the results before it are written first, as without holding, and
+    // all of them: workers collect on their own, so stopping short would
+    // write a different number each run. A failure in writing them is
+    // earlier in input order, and is thrown instead.
     held.collect(run);
+    if (workers) {
+      workers->drain();
+    }
     throw;
   }
   held.collect(run);
   if (workers) {
-    workers->drain(run);
+    workers->drain();
   }
   return run.finish();
 }
@@ -892,8 +963,8 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
 // --jobs N: queues evaluated on up to N threads from the first, results
 // collected in input order on the calling thread.
 report::Summary run_parallel(const CheckRequest& request, RunCollector& run) {
-  Workers workers(request, request.jobs);
-  Loaded loaded = workers.load(run);
+  Workers workers(request, request.jobs, run);
+  Loaded loaded = workers.load();
   run.policy(loaded);
   if (!loaded.result.ok) {
     return run.finish();
@@ -901,14 +972,19 @@ report::Summary run_parallel(const CheckRequest& request, RunCollector& run) {
   // The data files' queues come after every text-derived sample has run,
   // on whichever worker: all of those results are collected first.
   QueueSource next = queues_to_check(request, loaded, [&workers, &run] {
-    workers.drain(run);
+    workers.drain();
     return run.data_queues();
   });
   DistinctQueues distinct(std::move(next), request.queues && request.read_ahead);
-  while (QueueInput* input = distinct.next()) {
-    workers.submit(std::move(*input), run);
+  try {
+    while (QueueInput* input = distinct.next()) {
+      workers.submit(std::move(*input));
+    }
+  } catch (...) {
+    workers.drain();  // the results before the failure, all of them (as run_with_prefix)
+    throw;
   }
-  workers.drain(run);
+  workers.drain();
   return run.finish();
 }
 

@@ -1,6 +1,7 @@
 // Jobs handed to worker threads in input order, their results handed back
-// in the same order (check --jobs N): one thread submits jobs and collects
-// results, any number of workers take and deliver them. At most `window`
+// in the same order (check --jobs N): one thread submits jobs, any number
+// of workers take and deliver them, and results are collected in order (by
+// the submitter, or by whichever thread holds the user's collecting lock). At most `window`
 // jobs are submitted and not yet collected, so what is held stays flat
 // however many jobs a run has; the submitter collects before it submits
 // past the window. A worker's exception comes out of collect() for its job.
@@ -53,14 +54,37 @@ class OrderedPool {
     }
     Slot& slot = m_slots[m_collected % m_slots.size()];
     m_result_ready.wait(lock, [&slot] { return slot.result.has_value() || slot.error; });
-    ++m_collected;
-    if (slot.error) {
-      std::exception_ptr error = std::exchange(slot.error, nullptr);
-      std::rethrow_exception(error);
+    return take_collected(slot);
+  }
+
+  // The oldest job's result if a worker has delivered it, else nullopt:
+  // never waits. For collecting from more than one thread, the caller
+  // keeps its collections (this and collect()) in order itself, as
+  // Workers does under its collecting lock.
+  std::optional<Result> try_collect() {
+    std::lock_guard lock(m_mutex);
+    if (m_collected == m_submitted) {
+      return std::nullopt;
     }
-    Result result = std::move(*slot.result);
-    slot.result.reset();
-    return result;
+    Slot& slot = m_slots[m_collected % m_slots.size()];
+    if (!slot.result.has_value() && !slot.error) {
+      return std::nullopt;
+    }
+    m_result_ready.notify_all();  // room for a submitter waiting in wait_until_ready
+    return take_collected(slot);
+  }
+
+  // Waits until fewer than `in_flight` jobs are out, or the oldest one's
+  // result is delivered (for try_collect to take).
+  void wait_until_ready(std::size_t in_flight) {
+    std::unique_lock lock(m_mutex);
+    m_result_ready.wait(lock, [this, in_flight] {
+      if (m_submitted - m_collected < in_flight) {
+        return true;
+      }
+      const Slot& slot = m_slots[m_collected % m_slots.size()];
+      return slot.result.has_value() || static_cast<bool>(slot.error);
+    });
   }
 
   // Whether another worker would help: more jobs wait than workers are
@@ -110,7 +134,7 @@ class OrderedPool {
       std::lock_guard lock(m_mutex);
       m_slots[index % m_slots.size()].result.emplace(std::move(result));
     }
-    m_result_ready.notify_one();  // only the submitting thread waits for results
+    m_result_ready.notify_all();
   }
 
   void fail(std::size_t index, std::exception_ptr error) {
@@ -118,7 +142,7 @@ class OrderedPool {
       std::lock_guard lock(m_mutex);
       m_slots[index % m_slots.size()].error = std::move(error);
     }
-    m_result_ready.notify_one();
+    m_result_ready.notify_all();
   }
 
  private:
@@ -132,6 +156,18 @@ class OrderedPool {
     std::optional<Result> result;
     std::exception_ptr error;
   };
+
+  // The head slot's result or error, taken; m_mutex held.
+  Result take_collected(Slot& slot) {
+    ++m_collected;
+    if (slot.error) {
+      std::exception_ptr error = std::exchange(slot.error, nullptr);
+      std::rethrow_exception(error);
+    }
+    Result result = std::move(*slot.result);
+    slot.result.reset();
+    return result;
+  }
 
   mutable std::mutex m_mutex;
   std::condition_variable m_job_ready;

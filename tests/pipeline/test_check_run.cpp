@@ -167,23 +167,91 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("run_check: results held for the sink are handed over when the queue source fails", "[check_run]") {
-  // Line 5 cannot be read: the run ends with the failure, but the three
-  // results evaluated before it (held, not yet a group) still reach the sink.
-  for (bool read_ahead : {false, true}) {
-    INFO("read_ahead " << read_ahead);
-    kumo::pipeline::CheckRequest request = check_run_request(read_ahead);
-    std::size_t reads = 0;
-    request.queues = [&reads]() -> std::optional<kumo::pipeline::QueueInput> {
-      if (++reads == 5) {
-        throw std::runtime_error("cannot read line 5");
+TEST_CASE("run_check: every result before a failing queue source reaches the sink, held or from workers",
+          "[check_run][jobs]") {
+  // Line N cannot be read: the run ends with the failure, but every queue
+  // read before it is evaluated and written: held on the calling thread,
+  // or in batches the workers still had (they collect on their own, so
+  // stopping short would write a different number each run).
+  for (std::size_t jobs : {1, 3}) {
+    for (std::size_t failing_line : {5, 300}) {
+      for (bool read_ahead : {false, true}) {
+        INFO("jobs " << jobs << ", failing line " << failing_line << ", read_ahead " << read_ahead);
+        kumo::pipeline::CheckRequest request = check_run_request(read_ahead);
+        request.jobs = jobs;
+        request.sequential_prefix = 0;
+        std::size_t reads = 0;
+        request.queues = [&reads, failing_line]() -> std::optional<kumo::pipeline::QueueInput> {
+          if (++reads == failing_line) {
+            throw std::runtime_error("cannot read line " + std::to_string(failing_line));
+          }
+          return kumo::pipeline::QueueInput{"t@d" + std::to_string(reads) + ".example.com", std::nullopt};
+        };
+        ReadsAtResult sink(reads);
+        CHECK_THROWS_WITH(kumo::pipeline::run_check(request, sink), "cannot read line " + std::to_string(failing_line));
+        // Read one ahead, the line before the failing one was read with
+        // it, and never evaluated.
+        CHECK(sink.reads_at_result.size() == failing_line - (read_ahead ? 2 : 1));
       }
-      return kumo::pipeline::QueueInput{"t@d" + std::to_string(reads) + ".example.com", std::nullopt};
+    }
+  }
+}
+
+namespace {
+
+// Fails on its `fail_at`-th result, as a sink whose output breaks would.
+class FailingSink : public kumo::report::ReportSink {
+ public:
+  explicit FailingSink(std::size_t fail_at) : m_fail_at(fail_at) {}
+  std::size_t results = 0;
+
+  void begin(const std::string&) override {}
+  void policy(const std::vector<kumo::diag::Diagnostic>&, const std::vector<kumo::lua::LogLine>&) override {}
+  void queue(const kumo::report::QueueReport&) override {
+    if (++results == m_fail_at) {
+      throw std::runtime_error("output broke at result " + std::to_string(results));
+    }
+  }
+  void late(const std::vector<kumo::diag::Diagnostic>&) override {}
+  void end(const kumo::report::Summary&) override {}
+  void finish(const kumo::report::Summary&) override {}
+
+ private:
+  std::size_t m_fail_at;
+};
+
+}  // namespace
+
+TEST_CASE("run_check: a sink that fails under workers ends the run there, with nothing written after",
+          "[check_run][jobs]") {
+  // Results are collected by whichever worker finds them ready: the failure
+  // is kept, no later result reaches the sink, and run_check throws it on
+  // the calling thread. Repeated: which thread collects varies per run.
+  const auto names = check_run_queue_names();
+  auto run = [&names](std::size_t fail_at, bool read_ahead, FailingSink& sink) {
+    kumo::pipeline::CheckRequest request = check_run_request(read_ahead);
+    request.jobs = 3;
+    request.sequential_prefix = 0;
+    std::size_t next = 0;
+    request.queues = [&names, next]() mutable -> std::optional<kumo::pipeline::QueueInput> {
+      if (next == names.size()) {
+        return std::nullopt;
+      }
+      return kumo::pipeline::QueueInput{names[next++], std::nullopt};
     };
-    ReadsAtResult sink(reads);
-    CHECK_THROWS_WITH(kumo::pipeline::run_check(request, sink), "cannot read line 5");
-    // Read one ahead, line 4 was read with line 5, and never evaluated.
-    CHECK(sink.reads_at_result.size() == (read_ahead ? 3u : 4u));
+    kumo::pipeline::run_check(request, sink);
+  };
+  FailingSink whole(0);  // never fails
+  run(0, false, whole);
+  const std::size_t results = whole.results;
+  REQUIRE(results == 121);  // 120 distinct names and the refused one
+  for (int round = 0; round < 20; ++round) {
+    for (std::size_t fail_at : {std::size_t{1}, std::size_t{40}, std::size_t{100}, results}) {
+      INFO("round " << round << ", failing at " << fail_at);
+      FailingSink sink(fail_at);
+      CHECK_THROWS_WITH(run(fail_at, round % 2 == 1, sink), "output broke at result " + std::to_string(fail_at));
+      CHECK(sink.results == fail_at);
+    }
   }
 }
 

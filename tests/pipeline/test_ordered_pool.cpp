@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -89,6 +90,29 @@ TEST_CASE("OrderedPool: a worker's exception comes out of collect for its job, a
   pool.deliver(a.first, 1);
   CHECK(pool.collect() == 1);
   CHECK_THROWS_WITH(pool.collect(), "queue 2 broke");
+}
+
+TEST_CASE("OrderedPool: try_collect takes the oldest result only once it is delivered, never waiting",
+          "[ordered_pool]") {
+  OrderedPool<int, int> pool(4);
+  CHECK_FALSE(pool.try_collect().has_value());  // nothing in flight
+  pool.submit(1);
+  pool.submit(2);
+  pool.submit(3);
+  auto first = *pool.take();
+  auto second = *pool.take();
+  auto third = *pool.take();
+  pool.deliver(second.first, 20);
+  CHECK_FALSE(pool.try_collect().has_value());  // the second is ready, the first is not
+  CHECK(pool.in_flight() == 3);
+  pool.deliver(first.first, 10);
+  CHECK(pool.try_collect() == std::optional<int>(10));
+  CHECK(pool.try_collect() == std::optional<int>(20));
+  CHECK_FALSE(pool.try_collect().has_value());  // the third is not delivered
+  pool.fail(third.first, std::make_exception_ptr(std::runtime_error("queue 3 broke")));
+  CHECK_THROWS_WITH(pool.try_collect(), "queue 3 broke");
+  CHECK(pool.in_flight() == 0);
+  CHECK_FALSE(pool.try_collect().has_value());
 }
 
 TEST_CASE("OrderedPool: closing ends every worker's take", "[ordered_pool]") {
