@@ -587,8 +587,9 @@ QueueSource queues_to_check(const CheckRequest& request, const Loaded& loaded,
 // core's cache (collected on the calling thread, every result's text was
 // read on another core than wrote it: at 1M JSON queues two jobs took
 // 1.25x the time of two processes given half the queues each). The calling
-// thread reads queues and collects only when the window is full or at the
-// end. The collecting lock keeps the run's steps one at a time and in
+// thread reads queues; waiting for room in the window or for the end, it
+// collects the oldest batch itself only when it is ready and no worker
+// has taken it. The collecting lock keeps the run's steps one at a time and in
 // input order; the first failure (an evaluation's, or the run's own) is
 // kept there, so nothing after it is written, and the calling thread
 // throws it.
@@ -961,7 +962,7 @@ report::Summary run_with_prefix(const CheckRequest& request, RunCollector& run, 
 }
 
 // --jobs N: queues evaluated on up to N threads from the first, results
-// collected in input order on the calling thread.
+// collected in input order (Workers: mostly by the worker that made them).
 report::Summary run_parallel(const CheckRequest& request, RunCollector& run) {
   Workers workers(request, request.jobs, run);
   Loaded loaded = workers.load();
