@@ -228,7 +228,7 @@ TEST_CASE("run_check: a sink that fails under workers ends the run there, with n
   // is kept, no later result reaches the sink, and run_check throws it on
   // the calling thread. Repeated: which thread collects varies per run.
   const auto names = check_run_queue_names();
-  auto run = [&names](std::size_t fail_at, bool read_ahead, FailingSink& sink) {
+  auto run = [&names](bool read_ahead, FailingSink& sink) {
     kumo::pipeline::CheckRequest request = check_run_request(read_ahead);
     request.jobs = 3;
     request.sequential_prefix = 0;
@@ -242,14 +242,14 @@ TEST_CASE("run_check: a sink that fails under workers ends the run there, with n
     kumo::pipeline::run_check(request, sink);
   };
   FailingSink whole(0);  // never fails
-  run(0, false, whole);
+  run(false, whole);
   const std::size_t results = whole.results;
   REQUIRE(results == 121);  // 120 distinct names and the refused one
   for (int round = 0; round < 20; ++round) {
     for (std::size_t fail_at : {std::size_t{1}, std::size_t{40}, std::size_t{100}, results}) {
       INFO("round " << round << ", failing at " << fail_at);
       FailingSink sink(fail_at);
-      CHECK_THROWS_WITH(run(fail_at, round % 2 == 1, sink), "output broke at result " + std::to_string(fail_at));
+      CHECK_THROWS_WITH(run(round % 2 == 1, sink), "output broke at result " + std::to_string(fail_at));
       CHECK(sink.results == fail_at);
     }
   }
