@@ -167,36 +167,6 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("run_check: every result before a failing queue source reaches the sink, held or from workers",
-          "[check_run][jobs]") {
-  // Line N cannot be read: the run ends with the failure, but every queue
-  // read before it is evaluated and written: held on the calling thread,
-  // or in batches the workers still had (they collect on their own, so
-  // stopping short would write a different number each run).
-  for (std::size_t jobs : {1, 3}) {
-    for (std::size_t failing_line : {5, 300}) {
-      for (bool read_ahead : {false, true}) {
-        INFO("jobs " << jobs << ", failing line " << failing_line << ", read_ahead " << read_ahead);
-        kumo::pipeline::CheckRequest request = check_run_request(read_ahead);
-        request.jobs = jobs;
-        request.sequential_prefix = 0;
-        std::size_t reads = 0;
-        request.queues = [&reads, failing_line]() -> std::optional<kumo::pipeline::QueueInput> {
-          if (++reads == failing_line) {
-            throw std::runtime_error("cannot read line " + std::to_string(failing_line));
-          }
-          return kumo::pipeline::QueueInput{"t@d" + std::to_string(reads) + ".example.com", std::nullopt};
-        };
-        ReadsAtResult sink(reads);
-        CHECK_THROWS_WITH(kumo::pipeline::run_check(request, sink), "cannot read line " + std::to_string(failing_line));
-        // Read one ahead, the line before the failing one was read with
-        // it, and never evaluated.
-        CHECK(sink.reads_at_result.size() == failing_line - (read_ahead ? 2 : 1));
-      }
-    }
-  }
-}
-
 namespace {
 
 // Fails on its `fail_at`-th result, as a sink whose output breaks would.
@@ -221,6 +191,38 @@ class FailingSink : public kumo::report::ReportSink {
 };
 
 }  // namespace
+
+TEST_CASE("run_check: every result before a failing queue source reaches the sink, held or from workers",
+          "[check_run][jobs]") {
+  // Line N cannot be read: the run ends with the failure, but every queue
+  // read before it is evaluated and written: held on the calling thread,
+  // or in batches the workers still had (they collect on their own, so
+  // stopping short would write a different number each run).
+  for (std::size_t jobs : {1, 3}) {
+    for (std::size_t failing_line : {5, 300}) {
+      for (bool read_ahead : {false, true}) {
+        INFO("jobs " << jobs << ", failing line " << failing_line << ", read_ahead " << read_ahead);
+        kumo::pipeline::CheckRequest request = check_run_request(read_ahead);
+        request.jobs = jobs;
+        request.sequential_prefix = 0;
+        std::size_t reads = 0;
+        request.queues = [&reads, failing_line]() -> std::optional<kumo::pipeline::QueueInput> {
+          if (++reads == failing_line) {
+            throw std::runtime_error("cannot read line " + std::to_string(failing_line));
+          }
+          return kumo::pipeline::QueueInput{"t@d" + std::to_string(reads) + ".example.com", std::nullopt};
+        };
+        // Counts, never fails, and reads nothing the reading thread writes:
+        // workers collect too.
+        FailingSink sink(0);
+        CHECK_THROWS_WITH(kumo::pipeline::run_check(request, sink), "cannot read line " + std::to_string(failing_line));
+        // Read one ahead, the line before the failing one was read with
+        // it, and never evaluated.
+        CHECK(sink.results == failing_line - (read_ahead ? 2 : 1));
+      }
+    }
+  }
+}
 
 TEST_CASE("run_check: a sink that fails under workers ends the run there, with nothing written after",
           "[check_run][jobs]") {
