@@ -1,8 +1,8 @@
 // Jobs handed to worker threads in input order, their results handed back
 // in the same order (check --jobs N): one thread submits jobs, any number
 // of workers take and deliver them, and results are collected in order (by
-// the submitter, or by whichever thread holds the user's collecting lock). At most `window`
-// jobs are submitted and not yet collected, so what is held stays flat
+// the submitter, or by whichever thread holds the user's collecting lock).
+// At most `window` jobs are submitted and not yet collected, so what is held stays flat
 // however many jobs a run has; the submitter collects before it submits
 // past the window. A worker's exception comes out of collect() for its job.
 // Unit-tested alone (tests/pipeline/test_ordered_pool.cpp).
@@ -53,7 +53,7 @@ class OrderedPool {
       throw std::logic_error("OrderedPool::collect with nothing in flight");
     }
     Slot& slot = m_slots[m_collected % m_slots.size()];
-    m_result_ready.wait(lock, [&slot] { return slot.result.has_value() || slot.error; });
+    m_result_ready.wait(lock, [&slot] { return slot.ready(); });
     return take_collected(slot);
   }
 
@@ -67,10 +67,10 @@ class OrderedPool {
       return std::nullopt;
     }
     Slot& slot = m_slots[m_collected % m_slots.size()];
-    if (!slot.result.has_value() && !slot.error) {
+    if (!slot.ready()) {
       return std::nullopt;
     }
-    m_result_ready.notify_all();  // room for a submitter waiting in wait_until_ready
+    m_result_ready.notify_one();  // room for the submitter, if it waits in wait_until_ready
     return take_collected(slot);
   }
 
@@ -82,8 +82,7 @@ class OrderedPool {
       if (m_submitted - m_collected < in_flight) {
         return true;
       }
-      const Slot& slot = m_slots[m_collected % m_slots.size()];
-      return slot.result.has_value() || static_cast<bool>(slot.error);
+      return m_slots[m_collected % m_slots.size()].ready();
     });
   }
 
@@ -134,7 +133,7 @@ class OrderedPool {
       std::lock_guard lock(m_mutex);
       m_slots[index % m_slots.size()].result.emplace(std::move(result));
     }
-    m_result_ready.notify_all();
+    m_result_ready.notify_one();  // only the submitting thread waits for results
   }
 
   void fail(std::size_t index, std::exception_ptr error) {
@@ -142,7 +141,7 @@ class OrderedPool {
       std::lock_guard lock(m_mutex);
       m_slots[index % m_slots.size()].error = std::move(error);
     }
-    m_result_ready.notify_all();
+    m_result_ready.notify_one();
   }
 
  private:
@@ -155,6 +154,8 @@ class OrderedPool {
   struct Slot {
     std::optional<Result> result;
     std::exception_ptr error;
+
+    bool ready() const { return result.has_value() || static_cast<bool>(error); }
   };
 
   // The head slot's result or error, taken; m_mutex held.
