@@ -4,7 +4,8 @@
 // the submitter, or by whichever thread holds the user's collecting lock).
 // At most `window` jobs are submitted and not yet collected, so what is held stays flat
 // however many jobs a run has; the submitter collects before it submits
-// past the window. A worker's exception comes out of collect() for its job.
+// past the window (waiting with wait_until_ready). A worker's exception
+// comes out of try_collect() for its job.
 // Unit-tested alone (tests/pipeline/test_ordered_pool.cpp).
 #pragma once
 
@@ -45,22 +46,10 @@ class OrderedPool {
     m_job_ready.notify_one();
   }
 
-  // The result of the oldest job not collected yet, once a worker has
-  // delivered it. Requires in_flight() > 0.
-  Result collect() {
-    std::unique_lock lock(m_mutex);
-    if (m_collected == m_submitted) {
-      throw std::logic_error("OrderedPool::collect with nothing in flight");
-    }
-    Slot& slot = m_slots[m_collected % m_slots.size()];
-    m_result_ready.wait(lock, [&slot] { return slot.ready(); });
-    return take_collected(slot);
-  }
-
   // The oldest job's result if a worker has delivered it, else nullopt:
   // never waits. For collecting from more than one thread, the caller
-  // keeps its collections (this and collect()) in order itself, as
-  // Workers does under its collecting lock.
+  // keeps its collections in order itself, as Workers does under its
+  // collecting lock.
   std::optional<Result> try_collect() {
     std::lock_guard lock(m_mutex);
     if (m_collected == m_submitted) {
@@ -75,7 +64,8 @@ class OrderedPool {
   }
 
   // Waits until fewer than `in_flight` jobs are out, or the oldest one's
-  // result is delivered (for try_collect to take).
+  // result is delivered (for try_collect to take): the one wait of the
+  // submitting thread, made without holding the collecting lock.
   void wait_until_ready(std::size_t in_flight) {
     std::unique_lock lock(m_mutex);
     m_result_ready.wait(lock, [this, in_flight] {
