@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/util/gather_output.hpp"
 #include "core/util/json.hpp"
 #include "core/util/text.hpp"
 
@@ -12,6 +13,17 @@ namespace kumo::report {
 
 void append_json_string(std::string& out, std::string_view text) {
   if (util::is_json_plain(text)) {
+    // A queue's names, a finding's message: short; quoted on the stack and
+    // appended once (three appends cost more than the copy).
+    constexpr std::size_t k_stack_bytes = 256;
+    if (text.size() <= k_stack_bytes) {
+      char quoted[k_stack_bytes + 2];
+      quoted[0] = '"';
+      std::memcpy(quoted + 1, text.data(), text.size());
+      quoted[text.size() + 1] = '"';
+      out.append(quoted, text.size() + 2);
+      return;
+    }
     out += '"';
     out += text;
     out += '"';
@@ -282,7 +294,7 @@ std::string JsonWriter::nested_text(const nlohmann::json& v) const {
 }
 
 void JsonWriter::write_to(std::ostream& out) {
-  out.write(m_out.data(), static_cast<std::streamsize>(m_out.size()));
+  util::write_text(out, m_out);  // without ostream::write's sentry: a result is written in several pieces
   m_out.clear();
 }
 

@@ -16,6 +16,7 @@ using nlohmann::json;
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
 void write_provenance(JsonWriter& w, const std::vector<KeyOrigin>& provenance);
+void write_handler(JsonWriter& w, const std::optional<lua::HandlerRef>& handler);
 
 // Queues that share a config share its "config" and "timeline" text (the
 // timeline is a function of the config within one run): the sink lays them
@@ -56,6 +57,20 @@ class FragmentCache {
     return m_provenance_by_list.get(origins, by_value, [](const SharedText& text) { return 2 * text->size(); });
   }
 
+  // The "handler" member's text, for `writer`'s next value: the same for
+  // every queue one handler answers (kept for the last handler).
+  std::string_view handler(const lua::HandlerRef& h, const JsonWriter& writer) {
+    if (m_handler_depth != writer.depth() || m_handler.index != h.index || m_handler.location.line != h.location.line ||
+        m_handler.location.file != h.location.file) {
+      JsonWriter nested = writer.nested();
+      write_handler(nested, h);
+      m_handler_text = nested.take_text();
+      m_handler = h;
+      m_handler_depth = writer.depth();
+    }
+    return m_handler_text;
+  }
+
  private:
   static SharedText shared(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
 
@@ -79,6 +94,9 @@ class FragmentCache {
   util::BoundedCache<config::SharedConfig, Fragments, config::SharedConfigHash> m_entries{k_budget_bytes};
   util::BoundedCache<std::vector<KeyOrigin>, SharedText, OriginsHash> m_provenance{k_budget_bytes};
   util::BoundedCache<Provenance, SharedText, std::hash<Provenance>> m_provenance_by_list{k_budget_bytes};
+  lua::HandlerRef m_handler{-1, {}};  // none yet: no handler has a negative index
+  int m_handler_depth = -1;
+  std::string m_handler_text;
 };
 
 // A line number, column or handler index: null when unknown (not positive).
@@ -126,6 +144,10 @@ void write_diagnostic(JsonWriter& w, const diag::Diagnostic& d) {
 }
 
 void write_diagnostics(JsonWriter& w, const std::vector<diag::Diagnostic>& diagnostics) {
+  if (diagnostics.empty()) {
+    w.raw("[]");  // what begin_array() and end_array() write for an empty array
+    return;
+  }
   w.begin_array();
   for (const auto& d : diagnostics) {
     write_diagnostic(w, d);
@@ -135,6 +157,10 @@ void write_diagnostics(JsonWriter& w, const std::vector<diag::Diagnostic>& diagn
 
 // log_json(l), written directly.
 void write_logs(JsonWriter& w, const std::vector<lua::LogLine>& logs) {
+  if (logs.empty()) {
+    w.raw("[]");  // what begin_array() and end_array() write for an empty array
+    return;
+  }
   w.begin_array();
   for (const auto& l : logs) {
     w.begin_object();
@@ -211,7 +237,11 @@ void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache, con
   }
   w.member("domain", r.parts.domain);
   w.key("handler");
-  write_handler(w, r.handler);
+  if (r.handler) {
+    w.raw(cache.handler(*r.handler, w));
+  } else {
+    w.null();
+  }
   if (jsonl_policy) {
     w.key("kind");
     w.string("result");
