@@ -3,6 +3,11 @@
 // the calling thread with workers for the rest. The output is the same.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -10,6 +15,8 @@
 
 #include "core/pipeline/check.hpp"
 #include "core/report/render.hpp"
+#include "core/util/gather_output.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -48,10 +55,13 @@ std::vector<std::string> check_run_queue_names() {
   return names;
 }
 
-// The JSON and text a run writes with these thread settings.
+// The JSON and text a run writes with these thread settings; with `file`,
+// through a util::GatherOutput on it (kumo-lint's stdout when it is not a
+// terminal, which the JSON sinks lend their cached text to), read back.
 std::string checked_with_threads(std::size_t jobs, std::size_t sequential_prefix, kumo::report::Format format,
                                  const char* policy = k_check_run_policy,
-                                 const kumo::report::RenderOptions& options = {}, bool read_ahead = false) {
+                                 const kumo::report::RenderOptions& options = {}, bool read_ahead = false,
+                                 const std::filesystem::path* file = nullptr) {
   kumo::pipeline::CheckRequest request;
   request.policy_path = "policy.lua";
   request.policy_source = policy;
@@ -66,8 +76,22 @@ std::string checked_with_threads(std::size_t jobs, std::size_t sequential_prefix
     }
     return kumo::pipeline::QueueInput{names[next++], std::nullopt};
   };
-  std::ostringstream out;
   std::ostringstream err;
+  if (file != nullptr) {
+    const int fd = ::open(file->c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    REQUIRE(fd >= 0);
+    {
+      kumo::util::GatherOutput gather(fd);
+      std::ostream out(&gather);
+      auto sink = kumo::report::make_sink(format, out, err, options);
+      auto summary = kumo::pipeline::run_check(request, *sink);
+      sink->finish(summary);
+    }  // everything written, then the sink and its caches go
+    ::close(fd);
+    std::ifstream in(*file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {}) + err.str();
+  }
+  std::ostringstream out;
   auto sink = kumo::report::make_sink(format, out, err, options);
   auto summary = kumo::pipeline::run_check(request, *sink);
   sink->finish(summary);
@@ -96,6 +120,25 @@ TEST_CASE("run_check: a prefix on the calling thread, then workers, gives what o
     // Queues read one ahead (with the repeat skipped the same way).
     for (std::size_t jobs : {1, 3}) {
       CHECK(checked_with_threads(jobs, 10, format, k_check_run_policy, {}, true) == one_thread);
+    }
+  }
+}
+
+TEST_CASE("run_check: JSON through a gathering stdout with workers is what one thread writes to a string",
+          "[check_run][jobs]") {
+  // The workers' renderers refer to their caches' timelines (over 1 KiB)
+  // instead of copying them, and the stream is lent them: they must still
+  // be there when written, after the batch that held them is reused and
+  // after the workers and their caches have gone at the end of the run.
+  kumo::test::TempDir dir;
+  const std::filesystem::path file = dir.path / "out.json";
+  for (auto format : {kumo::report::Format::json, kumo::report::Format::jsonl}) {
+    INFO(static_cast<int>(format));
+    const std::string one_thread = checked_with_threads(1, 0, format);
+    CHECK(one_thread.find("\"attempts\"") != std::string::npos);
+    for (int round = 0; round < 5; ++round) {
+      CHECK(checked_with_threads(3, 0, format, k_check_run_policy, {}, false, &file) == one_thread);
+      CHECK(checked_with_threads(2, 10, format, k_check_run_policy, {}, true, &file) == one_thread);
     }
   }
 }
