@@ -110,12 +110,14 @@ class OrderedPool {
     ++m_idle;
     m_job_ready.wait(lock, [this] { return m_closed || !m_jobs.empty(); });
     --m_idle;
-    if (m_closed) {
-      return std::nullopt;
-    }
-    std::pair<std::size_t, Job> next = std::move(m_jobs.front());
-    m_jobs.pop_front();
-    return next;
+    return take_next();
+  }
+
+  // The next job, as take() gives it, if one waits: never waits (for the
+  // submitting thread, which evaluates a job itself rather than idle).
+  std::optional<std::pair<std::size_t, Job>> try_take() {
+    std::lock_guard lock(m_mutex);
+    return take_next();
   }
 
   void deliver(std::size_t index, Result result) {
@@ -147,6 +149,17 @@ class OrderedPool {
 
     bool ready() const { return result.has_value() || static_cast<bool>(error); }
   };
+
+  // The oldest job waiting, or nullopt when none waits or the pool is
+  // closed; m_mutex held.
+  std::optional<std::pair<std::size_t, Job>> take_next() {
+    if (m_closed || m_jobs.empty()) {
+      return std::nullopt;
+    }
+    std::pair<std::size_t, Job> next = std::move(m_jobs.front());
+    m_jobs.pop_front();
+    return next;
+  }
 
   // The head slot's result or error, taken; m_mutex held.
   Result take_collected(Slot& slot) {

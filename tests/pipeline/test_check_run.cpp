@@ -300,9 +300,10 @@ TEST_CASE("run_check: a sink that fails under workers ends the run there, with n
   }
 }
 
-TEST_CASE("run_check: workers start only once the prefix is done", "[check_run][jobs]") {
-  auto states = [](std::size_t prefix) {
-    std::string out = checked_with_threads(3, prefix, kumo::report::Format::text, k_state_printing_policy);
+TEST_CASE("run_check: workers start only once the prefix is done, and --jobs counts the calling thread",
+          "[check_run][jobs]") {
+  auto states = [](std::size_t prefix, std::size_t jobs = 3) {
+    std::string out = checked_with_threads(jobs, prefix, kumo::report::Format::text, k_state_printing_policy);
     std::size_t count = 0;
     for (auto at = out.find("first call of this state"); at != std::string::npos;
          at = out.find("first call of this state", at + 1)) {
@@ -312,6 +313,44 @@ TEST_CASE("run_check: workers start only once the prefix is done", "[check_run][
   };
   CHECK(states(5000) == 1);  // the calling thread's state alone
   CHECK(states(10) >= 2);    // and at least one worker's
+  // --jobs N: N threads evaluate in all, the calling thread among them (it
+  // loaded the policy and evaluated the prefix), so never more states.
+  for (int round = 0; round < 5; ++round) {
+    CHECK(states(0) <= 3);
+    CHECK(states(10) <= 3);
+    CHECK(states(0, 2) <= 2);
+    CHECK(states(10, 2) <= 2);
+  }
+}
+
+TEST_CASE("run_check: with --jobs 2 the calling thread evaluates beside its one worker", "[check_run][jobs]") {
+  // 6,000 queues are more than the window holds (2 threads x 4 batches of
+  // at most 512): the calling thread, finding it full, evaluates a waiting
+  // batch itself instead of waiting, so both threads' states run the
+  // handler, and no third (--jobs counts the calling thread).
+  kumo::pipeline::CheckRequest request = check_run_request(false);
+  request.policy_source = k_state_printing_policy;
+  request.jobs = 2;
+  request.sequential_prefix = 0;
+  std::size_t next = 0;
+  request.queues = [&next]() -> std::optional<kumo::pipeline::QueueInput> {
+    if (next == 6000) {
+      return std::nullopt;
+    }
+    return kumo::pipeline::QueueInput{"d" + std::to_string(next++) + ".example.com", std::nullopt};
+  };
+  std::ostringstream out;
+  std::ostringstream err;
+  auto sink = kumo::report::make_sink(kumo::report::Format::text, out, err, {});
+  const auto summary = kumo::pipeline::run_check(request, *sink);
+  CHECK(summary.queues == 6000);
+  std::size_t states = 0;
+  const std::string text = err.str();  // where the text sink writes what the policy prints
+  for (auto at = text.find("first call of this state"); at != std::string::npos;
+       at = text.find("first call of this state", at + 1)) {
+    ++states;
+  }
+  CHECK(states == 2);
 }
 
 TEST_CASE("run_check: the formats that hold findings write the same when they spill to a file", "[check_run][spill]") {

@@ -126,6 +126,22 @@ TEST_CASE("OrderedPool: try_collect takes the oldest result only once it is deli
   CHECK_FALSE(pool.try_collect().has_value());
 }
 
+TEST_CASE("OrderedPool: try_take gives the oldest waiting job, none when none waits or once closed", "[ordered_pool]") {
+  OrderedPool<int, int> pool(4);
+  CHECK_FALSE(pool.try_take().has_value());  // nothing submitted
+  pool.submit(10);
+  pool.submit(20);
+  pool.submit(30);
+  CHECK(*pool.take() == std::pair<std::size_t, int>{0, 10});      // a worker took the first
+  CHECK(*pool.try_take() == std::pair<std::size_t, int>{1, 20});  // the submitter the next
+  pool.deliver(1, 2);
+  pool.deliver(0, 1);
+  CHECK(collect_oldest(pool) == 1);
+  CHECK(collect_oldest(pool) == 2);
+  pool.close();
+  CHECK_FALSE(pool.try_take().has_value());  // the third dropped with the pool
+}
+
 TEST_CASE("OrderedPool: closing ends every worker's take", "[ordered_pool]") {
   OrderedPool<int, int> pool(2);
   pool.submit(7);
