@@ -419,6 +419,8 @@ class RunCollector {
   void queue(Evaluated& evaluated, const report::BatchText* batch_text = nullptr) {
     learn(evaluated.news);
     report::QueueReport& r = evaluated.report;
+    // These mark or drop findings, never add one: a result laid out with
+    // none still has none (RenderedQueue::k_no_findings).
     drop_repeated_shared_state(r.diagnostics);
     filter(r.diagnostics);
     if (r.evaluated) {

@@ -234,6 +234,10 @@ void write_rendered(std::ostream& out, const SharedTextOut* shared, const Render
   if (shared == nullptr && !laid_out.splices.empty()) {
     shared = &found.emplace(out);
   }
+  if (laid_out.findings_at == RenderedQueue::k_no_findings) {
+    write_rendered_range(out, shared, laid_out, 0, laid_out.text.size(), next);
+    return;
+  }
   write_rendered_range(out, shared, laid_out, 0, at, next);
   write_findings();
   write_rendered_range(out, shared, laid_out, at, laid_out.text.size(), next);

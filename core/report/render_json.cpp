@@ -296,13 +296,16 @@ class JsonRenderer : public QueueRenderer {
     const std::size_t start = out.text.size();
     JsonWriter w(m_indent, m_depth, std::move(out.text));  // written on from the end of `out`
     w.splice_into(&out.splices, start);
+    // Most results have no findings: their empty list is laid out here,
+    // and the sink writes the result whole.
+    const bool findings = !r.diagnostics.empty();
     std::size_t findings_at = 0;
-    write_result(w, r, m_fragments, m_jsonl_policy ? &*m_jsonl_policy : nullptr, &findings_at);
+    write_result(w, r, m_fragments, m_jsonl_policy ? &*m_jsonl_policy : nullptr, findings ? &findings_at : nullptr);
     if (m_jsonl_policy) {
       w.raw("\n");
     }
     out.text = w.take_text();
-    return findings_at - start;
+    return findings ? findings_at - start : RenderedQueue::k_no_findings;
   }
 
  private:

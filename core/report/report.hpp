@@ -101,10 +101,15 @@ void cut_policy_text(std::vector<KeyOrigin>& provenance);
 // filtered and counted them in input order (suppressions, --select, KQ913
 // once per line). A view into the batch it was laid out in: its text and
 // the splices that go into it (offsets into `text`, ascending; one at
-// findings_at goes before the findings).
+// findings_at goes before the findings). A result that had no findings
+// when it was laid out has none to write (the run's steps only mark or
+// drop findings, never add one): its renderer may lay out the empty list
+// itself and give k_no_findings.
 struct RenderedQueue {
+  static constexpr std::size_t k_no_findings = static_cast<std::size_t>(-1);
+
   std::string_view text;
-  std::size_t findings_at = 0;
+  std::size_t findings_at = 0;  // or k_no_findings
   std::span<const Splice> splices;
 };
 
@@ -119,7 +124,8 @@ class QueueRenderer {
   // Appends the layout of `r` to `out` (a batch's results go into one
   // buffer: no allocation per result, none freed on another thread), and
   // the splices it refers to instead of copying, their offsets from the
-  // start of what it appended; returns where its findings go, from there too.
+  // start of what it appended; returns where its findings go, from there
+  // too, or RenderedQueue::k_no_findings.
   virtual std::size_t render(const QueueReport& r, BatchText& out) = 0;
 };
 
