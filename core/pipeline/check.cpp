@@ -620,8 +620,9 @@ class Workers {
   Workers(const Workers&) = delete;
   Workers& operator=(const Workers&) = delete;
 
-  // Hands a queue to the workers in a batch of m_batch_size, first
-  // collecting the oldest batch's results when the window is full.
+  // Hands a queue out in a batch of m_batch_size; when the window is full,
+  // this thread first evaluates batches no worker has taken, then collects
+  // or waits for the oldest.
   void submit(QueueInput input) {
     m_batch.push_back(std::move(input));
     if (m_batch.size() >= m_batch_size) {
