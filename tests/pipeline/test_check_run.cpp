@@ -312,9 +312,10 @@ TEST_CASE("run_check: workers start only once the prefix is done, and --jobs cou
     return count;
   };
   CHECK(states(5000) == 1);  // the calling thread's state alone
-  CHECK(states(10) >= 2);    // and at least one worker's
   // --jobs N: N threads evaluate in all, the calling thread among them (it
-  // loaded the policy and evaluated the prefix), so never more states.
+  // loaded the policy and evaluated the prefix), so never more states. (A
+  // short run may not need its worker at all: the calling thread takes
+  // every waiting batch at the end, maybe before the worker has loaded.)
   for (int round = 0; round < 5; ++round) {
     CHECK(states(0) <= 3);
     CHECK(states(10) <= 3);
@@ -324,17 +325,19 @@ TEST_CASE("run_check: workers start only once the prefix is done, and --jobs cou
 }
 
 TEST_CASE("run_check: with --jobs 2 the calling thread evaluates beside its one worker", "[check_run][jobs]") {
-  // 6,000 queues are more than the window holds (2 threads x 4 batches of
-  // at most 512): the calling thread, finding it full, evaluates a waiting
-  // batch itself instead of waiting, so both threads' states run the
-  // handler, and no third (--jobs counts the calling thread).
+  // 20,000 queues are more than the window holds (2 threads x 4 batches
+  // of at most 512): the calling thread, finding it full, evaluates a
+  // waiting batch itself instead of waiting, and the worker has long
+  // loaded before the calling thread alone could finish them: both
+  // threads' states run the handler, and no third (--jobs counts the
+  // calling thread).
   kumo::pipeline::CheckRequest request = check_run_request(false);
   request.policy_source = k_state_printing_policy;
   request.jobs = 2;
   request.sequential_prefix = 0;
   std::size_t next = 0;
   request.queues = [&next]() -> std::optional<kumo::pipeline::QueueInput> {
-    if (next == 6000) {
+    if (next == 20000) {
       return std::nullopt;
     }
     return kumo::pipeline::QueueInput{"d" + std::to_string(next++) + ".example.com", std::nullopt};
@@ -343,7 +346,7 @@ TEST_CASE("run_check: with --jobs 2 the calling thread evaluates beside its one 
   std::ostringstream err;
   auto sink = kumo::report::make_sink(kumo::report::Format::text, out, err, {});
   const auto summary = kumo::pipeline::run_check(request, *sink);
-  CHECK(summary.queues == 6000);
+  CHECK(summary.queues == 20000);
   std::size_t states = 0;
   const std::string text = err.str();  // where the text sink writes what the policy prints
   for (auto at = text.find("first call of this state"); at != std::string::npos;
