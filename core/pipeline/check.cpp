@@ -584,10 +584,10 @@ QueueSource queues_to_check(const CheckRequest& request, const Loaded& loaded,
 // the policy once for itself. The calling thread reads queues and hands
 // them out in batches; when the window is full, or at the end, it
 // evaluates a batch no worker has taken rather than wait: N threads
-// evaluate on N cores, and none reads names beside them (with N workers
-// and a reading thread, --jobs 2 on two cores ran three threads, and JSON
-// took 1.24-1.32x the bare loop against 1.04-1.13x for two processes given
-// half the queues each).
+// evaluate on N cores, and no extra thread reads names beside them (N
+// workers and a reading thread were three runnable threads for --jobs 2
+// on two cores; measured against that, no faster beyond this VM's noise,
+// but one Lua state fewer and the thread count --jobs promises).
 //
 // Results are collected into `run` in input order by whichever thread
 // finds the oldest batch ready and the collecting lock free: mostly the
@@ -606,7 +606,7 @@ class Workers {
       : m_request(request),
         m_max_workers(max_workers),
         m_run(run),
-        m_pool((max_workers + 1) * k_window_per_worker),
+        m_pool((max_workers + 1) * k_window_per_thread),
         m_own(own),
         m_own_renderer(run.renderer()) {}
 
@@ -650,22 +650,22 @@ class Workers {
   // spent more CPU in the kernel than batches of 512 saved in memory).
   static constexpr std::size_t k_first_batch_size = 32;
   static constexpr std::size_t k_max_batch_size = 512;
-  // Batches held per worker before the oldest is collected: room for a slow
+  // Batches held per evaluating thread before the oldest is collected: room for a slow
   // batch at the head without idling the others, and a bounded memory.
-  static constexpr std::size_t k_window_per_worker = 4;
+  static constexpr std::size_t k_window_per_thread = 4;
   // The laid-out text a batch should hold, about: text some 700 bytes per
   // queue, JSON some 1.6 KB (its timeline and provenance, 9 KB more, are
   // spliced in from the renderer's cache, not copied): batches of 512 and
   // about 320. With the window, what is in flight stays near 2 MiB of text
-  // per worker whatever the format. Measured at 1M JSON queues, --jobs 2,
+  // per thread whatever the format. Measured at 1M JSON queues, --jobs 2,
   // when JSON's timelines were copied into the batch: 2 MiB batches peaked
   // at 101 MiB RSS, 512 KiB ones at 56-66, in the same time.
   static constexpr std::size_t k_batch_bytes = 512u << 10;
-  // Collected batches held for their worker to free and reuse, as many as
+  // Collected batches held for the thread that made them to free and reuse, as many as
   // it can have in flight: with fewer, a worker whose batches were all
   // still out started a new one, whose text grew by copying (at 200k JSON
   // queues, --jobs 2: a third of batches, 580 instructions a queue).
-  static constexpr std::size_t k_spares_per_worker = k_window_per_worker;
+  static constexpr std::size_t k_spares_per_thread = k_window_per_thread;
 
   // Batches no bigger than k_batch_bytes of text at the size results were
   // laid out at so far, and never smaller than the first.
@@ -774,7 +774,7 @@ class Workers {
       m_spares.resize(batch.worker + 1);
     }
     auto& spares = m_spares[batch.worker];
-    if (spares.size() < k_spares_per_worker) {
+    if (spares.size() < k_spares_per_thread) {
       spares.push_back(std::move(batch));
     }  // else freed here: a worker that has stopped taking batches
   }
