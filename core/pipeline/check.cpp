@@ -302,6 +302,56 @@ struct Loaded {
   std::vector<std::string> event_names;
 };
 
+// A queue to evaluate: its name, and the input it was read as when that
+// has more to report (a problem, or where it was read), else null.
+struct QueueRef {
+  std::string_view name;
+  const QueueInput* whole = nullptr;
+};
+
+// The queues of one batch (check --jobs), as the calling thread hands them
+// out: their names in one buffer, the rare input with a problem or a place
+// kept whole. A name in a string of its own was allocated on the reading
+// thread and freed on a worker (a cross-thread free, which the reading
+// thread's allocator then collected on its slow path) and fetched by the
+// worker from the other core's cache, a miss per name; a batch's names are
+// one stream, and its buffers go back to the reader to be reused.
+class QueueBatch {
+ public:
+  void add(QueueInput&& input) {
+    m_names += input.name;
+    m_ends.push_back(m_names.size());
+    if (input.problem || input.source) {
+      m_whole.emplace_back(m_ends.size() - 1, std::move(input));
+    }
+  }
+  std::size_t size() const { return m_ends.size(); }
+  bool empty() const { return m_ends.empty(); }
+  QueueRef operator[](std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : m_ends[i - 1];
+    return {std::string_view(m_names).substr(begin, m_ends[i] - begin), whole(i)};
+  }
+  void clear() {
+    m_names.clear();
+    m_ends.clear();
+    m_whole.clear();
+  }
+
+ private:
+  const QueueInput* whole(std::size_t i) const {
+    if (m_whole.empty()) {
+      return nullptr;
+    }
+    auto it = std::lower_bound(m_whole.begin(), m_whole.end(), i,
+                               [](const auto& entry, std::size_t index) { return entry.first < index; });
+    return it != m_whole.end() && it->first == i ? &it->second : nullptr;
+  }
+
+  std::string m_names;
+  std::vector<std::size_t> m_ends;                          // where each name ends in m_names
+  std::vector<std::pair<std::size_t, QueueInput>> m_whole;  // by index, in order
+};
+
 // A Lua state and the pieces that read it per queue. Findings are located
 // and traced by the host that produced them: each host knows only the files
 // its own calls read. One per thread (check --jobs N).
@@ -329,13 +379,15 @@ class QueueEvaluator {
   // Runs one queue into `out`, a new Evaluated where the result is kept (a
   // report is some 400 bytes of strings and vectors: built in place, not
   // moved); its findings located, not yet suppressed, sorted or counted.
-  void evaluate(const QueueInput& input, Evaluated& out) {
+  void evaluate(QueueRef input, Evaluated& out) {
     report::QueueReport& r = out.report;
     r.queue = input.name;
     r.parts = values::parse_queue_name(input.name);
-    if (auto problem = input.problem ? input.problem : queue_name_problem(input.name)) {
-      auto d = diag::make_diagnostic(diag::Code::invalid_queue_name, *problem,
-                                     input.source.value_or(diag::Location{"queue names", 0, std::nullopt}));
+    const QueueInput* whole = input.whole;
+    if (auto problem = whole && whole->problem ? whole->problem : queue_name_problem(r.queue)) {
+      const diag::Location where =
+          whole && whole->source ? *whole->source : diag::Location{"queue names", 0, std::nullopt};
+      auto d = diag::make_diagnostic(diag::Code::invalid_queue_name, *problem, where);
       d.queue = r.queue;
       r.evaluated = false;
       r.diagnostics.push_back(std::move(d));
@@ -623,8 +675,8 @@ class Workers {
   // Hands a queue out in a batch of m_batch_size; when the window is full,
   // this thread first evaluates batches no worker has taken, then collects
   // or waits for the oldest.
-  void submit(QueueInput input) {
-    m_batch.push_back(std::move(input));
+  void submit(QueueInput&& input) {
+    m_batch.add(std::move(input));
     if (m_batch.size() >= m_batch_size) {
       submit_batch();
       // Until a batch comes back, how big results are laid out is unknown:
@@ -682,7 +734,7 @@ class Workers {
     while (m_pool.in_flight() >= m_pool.window() && evaluate_waiting_batch()) {
     }
     collect_next(m_pool.window());
-    m_pool.submit(std::exchange(m_batch, {}));
+    m_pool.submit(std::exchange(m_batch, spare_inputs()));
     if (m_threads.size() < m_max_workers && m_pool.wants_worker()) {
       std::unique_ptr<report::QueueRenderer> renderer;
       {
@@ -779,6 +831,26 @@ class Workers {
     }  // else freed here: a worker that has stopped taking batches
   }
 
+  // A batch's queues, evaluated: its buffers go back to the calling thread.
+  void give_back_inputs(QueueBatch inputs) {
+    std::lock_guard lock(m_spare_mutex);
+    if (m_spare_inputs.size() < m_pool.window()) {
+      m_spare_inputs.push_back(std::move(inputs));
+    }
+  }
+
+  // An empty batch for the calling thread to fill, reusing a given-back one's buffers.
+  QueueBatch spare_inputs() {
+    std::lock_guard lock(m_spare_mutex);
+    if (m_spare_inputs.empty()) {
+      return {};
+    }
+    QueueBatch inputs = std::move(m_spare_inputs.back());
+    m_spare_inputs.pop_back();
+    inputs.clear();
+    return inputs;
+  }
+
   EvaluatedBatch spare_batch(std::size_t worker) {
     std::lock_guard lock(m_spare_mutex);
     if (worker >= m_spares.size() || m_spares[worker].empty()) {
@@ -832,8 +904,8 @@ class Workers {
 
   // One batch evaluated and laid out, delivered, and what is ready
   // collected; false when evaluating it failed (delivered as its failure).
-  bool process(std::pair<std::size_t, std::vector<QueueInput>>& job, QueueEvaluator& evaluator,
-               report::QueueRenderer* renderer, std::size_t worker) {
+  bool process(std::pair<std::size_t, QueueBatch>& job, QueueEvaluator& evaluator, report::QueueRenderer* renderer,
+               std::size_t worker) {
     try {
       EvaluatedBatch batch = spare_batch(worker);  // the last one's results freed here, where they were made
       batch.results.clear();
@@ -851,6 +923,7 @@ class Workers {
           prerender(batch.results[i], renderer, batch.text);
         }
       }
+      give_back_inputs(std::move(job.second));
       m_pool.deliver(job.first, std::move(batch));
     } catch (...) {
       m_pool.fail(job.first, std::current_exception());
@@ -865,12 +938,13 @@ class Workers {
   RunCollector& m_run;  // used under m_collect_mutex once a worker runs
   std::mutex m_collect_mutex;
   std::exception_ptr m_collect_error;  // the run's first failure; m_collect_mutex
-  OrderedPool<std::vector<QueueInput>, EvaluatedBatch> m_pool;
-  std::vector<QueueInput> m_batch;
+  OrderedPool<QueueBatch, EvaluatedBatch> m_pool;
+  QueueBatch m_batch;
   std::size_t m_batch_size = k_first_batch_size;
   std::atomic<std::size_t> m_bytes_per_result = 0;  // in the last batch collected; 0 before the first
   std::mutex m_spare_mutex;
   std::vector<std::vector<EvaluatedBatch>> m_spares;  // by worker
+  std::vector<QueueBatch> m_spare_inputs;             // for the calling thread's next batches
   std::vector<std::thread> m_threads;
   QueueEvaluator& m_own;  // the calling thread's
   std::unique_ptr<report::QueueRenderer> m_own_renderer;
@@ -895,7 +969,7 @@ class HeldResults {
   // Evaluates `input`; collects what is held into `run` once full.
   void evaluate(QueueEvaluator& evaluator, const QueueInput& input, RunCollector& run) {
     try {
-      evaluator.evaluate(input, m_held.emplace_back());
+      evaluator.evaluate(QueueRef{input.name, &input}, m_held.emplace_back());
     } catch (...) {
       m_held.pop_back();  // not a result
       throw;
