@@ -17,6 +17,48 @@ json optional_string(const std::optional<std::string>& s) { return s ? json(*s) 
 
 void write_provenance(JsonWriter& w, const std::vector<KeyOrigin>& provenance);
 void write_handler(JsonWriter& w, const std::optional<lua::HandlerRef>& handler);
+void write_diagnostic(JsonWriter& w, const diag::Diagnostic& d,
+                      std::pair<std::size_t, std::size_t>* queue_value = nullptr);
+
+// A finding's text but for its "queue", kept for the last finding written:
+// a check that fires on every queue of a tenant (a retry schedule's KQ203)
+// gives the same finding for each, and laying it out (some 2,600
+// instructions, its message checked for escapes character by character)
+// was the most of a JSON result beyond its cached pieces.
+class FindingMemo {
+ public:
+  // `d` as write_diagnostic writes it, at `w`'s next value.
+  void write(JsonWriter& w, const diag::Diagnostic& d) {
+    if (!same_but_queue(d, w.depth())) {
+      JsonWriter nested = w.nested();
+      write_diagnostic(nested, d, &m_queue_value);
+      m_text = nested.take_text();
+      m_last = d;
+      m_depth = w.depth();
+    }
+    m_scratch.assign(m_text, 0, m_queue_value.first);
+    if (d.queue) {
+      append_json_string(m_scratch, *d.queue);
+    } else {
+      m_scratch += "null";
+    }
+    m_scratch.append(m_text, m_queue_value.second);
+    w.raw(m_scratch);
+  }
+
+ private:
+  bool same_but_queue(const diag::Diagnostic& d, int depth) const {
+    return m_last && m_depth == depth && d.code == m_last->code && d.severity == m_last->severity &&
+           d.message == m_last->message && d.location == m_last->location && d.key == m_last->key &&
+           d.detail == m_last->detail && d.suppressed == m_last->suppressed && d.baselined == m_last->baselined;
+  }
+
+  std::optional<diag::Diagnostic> m_last;
+  int m_depth = -1;
+  std::string m_text;  // m_last laid out, its queue's value at m_queue_value
+  std::pair<std::size_t, std::size_t> m_queue_value{0, 0};
+  std::string m_scratch;
+};
 
 // Queues that share a config share its "config" and "timeline" text (the
 // timeline is a function of the config within one run): the sink lays them
@@ -56,6 +98,8 @@ class FragmentCache {
     // A key keeps its list alive: counted at about the size of its text.
     return m_provenance_by_list.get(origins, by_value, [](const SharedText& text) { return 2 * text->size(); });
   }
+
+  FindingMemo findings;
 
   // The "handler" member's text, for `writer`'s next value: the same for
   // every queue one handler answers (kept for the last handler).
@@ -109,7 +153,9 @@ void write_position_member(JsonWriter& w, LiteralKey name, std::optional<int> n)
 }
 
 // diagnostic_json(d), written directly (keys in nlohmann's sorted order).
-void write_diagnostic(JsonWriter& w, const diag::Diagnostic& d) {
+// With `queue_value`, where the "queue" member's value starts and ends in
+// w.text() is kept there.
+void write_diagnostic(JsonWriter& w, const diag::Diagnostic& d, std::pair<std::size_t, std::size_t>* queue_value) {
   w.begin_object();
   if (d.baselined) {
     w.key("baselined");
@@ -134,7 +180,14 @@ void write_diagnostic(JsonWriter& w, const diag::Diagnostic& d) {
   }
   write_position_member(w, "line", d.location.line);
   w.member("message", d.message);
-  w.optional_member("queue", d.queue);
+  if (queue_value) {
+    w.key("queue");  // written with what goes before the value
+    queue_value->first = w.text().size();
+    w.optional_string(d.queue);
+    queue_value->second = w.text().size();
+  } else {
+    w.optional_member("queue", d.queue);
+  }
   w.member("severity", diag::severity_name(d.severity));
   if (d.suppressed) {
     w.key("suppressed");
@@ -143,14 +196,19 @@ void write_diagnostic(JsonWriter& w, const diag::Diagnostic& d) {
   w.end_object();
 }
 
-void write_diagnostics(JsonWriter& w, const std::vector<diag::Diagnostic>& diagnostics) {
+// A result's findings go through `memo`; the policy's, written once, not.
+void write_diagnostics(JsonWriter& w, const std::vector<diag::Diagnostic>& diagnostics, FindingMemo* memo = nullptr) {
   if (diagnostics.empty()) {
     w.raw("[]");  // what begin_array() and end_array() write for an empty array
     return;
   }
   w.begin_array();
   for (const auto& d : diagnostics) {
-    write_diagnostic(w, d);
+    if (memo) {
+      memo->write(w, d);
+    } else {
+      write_diagnostic(w, d);
+    }
   }
   w.end_array();
 }
@@ -233,7 +291,7 @@ void write_result(JsonWriter& w, const QueueReport& r, FragmentCache& cache, con
   if (findings_at) {
     *findings_at = w.text().size();
   } else {
-    write_diagnostics(w, r.diagnostics);
+    write_diagnostics(w, r.diagnostics, &cache.findings);
   }
   w.member("domain", r.parts.domain);
   w.key("handler");
@@ -318,12 +376,13 @@ class JsonRenderer : public QueueRenderer {
 // A result a JsonRenderer laid out for `w`'s next value, its findings now
 // final, written to `out` after what `w` holds: the laid-out text and its
 // splices go straight to the stream.
-void write_laid_out(JsonWriter& w, std::ostream& out, const QueueReport& r, const RenderedQueue& laid_out) {
+void write_laid_out(JsonWriter& w, std::ostream& out, const QueueReport& r, const RenderedQueue& laid_out,
+                    FindingMemo& memo) {
   w.raw("");  // the separator before a value
   w.write_to(out);
   write_rendered(out, w.shared_out_for(out), laid_out, [&] {
     JsonWriter findings = w.nested_member();
-    write_diagnostics(findings, r.diagnostics);
+    write_diagnostics(findings, r.diagnostics, &memo);
     findings.write_to(out);
   });
 }
@@ -382,7 +441,7 @@ class JsonSink : public ReportSink {
   }
 
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
-    write_laid_out(m_writer, m_out, r, laid_out);
+    write_laid_out(m_writer, m_out, r, laid_out, m_fragments.findings);
   }
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override {
@@ -469,7 +528,7 @@ class JsonlSink : public ReportSink {
   }
 
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
-    write_laid_out(m_writer, m_out, r, laid_out);  // the laid-out line ends with its "\n"
+    write_laid_out(m_writer, m_out, r, laid_out, m_fragments.findings);  // the laid-out line ends with its "\n"
   }
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { m_late = diagnostics; }
