@@ -706,9 +706,9 @@ class Workers {
   // batch at the head without idling the others, and a bounded memory.
   static constexpr std::size_t k_window_per_thread = 4;
   // The laid-out text a batch should hold, about: text some 700 bytes per
-  // queue, JSON some 1.6 KB (its timeline and provenance, 9 KB more, are
-  // spliced in from the renderer's cache, not copied): batches of 512 and
-  // about 320. With the window, what is in flight stays near 2 MiB of text
+  // queue, JSON under 1 KB (its config, timeline and provenance, some 10 KB
+  // more, are spliced in from the renderer's cache, not copied): batches
+  // of 512 either way. With the window, what is in flight stays near 2 MiB of text
   // per thread whatever the format. Measured at 1M JSON queues, --jobs 2,
   // when JSON's timelines were copied into the batch: 2 MiB batches peaked
   // at 101 MiB RSS, 512 KiB ones at 56-66, in the same time.
