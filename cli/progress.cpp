@@ -29,6 +29,8 @@ void ProgressSink::rendered(const report::QueueReport& result, const report::Ren
   count_one();
 }
 
+void ProgressSink::release_rendered() { m_inner.release_rendered(); }
+
 void ProgressSink::count_one() {
   ++m_done;
   if (m_style == ProgressStyle::none) {

@@ -52,6 +52,7 @@ class ProgressSink : public report::ReportSink {
   void queue(const report::QueueReport& result) override;
   std::unique_ptr<report::QueueRenderer> renderer() override { return m_inner.renderer(); }
   void rendered(const report::QueueReport& result, const report::RenderedQueue& laid_out) override;
+  void release_rendered() override;
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { m_inner.late(diagnostics); }
   void end(const report::Summary& summary) override { m_inner.end(summary); }
   void finish(const report::Summary& total) override;

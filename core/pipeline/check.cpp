@@ -484,12 +484,15 @@ class RunCollector {
       // Its policy text was cut where it was laid out.
       const std::span<const report::Splice> splices(batch_text->splices);
       m_sink.rendered(r, {std::string_view(batch_text->text).substr(at->begin, at->end - at->begin), at->findings_at,
-                          splices.subspan(at->first_splice, at->end_splice - at->first_splice)});
+                          splices.subspan(at->first_splice, at->end_splice - at->first_splice), true});
       return;
     }
     report::cut_policy_text(r);
     m_sink.queue(r);
   }
+
+  // The batch text queue() was given is about to be reused.
+  void release_batch() { m_sink.release_rendered(); }
 
   // The queues named by every data file any host has loaded, sorted.
   std::vector<std::string> data_queues() const { return {m_data_queues.begin(), m_data_queues.end()}; }
@@ -805,9 +808,15 @@ class Workers {
 
   // m_collect_mutex held.
   void collect(EvaluatedBatch batch) {
-    for (auto& evaluated : batch.results) {
-      m_run.queue(evaluated, &batch.text);
+    try {
+      for (auto& evaluated : batch.results) {
+        m_run.queue(evaluated, &batch.text);
+      }
+    } catch (...) {
+      m_run.release_batch();  // nothing written may point into it once it is given back
+      throw;
     }
+    m_run.release_batch();
     if (!batch.results.empty()) {
       m_bytes_per_result.store(std::max<std::size_t>(batch.text.text.size() / batch.results.size(), 1),
                                std::memory_order_relaxed);

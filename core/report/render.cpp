@@ -85,6 +85,20 @@ std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ost
   return make_text_sink(out, err, options);
 }
 
+namespace {
+
+// Laid-out text between splices: lent when the result says it may be.
+void write_piece(std::ostream& out, const SharedTextOut* shared, const RenderedQueue& laid_out,
+                 std::string_view piece) {
+  if (laid_out.lend && shared != nullptr) {
+    shared->write_view(piece);
+  } else {
+    util::write_text(out, piece);
+  }
+}
+
+}  // namespace
+
 void write_rendered_range(std::ostream& out, const SharedTextOut* shared, const RenderedQueue& laid_out,
                           std::size_t from, std::size_t to, std::size_t& next) {
   const std::string_view text = laid_out.text;
@@ -94,11 +108,11 @@ void write_rendered_range(std::ostream& out, const SharedTextOut* shared, const 
     if (at > to) {
       break;
     }
-    util::write_text(out, text.substr(from, at - from));
+    write_piece(out, shared, laid_out, text.substr(from, at - from));
     shared->write(splice.text);
     from = at;
   }
-  util::write_text(out, text.substr(from, to - from));
+  write_piece(out, shared, laid_out, text.substr(from, to - from));
 }
 
 }  // namespace kumo::report

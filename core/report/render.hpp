@@ -231,7 +231,7 @@ void write_rendered(std::ostream& out, const SharedTextOut* shared, const Render
   const std::size_t at = std::min(laid_out.findings_at, laid_out.text.size());
   std::size_t next = 0;
   std::optional<SharedTextOut> found;  // text results have no splices: no stream asked
-  if (shared == nullptr && !laid_out.splices.empty()) {
+  if (shared == nullptr && (!laid_out.splices.empty() || laid_out.lend)) {
     shared = &found.emplace(out);
   }
   if (laid_out.findings_at == RenderedQueue::k_no_findings) {

@@ -387,6 +387,13 @@ void write_laid_out(JsonWriter& w, std::ostream& out, const QueueReport& r, cons
   });
 }
 
+// What write_laid_out lent to `out`, written out.
+void release_lent(const JsonWriter& w, std::ostream& out) {
+  if (const SharedTextOut* shared = w.shared_out_for(out)) {
+    shared->release();
+  }
+}
+
 constexpr int k_json_format_version = 2;
 constexpr int k_jsonl_format_version = 1;
 
@@ -443,6 +450,8 @@ class JsonSink : public ReportSink {
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
     write_laid_out(m_writer, m_out, r, laid_out, m_fragments.findings);
   }
+
+  void release_rendered() override { release_lent(m_writer, m_out); }
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override {
     m_diagnostics.insert(m_diagnostics.end(), diagnostics.begin(), diagnostics.end());
@@ -530,6 +539,8 @@ class JsonlSink : public ReportSink {
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
     write_laid_out(m_writer, m_out, r, laid_out, m_fragments.findings);  // the laid-out line ends with its "\n"
   }
+
+  void release_rendered() override { release_lent(m_writer, m_out); }
 
   void late(const std::vector<diag::Diagnostic>& diagnostics) override { m_late = diagnostics; }
 

@@ -111,6 +111,9 @@ struct RenderedQueue {
   std::string_view text;
   std::size_t findings_at = 0;  // or k_no_findings
   std::span<const Splice> splices;
+  // `text` stays where it lies until the sink's release_rendered(): the
+  // sink may lend it to its output instead of copying it.
+  bool lend = false;
 };
 
 // Lays out one result as its sink's queue() would write it, away from the
@@ -145,6 +148,9 @@ class ReportSink {
     (void)laid_out;
     queue(r);
   }
+  // The text of the results given to rendered() with `lend` is about to
+  // be reused: what still refers to it is written out first.
+  virtual void release_rendered() {}
   virtual void begin(const std::string& policy_path) = 0;
   // Findings and output from loading the policy (before any queue).
   virtual void policy(const std::vector<diag::Diagnostic>& diagnostics, const std::vector<lua::LogLine>& logs) = 0;

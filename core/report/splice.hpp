@@ -9,6 +9,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kumo::util {
@@ -29,6 +30,12 @@ class SharedTextOut {
  public:
   explicit SharedTextOut(std::ostream& out);
   void write(const SharedText& text) const;
+  // Text that stays where it lies until release(): lent the same way when
+  // it is long enough to be worth a piece of its own, else copied.
+  void write_view(std::string_view text) const;
+  // Writes out what write_view() lent, before its text is reused.
+  void release() const;
+  static constexpr std::size_t k_lend_view_bytes = 128;
 
  private:
   std::ostream* m_out;

@@ -29,6 +29,17 @@ void GatherOutput::lend(std::shared_ptr<const std::string> text) {
   m_lent.push_back(std::move(text));
 }
 
+void GatherOutput::lend_view(std::string_view text) {
+  if (text.empty()) {
+    return;
+  }
+  if (m_pieces.size() + 2 > k_max_pieces) {
+    write_pending();
+  }
+  close_run();
+  m_pieces.push_back({const_cast<char*>(text.data()), text.size()});
+}
+
 GatherOutput::int_type GatherOutput::overflow(int_type c) {
   if (!write_pending()) {
     return traits_type::eof();

@@ -31,6 +31,9 @@ class GatherOutput final : public std::streambuf {
   // `text` goes out here, after what was written before it, uncopied: held
   // until it is written.
   void lend(std::shared_ptr<const std::string> text);
+  // The same for text its caller keeps where it lies until the next
+  // pubsync() (which writes everything pending): nothing is held.
+  void lend_view(std::string_view text);
   // Whether every write so far succeeded (a failed one drops what was pending,
   // as a full disk drops what stdio could not write).
   bool ok() const { return !m_failed; }

@@ -124,18 +124,19 @@ TEST_CASE("run_check: a prefix on the calling thread, then workers, gives what o
   }
 }
 
-TEST_CASE("run_check: JSON through a gathering stdout with workers is what one thread writes to a string",
+TEST_CASE("run_check: JSON, jsonl and text through a gathering stdout with workers are what one thread writes",
           "[check_run][jobs]") {
-  // The workers' renderers refer to their caches' timelines (over 1 KiB)
-  // instead of copying them, and the stream is lent them: they must still
-  // be there when written, after the batch that held them is reused and
-  // after the workers and their caches have gone at the end of the run.
+  // The workers' renderers refer to their caches' timelines (over 512
+  // bytes) instead of copying them, and the stream is lent them and each
+  // batch's laid-out text: they must still be there when written, after
+  // the batch that held them is reused and after the workers and their
+  // caches have gone at the end of the run.
   kumo::test::TempDir dir;
   const std::filesystem::path file = dir.path / "out.json";
-  for (auto format : {kumo::report::Format::json, kumo::report::Format::jsonl}) {
+  for (auto format : {kumo::report::Format::json, kumo::report::Format::jsonl, kumo::report::Format::text}) {
     INFO(static_cast<int>(format));
     const std::string one_thread = checked_with_threads(1, 0, format);
-    CHECK(one_thread.find("\"attempts\"") != std::string::npos);
+    CHECK(one_thread.find(format == kumo::report::Format::text ? "attempt" : "\"attempts\"") != std::string::npos);
     for (int round = 0; round < 5; ++round) {
       CHECK(checked_with_threads(3, 0, format, k_check_run_policy, {}, false, &file) == one_thread);
       CHECK(checked_with_threads(2, 10, format, k_check_run_policy, {}, true, &file) == one_thread);

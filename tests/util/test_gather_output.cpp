@@ -12,6 +12,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -121,6 +122,51 @@ TEST_CASE("GatherOutput: lent text is held until it is written, then let go", "[
   out.flush();
   CHECK(text.use_count() == 1);
   CHECK(file.contents() == "[" + *text + "]");
+}
+
+TEST_CASE("GatherOutput: a lent view goes out in its place from where it lies, until pubsync writes it", "[util]") {
+  ScratchFile file;
+  GatherOutput gather(file.fd());
+  std::ostream out(&gather);
+  std::string batch = "first result|second result|";
+  out << "[";
+  gather.lend_view(std::string_view(batch).substr(0, 13));
+  out << ",";
+  gather.lend_view(std::string_view(batch).substr(13));
+  gather.lend_view({});  // nothing
+  out << "]";
+  batch[0] = 'F';  // not copied: what lies there when written goes out
+  CHECK(file.contents().empty());
+  gather.pubsync();
+  CHECK(file.contents() == "[First result|,second result|]");
+  batch[0] = '?';  // written: the caller may reuse it
+  CHECK(file.contents() == "[First result|,second result|]");
+}
+
+TEST_CASE(
+    "SharedTextOut::write_view: lends long text to a GatherOutput until release(), copies short text and into "
+    "any other stream",
+    "[util][report]") {
+  using kumo::report::SharedTextOut;
+  std::string long_text(SharedTextOut::k_lend_view_bytes, 'L');
+  const std::string short_text(SharedTextOut::k_lend_view_bytes - 1, 's');
+  std::ostringstream copied;
+  SharedTextOut(copied).write_view(long_text);
+  SharedTextOut(copied).release();
+  CHECK(copied.str() == long_text);
+  ScratchFile file;
+  GatherOutput gather(file.fd());
+  std::ostream out(&gather);
+  const SharedTextOut shared(out);
+  shared.write_view(short_text);
+  shared.write_view(long_text);
+  const std::string expected = short_text + long_text;
+  long_text[0] = 'l';  // lent: written as it lies at release()
+  shared.release();
+  CHECK(file.contents() == short_text + "l" + long_text.substr(1));
+  long_text[1] = 'x';
+  CHECK(file.contents().size() == expected.size());
+  CHECK(file.contents()[short_text.size() + 1] == 'L');
 }
 
 TEST_CASE("GatherOutput: a descriptor that cannot be written fails the stream, without a crash", "[util]") {
