@@ -40,6 +40,14 @@ struct Diagnostic {
   friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
 
+// a == b but for their queues (the same finding for another queue): every
+// member above but `queue`; a member added there is added here. Not
+// operator== on a copy: it runs per finding written (report/render_json.cpp).
+inline bool same_but_queue(const Diagnostic& a, const Diagnostic& b) {
+  return a.code == b.code && a.severity == b.severity && a.message == b.message && a.location == b.location &&
+         a.key == b.key && a.detail == b.detail && a.suppressed == b.suppressed && a.baselined == b.baselined;
+}
+
 // Neither suppressed nor baselined: a finding that counts against the run.
 inline bool is_active(const Diagnostic& d) { return !d.suppressed && !d.baselined; }
 

@@ -484,7 +484,8 @@ class RunCollector {
       // Its policy text was cut where it was laid out.
       const std::span<const report::Splice> splices(batch_text->splices);
       m_sink.rendered(r, {std::string_view(batch_text->text).substr(at->begin, at->end - at->begin), at->findings_at,
-                          splices.subspan(at->first_splice, at->end_splice - at->first_splice), true});
+                          splices.subspan(at->first_splice, at->end_splice - at->first_splice),
+                          /*lend=*/true});  // the batch is released before it is reused (Workers::collect)
       return;
     }
     report::cut_policy_text(r);

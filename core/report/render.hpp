@@ -223,8 +223,9 @@ std::unique_ptr<ReportSink> make_sink(Format format, std::ostream& out, std::ost
 void write_rendered_range(std::ostream& out, const SharedTextOut* shared, const RenderedQueue& laid_out,
                           std::size_t from, std::size_t to, std::size_t& next);
 // All of it, with what `write_findings()` writes at findings_at. `shared`:
-// how `out` takes shared text, when the sink found it once (else found
-// here, for a result with splices: a dynamic_cast per result).
+// how `out` takes shared and lent text, when the sink found it once (else
+// found here, for a result with splices or lent text: a dynamic_cast per
+// result).
 template <typename WriteFindings>
 void write_rendered(std::ostream& out, const SharedTextOut* shared, const RenderedQueue& laid_out,
                     WriteFindings&& write_findings) {

@@ -48,9 +48,7 @@ class FindingMemo {
 
  private:
   bool same_but_queue(const diag::Diagnostic& d, int depth) const {
-    return m_last && m_depth == depth && d.code == m_last->code && d.severity == m_last->severity &&
-           d.message == m_last->message && d.location == m_last->location && d.key == m_last->key &&
-           d.detail == m_last->detail && d.suppressed == m_last->suppressed && d.baselined == m_last->baselined;
+    return m_last && m_depth == depth && diag::same_but_queue(*m_last, d);
   }
 
   std::optional<diag::Diagnostic> m_last;

@@ -129,7 +129,7 @@ class TextRenderer : public QueueRenderer {
 class TextSink : public ReportSink {
  public:
   TextSink(std::ostream& out, std::ostream& err, RenderOptions options)
-      : m_out(out), m_err(err), m_options(options), m_pieces(options.timeline_table) {}
+      : m_shared_out(out), m_out(out), m_err(err), m_options(options), m_pieces(options.timeline_table) {}
 
   void begin(const std::string& policy_path) override { m_out << policy_header(policy_path, m_options, m_begun); }
 
@@ -153,10 +153,10 @@ class TextSink : public ReportSink {
 
   void rendered(const QueueReport& r, const RenderedQueue& laid_out) override {
     write_logs(r);
-    write_rendered(m_out, &shared_out(), laid_out, [&] { write_findings(r.diagnostics); });
+    write_rendered(m_out, &m_shared_out, laid_out, [&] { write_findings(r.diagnostics); });
   }
 
-  void release_rendered() override { shared_out().release(); }
+  void release_rendered() override { m_shared_out.release(); }
 
   void end(const Summary& s) override { m_out << format_summary(s); }
 
@@ -173,14 +173,6 @@ class TextSink : public ReportSink {
     util::write_text(m_out, m_buffer);
   }
 
-  // How m_out takes lent text, found once.
-  const SharedTextOut& shared_out() {
-    if (!m_shared_out) {
-      m_shared_out.emplace(m_out);
-    }
-    return *m_shared_out;
-  }
-
   // What the policy printed for the queue: on stderr, before its text.
   void write_logs(const QueueReport& r) {
     for (const auto& l : r.logs) {
@@ -188,7 +180,7 @@ class TextSink : public ReportSink {
     }
   }
 
-  std::optional<SharedTextOut> m_shared_out;
+  const SharedTextOut m_shared_out;  // how m_out takes lent text, found once
   std::ostream& m_out;
   std::ostream& m_err;
   RenderOptions m_options;

@@ -21,11 +21,7 @@ void GatherOutput::lend(std::shared_ptr<const std::string> text) {
   if (!text || text->empty()) {
     return;
   }
-  if (m_pieces.size() + 2 > k_max_pieces) {
-    write_pending();
-  }
-  close_run();
-  m_pieces.push_back({const_cast<char*>(text->data()), text->size()});
+  lend_view(*text);  // may write what is pending first: held after that
   m_lent.push_back(std::move(text));
 }
 
